@@ -1,0 +1,53 @@
+"""How a commitment's US$ amount is split across the countries it names (DOMAIN rule 4)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import ROUND_FLOOR, Decimal
+
+from adelante.money.fields import from_hundredths, to_hundredths
+
+HUNDRED = Decimal(100)
+
+
+class SharesError(ValueError):
+    pass
+
+
+def check_shares(shares: Mapping[str, Decimal | None]) -> None:
+    """Shares are all given or all absent; given ones are between 0 and 100 and sum to 100."""
+    given = [s for s in shares.values() if s is not None]
+    if not given:
+        return
+    if len(given) != len(shares):
+        raise SharesError("give a share for every country or for none")
+    if any(s < 0 or s > HUNDRED for s in given):
+        raise SharesError("a share must be between 0 and 100")
+    if sum(given) != HUNDRED:
+        raise SharesError(f"shares add up to {sum(given)}, not 100")
+
+
+def allocate(
+    amount_usd: Decimal | None, shares: Mapping[str, Decimal | None]
+) -> dict[str, Decimal | None]:
+    """The part of the amount that goes to each country, exact to the cent.
+
+    One country takes the whole amount. Several countries with shares split it by
+    largest remainder, so the parts always add up to the amount. Several countries without
+    shares, or no amount, allocate nothing (None): the amount is "multi-country".
+    """
+    check_shares(shares)
+    if amount_usd is None or not shares:
+        return {country: None for country in shares}
+    if len(shares) == 1:
+        return {country: amount_usd for country in shares}
+    if any(s is None for s in shares.values()):
+        return {country: None for country in shares}
+    cents = to_hundredths(amount_usd)
+    exact = {c: Decimal(cents) * s / HUNDRED for c, s in shares.items() if s is not None}
+    floors = {c: int(v.to_integral_value(rounding=ROUND_FLOOR)) for c, v in exact.items()}
+    left = cents - sum(floors.values())
+    # Largest remainder first; ties broken by country code so the split is reproducible.
+    for country in sorted(exact, key=lambda c: (floors[c] - exact[c], c))[:left]:
+        floors[country] += 1
+    return {c: from_hundredths(v) for c, v in floors.items()}

@@ -1,0 +1,287 @@
+from __future__ import annotations
+
+import datetime
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from adelante.catalogue.models import FocusArea, Metric
+from adelante.commitments.choices import (
+    ANNOUNCED_STATUSES,
+    Country,
+    DatePrecision,
+    MoneyKind,
+    Relation,
+    StatementFigure,
+    StatementQualifier,
+    Status,
+)
+from adelante.currency.models import ExchangeRate
+from adelante.money.fields import ExactDecimalField
+from adelante.money.qualifiers import AmountQualifier
+from adelante.partners.models import Partner
+
+
+class Round(models.Model):
+    """A dated public announcement of commitments."""
+
+    label = models.CharField(_("label"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    announced_on = models.DateField(_("announced on"))
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["announced_on", "label"]
+        constraints = [
+            models.UniqueConstraint(fields=["announced_on", "label"], name="round_date_label")
+        ]
+        verbose_name = _("round")
+        verbose_name_plural = _("rounds")
+
+    def __str__(self) -> str:
+        return self.label
+
+
+def announced_by_q(day: datetime.date) -> Q:
+    """Announced on or before this day and not withdrawn by then (DOMAIN rule 2).
+
+    A Q object, so that the same rule filters the live record and its history.
+    """
+    return (
+        Q(status__in=ANNOUNCED_STATUSES, announced_on__lte=day)
+        & (Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=day))
+    )
+
+
+#: Commitments whose amount counts: a restatement of an earlier pledge counts zero.
+NEW_MONEY_Q = ~Q(relation=Relation.RESTATEMENT)
+
+
+class CommitmentQuerySet(models.QuerySet["Commitment"]):
+    def announced_by(self, day: datetime.date) -> CommitmentQuerySet:
+        return self.filter(announced_by_q(day))
+
+    def new_money(self) -> CommitmentQuerySet:
+        return self.filter(NEW_MONEY_Q)
+
+
+class Commitment(models.Model):
+    reference = models.SlugField(
+        _("reference"),
+        max_length=200,
+        unique=True,
+        help_text=_("Stable identifier, used by imports and open data."),
+    )
+    partner = models.ForeignKey(
+        Partner, on_delete=models.PROTECT, related_name="commitments", verbose_name=_("partner")
+    )
+    round = models.ForeignKey(
+        Round,
+        on_delete=models.PROTECT,
+        related_name="commitments",
+        null=True,
+        blank=True,
+        verbose_name=_("round"),
+    )
+    announced_on = models.DateField(
+        _("announced on"), null=True, blank=True, help_text=_("Usually the round's date.")
+    )
+    title = models.CharField(_("title"), max_length=300, blank=True)
+    summary = models.TextField(_("summary"), blank=True)
+    focus_text = models.CharField(_("focus as stated"), max_length=300, blank=True)
+    focus_areas = models.ManyToManyField(
+        FocusArea, blank=True, related_name="commitments", verbose_name=_("focus areas")
+    )
+    kind = models.CharField(
+        _("kind of money"), max_length=30, choices=MoneyKind.choices, default=MoneyKind.UNSPECIFIED
+    )
+    qualifier = models.CharField(
+        _("amount qualifier"),
+        max_length=20,
+        choices=AmountQualifier.choices,
+        default=AmountQualifier.EXACT,
+    )
+    amount = ExactDecimalField(
+        _("amount"), null=True, blank=True, help_text=_("In the currency the partner stated.")
+    )
+    currency = models.CharField(_("currency"), max_length=3, default="USD")
+    amount_usd = ExactDecimalField(_("amount in US$"), null=True, blank=True)
+    exchange_rate = models.ForeignKey(
+        ExchangeRate,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("exchange rate used"),
+    )
+    relation = models.CharField(
+        _("relation to earlier commitments"),
+        max_length=20,
+        choices=Relation.choices,
+        default=Relation.NEW,
+    )
+    relates_to = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="followed_by",
+        verbose_name=_("earlier commitment"),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PROPOSED
+    )
+    withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
+    starts_on = models.DateField(_("starts on"), null=True, blank=True)
+    ends_on = models.DateField(_("ends on"), null=True, blank=True)
+    history = HistoricalRecords(m2m_fields=[focus_areas])
+
+    objects = CommitmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["announced_on", "partner__normalised_name", "reference"]
+        indexes = [models.Index(fields=["announced_on", "status"], name="commitment_announced")]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gte=0), name="amount_not_negative"),
+            models.CheckConstraint(
+                condition=Q(amount_usd__gte=0), name="amount_usd_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=~Q(qualifier=AmountQualifier.UNDISCLOSED) | Q(amount_usd__isnull=True),
+                name="undisclosed_has_no_amount",
+            ),
+        ]
+        verbose_name = _("commitment")
+        verbose_name_plural = _("commitments")
+
+    def __str__(self) -> str:
+        return f"{self.partner} — {self.title or self.reference}"
+
+
+class CountryShare(models.Model):
+    """A country a commitment concerns, with its optional share.
+
+    `amount_usd` is the part of the commitment's US$ amount allocated to the country; it is set
+    by `adelante.commitments.geography.allocate` whenever shares or the amount change, and is
+    empty when several countries are named without shares ("multi-country").
+    """
+
+    commitment = models.ForeignKey(
+        Commitment,
+        on_delete=models.CASCADE,
+        related_name="countries",
+        verbose_name=_("commitment"),
+    )
+    country = models.CharField(_("country"), max_length=2, choices=Country.choices)
+    share_percent = models.DecimalField(
+        _("share (%)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    amount_usd = ExactDecimalField(_("allocated amount in US$"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["country"]
+        constraints = [
+            models.UniqueConstraint(fields=["commitment", "country"], name="one_share_per_country")
+        ]
+        verbose_name = _("country")
+        verbose_name_plural = _("countries")
+
+    def __str__(self) -> str:
+        share = f" {self.share_percent}%" if self.share_percent is not None else ""
+        return f"{self.get_country_display()}{share}"
+
+
+class Target(models.Model):
+    commitment = models.ForeignKey(
+        Commitment, on_delete=models.CASCADE, related_name="targets", verbose_name=_("commitment")
+    )
+    metric = models.ForeignKey(Metric, on_delete=models.PROTECT, verbose_name=_("metric"))
+    value = ExactDecimalField(_("value"))
+    by_date = models.DateField(_("by"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["metric__code"]
+        verbose_name = _("target")
+        verbose_name_plural = _("targets")
+
+    def __str__(self) -> str:
+        return f"{self.metric}: {self.value}"
+
+
+class Source(models.Model):
+    commitment = models.ForeignKey(
+        Commitment, on_delete=models.CASCADE, related_name="sources", verbose_name=_("commitment")
+    )
+    url = models.URLField(_("URL"), max_length=1000)
+    title = models.CharField(_("title"), max_length=300, blank=True)
+    seen_on = models.DateField(_("date seen"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["commitment", "url"], name="one_source_per_url")
+        ]
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+
+    def __str__(self) -> str:
+        return self.title or self.url
+
+
+class OfficialStatement(models.Model):
+    """A figure as an authority published it: stored verbatim, never recomputed."""
+
+    stated_on = models.DateField(
+        _("date"), help_text=_("For a month-precision date, the last day of that month.")
+    )
+    date_precision = models.CharField(
+        _("date precision"), max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
+    metric = models.CharField(_("what was stated"), max_length=200)
+    value = models.DecimalField(_("value"), max_digits=24, decimal_places=4)
+    unit = models.CharField(_("unit"), max_length=30)
+    qualifier = models.CharField(
+        _("qualifier"), max_length=20, choices=StatementQualifier.choices
+    )
+    note = models.TextField(_("note"), blank=True)
+    source_url = models.URLField(_("source"), max_length=1000)
+    figure = models.CharField(
+        _("computed figure it states"),
+        max_length=30,
+        choices=StatementFigure.choices,
+        blank=True,
+        help_text=_("Empty when the record cannot back this statement."),
+    )
+    reached_metric = models.ForeignKey(
+        Metric,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name=_("catalogue metric"),
+        help_text=_("For a 'reached' figure: which catalogue metric."),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["stated_on", "metric"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["stated_on", "metric", "source_url"], name="one_statement_per_source"
+            )
+        ]
+        verbose_name = _("official statement")
+        verbose_name_plural = _("official statements")
+
+    def __str__(self) -> str:
+        return f"{self.stated_on} {self.metric}: {self.value}"

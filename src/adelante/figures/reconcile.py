@@ -1,0 +1,96 @@
+"""Each official statement beside the figure the record backs, and the gap (DOMAIN rule 5)."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Min
+
+from adelante.commitments.choices import StatementFigure
+from adelante.commitments.models import NEW_MONEY_Q, announced_by_q
+from adelante.figures.committed import _amount_aggregates, _qualifier, committed
+from adelante.figures.reached import invested, reached
+from adelante.figures.record import Record
+from adelante.figures.results import Reconciliation
+from adelante.money.qualifiers import TotalQualifier
+from adelante.catalogue.models import Metric
+
+
+def reconcile(
+    as_of: datetime.date, *, recorded_on: datetime.date | None = None
+) -> tuple[Reconciliation, ...]:
+    """Every official statement made by the date, each beside the record's figure for the
+    statement's own date."""
+    record = Record(recorded_on)
+    statements = record.statements().filter(stated_on__lte=as_of).order_by("stated_on", "metric")
+    metric_codes = dict(Metric.objects.values_list("id", "code"))
+    rows = []
+    for statement in statements.values():
+        computed = _computed(
+            statement["figure"],
+            statement["stated_on"],
+            metric_codes.get(statement["reached_metric_id"]),
+            record,
+        )
+        rows.append(
+            Reconciliation(
+                statement_id=statement["id"],
+                stated_on=statement["stated_on"],
+                metric=statement["metric"],
+                stated_value=statement["value"],
+                stated_qualifier=statement["qualifier"],
+                unit=statement["unit"],
+                source_url=statement["source_url"],
+                figure=statement["figure"],
+                computed_value=computed[0] if computed else None,
+                computed_qualifier=computed[1] if computed else None,
+            )
+        )
+    return tuple(rows)
+
+
+def _computed(
+    figure: str, day: datetime.date, metric: str | None, record: Record
+) -> tuple[Decimal, TotalQualifier] | None:
+    recorded_on = record.recorded_on
+    if figure == StatementFigure.COMMITTED_USD:
+        total = committed(day, recorded_on=recorded_on)
+        return total.amount_usd, total.qualifier
+    if figure == StatementFigure.PARTNERS:
+        return Decimal(committed(day, recorded_on=recorded_on).partners), TotalQualifier.EXACT
+    if figure == StatementFigure.INVESTED_USD:
+        return invested(day, recorded_on=recorded_on).value, TotalQualifier.EXACT
+    if figure == StatementFigure.REACHED and metric:
+        return reached(metric, day, recorded_on=recorded_on).value, TotalQualifier.EXACT
+    if figure == StatementFigure.ROUND_COMMITTED_USD:
+        return announced_on(day, record)
+    if figure == StatementFigure.ROUND_NEW_PARTNERS:
+        return Decimal(new_partners_on(day, record)), TotalQualifier.EXACT
+    return None
+
+
+def announced_on(day: datetime.date, record: Record) -> tuple[Decimal, TotalQualifier]:
+    """New money announced on exactly this day (every round of that day)."""
+    values: dict[str, Any] = (
+        record.commitments()
+        .filter(announced_by_q(day), announced_on=day)
+        .aggregate(**_amount_aggregates(NEW_MONEY_Q))
+    )
+    return values["amount"], _qualifier(values)
+
+
+def new_partners_on(day: datetime.date, record: Record) -> int:
+    """Organisations whose first announced commitment came on this day."""
+    firsts = (
+        record.commitments()
+        .filter(announced_by_q(day))
+        .values("partner_id")
+        .annotate(first=Min("announced_on"))
+        .filter(first=day)
+    )
+    return firsts.aggregate(n=Count("partner_id"))["n"] if firsts.exists() else 0
+
+
+

@@ -1,0 +1,94 @@
+"""The record that figures are computed from: as it is now, or as it stood on an earlier day.
+
+"As recorded on R" (DOMAIN rule 6) reads the history tables: for every object, the latest
+historical version saved by the end of day R, unless that version is a deletion. Historical
+rows keep their foreign keys as plain ids, so attributes of related objects are looked up in
+their own history too, never in today's tables.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.apps import apps
+from django.db import models
+from django.db.models import F, OuterRef, Subquery
+from django.utils import timezone
+
+from adelante.catalogue.models import Metric
+from adelante.commitments.models import Commitment, CountryShare, OfficialStatement
+from adelante.partners.models import Partner
+from adelante.progress.models import ProgressReport, ProgressValue
+
+
+def end_of_day(day: datetime.date) -> datetime.datetime:
+    start_of_next = datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min)
+    return timezone.make_aware(start_of_next)
+
+
+def _as_recorded(model: type[models.Model], on: datetime.date) -> models.QuerySet[Any]:
+    return (
+        model.history.filter(history_date__lt=end_of_day(on))  # type: ignore[attr-defined]
+        .latest_of_each()
+        .exclude(history_type="-")
+    )
+
+
+@dataclass(frozen=True)
+class Record:
+    """Querysets over the record, live (recorded_on None) or as recorded on a day."""
+
+    recorded_on: datetime.date | None = None
+
+    def _of(self, model: type[models.Model]) -> models.QuerySet[Any]:
+        if self.recorded_on is None:
+            return model._default_manager.all()
+        return _as_recorded(model, self.recorded_on)
+
+    def commitments(self) -> models.QuerySet[Any]:
+        return self._of(Commitment)
+
+    def country_shares(self) -> models.QuerySet[Any]:
+        return self._of(CountryShare)
+
+    def partners(self) -> models.QuerySet[Any]:
+        return self._of(Partner)
+
+    def reports(self) -> models.QuerySet[Any]:
+        return self._of(ProgressReport)
+
+    def values(self) -> models.QuerySet[Any]:
+        return self._of(ProgressValue)
+
+    def statements(self) -> models.QuerySet[Any]:
+        return self._of(OfficialStatement)
+
+    def metric_accumulation(self, code: str) -> str:
+        return str(Metric.objects.values_list("accumulation", flat=True).get(code=code))
+
+    def partner_attr(self, name: str) -> Any:
+        """An attribute of a commitment's partner, as an expression on commitment rows."""
+        if self.recorded_on is None:
+            return F(f"partner__{name}")
+        return Subquery(self.partners().filter(id=OuterRef("partner_id")).values(name)[:1])
+
+    def commitment_attr(self, name: str) -> Any:
+        """An attribute of the commitment, as an expression on rows that point at one."""
+        if self.recorded_on is None:
+            return F(f"commitment__{name}")
+        return Subquery(
+            self.commitments().filter(id=OuterRef("commitment_id")).values(name)[:1]
+        )
+
+    def focus_links(self) -> models.QuerySet[Any]:
+        """(commitment_id, focusarea_id) pairs."""
+        through = Commitment.focus_areas.through
+        if self.recorded_on is None:
+            return through._default_manager.all()
+        # The focus areas a historical version carried are stored with that version.
+        hist_through = apps.get_model("commitments", "HistoricalCommitment_focus_areas")
+        return hist_through._default_manager.filter(
+            history_id__in=self.commitments().values("history_id")
+        )

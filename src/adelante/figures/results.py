@@ -1,0 +1,88 @@
+"""The small immutable results that the figures module returns."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from adelante.money.qualifiers import TotalQualifier
+
+
+@dataclass(frozen=True)
+class Committed:
+    """New money committed as of a date (DOMAIN rule 2)."""
+
+    as_of: datetime.date
+    recorded_on: datetime.date | None
+    amount_usd: Decimal
+    qualifier: TotalQualifier
+    #: Commitments announced by the date and not withdrawn, restatements included.
+    commitments: int
+    #: Of those, new money with a stated amount (they make up `amount_usd`).
+    commitments_with_amount: int
+    #: New money with no public amount: counted, never guessed.
+    commitments_without_amount: int
+    restatements: int
+    #: Organisations with at least one commitment.
+    partners: int
+
+
+@dataclass(frozen=True)
+class BreakdownRow:
+    key: str
+    #: None when the cell is suppressed to protect a confidential amount.
+    amount_usd: Decimal | None
+    qualifier: TotalQualifier
+    commitments: int
+    suppressed: bool = False
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    dimension: str
+    as_of: datetime.date
+    recorded_on: datetime.date | None
+    rows: tuple[BreakdownRow, ...]
+    #: The grand total, or None where rows overlap (focus areas) and no total may be shown.
+    total: Committed | None
+
+    @property
+    def overlapping(self) -> bool:
+        return self.total is None
+
+
+@dataclass(frozen=True)
+class Reached:
+    """A catalogue metric's verified value as of a date (DOMAIN rule 3)."""
+
+    metric: str
+    as_of: datetime.date
+    recorded_on: datetime.date | None
+    value: Decimal
+    #: Commitments with a verified value for this metric by the date.
+    commitments: int
+
+
+@dataclass(frozen=True)
+class Reconciliation:
+    """An official statement beside the figure the record backs (DOMAIN rule 5)."""
+
+    statement_id: int
+    stated_on: datetime.date
+    metric: str
+    stated_value: Decimal
+    stated_qualifier: str
+    unit: str
+    source_url: str
+    figure: str
+    #: The record's figure as of the statement's date; None when the record cannot compute it.
+    computed_value: Decimal | None
+    computed_qualifier: TotalQualifier | None
+
+    @property
+    def gap(self) -> Decimal | None:
+        """What the statement claims beyond the record: the part "not itemised"."""
+        if self.computed_value is None:
+            return None
+        return self.stated_value - self.computed_value

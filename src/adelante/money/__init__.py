@@ -1,0 +1,1 @@
+"""Exact money and figure values: storage as scaled integers, and how qualifiers combine."""

@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from adelante.partners.naming import normalise
+
+
+class PartnerType(models.TextChoices):
+    COMPANY = "company", _("company")
+    FOUNDATION = "foundation", _("foundation")
+    NGO = "ngo", _("non-governmental organisation")
+    OTHER = "other", _("other")
+
+
+class PartnerQuerySet(models.QuerySet["Partner"]):
+    def named(self, name: str) -> PartnerQuerySet:
+        """Partners known by this name or one of their aliases (normalised)."""
+        key = normalise(name)
+        return self.filter(models.Q(normalised_name=key) | models.Q(aliases__normalised_name=key))
+
+
+class Partner(models.Model):
+    name = models.CharField(_("name"), max_length=300)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    normalised_name = models.CharField(
+        _("normalised name"), max_length=300, unique=True, editable=False
+    )
+    type = models.CharField(_("type"), max_length=20, choices=PartnerType.choices)
+    website = models.URLField(_("website"), blank=True)
+    history = HistoricalRecords()
+
+    objects = PartnerQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["normalised_name"]
+        verbose_name = _("partner")
+        verbose_name_plural = _("partners")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        self.normalised_name = normalise(self.name)
+
+
+class PartnerAlias(models.Model):
+    partner = models.ForeignKey(
+        Partner, on_delete=models.CASCADE, related_name="aliases", verbose_name=_("partner")
+    )
+    name = models.CharField(_("alias"), max_length=300)
+    normalised_name = models.CharField(
+        _("normalised name"), max_length=300, unique=True, editable=False
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("alias")
+        verbose_name_plural = _("aliases")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        self.normalised_name = normalise(self.name)

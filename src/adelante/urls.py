@@ -1,0 +1,11 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("adelante.portal.urls")),
+]
+urlpatterns += i18n_patterns(
+    path("admin/", admin.site.urls),
+)
