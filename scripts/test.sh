@@ -11,7 +11,7 @@ PYTHON=${PYTHON:-python3}
 .venv/bin/python -m pip install --quiet -e '.[test]'
 
 PG_URL=${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/adelante}
-export DEBUG=0 SECRET_KEY=test-secret-key-not-for-production-0123456789abcdefghijklmn
+export DEBUG=0
 export ADELANTE_DATA_DIR="${ADELANTE_DATA_DIR:-$(mktemp -d)}"
 
 echo "== ruff and mypy"
