@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import ROUND_FLOOR, Decimal
+from typing import TYPE_CHECKING
 
 from adelante.money.fields import from_hundredths, to_hundredths
+
+if TYPE_CHECKING:
+    from adelante.commitments.models import Commitment
 
 HUNDRED = Decimal(100)
 
@@ -51,3 +55,36 @@ def allocate(
     for country in sorted(exact, key=lambda c: (floors[c] - exact[c], c))[:left]:
         floors[country] += 1
     return {c: from_hundredths(v) for c, v in floors.items()}
+
+
+def set_countries(commitment: Commitment, shares: Mapping[str, Decimal | None]) -> bool:
+    """Make the commitment's country rows match `shares`, with allocated amounts.
+
+    `shares` maps country codes to a percentage or None; an empty mapping means the region.
+    Only rows that differ are written, so history records real changes only. Returns whether
+    anything changed. Call it again whenever the commitment's US$ amount changes.
+    """
+    from adelante.commitments.models import CountryShare
+
+    parts = allocate(commitment.amount_usd, shares)
+    existing = {row.country: row for row in commitment.countries.all()}
+    changed = False
+    for country, row in existing.items():
+        if country not in shares:
+            row.delete()
+            changed = True
+    for country, share in shares.items():
+        row = existing.get(country)
+        if row is None:
+            CountryShare.objects.create(
+                commitment=commitment,
+                country=country,
+                share_percent=share,
+                amount_usd=parts[country],
+            )
+            changed = True
+        elif row.share_percent != share or row.amount_usd != parts[country]:
+            row.share_percent, row.amount_usd = share, parts[country]
+            row.save(update_fields=["share_percent", "amount_usd"])
+            changed = True
+    return changed
