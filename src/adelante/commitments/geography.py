@@ -61,11 +61,15 @@ def set_countries(commitment: Commitment, shares: Mapping[str, Decimal | None]) 
     """Make the commitment's country rows match `shares`, with allocated amounts.
 
     `shares` maps country codes to a percentage or None; an empty mapping means the region.
+    Rows with a share are "allocated"; rows without one are "multi-country".
     Only rows that differ are written, so history records real changes only. Returns whether
     anything changed. Call it again whenever the commitment's US$ amount changes.
     """
     from adelante.commitments.models import CountryShare
 
+    if len(shares) == 1:
+        # One country takes the whole amount: its share is stated as 100 %.
+        shares = dict.fromkeys(shares, HUNDRED)
     parts = allocate(commitment.amount_usd, shares)
     existing = {row.country: row for row in commitment.countries.all()}
     changed = False

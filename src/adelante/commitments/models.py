@@ -164,9 +164,10 @@ class Commitment(models.Model):
 class CountryShare(models.Model):
     """A country a commitment concerns, with its optional share.
 
-    `amount_usd` is the part of the commitment's US$ amount allocated to the country; it is set
-    by `adelante.commitments.geography.allocate` whenever shares or the amount change, and is
-    empty when several countries are named without shares ("multi-country").
+    Write these rows only through `adelante.commitments.geography.set_countries`: a single
+    country is stored with a share of 100; several countries without shares ("multi-country")
+    have no share. `amount_usd` is the part of the commitment's US$ amount allocated to the
+    country, recomputed by `set_countries` whenever the shares or the amount change.
     """
 
     commitment = models.ForeignKey(

@@ -170,7 +170,7 @@ def _by_country(
     shares = record.country_shares()
     # Where the commitment's amount goes: allocated to countries, multi-country or regional.
     named = shares.filter(commitment_id=OuterRef("id"))
-    unallocated = named.filter(amount_usd__isnull=True)
+    unallocated = named.filter(share_percent__isnull=True)
     geography = base.annotate(
         regional=~Exists(named), multi=Exists(unallocated)
     )
@@ -180,7 +180,7 @@ def _by_country(
         .order_by()
     )
     allocated = shares.filter(
-        commitment_id__in=base.values("id"), amount_usd__isnull=False
+        commitment_id__in=base.values("id"), share_percent__isnull=False
     ).annotate(
         qualifier=record.commitment_attr("qualifier"),
         partner_id=record.commitment_attr("partner_id"),
