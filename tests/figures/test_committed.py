@@ -31,7 +31,9 @@ def test_sums_new_money_announced_by_the_date():
 
 def test_restatement_counts_zero_but_is_a_commitment():
     first = builders.commitment("Millicom", "700", JUN)
-    builders.commitment("Millicom", "700", DEC + datetime.timedelta(days=400), relation=Relation.RESTATEMENT)
+    builders.commitment(
+        "Millicom", "700", DEC + datetime.timedelta(days=400), relation=Relation.RESTATEMENT
+    )
     later = committed(datetime.date(2023, 12, 31))
     assert later.amount_usd == first.amount_usd
     assert later.commitments == 2
@@ -41,15 +43,15 @@ def test_restatement_counts_zero_but_is_a_commitment():
 
 def test_increase_counts_its_own_amount():
     builders.commitment("Millicom", "700", JUN)
-    builders.commitment("Millicom", "350", DEC + datetime.timedelta(days=400), relation=Relation.INCREASE)
+    builders.commitment(
+        "Millicom", "350", DEC + datetime.timedelta(days=400), relation=Relation.INCREASE
+    )
     assert committed(datetime.date(2023, 12, 31)).amount_usd == Decimal("1050.00")
 
 
 def test_withdrawn_counts_until_withdrawal():
     builders.commitment("Alpha", "100", MAY)
-    builders.commitment(
-        "Beta", "50", MAY, status=Status.WITHDRAWN, withdrawn_on=JUN
-    )
+    builders.commitment("Beta", "50", MAY, status=Status.WITHDRAWN, withdrawn_on=JUN)
     assert committed(DEC).amount_usd == Decimal("150.00")
     assert committed(JUN).amount_usd == Decimal("100.00")
     assert committed(JUN).partners == 1

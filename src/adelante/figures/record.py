@@ -14,7 +14,7 @@ from typing import Any
 
 from django.apps import apps
 from django.db import models
-from django.db.models import F, OuterRef, Subquery
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from adelante.catalogue.models import Metric
@@ -29,11 +29,14 @@ def end_of_day(day: datetime.date) -> datetime.datetime:
 
 
 def _as_recorded(model: type[models.Model], on: datetime.date) -> models.QuerySet[Any]:
-    return (
-        model.history.filter(history_date__lt=end_of_day(on))  # type: ignore[attr-defined]
-        .latest_of_each()
-        .exclude(history_type="-")
+    saved = model.history.filter(history_date__lt=end_of_day(on))  # type: ignore[attr-defined]
+    # A later version of the same object; versions saved in the same instant (an import,
+    # a many-to-many change) are ordered by their history id.
+    later = saved.filter(id=OuterRef("id")).filter(
+        Q(history_date__gt=OuterRef("history_date"))
+        | Q(history_date=OuterRef("history_date"), history_id__gt=OuterRef("history_id"))
     )
+    return saved.filter(~Exists(later)).exclude(history_type="-")
 
 
 @dataclass(frozen=True)
