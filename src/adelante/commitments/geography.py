@@ -57,38 +57,56 @@ def allocate(
     return {c: from_hundredths(v) for c, v in floors.items()}
 
 
-def set_countries(commitment: Commitment, shares: Mapping[str, Decimal | None]) -> bool:
+def country_rows(
+    amount_usd: Decimal | None, shares: Mapping[str, Decimal | None]
+) -> dict[str, tuple[Decimal | None, Decimal | None]]:
+    """The (share_percent, amount_usd) that each country row should hold.
+
+    A single country is stated with a share of 100 and takes the whole amount.
+    """
+    if len(shares) == 1:
+        # One country takes the whole amount: its share is stated as 100 %.
+        shares = dict.fromkeys(shares, HUNDRED)
+    parts = allocate(amount_usd, shares)
+    return {country: (share, parts[country]) for country, share in shares.items()}
+
+
+def set_countries(
+    commitment: Commitment,
+    shares: Mapping[str, Decimal | None],
+    *,
+    reason: str | None = None,
+) -> bool:
     """Make the commitment's country rows match `shares`, with allocated amounts.
 
     `shares` maps country codes to a percentage or None; an empty mapping means the region.
     Rows with a share are "allocated"; rows without one are "multi-country".
     Only rows that differ are written, so history records real changes only. Returns whether
     anything changed. Call it again whenever the commitment's US$ amount changes.
+    `reason`, if given, is the change reason recorded in the rows' history.
     """
     from adelante.commitments.models import CountryShare
 
-    if len(shares) == 1:
-        # One country takes the whole amount: its share is stated as 100 %.
-        shares = dict.fromkeys(shares, HUNDRED)
-    parts = allocate(commitment.amount_usd, shares)
+    wanted = country_rows(commitment.amount_usd, shares)
     existing = {row.country: row for row in commitment.countries.all()}
     changed = False
     for country, row in existing.items():
-        if country not in shares:
+        if country not in wanted:
+            row._change_reason = reason  # type: ignore[attr-defined]
             row.delete()
             changed = True
-    for country, share in shares.items():
-        row = existing.get(country)
-        if row is None:
-            CountryShare.objects.create(
-                commitment=commitment,
-                country=country,
-                share_percent=share,
-                amount_usd=parts[country],
+    for country, (share, part) in wanted.items():
+        current = existing.get(country)
+        if current is None:
+            made = CountryShare(
+                commitment=commitment, country=country, share_percent=share, amount_usd=part
             )
+            made._change_reason = reason  # type: ignore[attr-defined]
+            made.save()
             changed = True
-        elif row.share_percent != share or row.amount_usd != parts[country]:
-            row.share_percent, row.amount_usd = share, parts[country]
-            row.save(update_fields=["share_percent", "amount_usd"])
+        elif current.share_percent != share or current.amount_usd != part:
+            current.share_percent, current.amount_usd = share, part
+            current._change_reason = reason  # type: ignore[attr-defined]
+            current.save(update_fields=["share_percent", "amount_usd"])
             changed = True
     return changed

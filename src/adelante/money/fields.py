@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core import validators
 from django.db import models
+from django.db.models.expressions import Combinable
 from django.utils.translation import gettext_lazy as _
 
 SCALE = 2
@@ -32,6 +33,10 @@ class ExactDecimalField(models.BigIntegerField):  # type: ignore[type-arg]
     """A Decimal with two decimal places (cents, or hundredths of a person-count)."""
 
     description = _("Exact decimal number with two decimal places")
+
+    # What django-stubs reads as the types that instances set and get.
+    _pyi_private_set_type: Decimal | int | str | Combinable  # type: ignore[assignment]
+    _pyi_private_get_type: Decimal  # type: ignore[assignment]
 
     @property
     def validators(self) -> list[Any]:  # type: ignore[override]
