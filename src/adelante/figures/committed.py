@@ -28,9 +28,7 @@ _HAS_AMOUNT = Q(amount_usd__isnull=False)
 
 
 def _money_sum(field: str, filter: Q | None = None) -> Coalesce:
-    return Coalesce(
-        Sum(field, filter=filter), Value(0), output_field=ExactDecimalField()
-    )
+    return Coalesce(Sum(field, filter=filter), Value(0), output_field=ExactDecimalField())
 
 
 def _amount_aggregates(only: Q | None = None) -> dict[str, Any]:
@@ -65,9 +63,7 @@ def counted(as_of: datetime.date, record: Record) -> QuerySet[Any]:
     return record.commitments().filter(announced_by_q(as_of))
 
 
-def committed(
-    as_of: datetime.date, *, recorded_on: datetime.date | None = None
-) -> Committed:
+def committed(as_of: datetime.date, *, recorded_on: datetime.date | None = None) -> Committed:
     """New money committed as of a date, with the qualifier the total must carry."""
     record = Record(recorded_on)
     values = counted(as_of, record).aggregate(
@@ -113,10 +109,11 @@ def committed_by(
     else:
         raise ValueError(f"unknown dimension {dimension!r}; choose from {', '.join(DIMENSIONS)}")
     additive = dimension != "focus"
-    if not disclose_confidential:
-        rows = suppress(rows, confidential, additive=additive)
+    published = (
+        tuple(rows) if disclose_confidential else suppress(rows, confidential, additive=additive)
+    )
     total = committed(as_of, recorded_on=recorded_on) if additive else None
-    return Breakdown(dimension, as_of, recorded_on, tuple(rows), total)
+    return Breakdown(dimension, as_of, recorded_on, published, total)
 
 
 def _rows(grouped: Iterable[dict[str, Any]], key: str) -> list[BreakdownRow]:
@@ -155,25 +152,19 @@ def _by_attribute(
     else:
         key, cells = "group", base.annotate(group=record.partner_attr("type"))
     grouped = list(
-        cells.values(key)
-        .annotate(commitments=Count("id"), **_amount_aggregates())
-        .order_by(key)
+        cells.values(key).annotate(commitments=Count("id"), **_amount_aggregates()).order_by(key)
     )
     confidential = _contributors(cells, key, {v[key] for v in grouped if v["confidential"]})
     return _rows(grouped, key), confidential
 
 
-def _by_country(
-    as_of: datetime.date, record: Record
-) -> tuple[list[BreakdownRow], dict[str, int]]:
+def _by_country(as_of: datetime.date, record: Record) -> tuple[list[BreakdownRow], dict[str, int]]:
     base = counted(as_of, record).filter(NEW_MONEY_Q)
     shares = record.country_shares()
     # Where the commitment's amount goes: allocated to countries, multi-country or regional.
     named = shares.filter(commitment_id=OuterRef("id"))
     unallocated = named.filter(share_percent__isnull=True)
-    geography = base.annotate(
-        regional=~Exists(named), multi=Exists(unallocated)
-    )
+    geography = base.annotate(regional=~Exists(named), multi=Exists(unallocated))
     grouped_geo = list(
         geography.values("regional", "multi")
         .annotate(commitments=Count("id"), **_amount_aggregates())
@@ -205,9 +196,7 @@ def _by_country(
     return rows, confidential
 
 
-def _by_focus(
-    as_of: datetime.date, record: Record
-) -> tuple[list[BreakdownRow], dict[str, int]]:
+def _by_focus(as_of: datetime.date, record: Record) -> tuple[list[BreakdownRow], dict[str, int]]:
     base = counted(as_of, record).filter(NEW_MONEY_Q)
     links = record.focus_links()
     classified = links.filter(commitment_id__in=base.values("id"))

@@ -30,6 +30,5 @@ def suppress(
         if others:
             hidden.add(min(others, key=lambda r: (r.amount_usd, r.key)).key)
     return tuple(
-        replace(row, amount_usd=None, suppressed=True) if row.key in hidden else row
-        for row in rows
+        replace(row, amount_usd=None, suppressed=True) if row.key in hidden else row for row in rows
     )

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import Count, Min
 
+from adelante.catalogue.models import Metric
 from adelante.commitments.choices import StatementFigure
 from adelante.commitments.models import NEW_MONEY_Q, announced_by_q
 from adelante.figures.committed import _amount_aggregates, _qualifier, committed
@@ -15,7 +16,6 @@ from adelante.figures.reached import invested, reached
 from adelante.figures.record import Record
 from adelante.figures.results import Reconciliation
 from adelante.money.qualifiers import TotalQualifier
-from adelante.catalogue.models import Metric
 
 
 def reconcile(
@@ -91,6 +91,3 @@ def new_partners_on(day: datetime.date, record: Record) -> int:
         .filter(first=day)
     )
     return firsts.aggregate(n=Count("partner_id"))["n"] if firsts.exists() else 0
-
-
-

@@ -81,9 +81,7 @@ class Record:
         """An attribute of the commitment, as an expression on rows that point at one."""
         if self.recorded_on is None:
             return F(f"commitment__{name}")
-        return Subquery(
-            self.commitments().filter(id=OuterRef("commitment_id")).values(name)[:1]
-        )
+        return Subquery(self.commitments().filter(id=OuterRef("commitment_id")).values(name)[:1])
 
     def focus_links(self) -> models.QuerySet[Any]:
         """(commitment_id, focusarea_id) pairs."""
