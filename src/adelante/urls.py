@@ -4,8 +4,9 @@ from django.urls import URLPattern, URLResolver, include, path
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("i18n/", include("django.conf.urls.i18n")),
-    path("", include("adelante.portal.urls")),
 ]
+# Language-prefixed, stable URLs (/en/…, /es/…); "/" redirects by the browser's language.
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
+    path("", include("adelante.portal.urls")),
 )

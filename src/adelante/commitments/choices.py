@@ -1,6 +1,19 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from adelante.money.qualifiers import StatementQualifier
+
+__all__ = [
+    "ANNOUNCED_STATUSES",
+    "Country",
+    "DatePrecision",
+    "MoneyKind",
+    "Relation",
+    "StatementFigure",
+    "StatementQualifier",
+    "Status",
+]
+
 
 class Country(models.TextChoices):
     GUATEMALA = "GT", _("Guatemala")
@@ -40,14 +53,6 @@ ANNOUNCED_STATUSES = (
     Status.COMPLETED,
     Status.WITHDRAWN,
 )
-
-
-class StatementQualifier(models.TextChoices):
-    EXACT = "exact", _("exact")
-    AT_LEAST = "at_least", _("more than")
-    ABOUT = "about", _("about")
-    TARGET = "target", _("target")
-    PROJECTION = "projection", _("projection")
 
 
 class DatePrecision(models.TextChoices):

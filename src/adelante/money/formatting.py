@@ -9,7 +9,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from adelante.money.qualifiers import TotalQualifier
+from adelante.money.qualifiers import StatementQualifier, TotalQualifier
 
 
 def _locale(language: str | None) -> str:
@@ -37,10 +37,22 @@ def format_usd(amount: Decimal, language: str | None = None, *, compact: bool = 
         return _("US$%(amount)s") % {"amount": format_number(amount, locale)}
 
 
-def with_qualifier(text: str, qualifier: TotalQualifier | str, language: str | None = None) -> str:
-    """ "at least US$4.2 billion"; exact figures stay bare."""
-    qualifier = TotalQualifier(qualifier)
-    if qualifier == TotalQualifier.EXACT:
+def with_qualifier(text: str, qualifier: str, language: str | None = None) -> str:
+    """ "at least US$4.2 billion" for a computed total; exact figures stay bare."""
+    total = TotalQualifier(qualifier)
+    if total == TotalQualifier.EXACT:
         return text
     with translation.override(_locale(language)):
-        return f"{qualifier.label} {text}"
+        return f"{total.label} {text}"
+
+
+def as_stated(text: str, qualifier: str, language: str | None = None) -> str:
+    """A figure with the qualifier an official statement used: "more than US$4.2 billion",
+    "US$1.4 million (target)"."""
+    with translation.override(_locale(language)):
+        stated = StatementQualifier(qualifier)
+        if stated == StatementQualifier.EXACT:
+            return text
+        if stated in (StatementQualifier.TARGET, StatementQualifier.PROJECTION):
+            return f"{text} ({stated.label})"
+        return f"{stated.label} {text}"

@@ -28,6 +28,16 @@ class TotalQualifier(models.TextChoices):
     UP_TO = "up_to", _("up to")
 
 
+class StatementQualifier(models.TextChoices):
+    """How an official statement qualified its figure."""
+
+    EXACT = "exact", _("exact")
+    AT_LEAST = "at_least", _("more than")
+    ABOUT = "about", _("about")
+    TARGET = "target", _("target")
+    PROJECTION = "projection", _("projection")
+
+
 #: Amount qualifiers whose amount is known to the record (confidential ones count in totals).
 COUNTED_QUALIFIERS = frozenset(
     {
