@@ -1,0 +1,30 @@
+"""Staff admin of the managed vocabularies: the metric catalogue and the focus areas."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+
+from adelante.admin_base import HistoryAdmin
+from adelante.catalogue.models import FocusArea, Metric
+
+
+@admin.register(Metric)
+class MetricAdmin(HistoryAdmin):
+    list_display = (
+        "code",
+        "name_en",
+        "name_es",
+        "unit",
+        "accumulation",
+        "by_country",
+        "by_sex",
+        "by_age",
+    )
+    list_filter = ("unit", "accumulation")
+    search_fields = ("code", "name_en", "name_es")
+
+
+@admin.register(FocusArea)
+class FocusAreaAdmin(HistoryAdmin):
+    list_display = ("code", "name_en", "name_es")
+    search_fields = ("code", "name_en", "name_es", "keywords")

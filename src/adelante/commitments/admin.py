@@ -1,0 +1,218 @@
+"""Staff admin of rounds, commitments (with their countries, targets and sources) and statements."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.forms import BaseInlineFormSet, ModelForm
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from adelante.admin_base import URL_FIELDS, HistoryAdmin
+from adelante.commitments.admin_forms import (
+    CommitmentForm,
+    CountryShareFormSet,
+    OfficialStatementForm,
+)
+from adelante.commitments.amounts import reallocate
+from adelante.commitments.choices import Country
+from adelante.commitments.models import (
+    Commitment,
+    CountryShare,
+    OfficialStatement,
+    Round,
+    Source,
+    Target,
+)
+
+
+@admin.register(Round)
+class RoundAdmin(HistoryAdmin):
+    list_display = ("label", "announced_on", "commitment_count", "slug")
+    search_fields = ("label", "slug")
+    date_hierarchy = "announced_on"
+    prepopulated_fields = {"slug": ("announced_on", "label")}
+    ordering = ("-announced_on",)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Round]:
+        return super().get_queryset(request).annotate(commitment_count=Count("commitments"))
+
+    @admin.display(description=_("commitments"), ordering="commitment_count")
+    def commitment_count(self, obj: Any) -> int:
+        return int(obj.commitment_count)
+
+
+class GeographyFilter(admin.SimpleListFilter):
+    """A country named by the commitment, or several countries without shares, or the region."""
+
+    title = _("country")
+    parameter_name = "geography"
+    MULTI = "multi"
+    REGIONAL = "regional"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [
+            *Country.choices,
+            (self.MULTI, _("several countries, without shares")),
+            (self.REGIONAL, _("the region (no country named)")),
+        ]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        value = self.value()
+        rows = CountryShare.objects.filter(commitment=OuterRef("pk"))
+        if value in Country.values:
+            return queryset.filter(Exists(rows.filter(country=value)))
+        if value == self.MULTI:
+            return queryset.filter(Exists(rows.filter(share_percent__isnull=True)))
+        if value == self.REGIONAL:
+            return queryset.filter(~Exists(rows))
+        return queryset
+
+
+class CountryShareInline(admin.TabularInline):  # type: ignore[type-arg]
+    """Countries with optional shares; the allocated US$ amount is derived, never typed."""
+
+    model = CountryShare
+    formset = CountryShareFormSet
+    fields = ("country", "share_percent", "amount_usd")
+    readonly_fields = ("amount_usd",)
+    extra = 0
+    max_num = len(Country.choices)
+
+
+class TargetInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = Target
+    fields = ("metric", "value", "by_date")
+    extra = 0
+
+
+class SourceInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = Source
+    formfield_overrides = URL_FIELDS
+    fields = ("url", "title", "seen_on")
+    extra = 0
+
+
+@admin.register(Commitment)
+class CommitmentAdmin(HistoryAdmin):
+    """Commitments, with their countries, targets and sources edited inline.
+
+    Derived values are not typed by staff but kept consistent on every save:
+
+    - the US$ amount and the exchange rate used are read-only. They follow from the amount and
+      its currency (`commitments.amounts.usd_amount`): the amount itself in US dollars, or the
+      amount converted at the rate recorded for the announcement date; without that rate the
+      form says so and saves nothing. A missing announcement date is taken from the round.
+    - each country's allocated US$ amount is read-only and is recomputed
+      (`commitments.amounts.reallocate`, i.e. `geography.set_countries`) after the commitment
+      and its country rows are saved; the shares are checked first (`geography.check_shares`).
+    """
+
+    form = CommitmentForm
+    list_display = (
+        "reference",
+        "partner",
+        "round",
+        "amount_usd",
+        "qualifier",
+        "kind",
+        "status",
+    )
+    list_select_related = ("partner", "round")
+    list_filter = (
+        "round",
+        "status",
+        "kind",
+        "qualifier",
+        "relation",
+        "partner__type",
+        GeographyFilter,
+    )
+    search_fields = (
+        "reference",
+        "title",
+        "summary",
+        "partner__name",
+        "partner__normalised_name",
+        "partner__aliases__name",
+        "partner__aliases__normalised_name",
+    )
+    autocomplete_fields = ("partner", "relates_to", "round")
+    filter_horizontal = ("focus_areas",)
+    date_hierarchy = "announced_on"
+    readonly_fields = ("amount_usd", "exchange_rate")
+    inlines = (CountryShareInline, TargetInline, SourceInline)
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    "reference",
+                    "partner",
+                    "round",
+                    "announced_on",
+                    "title",
+                    "summary",
+                    "status",
+                    "withdrawn_on",
+                )
+            },
+        ),
+        (
+            _("Amount"),
+            {
+                "fields": (
+                    "kind",
+                    "qualifier",
+                    ("amount", "currency"),
+                    "amount_usd",
+                    "exchange_rate",
+                )
+            },
+        ),
+        (
+            _("Focus and time horizon"),
+            {"fields": ("focus_text", "focus_areas", ("starts_on", "ends_on"))},
+        ),
+        (_("Relation to earlier commitments"), {"fields": ("relation", "relates_to")}),
+    )
+
+    def save_formset(
+        self,
+        request: HttpRequest,
+        form: ModelForm[Any],
+        formset: BaseInlineFormSet[Any, Any, Any],
+        change: bool,
+    ) -> None:
+        if isinstance(formset, CountryShareFormSet):
+            # Works out what changed (for the admin log) without writing; then the rows are
+            # written once, with their allocated amounts.
+            formset.save(commit=False)
+            reallocate(form.instance, formset.shares)
+            return
+        super().save_formset(request, form, formset, change)
+
+    def save_related(
+        self, request: HttpRequest, form: ModelForm[Any], formsets: Any, change: bool
+    ) -> None:
+        super().save_related(request, form, formsets, change)
+        # The US$ amount may have changed while the rows did not: allocate it again.
+        reallocate(form.instance)
+
+    def after_revert(self, request: HttpRequest, object_id: str) -> None:
+        # A reverted amount: allocate it to the current country rows.
+        reallocate(Commitment.objects.get(pk=object_id))
+
+
+@admin.register(OfficialStatement)
+class OfficialStatementAdmin(HistoryAdmin):
+    """Figures as authorities published them: stored verbatim, never recomputed."""
+
+    form = OfficialStatementForm
+    list_display = ("stated_on", "metric", "qualifier", "value", "unit", "figure")
+    list_filter = ("figure", "qualifier", "date_precision", "unit")
+    search_fields = ("metric", "note", "source_url")
+    date_hierarchy = "stated_on"
+    autocomplete_fields = ("reached_metric",)

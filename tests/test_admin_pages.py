@@ -1,0 +1,93 @@
+"""Every admin page of every model Adelante registers loads, in English and in Spanish."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.contrib import admin
+from django.test import Client
+from django.urls import reverse
+from django.utils import translation
+
+from tests.adminforms import sample_record
+
+LANGUAGES = ("en", "es")
+
+
+def adelante_models() -> list[Any]:
+    return sorted(
+        (m for m in admin.site._registry if m.__module__.startswith("adelante.")),
+        key=lambda m: m._meta.label,
+    )
+
+
+def url(name: str, language: str, *args: Any) -> str:
+    with translation.override(language):
+        return reverse(name, args=args)
+
+
+def test_every_adelante_model_is_registered() -> None:
+    names = {m._meta.label for m in adelante_models()}
+    assert names == {
+        "catalogue.FocusArea",
+        "catalogue.Metric",
+        "commitments.Commitment",
+        "commitments.OfficialStatement",
+        "commitments.Round",
+        "currency.ExchangeRate",
+        "partners.Partner",
+        "progress.ProgressReport",
+    }
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("model", adelante_models(), ids=lambda m: m._meta.label)
+def test_admin_pages_load(admin_client: Client, model: Any, language: str) -> None:
+    sample_record()
+    obj = model._default_manager.order_by("pk").first()
+    assert obj is not None, f"no sample {model._meta.label}"
+    info = f"admin:{model._meta.app_label}_{model._meta.model_name}"
+    pages = {
+        "changelist": url(f"{info}_changelist", language),
+        "add": url(f"{info}_add", language),
+        "change": url(f"{info}_change", language, obj.pk),
+        "history": url(f"{info}_history", language, obj.pk),
+    }
+    for page, address in pages.items():
+        assert address.startswith(f"/{language}/admin/")
+        response = admin_client.get(address)
+        assert response.status_code == 200, (page, address)
+        text = response.content.decode()
+        if page in ("add", "change"):
+            assert ("Guardar" if language == "es" else "Save") in text, (page, address)
+            assert "Reason for this change" in text or language == "es"
+        if language == "es":
+            assert 'lang="es"' in text
+            assert "Administración de Django" not in text  # our own site header
+            assert "Adelante" in text
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_admin_index_has_the_site_titles(admin_client: Client, language: str) -> None:
+    response = admin_client.get(url("admin:index", language))
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "Adelante" in text
+    if language == "es":
+        assert "Registro de los compromisos con Central America Forward" in text
+        assert "Compromisos" in text  # a model's verbose name, translated
+    else:
+        assert "Record of commitments to Central America Forward" in text
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_anonymous_users_are_sent_to_the_login_page(client: Client, language: str) -> None:
+    for name in ("admin:index", "admin:commitments_commitment_changelist"):
+        address = url(name, language)
+        response = client.get(address)
+        assert response.status_code == 302
+        assert response["Location"].startswith(f"/{language}/admin/login/")
