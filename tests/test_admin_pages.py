@@ -67,6 +67,36 @@ def test_admin_pages_load(admin_client: Client, model: Any, language: str) -> No
             assert 'lang="es"' in text
             assert "Administración de Django" not in text  # our own site header
             assert "Adelante" in text
+        with translation.override(language):
+            names = str(model._meta.verbose_name_plural if page == "changelist" else "")
+        assert names.lower() in text.lower()
+
+
+# Words that are the same in both languages.
+SAME_IN_SPANISH = {"alias", "slug", "URL", "Guatemala", "El Salvador", "Honduras"}
+
+
+@pytest.mark.parametrize("model", adelante_models(), ids=lambda m: m._meta.label)
+def test_model_and_field_names_are_translated_to_spanish(model: Any) -> None:
+    """The admin shows these names; each needs an entry in its app's Spanish catalogue."""
+    inlines = [i.model for i in admin.site._registry[model].inlines]
+    untranslated = []
+    for each in (model, *inlines):
+        texts = [each._meta.verbose_name, each._meta.verbose_name_plural]
+        for field in each._meta.get_fields():
+            if hasattr(field, "verbose_name") and not field.auto_created:
+                texts.append(field.verbose_name)
+            texts.extend(label for _, label in getattr(field, "choices", None) or ())
+            if getattr(field, "help_text", ""):
+                texts.append(field.help_text)
+        for text in texts:
+            with translation.override("en"):
+                english = str(text)
+            with translation.override("es"):
+                spanish = str(text)
+            if english == spanish and english not in SAME_IN_SPANISH:
+                untranslated.append(english)
+    assert untranslated == []
 
 
 @pytest.mark.django_db
