@@ -1,0 +1,193 @@
+"""Reading one cell's text as a typed value. Each function raises CellError with the reason."""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+import re
+from collections.abc import Iterable
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.utils.translation import gettext as _
+
+from adelante.commitments.choices import Country, DatePrecision
+from adelante.exchange.problems import CellError
+from adelante.money.fields import MAX_VALUE
+
+REGION = "REGION"
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ISO_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+_CURRENCY = re.compile(r"^[A-Z]{3}$")
+_url_validator = URLValidator(schemes=["http", "https"])
+
+
+def text(value: str, *, max_length: int, required: bool = False) -> str:
+    if required and not value:
+        raise CellError(_("empty; a value is required"))
+    if len(value) > max_length:
+        raise CellError(
+            _("too long (%(length)d characters, at most %(max)d)")
+            % {"length": len(value), "max": max_length}
+        )
+    return value
+
+
+def day(value: str) -> datetime.date:
+    """A date written YYYY-MM-DD."""
+    if not value:
+        raise CellError(_("empty; a date is required (YYYY-MM-DD)"))
+    if not _ISO_DAY.match(value):
+        raise CellError(_("“%(value)s” is not a date (use YYYY-MM-DD)") % {"value": value})
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise CellError(_("“%(value)s” is not a valid date") % {"value": value}) from None
+
+
+def day_or_month(value: str) -> tuple[datetime.date, DatePrecision]:
+    """YYYY-MM-DD, or YYYY-MM meaning the last day of that month with month precision."""
+    month = _ISO_MONTH.match(value)
+    if month:
+        year, number = int(month.group(1)), int(month.group(2))
+        if not 1 <= number <= 12:
+            raise CellError(_("“%(value)s” is not a valid month") % {"value": value})
+        last = calendar.monthrange(year, number)[1]
+        return datetime.date(year, number, last), DatePrecision.MONTH
+    if value and not _ISO_DAY.match(value):
+        raise CellError(
+            _("“%(value)s” is not a date (use YYYY-MM-DD or YYYY-MM)") % {"value": value}
+        )
+    return day(value), DatePrecision.DAY
+
+
+def number(value: str, *, places: int, max_digits: int) -> Decimal:
+    """A non-negative decimal number written with digits and an optional decimal point.
+
+    Thousands separators and currency signs are refused rather than guessed: "1,500" is
+    1500 in English and 1.5 in Spanish.
+    """
+    if not value:
+        raise CellError(_("empty; a number is required"))
+    if not _NUMBER.match(value):
+        raise CellError(
+            _("“%(value)s” is not a number (write digits and an optional decimal point)")
+            % {"value": value}
+        )
+    try:
+        parsed = Decimal(value)
+    except InvalidOperation:  # pragma: no cover - the pattern only lets numbers through
+        raise CellError(_("“%(value)s” is not a number") % {"value": value}) from None
+    if parsed < 0:
+        raise CellError(_("negative (%(value)s); it must be zero or more") % {"value": value})
+    exponent = parsed.as_tuple().exponent
+    assert isinstance(exponent, int)
+    if -exponent > places:
+        raise CellError(
+            _("%(value)s has more than %(places)d decimal places")
+            % {"value": value, "places": places}
+        )
+    if parsed.adjusted() + 1 > max_digits - places:
+        raise CellError(_("%(value)s is too large") % {"value": value})
+    return parsed
+
+
+def money(value: str) -> Decimal | None:
+    """An amount of money, to the cent; empty means no amount."""
+    if not value:
+        return None
+    parsed = number(value, places=2, max_digits=19)
+    if parsed > MAX_VALUE:
+        raise CellError(_("%(value)s is too large") % {"value": value})
+    return parsed
+
+
+def choice(value: str, allowed: Iterable[str], *, default: str | None = None) -> str:
+    """One of the allowed values; case and spaces or hyphens for underscores do not matter."""
+    options = list(allowed)
+    if not value:
+        if default is None:
+            raise CellError(_("empty; one of %(options)s") % {"options": ", ".join(options)})
+        return default
+    folded = re.sub(r"[\s-]+", "_", value.strip().casefold())
+    if folded in options:
+        return folded
+    raise CellError(
+        _("“%(value)s” is not one of %(options)s") % {"value": value, "options": ", ".join(options)}
+    )
+
+
+def countries(value: str) -> tuple[str, ...]:
+    """Country codes separated by ';', or REGION (no country named: the empty tuple)."""
+    if not value:
+        raise CellError(
+            _("empty; give GT, SV, HN separated by ';', or %(region)s") % {"region": REGION}
+        )
+    if value.upper() == REGION:
+        return ()
+    codes: list[str] = []
+    for part in value.split(";"):
+        code = part.strip().upper()
+        if code == REGION:
+            raise CellError(_("%(region)s cannot be combined with countries") % {"region": REGION})
+        if code not in Country.values:
+            raise CellError(
+                _("unknown country “%(code)s” (use GT, SV, HN separated by ';', or %(region)s)")
+                % {"code": part.strip(), "region": REGION}
+            )
+        if code in codes:
+            raise CellError(_("%(code)s is named twice") % {"code": code})
+        codes.append(code)
+    return tuple(codes)
+
+
+def shares(value: str, named: tuple[str, ...]) -> dict[str, Decimal]:
+    """Percentages per country, "GT:60;SV:40": the countries named, adding up to 100."""
+    found: dict[str, Decimal] = {}
+    for part in value.split(";"):
+        code, sep, percent = part.partition(":")
+        code = code.strip().upper()
+        if not sep or code not in Country.values:
+            raise CellError(
+                _("“%(part)s” is not a share (write e.g. GT:60;SV:40)") % {"part": part.strip()}
+            )
+        if code in found:
+            raise CellError(_("%(code)s is named twice") % {"code": code})
+        found[code] = number(percent.strip(), places=2, max_digits=5)
+    if not named:
+        raise CellError(_("shares need countries, not REGION"))
+    if set(found) != set(named):
+        raise CellError(
+            _("shares name %(shares)s but the countries are %(countries)s")
+            % {"shares": ";".join(sorted(found)), "countries": ";".join(sorted(named))}
+        )
+    total = sum(found.values(), Decimal(0))
+    if any(share > 100 for share in found.values()) or total != 100:
+        raise CellError(_("shares add up to %(total)s, not 100") % {"total": total})
+    return {code: found[code] for code in named}
+
+
+def currency(value: str) -> str:
+    code = value.strip().upper()
+    if not _CURRENCY.match(code):
+        raise CellError(
+            _("“%(value)s” is not a currency code (three letters, e.g. GTQ)") % {"value": value}
+        )
+    return code
+
+
+def url(value: str, *, required: bool) -> str:
+    if not value:
+        if required:
+            raise CellError(_("empty; a source URL is required"))
+        return ""
+    text(value, max_length=1000)
+    try:
+        _url_validator(value)
+    except ValidationError:
+        raise CellError(
+            _("“%(value)s” is not a web address (http or https)") % {"value": value}
+        ) from None
+    return value

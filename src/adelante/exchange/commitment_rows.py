@@ -1,0 +1,285 @@
+"""The rows of a commitments file: their columns, and each row checked and read into values."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TypeVar
+
+from django.utils.translation import gettext as _
+
+from adelante.commitments.choices import MoneyKind, Relation, Status
+from adelante.currency.conversion import to_usd
+from adelante.currency.models import ExchangeRate
+from adelante.exchange import cells
+from adelante.exchange.columns import Columns
+from adelante.exchange.partner_matching import Match, PartnerDirectory
+from adelante.exchange.problems import CellError, Problems
+from adelante.exchange.readers import Row, Table
+from adelante.exchange.round_matching import AnyRound, RoundDirectory
+from adelante.money.qualifiers import AmountQualifier
+from adelante.partners.models import PartnerType
+
+USD = "USD"
+
+COLUMNS = Columns(
+    required=(
+        "partner",
+        "partner_type",
+        "announced_on",
+        "round",
+        "amount_usd",
+        "countries",
+        "focus",
+        "summary",
+        "source_url",
+    ),
+    optional=(
+        "relation",
+        "amount",
+        "currency",
+        "qualifier",
+        "kind",
+        "title",
+        "status",
+        "withdrawn_on",
+        "shares",
+    ),
+)
+
+#: Qualifiers that go with an amount; "undisclosed" is the one that goes without.
+WITH_AMOUNT = tuple(q for q in AmountQualifier.values if q != AmountQualifier.UNDISCLOSED)
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class CommitmentRow:
+    """A commitments row whose every cell is acceptable, as typed values."""
+
+    line: int
+    match: Match
+    partner_type_changes: bool
+    round: AnyRound
+    announced_on: datetime.date
+    amount: Decimal | None
+    currency: str
+    amount_usd: Decimal | None
+    exchange_rate: ExchangeRate | None
+    qualifier: str
+    """As stated, or the default for the amount (exact, or undisclosed without an amount)."""
+    countries: tuple[str, ...]
+    shares: dict[str, Decimal] | None
+    """Percentages by country, if the row states them."""
+    focus_text: str
+    summary: str
+    source_url: str
+    relation: str
+    kind: str
+    title: str
+    status: str
+    withdrawn_on: datetime.date | None
+
+
+def default_qualifier(has_amount: bool) -> str:
+    return AmountQualifier.EXACT if has_amount else AmountQualifier.UNDISCLOSED
+
+
+def resolve_qualifier(current: str | None, has_amount: bool) -> str:
+    """The qualifier to keep when the file has no qualifier column.
+
+    The current one stays if it still fits (an amount, or none for undisclosed); otherwise the
+    default for the amount applies.
+    """
+    if current is not None and (current == AmountQualifier.UNDISCLOSED) != has_amount:
+        return current
+    return default_qualifier(has_amount)
+
+
+class RowReader:
+    """Checks the rows of one commitments file; problems are collected, not raised."""
+
+    def __init__(self, table: Table, problems: Problems) -> None:
+        self.table = table
+        self.problems = problems
+        self.partners = PartnerDirectory()
+        self.rounds = RoundDirectory()
+        self._rates: dict[tuple[str, datetime.date], ExchangeRate | None] = {}
+
+    def read(self, row: Row) -> CommitmentRow | None:
+        before = len(self.problems)
+        partner_type = self._cell(row, "partner_type", _partner_type)
+        match = self._cell(row, "partner", lambda v: self.partners.match(v, row.line))
+        type_changes = False
+        if match is not None and partner_type is not None:
+            type_changes = bool(
+                self._cell(
+                    row,
+                    "partner_type",
+                    lambda _v: self.partners.check_type(match, partner_type, row.line),
+                )
+            )
+        announced_on = self._cell(row, "announced_on", cells.day)
+        the_round = None
+        if announced_on is not None:
+            the_round = self._cell(
+                row, "round", lambda v: self.rounds.get(announced_on, v, row.line)
+            )
+        money = self._money(row, announced_on)
+        qualifier = self._qualifier(row, money is not None and money[2] is not None)
+        countries = self._cell(row, "countries", cells.countries)
+        shares = None
+        if countries is not None and row.get("shares"):
+            shares = self._cell(row, "shares", lambda v: cells.shares(v, countries))
+        focus_text = self._cell(row, "focus", lambda v: cells.text(v, max_length=300))
+        source_url = self._cell(row, "source_url", lambda v: cells.url(v, required=False))
+        relation = self._cell(
+            row, "relation", lambda v: cells.choice(v, Relation.values, default=Relation.NEW)
+        )
+        kind = self._cell(
+            row, "kind", lambda v: cells.choice(v, MoneyKind.values, default=MoneyKind.UNSPECIFIED)
+        )
+        title = self._cell(row, "title", lambda v: cells.text(v, max_length=300))
+        lifecycle = self._lifecycle(row, announced_on)
+        if len(self.problems) > before:
+            return None
+        assert match is not None and the_round is not None and announced_on is not None
+        assert money is not None and qualifier is not None and countries is not None
+        assert focus_text is not None and source_url is not None and relation is not None
+        assert kind is not None and title is not None and lifecycle is not None
+        amount, currency, amount_usd, rate = money
+        return CommitmentRow(
+            line=row.line,
+            match=match,
+            partner_type_changes=type_changes,
+            round=the_round,
+            announced_on=announced_on,
+            amount=amount,
+            currency=currency,
+            amount_usd=amount_usd,
+            exchange_rate=rate,
+            qualifier=qualifier,
+            countries=countries,
+            shares=shares,
+            focus_text=focus_text,
+            summary=row.get("summary"),
+            source_url=source_url,
+            relation=relation,
+            kind=kind,
+            title=title,
+            status=lifecycle[0],
+            withdrawn_on=lifecycle[1],
+        )
+
+    def _cell(self, row: Row, column: str, read: Callable[[str], T]) -> T | None:
+        try:
+            return read(row.get(column))
+        except CellError as exc:
+            self.problems.add(row.line, column, exc.reason)
+            return None
+
+    def _money(
+        self, row: Row, announced_on: datetime.date | None
+    ) -> tuple[Decimal | None, str, Decimal | None, ExchangeRate | None] | None:
+        """(amount, currency, amount in US$, rate used), from amount_usd or amount + currency."""
+        before = len(self.problems)
+        usd = self._cell(row, "amount_usd", cells.money)
+        amount = self._cell(row, "amount", cells.money)
+        code = self._cell(row, "currency", lambda v: cells.currency(v) if v else "")
+        if len(self.problems) > before:
+            return None
+        if amount is None:
+            if code:
+                self.problems.add(
+                    row.line, "currency", _("a currency is given but the amount is empty")
+                )
+                return None
+            return usd, USD, usd, None
+        if usd is not None:
+            self.problems.add(
+                row.line,
+                "amount",
+                _("give either amount_usd or amount with currency, not both"),
+            )
+            return None
+        if not code:
+            self.problems.add(row.line, "currency", _("empty; required when amount is given"))
+            return None
+        if code == USD:
+            return amount, USD, amount, None
+        if announced_on is None:
+            return None  # the date's own problem is reported already
+        rate = self._rate(code, announced_on)
+        if rate is None:
+            self.problems.add(
+                row.line,
+                "currency",
+                _(
+                    "no exchange rate for %(currency)s on %(date)s; import one first "
+                    "(adelante import rates)"
+                )
+                % {"currency": code, "date": announced_on.isoformat()},
+            )
+            return None
+        return amount, code, to_usd(amount, rate.units_per_usd), rate
+
+    def _rate(self, currency: str, on: datetime.date) -> ExchangeRate | None:
+        key = (currency, on)
+        if key not in self._rates:
+            self._rates[key] = ExchangeRate.objects.on(currency, on)
+        return self._rates[key]
+
+    def _qualifier(self, row: Row, has_amount: bool) -> str | None:
+        stated = self._cell(
+            row, "qualifier", lambda v: cells.choice(v, AmountQualifier.values, default="")
+        )
+        if stated is None:
+            return None
+        if not stated:
+            return default_qualifier(has_amount)
+        if stated == AmountQualifier.UNDISCLOSED and has_amount:
+            self.problems.add(row.line, "qualifier", _("undisclosed, but the row gives an amount"))
+            return None
+        if stated != AmountQualifier.UNDISCLOSED and not has_amount:
+            self.problems.add(
+                row.line,
+                "qualifier",
+                _("%(qualifier)s needs an amount; leave the qualifier empty or write undisclosed")
+                % {"qualifier": stated},
+            )
+            return None
+        return stated
+
+    def _lifecycle(
+        self, row: Row, announced_on: datetime.date | None
+    ) -> tuple[str, datetime.date | None] | None:
+        """(status, withdrawn_on): a withdrawn commitment, and only one, has a withdrawal date."""
+        withdrawn_on = self._cell(row, "withdrawn_on", lambda v: cells.day(v) if v else None)
+        implied = Status.WITHDRAWN if withdrawn_on else Status.ANNOUNCED
+        status = self._cell(
+            row, "status", lambda v: cells.choice(v, Status.values, default=implied)
+        )
+        if status is None or (row.get("withdrawn_on") and withdrawn_on is None):
+            return None
+        if status == Status.WITHDRAWN and withdrawn_on is None:
+            self.problems.add(
+                row.line, "withdrawn_on", _("empty; required when the status is withdrawn")
+            )
+            return None
+        if status != Status.WITHDRAWN and withdrawn_on is not None:
+            self.problems.add(
+                row.line,
+                "withdrawn_on",
+                _("a withdrawal date, but the status is %(status)s") % {"status": status},
+            )
+            return None
+        if withdrawn_on is not None and announced_on is not None and withdrawn_on < announced_on:
+            self.problems.add(row.line, "withdrawn_on", _("before the announcement date"))
+            return None
+        return status, withdrawn_on
+
+
+def _partner_type(value: str) -> str:
+    return cells.choice(value, PartnerType.values)

@@ -1,0 +1,454 @@
+"""`import_commitments`: a commitments file (CSV or XLSX) into the record, all or nothing.
+
+Each row is one commitment, identified by its reference: the round's slug and the partner's
+slug, with "-2", "-3" … for a second or third row of the same partner in the same round of the
+file. Importing a file again changes only what the file changes (docs/import.md).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from tqdm import tqdm
+
+from adelante.commitments.choices import Relation
+from adelante.commitments.geography import country_rows, set_countries
+from adelante.commitments.models import Commitment, Round, Source
+from adelante.exchange.commitment_rows import COLUMNS, CommitmentRow, RowReader, resolve_qualifier
+from adelante.exchange.focus import focus_keywords, match_focus
+from adelante.exchange.partner_matching import NewPartner, PartnerDirectory
+from adelante.exchange.problems import Problems
+from adelante.exchange.readers import Table, read_table
+from adelante.exchange.results import ImportResult, Outcome, RowOutcome
+from adelante.exchange.round_matching import NewRound, RoundDirectory
+from adelante.exchange.saving import differences, save_with_reason, update
+from adelante.partners.models import Partner, PartnerAlias
+from adelante.partners.naming import normalise
+
+REFERENCE_LENGTH = 200
+
+
+def import_commitments(
+    path: Path | str, *, dry_run: bool = False, progress: bool = False
+) -> ImportResult:
+    """Import a commitments file. Raises ImportRejected, having written nothing, if any row
+    has a problem. With `dry_run`, works out what would change and writes nothing."""
+    path = Path(path)
+    table = read_table(path)
+    reason = f"import {path.name}"
+    if dry_run:
+        return _plan(table, progress).result(dry_run=True)
+    with transaction.atomic():
+        plan = _plan(table, progress)
+        plan.apply(reason, progress)
+    return plan.result(dry_run=False)
+
+
+def _plan(table: Table, progress: bool) -> Plan:
+    problems = Problems(table.file)
+    COLUMNS.check(table, problems)
+    problems.raise_if_any()
+    reader = RowReader(table, problems)
+    rows = [
+        read
+        for row in tqdm(table.rows, desc=_("Checking"), unit=_("rows"), disable=_bar(progress))
+        if (read := reader.read(row)) is not None
+    ]
+    problems.raise_if_any()
+    plan = Plan(table, reader.partners, reader.rounds)
+    plan.add(rows, problems)
+    problems.raise_if_any()
+    return plan
+
+
+def _bar(progress: bool) -> bool | None:
+    # None lets tqdm show the bar only on a terminal.
+    return None if progress else True
+
+
+@dataclass
+class CommitmentPlan:
+    """What to write for one row."""
+
+    row: CommitmentRow
+    reference: str
+    existing: Commitment | None
+    values: dict[str, Any] = field(default_factory=dict)
+    """Plain fields (attribute names) to set, only those that change for an existing one."""
+    round_changes: bool = False
+    relates_to: str | None = None
+    relates_to_changes: bool = False
+    shares: dict[str, Decimal | None] = field(default_factory=dict)
+    countries_change: bool = False
+    add_source: bool = False
+    focus_areas: set[int] | None = None
+    """Focus areas to set, when they change."""
+    changes: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def outcome(self) -> Outcome:
+        if self.existing is None:
+            return Outcome.NEW
+        return Outcome.CHANGED if self.changes else Outcome.UNCHANGED
+
+
+class Plan:
+    """Every write the file calls for, worked out before anything is written."""
+
+    def __init__(self, table: Table, partners: PartnerDirectory, rounds: RoundDirectory) -> None:
+        self.table = table
+        self.partners = partners
+        self.rounds = rounds
+        self.commitments: list[CommitmentPlan] = []
+        self._focus_keywords = focus_keywords()
+
+    # Planning
+
+    def add(self, rows: list[CommitmentRow], problems: Problems) -> None:
+        references = self._references(rows)
+        existing = {
+            c.reference: c
+            for c in Commitment.objects.filter(reference__in=references)
+            .select_related("relates_to")
+            .prefetch_related("countries", "sources", "focus_areas")
+        }
+        seen: dict[str, int] = {}
+        for row, reference in zip(rows, references, strict=True):
+            if reference in seen:
+                problems.add(
+                    row.line,
+                    "partner",
+                    _("this row has the same reference (%(reference)s) as line %(line)d")
+                    % {"reference": reference, "line": seen[reference]},
+                )
+                continue
+            seen[reference] = row.line
+            found = existing.get(reference)
+            partner = row.match.partner
+            if found is not None and (
+                isinstance(partner, NewPartner) or found.partner_id != partner.pk
+            ):
+                problems.add(
+                    row.line,
+                    "partner",
+                    _("the reference %(reference)s already belongs to a commitment of “%(other)s”")
+                    % {"reference": reference, "other": found.partner.name},
+                )
+                continue
+            self.commitments.append(self._plan_row(row, reference, found))
+        self._relate(problems)
+
+    def _references(self, rows: list[CommitmentRow]) -> list[str]:
+        counts: Counter[tuple[int, int]] = Counter()
+        references = []
+        for row in rows:
+            key = (id(row.round), id(row.match.partner))
+            counts[key] += 1
+            base = slugify(f"{row.round.slug}-{row.match.slug}")[: REFERENCE_LENGTH - 4]
+            references.append(base if counts[key] == 1 else f"{base}-{counts[key]}")
+        return references
+
+    def _plan_row(
+        self, row: CommitmentRow, reference: str, found: Commitment | None
+    ) -> CommitmentPlan:
+        table = self.table
+        plan = CommitmentPlan(row, reference, found)
+        values: dict[str, Any] = {
+            "announced_on": row.announced_on,
+            "summary": row.summary,
+            "focus_text": row.focus_text,
+            "amount": row.amount,
+            "currency": row.currency,
+            "amount_usd": row.amount_usd,
+            "exchange_rate_id": row.exchange_rate.pk if row.exchange_rate else None,
+        }
+        if table.has("qualifier"):
+            values["qualifier"] = row.qualifier
+        else:
+            current = found.qualifier if found else None
+            values["qualifier"] = resolve_qualifier(current, row.amount_usd is not None)
+        # Optional columns: a column the file does not have leaves the field as it is.
+        if found is None or table.has("title"):
+            values["title"] = row.title
+        if found is None or table.has("kind"):
+            values["kind"] = row.kind
+        if found is None or table.has("relation"):
+            values["relation"] = row.relation
+        if found is None or table.has("status") or table.has("withdrawn_on"):
+            values["status"] = row.status
+            values["withdrawn_on"] = row.withdrawn_on
+        if found is None:
+            plan.values = values
+        else:
+            changed = differences(found, values)
+            plan.values = {name: values[name] for name in changed}
+            plan.changes.extend(name.removesuffix("_id") for name in changed)
+            plan.round_changes = isinstance(row.round, NewRound) or found.round_id != row.round.pk
+            if plan.round_changes:
+                plan.changes.append("round")
+        self._plan_countries(plan, found)
+        self._plan_source(plan, found)
+        self._plan_focus(plan, found)
+        self._plan_partner(plan)
+        return plan
+
+    def _plan_countries(self, plan: CommitmentPlan, found: Commitment | None) -> None:
+        row = plan.row
+        if row.shares is not None:
+            shares: dict[str, Decimal | None] = dict(row.shares)
+        elif found is not None and not self.table.has("shares"):
+            # No shares column: shares stated earlier stay while the countries stay the same.
+            stored = {c.country: c.share_percent for c in found.countries.all()}
+            same = set(stored) == set(row.countries)
+            shares = {c: stored[c] if same else None for c in row.countries}
+        else:
+            shares = dict.fromkeys(row.countries)
+        plan.shares = shares
+        if found is None:
+            plan.countries_change = True
+            return
+        wanted = country_rows(row.amount_usd, shares)
+        stored_rows = {c.country: (c.share_percent, c.amount_usd) for c in found.countries.all()}
+        plan.countries_change = wanted != stored_rows
+        if plan.countries_change:
+            plan.changes.append("countries")
+
+    def _plan_source(self, plan: CommitmentPlan, found: Commitment | None) -> None:
+        url = plan.row.source_url
+        if not url:
+            return
+        plan.add_source = found is None or url not in {s.url for s in found.sources.all()}
+        if found is not None and plan.add_source:
+            plan.changes.append("sources")
+
+    def _plan_focus(self, plan: CommitmentPlan, found: Commitment | None) -> None:
+        """Focus areas follow the focus text when it is new or changes; otherwise staff's
+        choice of focus areas stays."""
+        if found is not None and found.focus_text == plan.row.focus_text:
+            return
+        wanted = match_focus(plan.row.focus_text, self._focus_keywords)
+        if found is None:
+            plan.focus_areas = wanted
+        elif wanted != {a.pk for a in found.focus_areas.all()}:
+            plan.focus_areas = wanted
+            plan.changes.append("focus_areas")
+
+    def _plan_partner(self, plan: CommitmentPlan) -> None:
+        match = plan.row.match
+        partner = match.partner
+        aliases = ", ".join(f"“{a}”" for a in match.new_aliases)
+        if match.matched_by is None:
+            plan.notes.append(
+                _("new partner “%(name)s”") % {"name": partner.name}
+                + (_(" with aliases %(aliases)s") % {"aliases": aliases} if aliases else "")
+            )
+            return
+        if normalise(match.matched_by) != partner.normalised_name:
+            plan.notes.append(
+                _("partner “%(name)s”, matched through its alias “%(alias)s”")
+                % {"name": partner.name, "alias": match.matched_by}
+            )
+        if aliases:
+            plan.notes.append(
+                _("adds aliases %(aliases)s to “%(name)s”")
+                % {"aliases": aliases, "name": partner.name}
+            )
+            if plan.existing is not None:
+                plan.changes.append("partner aliases")
+        if plan.row.partner_type_changes and isinstance(partner, Partner):
+            plan.notes.append(
+                _("changes the type of “%(name)s” from %(old)s to %(new)s")
+                % {
+                    "name": partner.name,
+                    "old": partner.type,
+                    "new": self.partners.type_changes[partner.pk],
+                }
+            )
+            if plan.existing is not None:
+                plan.changes.append("partner type")
+
+    def _relate(self, problems: Problems) -> None:
+        """An increase or restatement relates to the same partner's latest earlier commitment."""
+        relating = [p for p in self.commitments if p.existing is None or self.table.has("relation")]
+        relating = [p for p in relating if p.row.relation != Relation.NEW]
+        timeline = self._timelines(relating)
+        for plan in relating:
+            earlier = [
+                (day, reference)
+                for day, reference in timeline[id(plan.row.match.partner)]
+                if day < plan.row.announced_on
+            ]
+            if not earlier:
+                problems.add(
+                    plan.row.line,
+                    "relation",
+                    _("%(relation)s, but “%(partner)s” has no earlier commitment")
+                    % {"relation": plan.row.relation, "partner": plan.row.match.name},
+                )
+                continue
+            plan.relates_to = max(earlier)[1]
+            current = (
+                plan.existing.relates_to.reference
+                if plan.existing and plan.existing.relates_to
+                else None
+            )
+            plan.relates_to_changes = plan.existing is None or current != plan.relates_to
+            if plan.existing is not None and plan.relates_to_changes:
+                plan.changes.append("relates_to")
+        for plan in self.commitments:
+            if (
+                plan.existing is not None
+                and self.table.has("relation")
+                and plan.row.relation == Relation.NEW
+            ):
+                plan.relates_to_changes = plan.existing.relates_to_id is not None
+                if plan.relates_to_changes:
+                    plan.changes.append("relates_to")
+
+    def _timelines(
+        self, relating: Iterable[CommitmentPlan]
+    ) -> dict[int, list[tuple[datetime.date, str]]]:
+        """(date, reference) of each partner's commitments, as they will stand after import."""
+        wanted = {id(p.row.match.partner): p.row.match.partner for p in relating}
+        timeline: dict[int, list[tuple[datetime.date, str]]] = defaultdict(list)
+        in_file = {p.reference for p in self.commitments}
+        for plan in self.commitments:
+            if id(plan.row.match.partner) in wanted:
+                timeline[id(plan.row.match.partner)].append((plan.row.announced_on, plan.reference))
+        by_pk = {p.pk: key for key, p in wanted.items() if isinstance(p, Partner)}
+        stored = Commitment.objects.filter(partner_id__in=by_pk, announced_on__isnull=False)
+        for partner_id, reference, day in stored.values_list(
+            "partner_id", "reference", "announced_on"
+        ):
+            if day is not None and reference not in in_file:
+                timeline[by_pk[partner_id]].append((day, reference))
+        return timeline
+
+    # Writing
+
+    def apply(self, reason: str, progress: bool) -> None:
+        partners = self._write_partners(reason)
+        rounds = self._write_rounds(reason)
+        written: dict[str, Commitment] = {}
+        ordered = sorted(self.commitments, key=lambda p: (p.row.announced_on, p.row.line))
+        for plan in tqdm(ordered, desc=_("Importing"), unit=_("rows"), disable=_bar(progress)):
+            if plan.outcome == Outcome.UNCHANGED:
+                continue
+            written[plan.reference] = self._write_commitment(
+                plan, partners, rounds, written, reason
+            )
+
+    def _write_partners(self, reason: str) -> dict[int, Partner]:
+        made: dict[int, Partner] = {}
+        for new in self.partners.new_partners:
+            partner = Partner(
+                name=new.name, slug=new.slug, normalised_name=new.normalised_name, type=new.type
+            )
+            save_with_reason(partner, reason)
+            made[id(new)] = partner
+            self._write_aliases(partner, new.aliases, reason)
+        for partner in Partner.objects.filter(
+            pk__in=set(self.partners.new_aliases) | set(self.partners.type_changes)
+        ):
+            self._write_aliases(partner, self.partners.new_aliases.get(partner.pk, []), reason)
+            if partner.pk in self.partners.type_changes:
+                update(partner, {"type": self.partners.type_changes[partner.pk]}, reason)
+        return made
+
+    @staticmethod
+    def _write_aliases(partner: Partner, names: Iterable[str], reason: str) -> None:
+        for name in names:
+            alias = PartnerAlias(partner=partner, name=name, normalised_name=normalise(name))
+            save_with_reason(alias, reason)
+
+    def _write_rounds(self, reason: str) -> dict[int, Round]:
+        made: dict[int, Round] = {}
+        for new in self.rounds.new_rounds:
+            the_round = Round(label=new.label, slug=new.slug, announced_on=new.announced_on)
+            save_with_reason(the_round, reason)
+            made[id(new)] = the_round
+        return made
+
+    def _write_commitment(
+        self,
+        plan: CommitmentPlan,
+        partners: dict[int, Partner],
+        rounds: dict[int, Round],
+        written: dict[str, Commitment],
+        reason: str,
+    ) -> Commitment:
+        row = plan.row
+        partner = row.match.partner
+        the_round = row.round
+        commitment = plan.existing or Commitment(
+            reference=plan.reference,
+            partner=partners[id(partner)] if isinstance(partner, NewPartner) else partner,
+        )
+        fields = list(plan.values)
+        for name, value in plan.values.items():
+            setattr(commitment, name, value)
+        if plan.existing is None or plan.round_changes:
+            commitment.round = (
+                rounds[id(the_round)] if isinstance(the_round, NewRound) else the_round
+            )
+            fields.append("round")
+        if plan.relates_to_changes:
+            target = None
+            if plan.relates_to is not None:
+                target = written.get(plan.relates_to) or Commitment.objects.get(
+                    reference=plan.relates_to
+                )
+            commitment.relates_to = target
+            fields.append("relates_to")
+        if plan.existing is None:
+            save_with_reason(commitment, reason)
+        elif fields:
+            save_with_reason(commitment, reason, fields)
+        if plan.countries_change:
+            set_countries(commitment, plan.shares, reason=reason)
+        if plan.add_source:
+            save_with_reason(Source(commitment=commitment, url=row.source_url), reason)
+        if plan.focus_areas is not None:
+            commitment._change_reason = reason  # type: ignore[attr-defined]
+            commitment.focus_areas.set(sorted(plan.focus_areas))
+        return commitment
+
+    # Reporting
+
+    def result(self, *, dry_run: bool) -> ImportResult:
+        rows = tuple(
+            RowOutcome(
+                line=p.row.line,
+                key=p.reference,
+                outcome=p.outcome,
+                changes=tuple(p.changes) if p.existing is not None else (),
+                notes=tuple(p.notes) + self._round_note(p),
+            )
+            for p in self.commitments
+        )
+        return ImportResult(
+            file=self.table.file,
+            dry_run=dry_run,
+            rows=rows,
+            also_created=(
+                ("partners", len(self.partners.new_partners)),
+                ("rounds", len(self.rounds.new_rounds)),
+            ),
+        )
+
+    @staticmethod
+    def _round_note(plan: CommitmentPlan) -> tuple[str, ...]:
+        the_round = plan.row.round
+        if isinstance(the_round, NewRound) and the_round.line == plan.row.line:
+            return (_("new round “%(label)s”") % {"label": the_round.label},)
+        return ()

@@ -1,0 +1,130 @@
+"""`adelante import commitments|statements|rates FILE [--dry-run]` (docs/import.md)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, gettext_noop, ngettext
+
+from adelante.exchange.commitments_import import import_commitments
+from adelante.exchange.problems import ImportRejected
+from adelante.exchange.rates_import import import_rates
+from adelante.exchange.results import ImportResult, Outcome
+from adelante.exchange.statements_import import import_statements
+
+Importer = Callable[..., ImportResult]
+
+IMPORTERS: dict[str, tuple[Importer, Any]] = {
+    "commitments": (
+        import_commitments,
+        gettext_lazy("Commitments: one row per commitment announced in a round."),
+    ),
+    "statements": (
+        import_statements,
+        gettext_lazy("Official statements: headline figures as officials published them."),
+    ),
+    "rates": (
+        import_rates,
+        gettext_lazy("Exchange rates: units of a currency per US dollar on a date."),
+    ),
+}
+
+CREATED_LABELS = {"partners": gettext_lazy("new partners"), "rounds": gettext_lazy("new rounds")}
+
+
+def _plain(text: str) -> str:
+    return text
+
+
+HELP = gettext_noop(
+    "Import commitments, official statements or exchange rates from a CSV (UTF-8) or XLSX "
+    "file. All or nothing: if any row has a problem, nothing is written and every problem "
+    "is printed as file:line: column: reason."
+)
+
+
+class Command(BaseCommand):
+    help = HELP
+
+    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
+        # argparse needs plain strings: translate now, in the language that is active.
+        self.help = _(HELP)
+        return super().create_parser(prog_name, subcommand, **kwargs)
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        kinds = parser.add_subparsers(
+            dest="what", required=True, metavar="{commitments,statements,rates}"
+        )
+        for name, (_importer, help_text) in IMPORTERS.items():
+            sub = kinds.add_parser(name, help=str(help_text), description=str(help_text))
+            sub.add_argument("file", help=_("a CSV (UTF-8) or XLSX file"))
+            sub.add_argument(
+                "--dry-run",
+                action="store_true",
+                help=_("show what would change, row by row, and write nothing"),
+            )
+
+    def handle(self, *args: Any, what: str, file: str, dry_run: bool, **options: Any) -> None:
+        importer = IMPORTERS[what][0]
+        try:
+            result = importer(Path(file), dry_run=dry_run, progress=True)
+        except ImportRejected as exc:
+            for problem in exc.problems:
+                self.stderr.write(str(problem), style_func=_plain)
+            raise CommandError(
+                ngettext(
+                    "%(count)d problem in %(file)s; nothing was imported.",
+                    "%(count)d problems in %(file)s; nothing was imported.",
+                    len(exc.problems),
+                )
+                % {"count": len(exc.problems), "file": file},
+                returncode=1,
+            ) from None
+        verbosity = int(options.get("verbosity", 1))
+        if dry_run or verbosity >= 2:
+            self._rows(result, show_unchanged=dry_run)
+        self.stdout.write(self._summary(result))
+
+    def _rows(self, result: ImportResult, *, show_unchanged: bool) -> None:
+        for row in result.rows:
+            if row.outcome == Outcome.UNCHANGED and not show_unchanged:
+                continue
+            text = _("line %(line)d: %(outcome)s %(key)s") % {
+                "line": row.line,
+                "outcome": row.outcome.label,
+                "key": row.key,
+            }
+            if row.changes:
+                text += " (" + ", ".join(row.changes) + ")"
+            for note in row.notes:
+                text += "; " + note
+            self.stdout.write(text)
+
+    def _summary(self, result: ImportResult) -> str:
+        counts = {
+            "created": result.created,
+            "updated": result.updated,
+            "unchanged": result.unchanged,
+        }
+        if result.dry_run:
+            text = _(
+                "Dry run, nothing written. %(file)s would create %(created)d, update "
+                "%(updated)d and leave %(unchanged)d unchanged."
+            ) % {"file": result.file, **counts}
+        else:
+            text = _(
+                "Imported %(file)s: %(created)d created, %(updated)d updated, "
+                "%(unchanged)d unchanged."
+            ) % {"file": result.file, **counts}
+        extra = [
+            f"{CREATED_LABELS.get(name, name)}: {count}"
+            for name, count in result.also_created
+            if count
+        ]
+        if extra:
+            text += " " + "; ".join(extra) + "."
+        return text

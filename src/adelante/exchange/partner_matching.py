@@ -1,0 +1,168 @@
+"""Matching the partner named in a row to a partner the record knows, or planning a new one.
+
+The rule (docs/import.md): the name as written is split into a main name and a short alias in
+parentheses (`adelante.partners.naming.parse_name`): "Millicom (Tigo)" is "Millicom", also
+known as "Tigo". Every form (as written, main name, alias) is normalised (case, accents,
+punctuation and trailing legal-form words do not count), and a row matches the partner whose
+name or one of whose aliases has one of those normalised forms. So a later "Nestlé (Nescafé)"
+matches the partner "Nespresso" first imported as "Nespresso (Nestlé)", through its alias
+"Nestlé". Forms not yet known are added as aliases of the matched partner. A row whose forms
+match two different partners is an error. A row that matches nobody creates a partner named
+by the main name, with the other forms as aliases.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from adelante.exchange.problems import CellError
+from adelante.partners.models import Partner, PartnerAlias
+from adelante.partners.naming import normalise, parse_name
+
+NAME_LENGTH = 300
+SLUG_LENGTH = 100
+
+
+@dataclass(eq=False)
+class NewPartner:
+    """A partner the import will create."""
+
+    name: str
+    normalised_name: str
+    slug: str
+    type: str
+    line: int
+    aliases: list[str] = field(default_factory=list)
+
+
+AnyPartner = Partner | NewPartner
+
+
+@dataclass(frozen=True)
+class Match:
+    """The partner a row names, and what the row teaches the record about it."""
+
+    partner: AnyPartner
+    matched_by: str | None
+    """The name or alias (as first written) that matched a known partner; None if new."""
+    new_aliases: tuple[str, ...] = ()
+    """Aliases this row adds to the partner."""
+
+    @property
+    def is_new(self) -> bool:
+        return isinstance(self.partner, NewPartner)
+
+    @property
+    def slug(self) -> str:
+        return self.partner.slug
+
+    @property
+    def name(self) -> str:
+        return self.partner.name
+
+
+class PartnerDirectory:
+    """The partners the database knows plus those the file creates, by normalised form."""
+
+    def __init__(self) -> None:
+        partners = {p.pk: p for p in Partner.objects.all()}
+        self._by_key: dict[str, AnyPartner] = {p.normalised_name: p for p in partners.values()}
+        self._written: dict[str, str] = {p.normalised_name: p.name for p in partners.values()}
+        aliases = PartnerAlias.objects.values_list("normalised_name", "name", "partner_id")
+        for key, name, partner_id in aliases:
+            self._by_key.setdefault(key, partners[partner_id])
+            self._written.setdefault(key, name)
+        self._slugs = set(Partner.objects.values_list("slug", flat=True))
+        self._first_type: dict[int, tuple[str, int]] = {}
+        self.new_partners: list[NewPartner] = []
+        self.new_aliases: dict[int, list[str]] = {}
+        self.type_changes: dict[int, str] = {}
+
+    def match(self, written: str, line: int) -> Match:
+        """The partner this row names (the existing one, or a new one planned for the file)."""
+        if not written:
+            raise CellError(_("empty; the partner's name is required"))
+        if len(written) > NAME_LENGTH:
+            raise CellError(
+                _("too long (%(length)d characters, at most %(max)d)")
+                % {"length": len(written), "max": NAME_LENGTH}
+            )
+        parsed = parse_name(written)
+        forms = [(form, normalise(form)) for form in (parsed.written, parsed.main, *parsed.aliases)]
+        if not any(key for _form, key in forms):
+            raise CellError(_("“%(name)s” has no letters or digits") % {"name": written})
+        found: dict[int, tuple[AnyPartner, str]] = {}
+        for _form, key in forms:
+            known = self._by_key.get(key)
+            if known is not None and (id(known) not in found or key == known.normalised_name):
+                # Prefer the partner's own name over one of its aliases, to report the match.
+                found[id(known)] = (known, key)
+        if len(found) > 1:
+            names = sorted(f"“{partner.name}”" for partner, _key in found.values())
+            raise CellError(
+                _("the name matches two different partners, %(names)s; make it unambiguous")
+                % {"names": _(" and ").join(names)}
+            )
+        if found:
+            ((partner, key),) = found.values()
+            added = self._learn_aliases(partner, forms)
+            return Match(partner, self._written[key], added)
+        # The main name names the new partner, unless it has no letters or digits of its own.
+        main = parsed.main if normalise(parsed.main) else next(f for f, key in forms if key)
+        partner = self._plan(main, line)
+        return Match(partner, None, self._learn_aliases(partner, forms))
+
+    def check_type(self, match: Match, partner_type: str, line: int) -> bool:
+        """Whether this row changes the type of an existing partner.
+
+        Raises CellError if an earlier row of the file gave the same partner another type.
+        """
+        partner = match.partner
+        first = self._first_type.setdefault(id(partner), (partner_type, line))
+        if first[0] != partner_type:
+            raise CellError(
+                _("%(type)s, but line %(line)d gave %(other)s for the same partner “%(name)s”")
+                % {"type": partner_type, "line": first[1], "other": first[0], "name": partner.name}
+            )
+        if isinstance(partner, NewPartner):
+            partner.type = partner_type
+            return False
+        if first[1] == line and partner.type != partner_type:
+            self.type_changes[partner.pk] = partner_type
+            return True
+        return False
+
+    def _learn_aliases(self, partner: AnyPartner, forms: list[tuple[str, str]]) -> tuple[str, ...]:
+        added: list[str] = []
+        for form, key in forms:
+            if key and key not in self._by_key:
+                self._by_key[key] = partner
+                self._written[key] = form
+                added.append(form)
+        if isinstance(partner, NewPartner):
+            partner.aliases.extend(added)
+        elif added:
+            self.new_aliases.setdefault(partner.pk, []).extend(added)
+        return tuple(added)
+
+    def _plan(self, main: str, line: int) -> NewPartner:
+        key = normalise(main)
+        partner = NewPartner(
+            name=main, normalised_name=key, slug=self._unique_slug(main), type="", line=line
+        )
+        self._by_key[key] = partner
+        self._written[key] = main
+        self.new_partners.append(partner)
+        return partner
+
+    def _unique_slug(self, name: str) -> str:
+        base = slugify(name)[:SLUG_LENGTH].strip("-") or "partner"
+        slug, n = base, 1
+        while slug in self._slugs:
+            n += 1
+            slug = f"{base}-{n}"
+        self._slugs.add(slug)
+        return slug

@@ -1,0 +1,69 @@
+"""Finding the round a row belongs to, by its date and label, or planning a new one."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from adelante.commitments.models import Round
+from adelante.exchange.problems import CellError
+
+LABEL_LENGTH = 200
+SLUG_LENGTH = 100
+
+
+@dataclass(eq=False)
+class NewRound:
+    """A round the import will create."""
+
+    label: str
+    slug: str
+    announced_on: datetime.date
+    line: int
+
+
+AnyRound = Round | NewRound
+
+
+class RoundDirectory:
+    """The rounds the database knows plus those the file creates, by (date, label).
+
+    The label must match exactly (after collapsing spaces); a new round's slug is made from
+    its date and label, with "-2", "-3" … if another round already has it.
+    """
+
+    def __init__(self) -> None:
+        rounds = list(Round.objects.all())
+        self._by_key: dict[tuple[datetime.date, str], AnyRound] = {
+            (r.announced_on, r.label): r for r in rounds
+        }
+        self._slugs = {r.slug for r in rounds}
+        self.new_rounds: list[NewRound] = []
+
+    def get(self, announced_on: datetime.date, label: str, line: int) -> AnyRound:
+        label = " ".join(label.split())
+        if not label:
+            raise CellError(_("empty; the round's label is required"))
+        if len(label) > LABEL_LENGTH:
+            raise CellError(
+                _("too long (%(length)d characters, at most %(max)d)")
+                % {"length": len(label), "max": LABEL_LENGTH}
+            )
+        found = self._by_key.get((announced_on, label))
+        if found is None:
+            found = NewRound(label, self._unique_slug(announced_on, label), announced_on, line)
+            self._by_key[(announced_on, label)] = found
+            self.new_rounds.append(found)
+        return found
+
+    def _unique_slug(self, announced_on: datetime.date, label: str) -> str:
+        base = slugify(f"{announced_on.isoformat()}-{label}")[:SLUG_LENGTH].strip("-")
+        slug, n = base, 1
+        while slug in self._slugs:
+            n += 1
+            slug = f"{base}-{n}"
+        self._slugs.add(slug)
+        return slug
