@@ -76,3 +76,14 @@ def test_search_by_alias(admin_client: Client) -> None:
     partner("Millicom", "Tigo")
     response = admin_client.get(reverse("admin:partners_partner_changelist"), {"q": "tigo"})
     assert [p.name for p in response.context["cl"].result_list] == ["Millicom"]
+
+
+def test_commitment_count_is_not_inflated_by_searching_aliases(admin_client: Client) -> None:
+    from adelante.commitments.models import Commitment
+
+    owner = partner("Millicom", "Tigo", "Tigo Guatemala", "Tigo Honduras")
+    for n in range(2):
+        Commitment.objects.create(reference=f"tigo-{n}", partner=owner)
+    response = admin_client.get(reverse("admin:partners_partner_changelist"), {"q": "tigo"})
+    [found] = response.context["cl"].result_list
+    assert found.commitment_count == 2

@@ -37,7 +37,11 @@ class RoundAdmin(HistoryAdmin):
     ordering = ("-announced_on",)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Round]:
-        return super().get_queryset(request).annotate(commitment_count=Count("commitments"))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(commitment_count=Count("commitments", distinct=True))
+        )
 
     @admin.display(description=_("commitments"), ordering="commitment_count")
     def commitment_count(self, obj: Any) -> int:

@@ -135,7 +135,11 @@ class PartnerAdmin(HistoryAdmin):
     inlines = (PartnerAliasInline,)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Partner]:
-        return super().get_queryset(request).annotate(commitment_count=Count("commitments"))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(commitment_count=Count("commitments", distinct=True))
+        )
 
     @admin.display(description=_("commitments"), ordering="commitment_count")
     def commitment_count(self, obj: Any) -> int:
