@@ -7,7 +7,20 @@ import unicodedata
 from dataclasses import dataclass
 
 # Legal-form words that do not distinguish one organisation from another.
-_LEGAL_FORMS = {"inc", "ltd", "llc", "corp", "corporation", "co", "sa", "s a", "plc", "gmbh"}
+_LEGAL_FORMS = {
+    ("inc",),
+    ("ltd",),
+    ("llc",),
+    ("corp",),
+    ("corporation",),
+    ("co",),
+    ("sa",),
+    ("s", "a"),
+    ("plc",),
+    ("gmbh",),
+    ("s", "a", "de", "c", "v"),
+    ("sa", "de", "cv"),
+}
 _PARENTHESISED = re.compile(r"^(?P<main>[^()]+?)\s*\((?P<inner>[^()]+)\)\s*$")
 
 
@@ -17,8 +30,14 @@ def normalise(name: str) -> str:
     folded = "".join(c for c in folded if not unicodedata.combining(c)).casefold()
     folded = folded.replace("&", " and ")
     words = re.sub(r"[^\w]+", " ", folded).split()
-    while words and words[-1] in _LEGAL_FORMS:
-        words.pop()
+    stripped = True
+    while stripped and len(words) > 1:
+        stripped = False
+        for form in sorted(_LEGAL_FORMS, key=len, reverse=True):
+            if len(words) > len(form) and tuple(words[-len(form) :]) == form:
+                del words[-len(form) :]
+                stripped = True
+                break
     return " ".join(words)
 
 
