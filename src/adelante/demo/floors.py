@@ -1,0 +1,313 @@
+"""Hand-written SQL for the benchmark's floors: each main figure as one query through the driver.
+
+Each function computes the same result as its counterpart in `adelante.figures` for the live
+record (not "as recorded on"), with one SQL statement run on `connection.cursor()` and a few
+lines of Python that only shape the handful of rows it returns. The benchmark checks that the
+results are equal before it compares times, so a floor is an honest lower bound for what the
+ORM code could cost, not a different question.
+
+The SQL is portable between SQLite and PostgreSQL (no FILTER, no DISTINCT ON, no LATERAL).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from django.db import connection
+
+from adelante.catalogue.models import Metric
+from adelante.commitments.choices import ANNOUNCED_STATUSES, Relation, StatementFigure
+from adelante.commitments.models import Commitment, CountryShare, OfficialStatement
+from adelante.figures.committed import MULTI_COUNTRY, REGIONAL
+from adelante.figures.disclosure import suppress
+from adelante.figures.reached import USD_INVESTED
+from adelante.figures.results import Breakdown, BreakdownRow, Committed, Reached, Reconciliation
+from adelante.money.fields import from_hundredths
+from adelante.money.qualifiers import AmountQualifier, TotalQualifier, combine
+from adelante.progress.models import ProgressReport, ProgressValue, ReportStatus
+
+COMMITMENT = Commitment._meta.db_table
+SHARE = CountryShare._meta.db_table
+STATEMENT = OfficialStatement._meta.db_table
+REPORT = ProgressReport._meta.db_table
+VALUE = ProgressValue._meta.db_table
+METRIC = Metric._meta.db_table
+
+_ANNOUNCED = ", ".join(f"'{status}'" for status in ANNOUNCED_STATUSES)
+_RESTATEMENT = f"'{Relation.RESTATEMENT}'"
+_VERIFIED = f"'{ReportStatus.VERIFIED}'"
+
+
+def _counted(alias: str, day: str) -> str:
+    """DOMAIN rule 2 in SQL: announced on or before `day`, not withdrawn by then."""
+    return (
+        f"{alias}.status IN ({_ANNOUNCED}) AND {alias}.announced_on <= {day} "
+        f"AND ({alias}.withdrawn_on IS NULL OR {alias}.withdrawn_on > {day})"
+    )
+
+
+def _qualifier_counts(
+    amount: str, qualifier: str, only: str = "1 = 1", *, named: bool = False
+) -> str:
+    """Counts of the amounts stated "at least", "about", "up to", and of confidential ones."""
+    return ", ".join(
+        f"COUNT(CASE WHEN {only} AND {amount} IS NOT NULL AND {qualifier} = '{q}' THEN 1 END)"
+        + (f" AS n_{q}" if named else "")
+        for q in (
+            AmountQualifier.AT_LEAST,
+            AmountQualifier.ABOUT,
+            AmountQualifier.UP_TO,
+            AmountQualifier.CONFIDENTIAL,
+        )
+    )
+
+
+def _qualifier(at_least: int, about: int, up_to: int) -> TotalQualifier:
+    present = [
+        q
+        for q, n in (
+            (AmountQualifier.AT_LEAST, at_least),
+            (AmountQualifier.ABOUT, about),
+            (AmountQualifier.UP_TO, up_to),
+        )
+        if n
+    ]
+    return combine(present)
+
+
+def _money(value: Any) -> Decimal:
+    """A sum of hundredths as the driver returns it (int on SQLite, Decimal on PostgreSQL)."""
+    return from_hundredths(int(value or 0))
+
+
+def _date(value: Any) -> datetime.date:
+    return value if isinstance(value, datetime.date) else datetime.date.fromisoformat(value)
+
+
+def _fetch(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return list(cursor.fetchall())
+
+
+# -- Committed as of a date, and by country -------------------------------------------------
+
+_TOTAL_COLUMNS = f"""
+    COUNT(*),
+    COUNT(CASE WHEN c.relation = {_RESTATEMENT} THEN 1 END),
+    COUNT(CASE WHEN c.relation <> {_RESTATEMENT} THEN 1 END),
+    SUM(CASE WHEN c.relation <> {_RESTATEMENT} THEN c.amount_usd END),
+    COUNT(CASE WHEN c.relation <> {_RESTATEMENT} THEN c.amount_usd END),
+    {_qualifier_counts("c.amount_usd", "c.qualifier", f"c.relation <> {_RESTATEMENT}")},
+    COUNT(DISTINCT c.partner_id)
+"""
+
+COMMITTED_SQL = f"SELECT {_TOTAL_COLUMNS} FROM {COMMITMENT} c WHERE {_counted('c', '%s')}"
+
+
+def _total(as_of: datetime.date, row: Sequence[Any]) -> Committed:
+    commitments, restatements, new_money, amount, with_amount, al, ab, ut, _conf, partners = row
+    return Committed(
+        as_of=as_of,
+        recorded_on=None,
+        amount_usd=_money(amount),
+        qualifier=_qualifier(al, ab, ut),
+        commitments=commitments,
+        commitments_with_amount=with_amount,
+        commitments_without_amount=new_money - with_amount,
+        restatements=restatements,
+        partners=partners,
+    )
+
+
+def committed(as_of: datetime.date) -> Committed:
+    (row,) = _fetch(COMMITTED_SQL, [as_of, as_of])
+    return _total(as_of, row)
+
+
+# One pass over the counted new money joined to its allocated country rows: a commitment with
+# allocated rows goes to those countries (each row's allocated amount); one with only unshared
+# rows goes to "multi-country", one with no rows to "regional". The total comes in the same
+# statement, as the row whose cell is NULL.
+BY_COUNTRY_SQL = f"""
+WITH new_money AS (
+    SELECT c.id, c.partner_id, c.amount_usd, c.qualifier
+    FROM {COMMITMENT} c
+    WHERE {_counted("c", "%s")} AND c.relation <> {_RESTATEMENT}
+),
+cells AS (
+    SELECT
+        CASE
+            WHEN s.id IS NOT NULL THEN s.country
+            WHEN EXISTS (SELECT 1 FROM {SHARE} o WHERE o.commitment_id = n.id)
+                THEN '{MULTI_COUNTRY}'
+            ELSE '{REGIONAL}'
+        END AS cell,
+        CASE WHEN s.id IS NOT NULL THEN s.amount_usd ELSE n.amount_usd END AS amount,
+        n.qualifier,
+        n.partner_id
+    FROM new_money n
+    LEFT JOIN {SHARE} s ON s.commitment_id = n.id AND s.share_percent IS NOT NULL
+)
+SELECT cell, COUNT(*), 0, 0, SUM(amount), COUNT(amount),
+       {_qualifier_counts("amount", "qualifier")}, COUNT(DISTINCT partner_id)
+FROM cells
+GROUP BY cell
+UNION ALL
+SELECT NULL, {_TOTAL_COLUMNS}
+FROM {COMMITMENT} c
+WHERE {_counted("c", "%s")}
+"""
+
+
+def committed_by_country(as_of: datetime.date) -> Breakdown:
+    rows = _fetch(BY_COUNTRY_SQL, [as_of, as_of, as_of, as_of])
+    total = next(_total(as_of, row[1:]) for row in rows if row[0] is None)
+    cells = {row[0]: row for row in rows if row[0] is not None}
+    geography = (MULTI_COUNTRY, REGIONAL)
+    order = sorted(key for key in cells if key not in geography)
+    order += [key for key in geography if key in cells]
+    breakdown: list[BreakdownRow] = []
+    confidential: dict[str, int] = {}
+    for key in order:
+        _cell, commitments, _r, _n, amount, _with, al, ab, ut, conf, partners = cells[key]
+        breakdown.append(BreakdownRow(key, _money(amount), _qualifier(al, ab, ut), commitments))
+        if conf:
+            confidential[key] = partners
+    rows_shown = suppress(breakdown, confidential, additive=True)
+    return Breakdown("country", as_of, None, tuple(rows_shown), total)
+
+
+# -- Invested as of a date ------------------------------------------------------------------
+
+# Per commitment, the verified report with the latest period end by the date that has a value
+# for the metric; its value; summed. (For a per-period metric, every verified value counts.)
+REACHED_SQL = f"""
+SELECT SUM(value), COUNT(DISTINCT commitment_id)
+FROM (
+    SELECT v.value, r.commitment_id, m.accumulation,
+           ROW_NUMBER() OVER (PARTITION BY r.commitment_id ORDER BY r.period_end DESC) AS latest
+    FROM {VALUE} v
+    JOIN {REPORT} r ON r.id = v.report_id
+    JOIN {METRIC} m ON m.id = v.metric_id
+    WHERE m.code = %s AND r.status = {_VERIFIED} AND r.period_end <= %s
+) ranked
+WHERE latest = 1 OR accumulation <> '{Metric.Accumulation.CUMULATIVE}'
+"""
+
+
+def reached(metric: str, as_of: datetime.date) -> Reached:
+    ((value, commitments),) = _fetch(REACHED_SQL, [metric, as_of])
+    return Reached(metric, as_of, None, _money(value), commitments)
+
+
+def invested(as_of: datetime.date) -> Reached:
+    return reached(USD_INVESTED, as_of)
+
+
+# -- Reconciliation -------------------------------------------------------------------------
+
+# Every statement made by the date, each beside the figure computed for the statement's own
+# day: one branch per kind of figure, joined back to the statements.
+RECONCILE_SQL = f"""
+WITH st AS (
+    SELECT s.id, s.stated_on, s.metric, CAST(s.value AS TEXT) AS value, s.qualifier, s.unit,
+           s.source_url, s.figure,
+           CASE WHEN s.figure = '{StatementFigure.INVESTED_USD}'
+                THEN (SELECT id FROM {METRIC} WHERE code = '{USD_INVESTED}')
+                ELSE s.reached_metric_id END AS metric_id
+    FROM {STATEMENT} s
+    WHERE s.stated_on <= %s
+),
+computed AS (
+    SELECT st.id AS sid,
+           SUM(CASE WHEN c.relation <> {_RESTATEMENT} THEN c.amount_usd END) AS computed,
+           {
+    _qualifier_counts("c.amount_usd", "c.qualifier", f"c.relation <> {_RESTATEMENT}", named=True)
+}
+    FROM st JOIN {COMMITMENT} c ON {_counted("c", "st.stated_on")}
+    WHERE st.figure = '{StatementFigure.COMMITTED_USD}'
+    GROUP BY st.id
+    UNION ALL
+    SELECT st.id, SUM(CASE WHEN c.relation <> {_RESTATEMENT} THEN c.amount_usd END),
+           {_qualifier_counts("c.amount_usd", "c.qualifier", f"c.relation <> {_RESTATEMENT}")}
+    FROM st JOIN {COMMITMENT} c
+        ON {_counted("c", "st.stated_on")} AND c.announced_on = st.stated_on
+    WHERE st.figure = '{StatementFigure.ROUND_COMMITTED_USD}'
+    GROUP BY st.id
+    UNION ALL
+    SELECT st.id, COUNT(DISTINCT c.partner_id), 0, 0, 0, 0
+    FROM st JOIN {COMMITMENT} c ON {_counted("c", "st.stated_on")}
+    WHERE st.figure = '{StatementFigure.PARTNERS}'
+    GROUP BY st.id
+    UNION ALL
+    SELECT firsts.sid, COUNT(*), 0, 0, 0, 0
+    FROM (
+        SELECT st.id AS sid, st.stated_on, MIN(c.announced_on) AS first_on
+        FROM st JOIN {COMMITMENT} c ON {_counted("c", "st.stated_on")}
+        WHERE st.figure = '{StatementFigure.ROUND_NEW_PARTNERS}'
+        GROUP BY st.id, st.stated_on, c.partner_id
+    ) firsts
+    WHERE firsts.first_on = firsts.stated_on
+    GROUP BY firsts.sid
+    UNION ALL
+    SELECT ranked.sid, SUM(ranked.value), 0, 0, 0, 0
+    FROM (
+        SELECT st.id AS sid, v.value, m.accumulation,
+               ROW_NUMBER() OVER (
+                   PARTITION BY st.id, r.commitment_id ORDER BY r.period_end DESC
+               ) AS latest
+        FROM st
+        JOIN {REPORT} r ON r.status = {_VERIFIED} AND r.period_end <= st.stated_on
+        JOIN {VALUE} v ON v.report_id = r.id AND v.metric_id = st.metric_id
+        JOIN {METRIC} m ON m.id = v.metric_id
+        WHERE st.figure IN ('{StatementFigure.INVESTED_USD}', '{StatementFigure.REACHED}')
+    ) ranked
+    WHERE ranked.latest = 1 OR ranked.accumulation <> '{Metric.Accumulation.CUMULATIVE}'
+    GROUP BY ranked.sid
+)
+SELECT st.id, st.stated_on, st.metric, st.value, st.qualifier, st.unit, st.source_url,
+       st.figure, st.metric_id, computed.computed, computed.n_at_least, computed.n_about,
+       computed.n_up_to
+FROM st LEFT JOIN computed ON computed.sid = st.id
+ORDER BY st.stated_on, st.metric, st.id
+"""
+_MONEY_FIGURES = {
+    StatementFigure.COMMITTED_USD,
+    StatementFigure.ROUND_COMMITTED_USD,
+    StatementFigure.INVESTED_USD,
+    StatementFigure.REACHED,
+}
+_COUNT_FIGURES = {StatementFigure.PARTNERS, StatementFigure.ROUND_NEW_PARTNERS}
+
+
+def reconcile(as_of: datetime.date) -> tuple[Reconciliation, ...]:
+    result = []
+    for row in _fetch(RECONCILE_SQL, [as_of]):
+        sid, day, metric, value, qualifier, unit, url, figure, metric_id, computed, *counts = row
+        computed_value: Decimal | None = None
+        computed_qualifier: TotalQualifier | None = None
+        if figure in _COUNT_FIGURES:
+            computed_value = Decimal(int(computed or 0))
+        elif figure in _MONEY_FIGURES and (figure != StatementFigure.REACHED or metric_id):
+            computed_value = _money(computed)
+        if computed_value is not None:
+            computed_qualifier = _qualifier(*(int(n or 0) for n in counts))
+        result.append(
+            Reconciliation(
+                statement_id=sid,
+                stated_on=_date(day),
+                metric=metric,
+                stated_value=Decimal(str(value)),
+                stated_qualifier=qualifier,
+                unit=unit,
+                source_url=url,
+                figure=figure,
+                computed_value=computed_value,
+                computed_qualifier=computed_qualifier,
+            )
+        )
+    return tuple(result)
