@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -17,6 +18,8 @@ class Outcome(enum.StrEnum):
     def label(self) -> str:
         return str(OUTCOME_LABELS[self])
 
+
+ALSO_CREATED_LABELS = {"partners": _("new partners"), "rounds": _("new rounds")}
 
 OUTCOME_LABELS = {
     Outcome.NEW: _("new"),
@@ -61,3 +64,35 @@ class ImportResult:
     @property
     def unchanged(self) -> int:
         return self.count(Outcome.UNCHANGED)
+
+    def __str__(self) -> str:
+        counts = {
+            "file": self.file,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+        }
+        if self.dry_run:
+            text = (
+                gettext(
+                    "Dry run, nothing written: %(file)s would create %(created)d, update "
+                    "%(updated)d and leave %(unchanged)d unchanged."
+                )
+                % counts
+            )
+        else:
+            text = (
+                gettext(
+                    "Imported %(file)s: %(created)d created, %(updated)d updated, "
+                    "%(unchanged)d unchanged."
+                )
+                % counts
+            )
+        extra = [
+            f"{ALSO_CREATED_LABELS.get(name, name)}: {count}"
+            for name, count in self.also_created
+            if count
+        ]
+        if extra:
+            text += " " + "; ".join(extra).capitalize() + "."
+        return text

@@ -33,8 +33,6 @@ IMPORTERS: dict[str, tuple[Importer, Any]] = {
     ),
 }
 
-CREATED_LABELS = {"partners": gettext_lazy("new partners"), "rounds": gettext_lazy("new rounds")}
-
 
 def _plain(text: str) -> str:
     return text
@@ -87,7 +85,7 @@ class Command(BaseCommand):
         verbosity = int(options.get("verbosity", 1))
         if dry_run or verbosity >= 2:
             self._rows(result, show_unchanged=dry_run)
-        self.stdout.write(self._summary(result))
+        self.stdout.write(str(result))
 
     def _rows(self, result: ImportResult, *, show_unchanged: bool) -> None:
         for row in result.rows:
@@ -103,28 +101,3 @@ class Command(BaseCommand):
             for note in row.notes:
                 text += "; " + note
             self.stdout.write(text)
-
-    def _summary(self, result: ImportResult) -> str:
-        counts = {
-            "created": result.created,
-            "updated": result.updated,
-            "unchanged": result.unchanged,
-        }
-        if result.dry_run:
-            text = _(
-                "Dry run, nothing written. %(file)s would create %(created)d, update "
-                "%(updated)d and leave %(unchanged)d unchanged."
-            ) % {"file": result.file, **counts}
-        else:
-            text = _(
-                "Imported %(file)s: %(created)d created, %(updated)d updated, "
-                "%(unchanged)d unchanged."
-            ) % {"file": result.file, **counts}
-        extra = [
-            f"{CREATED_LABELS.get(name, name)}: {count}"
-            for name, count in result.also_created
-            if count
-        ]
-        if extra:
-            text += " " + "; ".join(extra) + "."
-        return text

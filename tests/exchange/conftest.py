@@ -1,0 +1,99 @@
+"""Helpers for the import tests: small input files, the command, and the state of every table."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+#: The columns of ../shared/data/commitments.csv.
+COMMITMENT_COLUMNS = (
+    "partner",
+    "partner_type",
+    "announced_on",
+    "round",
+    "amount_usd",
+    "countries",
+    "focus",
+    "summary",
+    "source_url",
+)
+
+STATEMENT_COLUMNS = ("date", "metric", "value", "unit", "qualifier", "note", "source_url")
+RATE_COLUMNS = ("currency", "date", "units_per_usd", "source")
+
+
+def commitment(**cells: str) -> dict[str, str]:
+    """A valid commitments row; keyword arguments replace or add cells."""
+    row = {
+        "partner": "Acme Textiles",
+        "partner_type": "company",
+        "announced_on": "2024-03-01",
+        "round": "2024-03 Test round",
+        "amount_usd": "1000000",
+        "countries": "GT",
+        "focus": "textile manufacturing",
+        "summary": "Will build a plant.",
+        "source_url": "https://example.org/acme",
+    }
+    row.update(cells)
+    return row
+
+
+def write_csv(
+    path: Path, rows: Iterable[Mapping[str, str]], columns: Iterable[str] | None = None
+) -> Path:
+    rows = list(rows)
+    header = list(columns) if columns is not None else list(rows[0])
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=header, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def table_counts() -> dict[str, int]:
+    """Rows in every table of the project, history and many-to-many tables included."""
+    return {
+        model._meta.label: model._default_manager.count()
+        for model in apps.get_models(include_auto_created=True)
+    }
+
+
+@dataclass(frozen=True)
+class Run:
+    ok: bool
+    stdout: str
+    stderr: str
+    error: str
+
+
+def run_import(what: str, path: Path, *args: str, **options: object) -> Run:
+    """`adelante import WHAT PATH ARGS…` in-process, with its output."""
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        call_command("import", what, str(path), *args, stdout=out, stderr=err, **options)
+    except CommandError as exc:
+        assert exc.returncode == 1
+        assert "nothing was imported" in str(exc), exc
+        return Run(False, out.getvalue(), err.getvalue(), str(exc))
+    return Run(True, out.getvalue(), err.getvalue(), "")
+
+
+@pytest.fixture
+def real_record(real_commitments_csv, real_statements_csv):
+    """The real record imported, as the database to compare against."""
+    assert run_import("commitments", real_commitments_csv).ok
+    assert run_import("statements", real_statements_csv).ok
