@@ -115,3 +115,27 @@ def test_a_corrected_rate_reconverts_the_commitments_that_used_it(rates, tmp_pat
     before = table_counts()
     assert import_commitments(path).unchanged == 1
     assert table_counts() == before
+
+
+def test_restating_an_amount_in_another_currency_updates_amount_rate_and_shares(rates, tmp_path):
+    import_commitments(write_csv(tmp_path / "usd.csv", [commitment(amount_usd="100")], COLUMNS))
+    gtq = write_csv(
+        tmp_path / "gtq.csv", [commitment(amount_usd="", amount="7751.20", currency="GTQ")], COLUMNS
+    )
+    result = import_commitments(gtq)
+    assert result.rows[0].changes == (
+        "amount",
+        "currency",
+        "amount_usd",
+        "exchange_rate",
+        "countries",
+    )
+    made = Commitment.objects.get()
+    assert (made.amount, made.currency, made.amount_usd) == (
+        Decimal("7751.20"),
+        "GTQ",
+        Decimal("1000.00"),
+    )
+    assert made.exchange_rate == ExchangeRate.objects.get(on=DAY)
+    assert made.countries.get().amount_usd == Decimal("1000.00")
+    assert made.history.latest().exchange_rate_id == made.exchange_rate_id
