@@ -35,6 +35,8 @@ from adelante.partners.models import Partner, PartnerAlias
 from adelante.partners.naming import normalise
 
 REFERENCE_LENGTH = 200
+#: References looked up per query (databases limit the parameters of one query).
+LOOKUP_BATCH = 500
 
 
 def import_commitments(
@@ -116,12 +118,15 @@ class Plan:
 
     def add(self, rows: list[CommitmentRow], problems: Problems) -> None:
         references = self._references(rows)
-        existing = {
-            c.reference: c
-            for c in Commitment.objects.filter(reference__in=references)
-            .select_related("relates_to")
-            .prefetch_related("countries", "sources", "focus_areas")
-        }
+        existing: dict[str, Commitment] = {}
+        for start in range(0, len(references), LOOKUP_BATCH):
+            batch = references[start : start + LOOKUP_BATCH]
+            found_batch = (
+                Commitment.objects.filter(reference__in=batch)
+                .select_related("partner", "relates_to")
+                .prefetch_related("countries", "sources", "focus_areas")
+            )
+            existing.update((c.reference, c) for c in found_batch)
         seen: dict[str, int] = {}
         for row, reference in zip(rows, references, strict=True):
             if reference in seen:
@@ -154,7 +159,7 @@ class Plan:
         for row in rows:
             key = (id(row.round), id(row.match.partner))
             counts[key] += 1
-            base = slugify(f"{row.round.slug}-{row.match.slug}")[: REFERENCE_LENGTH - 4]
+            base = slugify(f"{row.round.slug}-{row.match.slug}")[: REFERENCE_LENGTH - 4].strip("-")
             references.append(base if counts[key] == 1 else f"{base}-{counts[key]}")
         return references
 
