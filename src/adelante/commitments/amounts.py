@@ -87,11 +87,11 @@ def reallocate(commitment: Commitment, shares: Mapping[str, Decimal | None] | No
     return set_countries(commitment, stated_shares(commitment) if shares is None else shares)
 
 
-def reconvert(rate: ExchangeRate) -> list[Commitment]:
+def reconvert(rate: ExchangeRate, reason: str | None = None) -> list[Commitment]:
     """Bring the US$ amounts of the commitments converted at this rate up to date.
 
     Call it after a rate is corrected. Returns the commitments whose US$ amount changed
-    (their country rows are reallocated too).
+    (their country rows are reallocated too); `reason` goes into their history.
     """
     changed: list[Commitment] = []
     for commitment in Commitment.objects.filter(exchange_rate=rate, amount__isnull=False):
@@ -99,7 +99,8 @@ def reconvert(rate: ExchangeRate) -> list[Commitment]:
         new_usd = to_usd(commitment.amount, rate.units_per_usd)
         if commitment.amount_usd != new_usd:
             commitment.amount_usd = new_usd
+            commitment._change_reason = reason  # type: ignore[attr-defined]
             commitment.save(update_fields=["amount_usd"])
-            reallocate(commitment)
+            set_countries(commitment, stated_shares(commitment), reason=reason)
             changed.append(commitment)
     return changed

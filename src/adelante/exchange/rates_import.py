@@ -17,9 +17,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from tqdm import tqdm
 
-from adelante.commitments.geography import set_countries
+from adelante.commitments.amounts import reconvert
 from adelante.commitments.models import Commitment
-from adelante.currency.conversion import to_usd
 from adelante.currency.models import ExchangeRate
 from adelante.exchange import cells
 from adelante.exchange.columns import Columns
@@ -81,23 +80,6 @@ def import_rates(
                 if "units_per_usd" in plan.changes:
                     reconvert(plan.existing, reason)
     return _result(table, plans, dry_run=False)
-
-
-def reconvert(rate: ExchangeRate, reason: str) -> int:
-    """Bring the US$ amounts converted at this rate, and their country rows, up to date.
-
-    Returns how many commitments changed.
-    """
-    changed = 0
-    for commitment in Commitment.objects.filter(exchange_rate=rate, amount__isnull=False):
-        assert commitment.amount is not None
-        amount_usd = to_usd(commitment.amount, rate.units_per_usd)
-        if commitment.amount_usd != amount_usd:
-            update(commitment, {"amount_usd": amount_usd}, reason)
-            shares = {row.country: row.share_percent for row in commitment.countries.all()}
-            set_countries(commitment, shares, reason=reason)
-            changed += 1
-    return changed
 
 
 def _read_rows(table: Table, progress: bool) -> list[RateRow]:
