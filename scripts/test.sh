@@ -9,6 +9,10 @@ PYTHON=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
 .venv/bin/python -m pip install --quiet --upgrade pip
 .venv/bin/python -m pip install --quiet -e '.[test]'
+# axe-core for the accessibility checks in the browser tests (skipped, and said so, without npm).
+if command -v npm >/dev/null 2>&1; then
+  npm ci --silent --no-audit --no-fund
+fi
 
 PG_URL=${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/adelante}
 export DEBUG=0
