@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum, Value
+from django.db.models import Case, Count, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce
 
 from adelante.commitments.models import NEW_MONEY_Q, announced_by_q
@@ -159,41 +159,76 @@ def _by_attribute(
 
 
 def _by_country(as_of: datetime.date, record: Record) -> tuple[list[BreakdownRow], dict[str, int]]:
+    """Country rows, then the multi-country and regional rows, and their contributors.
+
+    Two grouped queries, each classifying a row once: the country rows with a share, and the
+    commitments without one (multi-country: several countries without shares; regional: no
+    country). `IN (subquery)` rather than a correlated `EXISTS`, so that the database builds
+    the set of commitments with country rows once instead of probing it for every commitment.
+    """
     base = counted(as_of, record).filter(NEW_MONEY_Q)
     shares = record.country_shares()
-    # Where the commitment's amount goes: allocated to countries, multi-country or regional.
-    named = shares.filter(commitment_id=OuterRef("id"))
-    unallocated = named.filter(share_percent__isnull=True)
-    geography = base.annotate(regional=~Exists(named), multi=Exists(unallocated))
-    grouped_geo = list(
-        geography.values("regional", "multi")
-        .annotate(commitments=Count("id"), **_amount_aggregates())
-        .order_by()
+    with_countries = shares.values("commitment_id")
+    unallocated = shares.filter(share_percent__isnull=True).values("commitment_id")
+    geography = base.annotate(
+        cell=Case(
+            When(~Q(id__in=with_countries), then=Value(REGIONAL)),
+            When(id__in=unallocated, then=Value(MULTI_COUNTRY)),
+            default=Value(""),
+        )
     )
-    allocated = shares.filter(
-        commitment_id__in=base.values("id"), share_percent__isnull=False
-    ).annotate(
+    grouped_geo = {
+        v["cell"]: v
+        for v in geography.values("cell")
+        .annotate(
+            commitments=Count("id"),
+            partners=Count("partner_id", distinct=True),
+            **_amount_aggregates(),
+        )
+        .order_by()
+    }
+    if record.recorded_on is None:
+        # Live rows: filter through the join that also brings the qualifier and the partner.
+        rule = _on_related(announced_by_q(as_of) & NEW_MONEY_Q, "commitment")
+        in_base = shares.filter(rule)
+    else:
+        in_base = shares.filter(commitment_id__in=base.values("id"))
+    allocated = in_base.filter(share_percent__isnull=False).annotate(
         qualifier=record.commitment_attr("qualifier"),
         partner_id=record.commitment_attr("partner_id"),
     )
     grouped = list(
         allocated.values("country")
-        .annotate(commitments=Count("id"), **_amount_aggregates())
+        .annotate(
+            commitments=Count("id"),
+            partners=Count("partner_id", distinct=True),
+            **_amount_aggregates(),
+        )
         .order_by("country")
     )
     rows = _rows(grouped, "country")
-    for key, regional, multi in ((MULTI_COUNTRY, False, True), (REGIONAL, True, False)):
-        part = [v for v in grouped_geo if v["regional"] == regional and v["multi"] == multi]
-        if part:
-            rows.extend(_rows([{**part[0], "key": key}], "key"))
-    confidential_keys = {v["country"] for v in grouped if v["confidential"]}
-    confidential = _contributors(allocated, "country", confidential_keys)
-    for key, regional, multi in ((MULTI_COUNTRY, False, True), (REGIONAL, True, False)):
-        part = [v for v in grouped_geo if v["regional"] == regional and v["multi"] == multi]
-        if part and part[0]["confidential"]:
-            cell = geography.filter(regional=regional, multi=multi)
-            confidential[key] = cell.aggregate(p=Count("partner_id", distinct=True))["p"]
+    # Distinct partners of each cell that holds a confidential amount.
+    confidential = {str(v["country"]): v["partners"] for v in grouped if v["confidential"]}
+    for key in (MULTI_COUNTRY, REGIONAL):
+        cell = grouped_geo.get(key)
+        if cell is not None:
+            rows.extend(_rows([cell], "cell"))
+            if cell["confidential"]:
+                confidential[key] = cell["partners"]
     return rows, confidential
+
+
+def _on_related(condition: Q, relation: str) -> Q:
+    """The same condition, on the fields of a related object."""
+    moved = Q()
+    moved.connector, moved.negated = condition.connector, condition.negated
+    for child in condition.children:
+        if isinstance(child, Q):
+            moved.children.append(_on_related(child, relation))
+        else:
+            lookup, value = cast(tuple[str, Any], child)
+            moved.children.append((f"{relation}__{lookup}", value))
+    return moved
 
 
 def _by_focus(as_of: datetime.date, record: Record) -> tuple[list[BreakdownRow], dict[str, int]]:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db.models import Count, F, OuterRef, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, OuterRef, Subquery, Sum, Value, Window
+from django.db.models.functions import Coalesce, RowNumber
 
 from adelante.catalogue.models import Metric
 from adelante.figures.record import Record
@@ -27,22 +27,24 @@ def reached(
     """
     record = Record(recorded_on)
     metric_id, accumulation = Metric.objects.values_list("id", "accumulation").get(code=metric)
-    reports = record.reports().filter(status=ReportStatus.VERIFIED, period_end__lte=as_of)
-    values = (
-        record.values()
-        .filter(metric_id=metric_id, report_id__in=reports.values("id"))
-        .annotate(commitment_id=_report_attr(record, "commitment_id"))
-    )
+    values = record.values().filter(metric_id=metric_id)
+    if record.recorded_on is None:
+        # Live rows: filter through the join that also brings the commitment and period.
+        values = values.filter(report__status=ReportStatus.VERIFIED, report__period_end__lte=as_of)
+    else:
+        reports = record.reports().filter(status=ReportStatus.VERIFIED, period_end__lte=as_of)
+        values = values.filter(report_id__in=reports.values("id"))
+    values = values.annotate(commitment_id=_report_attr(record, "commitment_id"))
     if accumulation == Metric.Accumulation.CUMULATIVE:
-        latest = (
-            reports.filter(
-                commitment_id=OuterRef("commitment_id"),
-                id__in=record.values().filter(metric_id=metric_id).values("report_id"),
+        # The value of the latest period per commitment: one pass with a window function,
+        # not a correlated subquery per value.
+        values = values.annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=F("commitment_id"),
+                order_by=_report_attr(record, "period_end").desc(),
             )
-            .order_by("-period_end")
-            .values("id")[:1]
-        )
-        values = values.filter(report_id=Subquery(latest))
+        ).filter(rank=1)
     result = values.aggregate(
         total=Coalesce(Sum("value"), Value(0), output_field=ExactDecimalField()),
         commitments=Count("commitment_id", distinct=True),
