@@ -18,7 +18,14 @@ from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from adelante.catalogue.models import Metric
-from adelante.commitments.models import Commitment, CountryShare, OfficialStatement
+from adelante.commitments.models import (
+    Commitment,
+    CountryShare,
+    OfficialStatement,
+    Round,
+    Source,
+    Target,
+)
 from adelante.partners.models import Partner
 from adelante.progress.models import ProgressReport, ProgressValue
 
@@ -67,6 +74,22 @@ class Record:
 
     def statements(self) -> models.QuerySet[Any]:
         return self._of(OfficialStatement)
+
+    def rounds(self) -> models.QuerySet[Any]:
+        return self._of(Round)
+
+    def targets(self) -> models.QuerySet[Any]:
+        return self._of(Target)
+
+    def sources(self) -> models.QuerySet[Any]:
+        return self._of(Source)
+
+    def report_versions(self) -> models.QuerySet[Any]:
+        """Every saved version of every progress report known by the day (the history)."""
+        versions = ProgressReport.history.all()  # type: ignore[attr-defined]
+        if self.recorded_on is None:
+            return versions
+        return versions.filter(history_date__lt=end_of_day(self.recorded_on))
 
     def metric_accumulation(self, code: str) -> str:
         return str(Metric.objects.values_list("accumulation", flat=True).get(code=code))
