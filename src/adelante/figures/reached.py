@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db.models import Count, F, OuterRef, Subquery, Sum, Value, Window
+from django.db.models import Count, F, OuterRef, QuerySet, Subquery, Sum, Value, Window
 from django.db.models.functions import Coalesce, RowNumber
 
 from adelante.catalogue.models import Metric
@@ -18,12 +18,18 @@ USD_INVESTED = "usd_invested"
 
 
 def reached(
-    metric: str, as_of: datetime.date, *, recorded_on: datetime.date | None = None
+    metric: str,
+    as_of: datetime.date,
+    *,
+    recorded_on: datetime.date | None = None,
+    within: QuerySet[Any] | None = None,
 ) -> Reached:
     """A metric's value as of a date.
 
     Per commitment, the latest verified cumulative value with a period ending by the date (for
     a per-period metric, the sum of its verified values); then summed over commitments.
+    `within`, a queryset of commitment ids, narrows the sum to those commitments (one
+    partner's, one country's), so that a part is computed by the same rule as the whole.
     """
     record = Record(recorded_on)
     metric_id, accumulation = Metric.objects.values_list("id", "accumulation").get(code=metric)
@@ -31,8 +37,12 @@ def reached(
     if record.recorded_on is None:
         # Live rows: filter through the join that also brings the commitment and period.
         values = values.filter(report__status=ReportStatus.VERIFIED, report__period_end__lte=as_of)
+        if within is not None:
+            values = values.filter(report__commitment_id__in=within)
     else:
         reports = record.reports().filter(status=ReportStatus.VERIFIED, period_end__lte=as_of)
+        if within is not None:
+            reports = reports.filter(commitment_id__in=within)
         values = values.filter(report_id__in=reports.values("id"))
     values = values.annotate(commitment_id=_report_attr(record, "commitment_id"))
     if accumulation == Metric.Accumulation.CUMULATIVE:
@@ -52,17 +62,26 @@ def reached(
     return Reached(metric, as_of, recorded_on, result["total"], result["commitments"])
 
 
-def invested(as_of: datetime.date, *, recorded_on: datetime.date | None = None) -> Reached:
-    """US dollars invested as of a date, from verified progress."""
-    return reached(USD_INVESTED, as_of, recorded_on=recorded_on)
+def invested(
+    as_of: datetime.date,
+    *,
+    recorded_on: datetime.date | None = None,
+    within: QuerySet[Any] | None = None,
+) -> Reached:
+    """US dollars invested as of a date, from verified progress (optionally `within` some
+    commitments, as for `reached`)."""
+    return reached(USD_INVESTED, as_of, recorded_on=recorded_on, within=within)
 
 
 def reached_all(
-    as_of: datetime.date, *, recorded_on: datetime.date | None = None
+    as_of: datetime.date,
+    *,
+    recorded_on: datetime.date | None = None,
+    within: QuerySet[Any] | None = None,
 ) -> tuple[Reached, ...]:
     """Every catalogue metric (but US$ invested) with a verified value by the date."""
     figures = (
-        reached(code, as_of, recorded_on=recorded_on)
+        reached(code, as_of, recorded_on=recorded_on, within=within)
         for code in Metric.objects.exclude(code=USD_INVESTED).values_list("code", flat=True)
     )
     return tuple(figure for figure in figures if figure.commitments)

@@ -6,7 +6,7 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Min
+from django.db.models import Count, Min, QuerySet
 
 from adelante.catalogue.models import Metric
 from adelante.commitments.choices import StatementFigure
@@ -24,10 +24,34 @@ def reconcile(
     """Every official statement made by the date, each beside the record's figure for the
     statement's own date."""
     record = Record(recorded_on)
-    statements = record.statements().filter(stated_on__lte=as_of).order_by("stated_on", "metric")
+    return _reconciled(record.statements().filter(stated_on__lte=as_of), record)
+
+
+def reconcile_on(
+    day: datetime.date, *, recorded_on: datetime.date | None = None
+) -> tuple[Reconciliation, ...]:
+    """The statements made on one day (a round's fact sheet), each beside the record's figure."""
+    record = Record(recorded_on)
+    return _reconciled(record.statements().filter(stated_on=day), record)
+
+
+def latest_reconciled(
+    figure: str, as_of: datetime.date, *, recorded_on: datetime.date | None = None
+) -> tuple[Reconciliation, ...]:
+    """The latest statements of one figure made by the date (several when sources published
+    different values that day), each beside the record's figure: the headline comparison."""
+    record = Record(recorded_on)
+    of_figure = record.statements().filter(figure=figure, stated_on__lte=as_of)
+    latest = of_figure.order_by("-stated_on").values_list("stated_on", flat=True).first()
+    if latest is None:
+        return ()
+    return _reconciled(of_figure.filter(stated_on=latest), record)
+
+
+def _reconciled(statements: QuerySet[Any], record: Record) -> tuple[Reconciliation, ...]:
     metric_codes = dict(Metric.objects.values_list("id", "code"))
     rows = []
-    for statement in statements.values():
+    for statement in statements.order_by("stated_on", "metric", "source_url").values():
         computed = _computed(
             statement["figure"],
             statement["stated_on"],
