@@ -66,3 +66,19 @@ def test_reached_all_lists_metrics_with_values():
 def test_unknown_metric_is_an_error():
     with pytest.raises(Metric.DoesNotExist):
         reached("smiles", H1)
+
+
+def test_within_some_commitments_by_the_same_rule():
+    alpha = builders.commitment("Alpha", "100", DAY)
+    beta = builders.commitment("Beta", "100", DAY)
+    builders.report(alpha, H1, {"usd_invested": "10"})
+    builders.report(alpha, H2, {"usd_invested": "25"})
+    builders.report(beta, H1, {"usd_invested": "7", "people_trained": "3"})
+    from adelante.commitments.models import Commitment
+
+    only_alpha = Commitment.objects.filter(id=alpha.id).values("id")
+    assert invested(H3, within=only_alpha).value == Decimal("25.00")
+    assert invested(H3, within=only_alpha).commitments == 1
+    assert reached_all(H3, within=only_alpha) == ()
+    both = Commitment.objects.values("id")
+    assert invested(H3, within=both) == invested(H3)

@@ -1,0 +1,130 @@
+"""The figures of one country (DOMAIN rules 3, 4 and 7), for the country pages.
+
+A country's committed figure is its row of the by-country breakdown (amounts it takes in full
+or by a stated share), so the country page and the overview always agree. Two more parts
+concern it without being its own: commitments naming it among several countries with no split
+stated (their whole amounts, which count once, in "several countries"), and commitments
+naming no country (the region). They are reported beside it, never added to it.
+
+Progress reports are not broken down by country, so invested is reported for the same three
+groups of commitments, without splitting any commitment's value between countries.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from adelante.commitments.models import NEW_MONEY_Q
+from adelante.figures.committed import (
+    REGIONAL,
+    _amount_aggregates,
+    _qualifier,
+    committed_by,
+    counted,
+)
+from adelante.figures.disclosure import MIN_CONTRIBUTORS
+from adelante.figures.reached import invested
+from adelante.figures.record import Record
+from adelante.figures.results import BreakdownRow, Reached
+from adelante.money.qualifiers import TotalQualifier
+
+
+@dataclass(frozen=True)
+class CountryPart:
+    """Committed new money of a group of commitments; the amount is None when suppressed."""
+
+    amount_usd: Decimal | None
+    qualifier: TotalQualifier
+    commitments: int
+    suppressed: bool = False
+
+
+@dataclass(frozen=True)
+class CountryFigures:
+    country: str
+    as_of: datetime.date
+    recorded_on: datetime.date | None
+    #: The country's row of `committed_by("country")`: amounts it takes in full or by share.
+    allocated: CountryPart
+    #: New money of commitments naming it among several countries without a split.
+    shared: CountryPart
+    #: New money of commitments naming no country (the regional row of the breakdown).
+    regional: CountryPart
+    #: Invested (verified) by commitments naming only this country.
+    invested_alone: Reached
+    #: Invested by commitments naming this country and others (whole values, not split).
+    invested_with_others: Reached
+    #: Invested by commitments naming no country.
+    invested_regional: Reached
+    #: Organisations with a counted commitment naming this country or the region.
+    partners: int
+    #: Counted commitments naming this country (restatements included).
+    commitments: int
+    #: Counted commitments naming no country.
+    regional_commitments: int
+
+
+def _part(row: BreakdownRow | None) -> CountryPart:
+    if row is None:
+        return CountryPart(Decimal("0.00"), TotalQualifier.EXACT, 0)
+    return CountryPart(row.amount_usd, row.qualifier, row.commitments, row.suppressed)
+
+
+def country_figures(
+    country: str, as_of: datetime.date, *, recorded_on: datetime.date | None = None
+) -> CountryFigures:
+    record = Record(recorded_on)
+    rows = {row.key: row for row in committed_by("country", as_of, recorded_on=recorded_on).rows}
+    shares = record.country_shares()
+    here = shares.filter(country=country).values("commitment_id")
+    elsewhere = shares.exclude(country=country).values("commitment_id")
+    anywhere = shares.values("commitment_id")
+    base = counted(as_of, record)
+    naming = base.filter(id__in=here)
+    regional = base.exclude(id__in=anywhere)
+    unsplit = shares.filter(country=country, share_percent__isnull=True).values("commitment_id")
+    shared = _shared(base.filter(NEW_MONEY_Q, id__in=unsplit))
+    concerning = base.filter(Q(id__in=here) | ~Q(id__in=anywhere))
+    return CountryFigures(
+        country=country,
+        as_of=as_of,
+        recorded_on=recorded_on,
+        allocated=_part(rows.get(country)),
+        shared=shared,
+        regional=_part(rows.get(REGIONAL)),
+        # Every commitment's progress, counted or not, as `invested` itself does: the three
+        # parts of a country and the other countries' parts never miss a verified value.
+        invested_alone=invested(
+            as_of, recorded_on=recorded_on, within=here.exclude(commitment_id__in=elsewhere)
+        ),
+        invested_with_others=invested(
+            as_of, recorded_on=recorded_on, within=here.filter(commitment_id__in=elsewhere)
+        ),
+        invested_regional=invested(
+            as_of,
+            recorded_on=recorded_on,
+            within=record.commitments().exclude(id__in=anywhere).values("id"),
+        ),
+        partners=concerning.aggregate(n=Count("partner_id", distinct=True))["n"],
+        commitments=naming.count(),
+        regional_commitments=regional.count(),
+    )
+
+
+def _shared(cells: QuerySet[Any]) -> CountryPart:
+    """One cell: suppressed when it holds a confidential amount and has too few partners."""
+    values = cells.aggregate(
+        commitments=Count("id"), partners=Count("partner_id", distinct=True), **_amount_aggregates()
+    )
+    hidden = bool(values["confidential"]) and values["partners"] < MIN_CONTRIBUTORS
+    return CountryPart(
+        amount_usd=None if hidden else values["amount"],
+        qualifier=_qualifier(values),
+        commitments=values["commitments"],
+        suppressed=hidden,
+    )
