@@ -4,6 +4,8 @@ from django.urls import URLPattern, URLResolver, include, path
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("i18n/", include("django.conf.urls.i18n")),
+    # The API is not language-prefixed: its URLs are stable identifiers (docs/api.md).
+    path("api/", include("adelante.api.urls")),
 ]
 # Language-prefixed, stable URLs (/en/…, /es/…); "/" redirects by the browser's language.
 urlpatterns += i18n_patterns(

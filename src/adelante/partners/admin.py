@@ -12,7 +12,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from adelante.admin_base import ChangeReasonForm, HistoryAdmin
-from adelante.partners.models import Partner, PartnerAlias
+from adelante.partners.models import Membership, Partner, PartnerAlias
 from adelante.partners.naming import normalise
 
 
@@ -121,6 +121,15 @@ class PartnerAliasInline(admin.TabularInline):  # type: ignore[type-arg]
     extra = 0
 
 
+class MembershipInline(admin.TabularInline):  # type: ignore[type-arg]
+    """The users who belong to the partner (what scopes their API tokens); issue 4 adds roles."""
+
+    model = Membership
+    raw_id_fields = ("user",)
+    fields = ("user", "role")
+    extra = 0
+
+
 @admin.register(Partner)
 class PartnerAdmin(HistoryAdmin):
     """Partners and their aliases. Normalised names are derived from the names (read-only)."""
@@ -132,7 +141,7 @@ class PartnerAdmin(HistoryAdmin):
     prepopulated_fields = {"slug": ("name",)}
     readonly_fields = ("normalised_name",)
     fields = ("name", "normalised_name", "slug", "type", "website")
-    inlines = (PartnerAliasInline,)
+    inlines = (PartnerAliasInline, MembershipInline)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Partner]:
         return (

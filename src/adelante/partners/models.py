@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -65,3 +66,42 @@ class PartnerAlias(models.Model):
 
     def clean(self) -> None:
         self.normalised_name = normalise(self.name)
+
+
+class MembershipRole(models.TextChoices):
+    MEMBER = "member", _("partner member")
+    ADMIN = "admin", _("partner admin")
+
+
+class Membership(models.Model):
+    """A user who belongs to a partner organisation: what scopes the partner's API tokens.
+
+    Minimal on purpose: issue 4 (accounts and roles) extends it (invitations, more roles).
+    A user may belong to several organisations; one membership per user and partner.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("user"),
+    )
+    partner = models.ForeignKey(
+        Partner, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("partner")
+    )
+    role = models.CharField(
+        _("role"), max_length=20, choices=MembershipRole.choices, default=MembershipRole.MEMBER
+    )
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["partner__normalised_name", "user__username"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "partner"], name="one_membership_per_partner")
+        ]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.partner} ({self.get_role_display()})"

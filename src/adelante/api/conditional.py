@@ -1,0 +1,63 @@
+"""When the record last changed, for Last-Modified and conditional GET.
+
+Every change to the record is kept in the history tables (DOMAIN rule 6), so the latest
+history entry of any of them is when the published record last changed.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import connection
+from django.utils import timezone
+
+from adelante.catalogue.models import FocusArea, Metric
+from adelante.commitments.models import (
+    Commitment,
+    CountryShare,
+    OfficialStatement,
+    Round,
+    Source,
+    Target,
+)
+from adelante.currency.models import ExchangeRate
+from adelante.partners.models import Partner, PartnerAlias
+from adelante.progress.models import ProgressReport, ProgressValue
+
+TRACKED = (
+    Partner,
+    PartnerAlias,
+    Round,
+    Commitment,
+    CountryShare,
+    Source,
+    Target,
+    OfficialStatement,
+    ProgressReport,
+    ProgressValue,
+    ExchangeRate,
+    Metric,
+    FocusArea,
+)
+
+
+def record_last_changed() -> datetime.datetime | None:
+    """The time of the latest change to the record (None for an empty record).
+
+    One query; each MAX reads the end of the history_date index. A change of a commitment's
+    focus areas is a new version of the commitment, so the commitment history covers it.
+    """
+    history = [model.history.model._meta.db_table for model in TRACKED]  # type: ignore[attr-defined]
+    quote = connection.ops.quote_name
+    parts = " UNION ALL ".join(f"SELECT MAX(history_date) AS d FROM {quote(t)}" for t in history)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT MAX(d) FROM ({parts}) AS changes")
+        row = cursor.fetchone()
+    value = row[0] if row else None
+    if value is None:
+        return None
+    if isinstance(value, str):  # SQLite returns the text of the column
+        value = datetime.datetime.fromisoformat(value)
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value, datetime.UTC)
+    return value

@@ -1,0 +1,174 @@
+"""Every figure of `adelante.figures`, as of a date and as recorded on a day.
+
+The API only asks the figures module; breakdowns are published with the default suppression
+of cells that would reveal a confidential amount.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any, Literal
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Path, Query, Router
+
+from adelante.api.params import SLUG_PATTERN, as_of_or_today, check_date
+from adelante.api.problems import Problem
+from adelante.api.schemas import (
+    BreakdownOut,
+    CommittedOut,
+    ReachedOut,
+    ReconciliationOut,
+)
+from adelante.catalogue.models import Metric
+from adelante.figures.committed import committed, committed_by
+from adelante.figures.labels import row_labels
+from adelante.figures.reached import invested, reached, reached_all
+from adelante.figures.reconcile import reconcile
+from adelante.figures.results import Committed, Reached
+
+router = Router(tags=["figures"])
+
+Dimension = Literal["country", "kind", "round", "partner-type", "focus"]
+
+AS_OF = Query(None, description="The figure as of this date (default: today).")
+RECORDED_ON = Query(
+    None, description="The record as it stood at the end of this day (default: as it is now)."
+)
+
+
+def _dates(
+    as_of: datetime.date | None, recorded_on: datetime.date | None
+) -> tuple[datetime.date, datetime.date | None]:
+    return as_of_or_today(as_of), check_date("recorded_on", recorded_on)
+
+
+def _committed(total: Committed) -> dict[str, Any]:
+    return {
+        "as_of": total.as_of,
+        "recorded_on": total.recorded_on,
+        "amount_usd": total.amount_usd,
+        "qualifier": total.qualifier,
+        "commitments": total.commitments,
+        "commitments_with_amount": total.commitments_with_amount,
+        "commitments_without_amount": total.commitments_without_amount,
+        "restatements": total.restatements,
+        "partners": total.partners,
+    }
+
+
+def _reached(figure: Reached) -> dict[str, Any]:
+    return {
+        "metric": figure.metric,
+        "as_of": figure.as_of,
+        "recorded_on": figure.recorded_on,
+        "value": figure.value,
+        "commitments": figure.commitments,
+    }
+
+
+@router.get("/committed", response=CommittedOut, summary="Committed as of a date")
+def get_committed(
+    request: HttpRequest,
+    as_of: datetime.date | None = AS_OF,
+    recorded_on: datetime.date | None = RECORDED_ON,
+) -> dict[str, Any]:
+    day, recorded = _dates(as_of, recorded_on)
+    return _committed(committed(day, recorded_on=recorded))
+
+
+@router.get(
+    "/committed/by/{dimension}",
+    response=BreakdownOut,
+    summary="Committed, broken down (confidential cells suppressed)",
+)
+def get_committed_by(
+    request: HttpRequest,
+    dimension: Dimension = Path(..., description="country, kind, round, partner-type or focus"),
+    as_of: datetime.date | None = AS_OF,
+    recorded_on: datetime.date | None = RECORDED_ON,
+) -> dict[str, Any]:
+    day, recorded = _dates(as_of, recorded_on)
+    breakdown = committed_by(dimension, day, recorded_on=recorded)
+    labels = row_labels(breakdown)
+    return {
+        "dimension": breakdown.dimension,
+        "as_of": breakdown.as_of,
+        "recorded_on": breakdown.recorded_on,
+        "overlapping": breakdown.overlapping,
+        "rows": [
+            {
+                "key": row.key,
+                "label": labels.get(row.key, row.key),
+                "amount_usd": row.amount_usd,
+                "qualifier": row.qualifier,
+                "commitments": row.commitments,
+                "suppressed": row.suppressed,
+            }
+            for row in breakdown.rows
+        ],
+        "total": _committed(breakdown.total) if breakdown.total is not None else None,
+    }
+
+
+@router.get("/invested", response=ReachedOut, summary="US dollars invested (verified)")
+def get_invested(
+    request: HttpRequest,
+    as_of: datetime.date | None = AS_OF,
+    recorded_on: datetime.date | None = RECORDED_ON,
+) -> dict[str, Any]:
+    day, recorded = _dates(as_of, recorded_on)
+    return _reached(invested(day, recorded_on=recorded))
+
+
+@router.get("/reached", response=list[ReachedOut], summary="Every metric reached (verified)")
+def list_reached(
+    request: HttpRequest,
+    as_of: datetime.date | None = AS_OF,
+    recorded_on: datetime.date | None = RECORDED_ON,
+) -> list[dict[str, Any]]:
+    day, recorded = _dates(as_of, recorded_on)
+    return [_reached(figure) for figure in reached_all(day, recorded_on=recorded)]
+
+
+@router.get("/reached/{metric}", response=ReachedOut, summary="One metric reached (verified)")
+def get_reached(
+    request: HttpRequest,
+    metric: str = Path(..., pattern=SLUG_PATTERN, max_length=64, description="A metric code."),
+    as_of: datetime.date | None = AS_OF,
+    recorded_on: datetime.date | None = RECORDED_ON,
+) -> dict[str, Any]:
+    day, recorded = _dates(as_of, recorded_on)
+    if not Metric.objects.filter(code=metric).exists():
+        raise Problem(404, _("No metric “%(code)s” in the catalogue.") % {"code": metric})
+    return _reached(reached(metric, day, recorded_on=recorded))
+
+
+@router.get(
+    "/reconcile",
+    response=list[ReconciliationOut],
+    summary="Official statements beside the record's figures",
+)
+def get_reconcile(
+    request: HttpRequest,
+    as_of: datetime.date | None = AS_OF,
+    recorded_on: datetime.date | None = RECORDED_ON,
+) -> list[dict[str, Any]]:
+    day, recorded = _dates(as_of, recorded_on)
+    return [
+        {
+            "statement_id": row.statement_id,
+            "stated_on": row.stated_on,
+            "metric": row.metric,
+            "stated_value": row.stated_value,
+            "stated_qualifier": row.stated_qualifier,
+            "unit": row.unit,
+            "source_url": row.source_url,
+            "figure": row.figure,
+            "computed_value": row.computed_value,
+            "computed_qualifier": row.computed_qualifier,
+            "gap": row.gap,
+        }
+        for row in reconcile(day, recorded_on=recorded)
+    ]

@@ -1,0 +1,255 @@
+"""Read endpoints of the published record: partners, rounds, commitments, statements,
+progress, and the vocabularies (metrics, focus areas)."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, Q
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Path, Query, Router
+
+from adelante.api import serialize
+from adelante.api.filters import (
+    DEFAULT_ORDERING,
+    CommitmentFilter,
+    CountryCode,
+    Kind,
+    Ordering,
+    PartnerTypeCode,
+    PublishedStatus,
+    filtered_commitments,
+)
+from adelante.api.pagination import paginate
+from adelante.api.params import (
+    DEFAULT_PAGE_SIZE,
+    MAX_PAGE,
+    MAX_PAGE_SIZE,
+    SLUG_PATTERN,
+    check_date,
+    check_text,
+    invalid,
+)
+from adelante.api.problems import Problem
+from adelante.api.schemas import (
+    CommitmentOut,
+    CommitmentPage,
+    FocusAreaOut,
+    MetricOut,
+    PartnerOut,
+    PartnerPage,
+    ProgressPage,
+    RoundOut,
+    RoundPage,
+    StatementPage,
+)
+from adelante.catalogue.models import FocusArea, Metric
+from adelante.commitments.publication import (
+    PUBLISHED_STATUSES,
+    published_commitments,
+    published_partners,
+    published_reports,
+    published_rounds,
+    published_statements,
+)
+from adelante.partners.models import PartnerAlias
+
+router = Router(tags=["record"])
+
+PAGE = Query(1, ge=1, le=MAX_PAGE, description="Page number, from 1.")
+PAGE_SIZE = Query(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description="Items per page.")
+AS_OF = Query(None, description="Only what was announced (stated, reported) by this date.")
+SLUG = Path(..., pattern=SLUG_PATTERN, max_length=200)
+
+
+def _not_found(what: str, key: str) -> Problem:
+    return Problem(404, _("No published %(what)s “%(key)s”.") % {"what": what, "key": key})
+
+
+# -- Partners -------------------------------------------------------------------------------
+
+
+@router.get("/partners", response=PartnerPage, summary="Partners with published commitments")
+def list_partners(
+    request: HttpRequest,
+    q: str | None = Query(None, max_length=200, description="Part of the name or an alias."),
+    type: PartnerTypeCode | None = None,
+    page: int = PAGE,
+    page_size: int = PAGE_SIZE,
+) -> dict[str, Any]:
+    items = published_partners()
+    if check_text("q", q):
+        assert q is not None
+        alias = PartnerAlias.objects.filter(partner_id=OuterRef("pk"), name__icontains=q)
+        items = items.filter(Q(name__icontains=q) | Exists(alias))
+    if type:
+        items = items.filter(type=type)
+    items = serialize.with_partner_details(items.order_by("normalised_name", "id"))
+    return paginate(request, items, page, page_size, serialize.partners)
+
+
+@router.get("/partners/{slug}", response=PartnerOut, summary="One partner")
+def get_partner(request: HttpRequest, slug: str = SLUG) -> dict[str, Any]:
+    found = serialize.with_partner_details(published_partners().filter(slug=slug)).first()
+    if found is None:
+        raise _not_found(_("partner"), slug)
+    return serialize.partner(found)
+
+
+# -- Rounds ---------------------------------------------------------------------------------
+
+
+def _rounds() -> Any:
+    return published_rounds().annotate(
+        published=Count("commitments", filter=Q(commitments__status__in=PUBLISHED_STATUSES))
+    )
+
+
+def _round(r: Any) -> dict[str, Any]:
+    return {
+        "slug": r.slug,
+        "label": r.label,
+        "announced_on": r.announced_on,
+        "commitments": r.published,
+    }
+
+
+@router.get("/rounds", response=RoundPage, summary="Announcement rounds")
+def list_rounds(
+    request: HttpRequest, page: int = PAGE, page_size: int = PAGE_SIZE
+) -> dict[str, Any]:
+    items = _rounds().order_by("announced_on", "label", "id")
+    return paginate(request, items, page, page_size, lambda rows: [_round(r) for r in rows])
+
+
+@router.get("/rounds/{slug}", response=RoundOut, summary="One round")
+def get_round(request: HttpRequest, slug: str = SLUG) -> dict[str, Any]:
+    found = _rounds().filter(slug=slug).first()
+    if found is None:
+        raise _not_found(_("round"), slug)
+    return _round(found)
+
+
+# -- Commitments ----------------------------------------------------------------------------
+
+
+@router.get("/commitments", response=CommitmentPage, summary="Published commitments")
+def list_commitments(
+    request: HttpRequest,
+    country: CountryCode | None = Query(None, description="Concerns this country."),
+    focus: str | None = Query(
+        None, pattern=SLUG_PATTERN, max_length=64, description="Focus area code."
+    ),
+    kind: Kind | None = None,
+    round: str | None = Query(
+        None, pattern=SLUG_PATTERN, max_length=120, description="Round slug."
+    ),
+    partner: str | None = Query(
+        None, pattern=SLUG_PATTERN, max_length=120, description="Partner slug."
+    ),
+    partner_type: PartnerTypeCode | None = None,
+    status: PublishedStatus | None = None,
+    q: str | None = Query(
+        None, max_length=200, description="Words in the partner, title or summary."
+    ),
+    as_of: datetime.date | None = AS_OF,
+    ordering: Ordering = Query(DEFAULT_ORDERING, description="Sort order; '-' for descending."),
+    page: int = PAGE,
+    page_size: int = PAGE_SIZE,
+) -> dict[str, Any]:
+    chosen = CommitmentFilter(
+        country=country,
+        focus=focus,
+        kind=kind,
+        round=round,
+        partner=partner,
+        partner_type=partner_type,
+        status=status,
+        q=check_text("q", q),
+        as_of=check_date("as_of", as_of),
+        ordering=ordering,
+    )
+    items = serialize.with_commitment_details(filtered_commitments(chosen))
+    return paginate(request, items, page, page_size, serialize.commitments)
+
+
+@router.get("/commitments/{reference}", response=CommitmentOut, summary="One commitment")
+def get_commitment(request: HttpRequest, reference: str = SLUG) -> dict[str, Any]:
+    found = serialize.with_commitment_details(
+        published_commitments().filter(reference=reference)
+    ).first()
+    if found is None:
+        raise _not_found(_("commitment"), reference)
+    return serialize.commitment(found)
+
+
+# -- Official statements --------------------------------------------------------------------
+
+
+@router.get("/statements", response=StatementPage, summary="Official statements, as published")
+def list_statements(
+    request: HttpRequest,
+    as_of: datetime.date | None = AS_OF,
+    page: int = PAGE,
+    page_size: int = PAGE_SIZE,
+) -> dict[str, Any]:
+    items = published_statements(check_date("as_of", as_of)).order_by("stated_on", "metric", "id")
+    fields = (
+        "id",
+        "stated_on",
+        "date_precision",
+        "metric",
+        "value",
+        "unit",
+        "qualifier",
+        "note",
+        "source_url",
+        "figure",
+    )
+    return paginate(request, items.values(*fields), page, page_size, list)
+
+
+# -- Progress -------------------------------------------------------------------------------
+
+
+@router.get("/progress", response=ProgressPage, summary="Verified progress reports")
+def list_progress(
+    request: HttpRequest,
+    commitment: str | None = Query(
+        None, pattern=SLUG_PATTERN, max_length=200, description="A commitment's reference."
+    ),
+    metric: str | None = Query(
+        None, pattern=SLUG_PATTERN, max_length=64, description="Reports with this metric."
+    ),
+    as_of: datetime.date | None = Query(None, description="Periods ended by this date."),
+    page: int = PAGE,
+    page_size: int = PAGE_SIZE,
+) -> dict[str, Any]:
+    items = published_reports(check_date("as_of", as_of))
+    if commitment:
+        items = items.filter(commitment__reference=commitment)
+    if metric:
+        if not Metric.objects.filter(code=metric).exists():
+            raise invalid("metric", _("Unknown metric “%(code)s”.") % {"code": metric})
+        items = items.filter(values__metric__code=metric)
+    items = serialize.with_report_details(
+        items.order_by("commitment__reference", "period_end", "id")
+    )
+    return paginate(request, items, page, page_size, serialize.reports)
+
+
+# -- Vocabularies ---------------------------------------------------------------------------
+
+
+@router.get("/metrics", response=list[MetricOut], summary="The metric catalogue")
+def list_metrics(request: HttpRequest) -> Any:
+    return list(
+        Metric.objects.order_by("code").values("code", "name_en", "name_es", "unit", "accumulation")
+    )
+
+
+@router.get("/focus-areas", response=list[FocusAreaOut], summary="The focus-area taxonomy")
+def list_focus_areas(request: HttpRequest) -> Any:
+    return list(FocusArea.objects.order_by("code").values("code", "name_en", "name_es"))

@@ -1,0 +1,146 @@
+"""What every request under /api/ goes through, whatever the endpoint (docs/api.md):
+
+1. CORS: public reads may come from any web origin; preflight requests are answered here.
+2. Token: an ``Authorization: Bearer <token>`` header must name an active token (else 401);
+   the token is then `request.api_token` (None for anonymous requests).
+3. Rate limit per token, or per address without one (429 with Retry-After when exceeded).
+4. Conditional GET: an ETag from the content and Last-Modified from the record's history;
+   If-None-Match / If-Modified-Since answer 304 Not Modified.
+5. Errors as problem details: any error response not already one (an unknown URL, a wrong
+   method, a server error) is turned into ``application/problem+json``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.utils.http import http_date
+from django.utils.translation import gettext as _
+
+from adelante.api import problems, ratelimit
+from adelante.api.conditional import record_last_changed
+from adelante.api.tokens import authenticate
+
+logger = logging.getLogger(__name__)
+
+PREFIX = "/api/"
+#: Documents that change with the code, not with the record: no Last-Modified from the record.
+CODE_DOCUMENTS = ("/openapi.json", "/docs")
+EXPOSED_HEADERS = (
+    "ETag, Last-Modified, Link, Retry-After, RateLimit-Limit, RateLimit-Remaining, "
+    "RateLimit-Reset, Deprecation, Sunset"
+)
+PUBLIC_METHODS = "GET, HEAD, OPTIONS"
+
+
+class ApiMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        if not request.path.startswith(PREFIX):
+            return self.get_response(request)
+        if request.method == "OPTIONS" and "HTTP_ACCESS_CONTROL_REQUEST_METHOD" in request.META:
+            return self._cors(_preflight())
+        request.api_token = None  # type: ignore[attr-defined]
+        header = request.META.get("HTTP_AUTHORIZATION", "")
+        if header:
+            scheme, _sep, key = header.partition(" ")
+            token = authenticate(key.strip()) if scheme.lower() == "bearer" else None
+            if token is None:
+                refused = problems.problem_response(
+                    request,
+                    401,
+                    _("The API token is not valid (revoked, unknown or malformed)."),
+                    type=problems.INVALID_TOKEN,
+                )
+                refused["WWW-Authenticate"] = 'Bearer realm="adelante", error="invalid_token"'
+                return self._cors(refused)
+            request.api_token = token  # type: ignore[attr-defined]
+        token = request.api_token  # type: ignore[attr-defined]
+        client = f"token:{token.pk}" if token else f"addr:{request.META.get('REMOTE_ADDR', '')}"
+        decision = ratelimit.hit(client, ratelimit.limit_for(token is not None))
+        response: HttpResponseBase
+        if not decision.allowed:
+            limited = problems.problem_response(
+                request,
+                429,
+                _(
+                    "Too many requests: at most %(requests)d every %(seconds)d seconds. "
+                    "Try again in %(reset)d seconds."
+                )
+                % {
+                    "requests": decision.limit.requests,
+                    "seconds": decision.limit.seconds,
+                    "reset": decision.reset,
+                },
+                type=problems.RATE_LIMITED,
+            )
+            limited["Retry-After"] = str(decision.reset)
+            response = limited
+        else:
+            response = self.get_response(request)
+            response = self._problem(request, response)
+            response = self._conditional(request, response)
+        response["RateLimit-Limit"] = str(decision.limit.requests)
+        response["RateLimit-Remaining"] = str(decision.remaining)
+        response["RateLimit-Reset"] = str(decision.reset)
+        return self._cors(response)
+
+    @staticmethod
+    def _cors(response: HttpResponseBase) -> HttpResponseBase:
+        response["Access-Control-Allow-Origin"] = "*"
+        response["Access-Control-Expose-Headers"] = EXPOSED_HEADERS
+        return response
+
+    @staticmethod
+    def _problem(request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
+        if response.status_code < 400 or response.get("Content-Type", "").startswith(
+            problems.CONTENT_TYPE
+        ):
+            return response
+        status = response.status_code
+        converted = problems.problem_response(request, status, problems.default_detail(status))
+        for header in ("Allow", "WWW-Authenticate", "Retry-After"):
+            if header in response:
+                converted[header] = response[header]
+        return converted
+
+    @staticmethod
+    def _conditional(request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
+        if (
+            request.method not in ("GET", "HEAD")
+            or response.status_code != 200
+            or not isinstance(response, HttpResponse)
+        ):
+            return response
+        if not response.has_header("ETag"):
+            digest = hashlib.sha256(response.content).hexdigest()[:32]
+            response["ETag"] = f'"{digest}"'
+        last_modified = None
+        if not request.path.endswith(CODE_DOCUMENTS):
+            changed = record_last_changed()
+            if changed is not None:
+                last_modified = int(changed.timestamp())
+                response["Last-Modified"] = http_date(last_modified)
+        private = request.api_token is not None  # type: ignore[attr-defined]
+        response["Cache-Control"] = "private, no-cache" if private else "public, no-cache"
+        patch_vary_headers(response, ("Authorization", "Accept-Language"))
+        conditional = get_conditional_response(
+            request, etag=response["ETag"], last_modified=last_modified, response=response
+        )
+        return conditional if conditional is not None else response
+
+
+def _preflight() -> HttpResponse:
+    response = HttpResponse(status=204)
+    response["Access-Control-Allow-Methods"] = PUBLIC_METHODS
+    response["Access-Control-Allow-Headers"] = (
+        "Authorization, If-None-Match, If-Modified-Since, Accept, Accept-Language"
+    )
+    response["Access-Control-Max-Age"] = "86400"
+    return response

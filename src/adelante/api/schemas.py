@@ -1,0 +1,299 @@
+"""The shapes of the API's responses and request bodies (pydantic, via django-ninja).
+
+Money and other exact values are `Decimal` in Python and decimal *strings* in JSON
+("3641600000.00"), never floating-point numbers.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from ninja import Schema
+from pydantic import Field, PlainSerializer, WithJsonSchema
+
+
+def _plain(value: Decimal) -> str:
+    return format(value, "f")
+
+
+#: An amount to the cent, as a string: "3641600000.00".
+Money = Annotated[
+    Decimal,
+    PlainSerializer(_plain, return_type=str),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^-?[0-9]+\.[0-9]{2}$",
+            "description": "A decimal number with two decimal places, as a string.",
+            "examples": ["3641600000.00"],
+        }
+    ),
+]
+
+#: An exact decimal number as a string, as many decimal places as stored: "4200000000.0000".
+DecimalString = Annotated[
+    Decimal,
+    PlainSerializer(_plain, return_type=str),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^-?[0-9]+(\.[0-9]+)?$",
+            "description": "An exact decimal number, as a string.",
+            "examples": ["4200000000.0000"],
+        }
+    ),
+]
+
+Qualifier = Literal["exact", "at_least", "about", "up_to"]
+
+
+class Problem(Schema):
+    """RFC 9457 problem details; validation problems add `errors`."""
+
+    type: str = Field(examples=["about:blank"])
+    title: str
+    status: int
+    detail: str
+    instance: str
+    errors: list[dict[str, object]] | None = None
+
+
+class PageMeta(Schema):
+    count: int = Field(description="Items matching, over all pages.")
+    page: int
+    page_size: int
+    pages: int
+    next: str | None = Field(description="URL of the next page, if any.")
+    previous: str | None
+
+
+# -- Vocabularies ---------------------------------------------------------------------------
+
+
+class MetricOut(Schema):
+    code: str
+    name_en: str
+    name_es: str
+    unit: str
+    accumulation: str
+
+
+class FocusAreaOut(Schema):
+    code: str
+    name_en: str
+    name_es: str
+
+
+# -- Partners and rounds --------------------------------------------------------------------
+
+
+class PartnerRef(Schema):
+    slug: str
+    name: str
+    type: str
+
+
+class PartnerOut(Schema):
+    slug: str
+    name: str
+    type: str
+    website: str
+    aliases: list[str]
+    commitments: int = Field(description="Its published commitments.")
+
+
+class PartnerPage(PageMeta):
+    results: list[PartnerOut]
+
+
+class RoundRef(Schema):
+    slug: str
+    label: str
+    announced_on: datetime.date
+
+
+class RoundOut(Schema):
+    slug: str
+    label: str
+    announced_on: datetime.date
+    commitments: int = Field(description="Its published commitments.")
+
+
+class RoundPage(PageMeta):
+    results: list[RoundOut]
+
+
+# -- Commitments ----------------------------------------------------------------------------
+
+
+class CountryOut(Schema):
+    country: str
+    share_percent: DecimalString | None
+    amount_usd: Money | None = Field(description="The part allocated; null when withheld.")
+
+
+class SourceOut(Schema):
+    url: str
+    title: str
+
+
+class TargetOut(Schema):
+    metric: str
+    value: Money
+    by_date: datetime.date | None
+
+
+class CommitmentOut(Schema):
+    reference: str
+    title: str
+    summary: str
+    partner: PartnerRef
+    round: RoundRef | None
+    announced_on: datetime.date | None
+    status: str
+    withdrawn_on: datetime.date | None
+    kind: str
+    relation: str
+    relates_to: str | None = Field(description="Reference of the earlier commitment.")
+    qualifier: str = Field(
+        description="How the amount was stated: exact, at_least, about, up_to, undisclosed, "
+        "or confidential (the amount is then withheld)."
+    )
+    amount: Money | None = Field(description="In the currency stated; null when none or withheld.")
+    currency: str
+    amount_usd: Money | None
+    countries: list[CountryOut] = Field(description="Empty: the region (no country named).")
+    focus_text: str
+    focus_areas: list[str]
+    sources: list[SourceOut]
+    targets: list[TargetOut]
+
+
+class CommitmentPage(PageMeta):
+    results: list[CommitmentOut]
+
+
+# -- Statements and progress ----------------------------------------------------------------
+
+
+class StatementOut(Schema):
+    id: int
+    stated_on: datetime.date
+    date_precision: str
+    metric: str
+    value: DecimalString
+    unit: str
+    qualifier: str
+    note: str
+    source_url: str
+    figure: str
+
+
+class StatementPage(PageMeta):
+    results: list[StatementOut]
+
+
+class ValueOut(Schema):
+    metric: str
+    value: Money
+
+
+class ProgressOut(Schema):
+    id: int
+    commitment: str = Field(description="The commitment's reference.")
+    period_start: datetime.date
+    period_end: datetime.date
+    status: str
+    verification_level: str
+    narrative: str
+    values: list[ValueOut]
+
+
+class ProgressPage(PageMeta):
+    results: list[ProgressOut]
+
+
+# -- Figures --------------------------------------------------------------------------------
+
+
+class CommittedOut(Schema):
+    as_of: datetime.date
+    recorded_on: datetime.date | None
+    amount_usd: Money
+    qualifier: Qualifier
+    commitments: int
+    commitments_with_amount: int
+    commitments_without_amount: int
+    restatements: int
+    partners: int
+
+
+class BreakdownRowOut(Schema):
+    key: str
+    label: str
+    amount_usd: Money | None = Field(description="null when suppressed (confidential).")
+    qualifier: Qualifier
+    commitments: int
+    suppressed: bool
+
+
+class BreakdownOut(Schema):
+    dimension: str
+    as_of: datetime.date
+    recorded_on: datetime.date | None
+    overlapping: bool = Field(description="Rows overlap (focus areas): no total.")
+    rows: list[BreakdownRowOut]
+    total: CommittedOut | None
+
+
+class ReachedOut(Schema):
+    metric: str
+    as_of: datetime.date
+    recorded_on: datetime.date | None
+    value: Money
+    commitments: int
+
+
+class ReconciliationOut(Schema):
+    statement_id: int
+    stated_on: datetime.date
+    metric: str
+    stated_value: DecimalString
+    stated_qualifier: str
+    unit: str
+    source_url: str
+    figure: str
+    computed_value: DecimalString | None
+    computed_qualifier: Qualifier | None
+    gap: DecimalString | None = Field(description="Stated minus computed: not itemised.")
+
+
+# -- Writing --------------------------------------------------------------------------------
+
+#: A value as a decimal string (never a JSON number, which would be a float).
+ValueText = Annotated[str, Field(pattern=r"^[0-9]{1,17}(\.[0-9]{1,2})?$", examples=["1500.00"])]
+
+
+class ValueIn(Schema):
+    metric: str = Field(max_length=64, examples=["people_trained"])
+    value: ValueText
+
+
+class ProgressReportIn(Schema):
+    commitment: str = Field(max_length=200, description="The commitment's reference.")
+    period_start: datetime.date
+    period_end: datetime.date
+    narrative: str = Field(default="", max_length=20000)
+    values: list[ValueIn] = Field(default_factory=list, max_length=100)
+
+
+class MembershipOut(Schema):
+    partner: PartnerRef
+    role: str
+
+
+class MeOut(Schema):
+    username: str
+    memberships: list[MembershipOut]

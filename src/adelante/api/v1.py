@@ -1,0 +1,127 @@
+"""API version 1: the NinjaAPI instance, its error handlers and its OpenAPI document."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.openapi.docs import Swagger
+from ninja.security import HttpBearer
+
+from adelante.api import problems
+
+VERSION = "1"
+
+DESCRIPTION = """\
+The published record of commitments to Central America Forward and every figure computed
+from it. Reads are public; writing progress reports needs a partner's API token
+(`Authorization: Bearer <token>`). Money is a decimal string, never a float. Errors are RFC 9457
+problem details. See docs/api.md for pagination, caching, rate limits and the versioning and
+deprecation policy.
+"""
+
+
+class TokenAuth(HttpBearer):
+    """A per-user API token (created with `adelante token create USERNAME`).
+
+    The API middleware has already checked the header; this only asks for one.
+    """
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        return getattr(request, "api_token", None)
+
+
+token_auth = TokenAuth()
+
+
+class AdelanteApi(NinjaAPI):
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        schema = super().get_openapi_schema(**kwargs)
+        return with_problem_responses(schema)
+
+
+#: Error responses every operation may give (beside its own): a bad token, too many requests,
+#: invalid parameters.
+COMMON_ERRORS = {
+    "401": "The API token is not valid.",
+    "422": "A parameter is not valid.",
+    "429": "Too many requests; see Retry-After.",
+}
+
+
+def with_problem_responses(schema: Any) -> Any:
+    """Declare error responses as application/problem+json with the Problem schema."""
+    problem = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+    for path, operations in schema.get("paths", {}).items():
+        for operation in operations.values():
+            responses = operation.setdefault("responses", {})
+            for status, description in COMMON_ERRORS.items():
+                responses.setdefault(str(status), {"description": description})
+            if "{" in path:
+                responses.setdefault("404", {"description": "Not found."})
+            for status, response in responses.items():
+                if int(status) >= 400:
+                    response["content"] = problem
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    components.setdefault("Problem", problems.PROBLEM_SCHEMA)
+    return schema
+
+
+api = AdelanteApi(
+    title="Adelante API",
+    version=VERSION,
+    description=DESCRIPTION,
+    urls_namespace="api-v1",
+    openapi_url="/openapi.json",
+    docs_url="/docs",
+    # Swagger UI from django-ninja's bundled static files (ninja is in INSTALLED_APPS), and no
+    # call to the online validator: no request leaves the server.
+    docs=Swagger(settings={"validatorUrl": None, "tryItOutEnabled": True}),
+)
+
+
+@api.exception_handler(problems.Problem)
+def _problem(request: HttpRequest, exc: problems.Problem) -> HttpResponse:
+    return problems.from_exception(request, exc)
+
+
+@api.exception_handler(ValidationError)
+def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    return problems.problem_response(
+        request,
+        422,
+        _("Some parameters are not valid; see errors."),
+        type=problems.INVALID_PARAMETERS,
+        extra={"errors": problems.validation_errors(exc.errors)},
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    response = problems.problem_response(request, 401, problems.default_detail(401))
+    response["WWW-Authenticate"] = 'Bearer realm="adelante"'
+    return response
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return problems.problem_response(request, exc.status_code, str(exc))
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return problems.problem_response(request, 404, problems.default_detail(404))
+
+
+def _register() -> None:
+    from adelante.api.endpoints import figures, record, reports
+
+    api.add_router("", record.router)
+    api.add_router("/figures", figures.router)
+    api.add_router("", reports.router)
+
+
+_register()
