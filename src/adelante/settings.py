@@ -60,11 +60,16 @@ INSTALLED_APPS = [
     "adelante.exchange",
     "adelante.demo",
     "adelante.portal",
+    "adelante.api",
+    # django-ninja: in INSTALLED_APPS so its API docs use its bundled static files, no CDN.
+    "ninja",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # /api/ only: CORS, tokens, rate limit, conditional GET, problem details (docs/api.md).
+    "adelante.api.middleware.ApiMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -151,6 +156,10 @@ if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+
+# API rate limits, "requests/seconds" per address (anonymous) and per token (docs/api.md).
+API_RATE_LIMIT_ANONYMOUS = os.environ.get("API_RATE_LIMIT_ANONYMOUS", "120/60")
+API_RATE_LIMIT_TOKEN = os.environ.get("API_RATE_LIMIT_TOKEN", "1200/60")
 
 LOGGING = {
     "version": 1,
