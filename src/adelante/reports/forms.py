@@ -1,0 +1,64 @@
+"""The staff page's form: which document, for which dates, in which language and format."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from adelante.commitments.models import Round
+from adelante.partners.models import Partner
+from adelante.reports.editions import PARTNER, PROGRESS, ROUND
+from adelante.reports.render import DOCX, HTML, PDF
+
+
+class ReportForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Document"),
+        choices=[
+            (PROGRESS, _("Progress report")),
+            (ROUND, _("Round fact sheet")),
+            (PARTNER, _("Partner scorecard")),
+        ],
+    )
+    round = forms.ModelChoiceField(
+        label=_("Round (for a fact sheet)"), queryset=Round.objects.all(), required=False
+    )
+    partner = forms.ModelChoiceField(
+        label=_("Partner (for a scorecard)"), queryset=Partner.objects.all(), required=False
+    )
+    as_of = forms.DateField(
+        label=_("Figures as of"),
+        required=False,
+        help_text=_("Empty: today. A round fact sheet is always as of the round's date."),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    recorded_on = forms.DateField(
+        label=_("As recorded on"),
+        required=False,
+        help_text=_("Regenerate an earlier edition from the record as it stood on this day."),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
+    format = forms.ChoiceField(
+        label=_("Format"), choices=[(PDF, "PDF"), (DOCX, _("Word (DOCX)")), (HTML, "HTML")]
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        kind = data.get("kind")
+        if kind == ROUND and not data.get("round"):
+            self.add_error("round", _("Choose the round."))
+        if kind == PARTNER and not data.get("partner"):
+            self.add_error("partner", _("Choose the partner."))
+        return data
+
+    def subject(self) -> str:
+        kind = self.cleaned_data["kind"]
+        if kind == ROUND:
+            return str(self.cleaned_data["round"].slug)
+        if kind == PARTNER:
+            return str(self.cleaned_data["partner"].slug)
+        return ""

@@ -1,0 +1,6 @@
+from django.urls import path
+
+from adelante.reports import views
+
+app_name = "reports"
+urlpatterns = [path("", views.reports, name="reports")]
