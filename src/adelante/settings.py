@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "adelante.exchange",
     "adelante.demo",
     "adelante.portal",
+    "adelante.reports",
     "adelante.api",
     # django-ninja: in INSTALLED_APPS so its API docs use its bundled static files, no CDN.
     "ninja",
