@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router
+from ninja import Router, Status
 
 from adelante.api import serialize
 from adelante.api.problems import CONFLICT, NOT_YOUR_PARTNER, Problem
@@ -44,9 +45,7 @@ def me(request: HttpRequest) -> dict[str, Any]:
     response={201: ProgressOut, 403: None, 404: None, 409: None},
     summary="Submit a progress report (status submitted; the secretariat verifies it)",
 )
-def submit(request: HttpRequest, body: ProgressReportIn) -> tuple[int, dict[str, Any]]:
-    from decimal import Decimal
-
+def submit(request: HttpRequest, body: ProgressReportIn) -> Status[dict[str, Any]]:
     values = [submission.SubmittedValue(v.metric, Decimal(v.value)) for v in body.values]
     try:
         report = submission.submit_report(
@@ -66,7 +65,7 @@ def submit(request: HttpRequest, body: ProgressReportIn) -> tuple[int, dict[str,
     except submission.Invalid as exc:
         raise Problem(422, str(exc)) from None
     found = serialize.with_report_details(ProgressReport.objects.filter(pk=report.pk)).get()
-    return 201, serialize.report(found)
+    return Status(201, serialize.report(found))
 
 
 @router.get(
