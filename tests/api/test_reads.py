@@ -94,7 +94,7 @@ def test_filters_are_whitelisted_and_combine(db, client):
 
 def test_focus_and_round_filters(demo, client):
     rounds = get_json(client, "/api/v1/rounds")["results"]
-    assert [r["announced_on"] for r in rounds][0] == LAUNCH.isoformat()
+    assert next(r["announced_on"] for r in rounds) == LAUNCH.isoformat()
     assert sum(r["commitments"] for r in rounds) == 41
     launch = rounds[0]["slug"]
     in_launch = get_json(client, f"/api/v1/commitments?round={launch}&page_size=200")
