@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "adelante.progress",
     "adelante.figures",
     "adelante.exchange",
+    "adelante.iati",
     "adelante.demo",
     "adelante.portal",
     "adelante.reports",

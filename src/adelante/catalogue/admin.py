@@ -26,5 +26,5 @@ class MetricAdmin(HistoryAdmin):
 
 @admin.register(FocusArea)
 class FocusAreaAdmin(HistoryAdmin):
-    list_display = ("code", "name_en", "name_es")
-    search_fields = ("code", "name_en", "name_es", "keywords")
+    list_display = ("code", "name_en", "name_es", "dac_sector")
+    search_fields = ("code", "name_en", "name_es", "keywords", "dac_sector")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -62,6 +63,17 @@ class FocusArea(BilingualName):
         help_text=_(
             "Words, separated by commas, that place a commitment's free-text focus in this area "
             "when it is imported."
+        ),
+    )
+    dac_sector = models.CharField(
+        _("DAC sector code"),
+        max_length=5,
+        blank=True,
+        validators=[RegexValidator(r"^[0-9]{5}$", _("Give a five-digit OECD DAC purpose code."))],
+        help_text=_(
+            "The OECD DAC 5-digit purpose code that stands for this area in the IATI export "
+            "(for example 24030, formal sector financial intermediaries). Empty: the area adds "
+            "no sector of its own."
         ),
     )
     history = HistoricalRecords()

@@ -1,4 +1,5 @@
-"""`adelante import commitments|statements|rates FILE [--dry-run]` (docs/import.md)."""
+"""`adelante import commitments|statements|rates FILE [--dry-run]` (docs/import.md), and
+`adelante import iati FILE... [--dry-run]` (docs/iati.md)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from adelante.exchange.problems import ImportRejected
 from adelante.exchange.rates_import import import_rates
 from adelante.exchange.results import ImportResult, Outcome
 from adelante.exchange.statements_import import import_statements
+from adelante.iati.cli import add_import_parser as add_iati_import_parser
+from adelante.iati.cli import run_import as run_iati_import
 
 Importer = Callable[..., ImportResult]
 
@@ -55,7 +58,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         kinds = parser.add_subparsers(
-            dest="what", required=True, metavar="{commitments,statements,rates}"
+            dest="what", required=True, metavar="{commitments,statements,rates,iati}"
         )
         for name, (_importer, help_text) in IMPORTERS.items():
             sub = kinds.add_parser(name, help=str(help_text), description=str(help_text))
@@ -65,8 +68,13 @@ class Command(BaseCommand):
                 action="store_true",
                 help=_("show what would change, row by row, and write nothing"),
             )
+        add_iati_import_parser(kinds)
 
-    def handle(self, *args: Any, what: str, file: str, dry_run: bool, **options: Any) -> None:
+    def handle(self, *args: Any, what: str, **options: Any) -> None:
+        if what == "iati":
+            run_iati_import(self, options)
+            return
+        file, dry_run = options["file"], options["dry_run"]
         importer = IMPORTERS[what][0]
         try:
             result = importer(Path(file), dry_run=dry_run, progress=True)
