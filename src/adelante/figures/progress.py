@@ -19,6 +19,7 @@ from django.db.models import Min
 from django.utils import timezone
 
 from adelante.catalogue.models import Metric
+from adelante.commitments.choices import Relation
 from adelante.figures.committed import MULTI_COUNTRY, REGIONAL, UNCLASSIFIED, counted
 from adelante.figures.reached import reached
 from adelante.figures.record import Record
@@ -409,7 +410,10 @@ def punctuality(
     """For each of the partner's commitments, the half-years it was due to report for by the
     date, and whether it reported on time, late or not at all."""
     record = Record(recorded_on)
-    commitments = counted(as_of, record).filter(partner_id=partner_id)
+    # A restatement repeats an earlier pledge: that pledge's reports are the ones expected.
+    commitments = (
+        counted(as_of, record).filter(partner_id=partner_id).exclude(relation=Relation.RESTATEMENT)
+    )
     rows = list(
         commitments.values("id", "reference", "title", "announced_on", "ends_on", "withdrawn_on")
     )
@@ -435,7 +439,9 @@ def punctuality(
         # An ended or withdrawn commitment is expected to report up to its end only.
         last = min(d for d in (c["ends_on"], c["withdrawn_on"], as_of) if d is not None)
         periods = []
-        for end in half_year_ends(c["announced_on"], last):
+        # The first half-year is one that ends more than the grace period after the
+        # announcement: a few weeks are too short to report on.
+        for end in half_year_ends(c["announced_on"] + grace, last):
             due_on = end + grace
             day = by_period.get((c["id"], end))
             if due_on > as_of and day is None:

@@ -97,7 +97,7 @@ def line_chart(
             ax.set_ylim(bottom=0)
             ax.set_xticks(xs, labels=[day(p[0]) for p in points])
             ax.yaxis.set_major_formatter(
-                FuncFormatter(lambda value, _pos, f=number: f(Decimal(repr(value))))
+                FuncFormatter(lambda value, _pos, f=number: f(Decimal(str(float(value)))))
             )
             for side in ("top", "right"):
                 ax.spines[side].set_visible(False)

@@ -179,10 +179,10 @@ class Words:
         return {ON_TIME: _("on time"), LATE: _("late"), MISSING: _("missing")}[status]
 
 
-def _summary(line: CommitmentLine) -> str:
+def _summary(line: CommitmentLine, length: int = SUMMARY_LENGTH) -> str:
     text = line.title or line.summary or line.reference
     text = " ".join(text.split())
-    return text if len(text) <= SUMMARY_LENGTH else text[: SUMMARY_LENGTH - 1] + "…"
+    return text if len(text) <= length else text[: length - 1] + "…"
 
 
 def compose(edition: Edition, language: str) -> Document:
@@ -326,36 +326,51 @@ def statements_table(rows: Sequence[Reconciliation], words: Words) -> Table:
             "Statements are shown as published and never recomputed. “Not itemised” is what a "
             "statement claims beyond the commitments the record itemises."
         ),
-        widths=(1.3, 1.8, 1.7, 1.7, 1.5, 0.8),
+        widths=(1.2, 1.6, 1.9, 1.9, 1.9, 0.7),
     )
 
 
 def commitments_table(
-    lines: Iterable[CommitmentLine], words: Words, caption: str, *, with_round: bool = False
+    lines: Iterable[CommitmentLine],
+    words: Words,
+    caption: str,
+    *,
+    with_date: bool = False,
+    with_partner: bool = True,
 ) -> Table:
-    header = [_("Partner"), _("Commitment"), _("Kind of money"), _("Countries")]
-    if with_round:
-        header.insert(0, _("Announced"))
-    header += [_("Amount"), _("Relation")]
+    columns: list[tuple[str, float]] = []
+    if with_date:
+        columns.append((_("Announced"), 1.2))
+    if with_partner:
+        columns.append((_("Partner"), 1.3))
+    columns += [
+        (_("Commitment"), 3.2),
+        (_("Kind of money"), 1.2),
+        (_("Countries"), 1.3),
+        (_("Amount"), 1.7),
+        (_("Relation"), 1.0),
+    ]
     rows = []
     for line in lines:
-        cells = [
-            Cell(line.partner),
+        cells = []
+        if with_date:
+            cells.append(Cell(words.date(line.announced_on)))
+        if with_partner:
+            cells.append(Cell(line.partner))
+        cells += [
             Cell(_summary(line)),
             Cell(words.kind(line.kind)),
             Cell(words.line_countries(line)),
+            Cell(words.line_amount(line)),
+            Cell(words.relation(line)),
         ]
-        if with_round:
-            cells.insert(0, Cell(words.date(line.announced_on)))
-        cells += [Cell(words.line_amount(line)), Cell(words.relation(line))]
         rows.append(tuple(cells))
-    widths = (1.3, 3.2, 1.3, 1.3, 1.5, 1.0)
     return Table(
         caption=caption,
-        header=tuple(header),
+        header=tuple(name for name, _width in columns),
         rows=tuple(rows),
-        numeric=(len(header) - 2,),
-        widths=((1.1, *widths) if with_round else widths),
+        numeric=(len(columns) - 2,),
+        widths=tuple(width for _name, width in columns),
     )
 
 
@@ -889,7 +904,11 @@ def _partner(
 
     blocks.append(Heading(_("Commitments")))
     if f.commitments:
-        blocks.append(commitments_table(f.commitments, words, _("Commitments"), with_round=True))
+        blocks.append(
+            commitments_table(
+                f.commitments, words, _("Commitments"), with_date=True, with_partner=False
+            )
+        )
     else:
         blocks.append(Paragraph(_("No commitment of this partner counts by this date.")))
 
@@ -943,7 +962,8 @@ def _partner(
         Paragraph(
             _(
                 "Each commitment is expected to report for every half-year (January to June, "
-                "July to December) that ends after its announcement, until its end. A report is "
+                "July to December) that ends more than %(days)d days after its announcement, "
+                "until its end; restatements are not expected to report. A report is "
                 "on time when it was first submitted within %(days)d days of the period's end "
                 "(the submission date comes from the record's history), late when submitted "
                 "after that, and missing when not submitted by the date. Periods whose %(days)d "
@@ -952,9 +972,10 @@ def _partner(
             % {"days": REPORTING_GRACE_DAYS}
         )
     )
+    names = {line.reference: _summary(line, 90) for line in f.commitments}
     rows = [
         (
-            Cell(c.title or c.reference),
+            Cell(names.get(c.reference) or c.title or c.reference),
             Cell(words.date(p.period_end)),
             Cell(words.date(p.due_on)),
             Cell(words.date(p.submitted_on)),

@@ -106,7 +106,10 @@ def _styles() -> dict[str, Any]:
         "body": ParagraphStyle("body", base, spaceAfter=4),
         "note": ParagraphStyle("note", base, fontSize=8, leading=10, textColor=muted, spaceAfter=4),
         "cell": ParagraphStyle("cell", base, fontSize=7.5, leading=9.5),
-        "num": ParagraphStyle("num", base, fontSize=7.5, leading=9.5, alignment=TA_RIGHT),
+        # Figures never break inside a number: they wrap at spaces only.
+        "num": ParagraphStyle(
+            "num", base, fontSize=7.5, leading=9.5, alignment=TA_RIGHT, splitLongWords=0
+        ),
         "head": ParagraphStyle("head", base, fontName=FONT_BOLD, fontSize=7.5, leading=9.5),
         "fact_label": ParagraphStyle("fact_label", base, fontSize=8, textColor=muted),
         "fact_value": ParagraphStyle(
