@@ -4,48 +4,92 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Max
+from django.utils.translation import gettext as _
 
+from adelante.catalogue.models import Metric
 from adelante.commitments.choices import StatementFigure
 from adelante.commitments.models import Round
 from adelante.figures.committed import committed, committed_by
 from adelante.figures.labels import row_labels
-from adelante.figures.reached import invested
-from adelante.figures.reconcile import reconcile
+from adelante.figures.reached import invested, reached_all
+from adelante.figures.reconcile import latest_reconciled
 from adelante.figures.results import Breakdown, Committed, Reached, Reconciliation
+from adelante.figures.timeline import Timeline, committed_timeline
+from adelante.portal import charts
+
+
+@dataclass(frozen=True)
+class Chart:
+    """One chart of the overview: its figures, row labels, drawing data and CSV name."""
+
+    name: str
+    title: str
+    breakdown: Breakdown | None
+    labels: dict[str, str]
+    drawing: dict[str, Any]
 
 
 @dataclass(frozen=True)
 class Overview:
-    as_of: datetime.date | None
-    committed: Committed | None
-    invested: Reached | None
-    official: Reconciliation | None
-    by_round: Breakdown | None
-    by_country: Breakdown | None
-    round_labels: dict[str, str]
-    country_labels: dict[str, str]
+    as_of: datetime.date
+    recorded_on: datetime.date | None
+    committed: Committed
+    #: The latest official statements of the committed total, each with the gap.
+    official: tuple[Reconciliation, ...]
+    invested: Reached
+    official_invested: tuple[Reconciliation, ...]
+    #: People reached (and other catalogue metrics) where verified progress has them.
+    reached: tuple[Reached, ...]
+    metrics: dict[str, Metric]
+    timeline: Timeline
+    charts: tuple[Chart, ...]
 
 
-def latest_round_date() -> datetime.date | None:
-    return Round.objects.aggregate(latest=Max("announced_on"))["latest"]
+def has_record() -> bool:
+    return Round.objects.exists()
 
 
-def overview(as_of: datetime.date | None = None) -> Overview:
-    as_of = as_of or latest_round_date()
-    if as_of is None:
-        return Overview(None, None, None, None, None, None, {}, {})
-    statements = [r for r in reconcile(as_of) if r.figure == StatementFigure.COMMITTED_USD]
-    by_round = committed_by("round", as_of)
-    by_country = committed_by("country", as_of)
+def overview(as_of: datetime.date, recorded_on: datetime.date | None = None) -> Overview:
+    titles = {
+        "committed-by-country": _("Committed by country"),
+        "committed-by-kind": _("Committed by kind of money"),
+        "committed-by-focus": _("Committed by focus area"),
+        "committed-by-partner-type": _("Committed by type of partner"),
+    }
+    timeline = committed_timeline(as_of, recorded_on=recorded_on)
+    made = [
+        Chart(
+            charts.TIMELINE_CHART,
+            _("Committed over time"),
+            None,
+            {},
+            charts.timeline_chart(timeline, _("Committed over time")),
+        )
+    ]
+    for name, dimension in charts.BREAKDOWN_CHARTS.items():
+        breakdown = committed_by(dimension, as_of, recorded_on=recorded_on)
+        made.append(
+            Chart(
+                name,
+                titles[name],
+                breakdown,
+                row_labels(breakdown),
+                charts.breakdown_chart(breakdown, titles[name]),
+            )
+        )
     return Overview(
         as_of=as_of,
-        committed=committed(as_of),
-        invested=invested(as_of),
-        official=statements[-1] if statements else None,
-        by_round=by_round,
-        by_country=by_country,
-        round_labels=row_labels(by_round),
-        country_labels=row_labels(by_country),
+        recorded_on=recorded_on,
+        committed=committed(as_of, recorded_on=recorded_on),
+        official=latest_reconciled(StatementFigure.COMMITTED_USD, as_of, recorded_on=recorded_on),
+        invested=invested(as_of, recorded_on=recorded_on),
+        official_invested=latest_reconciled(
+            StatementFigure.INVESTED_USD, as_of, recorded_on=recorded_on
+        ),
+        reached=reached_all(as_of, recorded_on=recorded_on),
+        metrics={m.code: m for m in Metric.objects.all()},
+        timeline=timeline,
+        charts=tuple(made),
     )

@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
+from babel.numbers import format_decimal
 from django import template
+from django.utils.text import Truncator
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
+from adelante.commitments.choices import StatementFigure
+from adelante.commitments.publication import is_withheld
+from adelante.figures.results import Reconciliation
 from adelante.money.formatting import as_stated, format_number, format_usd, with_qualifier
 from adelante.money.qualifiers import TotalQualifier
 
@@ -42,3 +50,111 @@ def number(value: Decimal | int | None) -> str:
 @register.filter
 def get_item(mapping: dict[str, str], key: str) -> str:
     return mapping.get(key, key)
+
+
+@register.filter
+def commitment_amount(commitment: Any) -> str:
+    """A commitment's amount as it may be published: the word "confidential" instead of a
+    confidential amount, "not disclosed" when there is none, else the amount with its
+    qualifier ("at least US$10,000,000")."""
+    qualifier = commitment.qualifier
+    if is_withheld(qualifier):
+        return str(_("confidential"))
+    if commitment.amount_usd is None:
+        return str(_("not disclosed"))
+    return with_qualifier(format_usd(commitment.amount_usd), qualifier)
+
+
+@register.filter
+def part_amount(part: Any) -> str:
+    """A figure that may be suppressed (a breakdown cell, a country part)."""
+    if getattr(part, "suppressed", False) or part.amount_usd is None:
+        return str(_("withheld (confidential)"))
+    return with_qualifier(format_usd(part.amount_usd), part.qualifier)
+
+
+@register.filter
+def metric_value(value: Decimal | None, unit: str) -> str:
+    """A catalogue metric's value: US dollars as money, anything else as a count."""
+    if value is None:
+        return ""
+    return format_usd(value) if unit == "usd" else format_number(value)
+
+
+@register.filter
+def percent(value: Decimal | None) -> str:
+    if value is None:
+        return ""
+    return format_percent(value)
+
+
+def format_percent(value: Decimal) -> str:
+    # A stated share such as 33.33 %, in the reader's separators.
+    language = (get_language() or "en").split("-")[0]
+    return format_decimal(value.normalize(), format="#,##0.##", locale=language) + " %"
+
+
+_MONEY_FIGURES = {"committed_usd", "round_committed_usd", "invested_usd"}
+
+
+def _units() -> dict[str, str]:
+    return {
+        "people": str(_("people")),
+        "households": str(_("households")),
+        "farms": str(_("farms")),
+    }
+
+
+@register.filter
+def stated(statement: Reconciliation) -> str:
+    """An official statement's value as published, with its qualifier and unit."""
+    if statement.unit.upper() == "USD":
+        return as_stated(format_usd(statement.stated_value), statement.stated_qualifier)
+    unit = _units().get(statement.unit.lower(), "")
+    text = format_number(statement.stated_value.normalize())
+    return as_stated(f"{text} {unit}".strip(), statement.stated_qualifier)
+
+
+@register.filter
+def computed(statement: Reconciliation) -> str:
+    """The record's figure for a statement, with the qualifier the record gives it."""
+    if statement.computed_value is None:
+        return ""
+    qualifier = statement.computed_qualifier or TotalQualifier.EXACT
+    if statement.figure in _MONEY_FIGURES:
+        return with_qualifier(format_usd(statement.computed_value), qualifier)
+    return with_qualifier(format_number(statement.computed_value.normalize()), qualifier)
+
+
+@register.filter
+def gap(statement: Reconciliation) -> str:
+    """What the statement claims beyond the record (negative: the record has more)."""
+    if statement.gap is None:
+        return ""
+    if statement.figure in _MONEY_FIGURES:
+        return format_usd(statement.gap)
+    return format_number(statement.gap.normalize())
+
+
+@register.filter
+def statement_figure(statement: Reconciliation) -> str:
+    return str(StatementFigure(statement.figure).label) if statement.figure else statement.metric
+
+
+@register.filter
+def commitment_name(commitment: Any) -> str:
+    """What to call a commitment in a list: its title, else the start of its summary (the
+    real record has summaries, rarely titles), else its reference."""
+    if commitment.title:
+        return str(commitment.title)
+    if commitment.summary:
+        return Truncator(commitment.summary).words(14)
+    return str(commitment.reference)
+
+
+@register.filter
+def usd_compact_stated(amount: Decimal | None, qualifier: str) -> str:
+    """An official statement's figure in words ("more than US$4.2 billion")."""
+    if amount is None:
+        return ""
+    return as_stated(format_usd(amount, compact=True), qualifier)

@@ -1,0 +1,85 @@
+"""Whole-page caching keyed by the state of the record, so a page is computed once per change.
+
+Every change to the record leaves a row in a history table (django-simple-history), so the
+largest history id and the latest history date of every history table identify the record's
+state; reading them is one statement of index look-ups, however large the record. A cached
+page is served only while that state, the day (pages default to today) and the URL (with its
+language and query string) are unchanged; any save, import or deletion makes a new key.
+Synthetic data written in bulk keeps history too, and its data sets are part of the key.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from collections.abc import Callable
+from typing import Any
+
+from django.apps import apps
+from django.conf import settings
+from django.core.cache import caches
+from django.db import connection
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.translation import get_language
+
+#: Seconds a page may stay in the cache; the key changes with the record anyway.
+TIMEOUT = 24 * 3600
+_PREFIX = "adelante.portal.page"
+
+View = Callable[..., HttpResponse]
+
+
+def _stamp_sql() -> str:
+    quote = connection.ops.quote_name
+    parts = []
+    for model in apps.get_models():
+        if model.__name__.startswith("Historical") and hasattr(model, "history_id"):
+            table = quote(model._meta.db_table)
+            parts.append(f"(SELECT MAX({quote('history_id')}) FROM {table})")
+            parts.append(f"(SELECT MAX({quote('history_date')}) FROM {table})")
+    synthetic = apps.get_model("demo", "SyntheticDataset")
+    table = quote(synthetic._meta.db_table)
+    parts.append(f"(SELECT MAX({quote('id')}) FROM {table})")
+    parts.append(f"(SELECT MAX({quote('finished_at')}) FROM {table})")
+    return "SELECT " + ", ".join(parts)
+
+
+@functools.cache
+def _cached_stamp_sql(vendor: str) -> str:
+    return _stamp_sql()
+
+
+def record_stamp() -> str:
+    """A short text that changes whenever anything in the record changes."""
+    with connection.cursor() as cursor:
+        cursor.execute(_cached_stamp_sql(connection.vendor))
+        row = cursor.fetchone()
+    return hashlib.sha256(repr(row).encode()).hexdigest()[:24]
+
+
+def enabled() -> bool:
+    return bool(getattr(settings, "PORTAL_PAGE_CACHE", True))
+
+
+def cached_page(view: View) -> View:
+    """Serve a page from the cache while the record is unchanged; cache only full 200 pages."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.method not in ("GET", "HEAD") or not enabled():
+            return view(request, *args, **kwargs)
+        cache = caches["default"]
+        url = request.get_full_path()
+        raw = f"{record_stamp()}|{timezone.localdate()}|{get_language()}|{url}"
+        key = f"{_PREFIX}.{hashlib.sha256(raw.encode()).hexdigest()}"
+        hit = cache.get(key)
+        if hit is not None:
+            content, content_type = hit
+            return HttpResponse(content, content_type=content_type)
+        response = view(request, *args, **kwargs)
+        if response.status_code == 200 and not response.streaming and not response.cookies:
+            cache.set(key, (response.content, response["Content-Type"]), TIMEOUT)
+        return response
+
+    return wrapper

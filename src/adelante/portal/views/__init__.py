@@ -1,0 +1,1 @@
+"""The portal's pages, one module each; `common` holds what they share."""

@@ -1,0 +1,92 @@
+"""The three countries: an index, and one page per country (gt, sv, hn)."""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, Q
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.urls import reverse
+
+from adelante.commitments.choices import Country
+from adelante.commitments.models import CountryShare
+from adelante.commitments.publication import published_commitments, published_partners
+from adelante.figures.committed import committed_by
+from adelante.figures.country import country_figures
+from adelante.figures.labels import row_labels
+from adelante.portal.views.common import date_of, hidden_params, page, portal_page
+
+#: Commitments and partners listed on a country page; the explorer and the partner index
+#: (filtered by country) have them all.
+LISTED = 50
+PARTNERS_LISTED = 100
+
+
+@portal_page
+def countries(request: HttpRequest) -> HttpResponse:
+    when = date_of(request)
+    breakdown = committed_by("country", when.as_of, recorded_on=when.recorded_on)
+    context = {
+        "view_date": when,
+        "keep": hidden_params(request, ("as_of",)),
+        "breakdown": breakdown,
+        "labels": row_labels(breakdown),
+        "codes": {c.value: c.value.lower() for c in Country},
+    }
+    return page(request, "portal/countries.html", context)
+
+
+def _geography(commitment: object, code: str) -> tuple[str, object]:
+    """How a commitment concerns the country: alone, by a share, among several, regional."""
+    shares = list(commitment.countries.all())  # type: ignore[attr-defined]
+    if not shares:
+        return "regional", None
+    mine = next((s for s in shares if s.country == code), None)
+    if mine is None:
+        return "regional", None
+    if len(shares) == 1:
+        return "alone", None
+    if mine.share_percent is None:
+        return "several", None
+    return "share", mine.share_percent
+
+
+@portal_page
+def country(request: HttpRequest, code: str) -> HttpResponse:
+    if code.upper() in Country.values and code != code.lower():
+        query = request.META.get("QUERY_STRING", "")
+        url = reverse("portal:country", args=[code.lower()])
+        return HttpResponsePermanentRedirect(url + (f"?{query}" if query else ""))
+    if code.upper() not in Country.values:
+        raise Http404(code)
+    code = code.upper()
+    when = date_of(request)
+    shares = CountryShare.objects.filter(commitment_id=OuterRef("pk"))
+    named = Exists(shares.filter(country=code))
+    regional = ~Exists(shares)
+    concerning = published_commitments(when.as_of)
+    listed = (
+        concerning.filter(named)
+        .select_related("partner")
+        .prefetch_related("countries")
+        .order_by("-announced_on", "reference")[:LISTED]
+    )
+    listed_regional = (
+        concerning.filter(regional)
+        .select_related("partner")
+        .prefetch_related("countries")
+        .order_by("-announced_on", "reference")[:LISTED]
+    )
+    mine = published_commitments(when.as_of).filter(partner_id=OuterRef("pk"))
+    partners = published_partners(when.as_of).filter(Exists(mine.filter(Q(named) | Q(regional))))
+    context = {
+        "view_date": when,
+        "keep": hidden_params(request, ("as_of",)),
+        "code": code,
+        "slug": code.lower(),
+        "name": Country(code).label,
+        "figures": country_figures(code, when.as_of, recorded_on=when.recorded_on),
+        "commitments": [(c, *_geography(c, code)) for c in listed],
+        "regional": list(listed_regional),
+        "partners": list(partners.order_by("normalised_name")[:PARTNERS_LISTED]),
+        "more_partners": partners.count() > PARTNERS_LISTED,
+    }
+    return page(request, "portal/country.html", context)

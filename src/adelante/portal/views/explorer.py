@@ -1,0 +1,165 @@
+"""The commitments explorer: filters, search, sorting and pages, and its downloads."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from urllib.parse import urlencode
+
+from django.core.paginator import Paginator
+from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from adelante.api.filters import ORDERINGS
+from adelante.catalogue.models import FocusArea
+from adelante.commitments.choices import Country, MoneyKind, Status
+from adelante.commitments.publication import PUBLISHED_STATUSES, published_rounds
+from adelante.money.formatting import format_number
+from adelante.partners.models import Partner, PartnerType
+from adelante.portal import downloads
+from adelante.portal.explorer import PAGE_SIZES, REGIONAL, ExplorerQuery, parse, select
+from adelante.portal.problems import BadParameters
+from adelante.portal.views.common import bad_parameters, date_of, hidden_params, page, portal_page
+
+
+def _sort_labels() -> dict[str, str]:
+    return {
+        "-announced_on": _("Newest first"),
+        "announced_on": _("Oldest first"),
+        "-amount_usd": _("Largest amount first"),
+        "amount_usd": _("Smallest amount first"),
+        "partner": _("Partner, A to Z"),
+        "-partner": _("Partner, Z to A"),
+        "reference": _("Reference, A to Z"),
+        "-reference": _("Reference, Z to A"),
+    }
+
+
+def _choices() -> dict[str, list[tuple[str, str]]]:
+    return {
+        "country": [(c.value.lower(), str(c.label)) for c in Country]
+        + [(REGIONAL, _("The region (no country named)"))],
+        "focus": [(a.code, a.name) for a in FocusArea.objects.all()],
+        "kind": [(k.value, str(k.label)) for k in MoneyKind],
+        "partner_type": [(t.value, str(t.label)) for t in PartnerType],
+        "status": [(s, str(Status(s).label)) for s in PUBLISHED_STATUSES],
+        "sort": [(k, v) for k, v in _sort_labels().items() if k in ORDERINGS],
+        "per_page": [(str(n), str(n)) for n in PAGE_SIZES],
+    }
+
+
+@portal_page
+def explorer(request: HttpRequest) -> HttpResponse:
+    when = date_of(request)
+    query = parse(request.GET)
+    selection = (
+        select(query, when.as_of).select_related("partner", "round").prefetch_related("countries")
+    )
+    paginator = Paginator(selection, query.per_page)
+    if query.page > max(paginator.num_pages, 1):
+        return page(
+            request,
+            "portal/404.html",
+            {
+                "page_out_of_range": True,
+                "requested_page": query.page,
+                "last_page": paginator.num_pages,
+                "last_page_url": _page_url(query, when.query(), paginator.num_pages),
+                "first_page_url": _page_url(query, when.query(), 1),
+            },
+            status=404,
+        )
+    current = paginator.page(query.page)
+    partner = Partner.objects.filter(slug=query.partner).first() if query.partner else None
+    rounds = list(published_rounds().order_by("announced_on", "label").values_list("slug", "label"))
+    # The downloads take the same filters and date, and every page.
+    download = urlencode({**query.params(page=1), **when.query()})
+    context = {
+        "view_date": when,
+        "keep": hidden_params(request, ("as_of",)),
+        "query": query,
+        "page_obj": current,
+        "paginator": paginator,
+        "choices": _choices(),
+        "rounds": rounds,
+        "partner": partner,
+        "download_query": f"?{download}" if download else "",
+        "page_links": _page_links(query, when.query(), current.number, paginator.num_pages),
+    }
+    return page(request, "portal/explorer.html", context)
+
+
+def _page_url(query: ExplorerQuery, dated: dict[str, str], number: int) -> str:
+    return "?" + urlencode({**query.params(page=number), **dated})
+
+
+def _page_links(
+    query: ExplorerQuery, dated: dict[str, str], number: int, last: int
+) -> list[tuple[int | None, str]]:
+    """Page numbers to link to around the current one (None: a gap)."""
+    wanted = sorted(
+        {1, 2, number - 1, number, number + 1, last - 1, last} & set(range(1, last + 1))
+    )
+    links: list[tuple[int | None, str]] = []
+    previous = 0
+    for n in wanted:
+        if n - previous > 1:
+            links.append((None, ""))
+        links.append((n, _page_url(query, dated, n)))
+        previous = n
+    return links
+
+
+def commitments_csv(request: HttpRequest) -> HttpResponseBase:
+    """The whole selection (every page) as CSV, streamed row by row."""
+    try:
+        when = date_of(request)
+        query = parse(request.GET)
+    except BadParameters as problem:
+        return bad_parameters(request, problem)
+    url_of = _url_maker(request)
+    table = downloads.rows(select(query, when.as_of), url_of)
+    response = StreamingHttpResponse(
+        downloads.csv_lines(table), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="commitments-{when.as_of.isoformat()}.csv"'
+    )
+    return response
+
+
+def commitments_xlsx(request: HttpRequest) -> HttpResponseBase:
+    """The whole selection as an XLSX workbook (up to `XLSX_MAX_ROWS` commitments)."""
+    try:
+        when = date_of(request)
+        query = parse(request.GET)
+    except BadParameters as problem:
+        return bad_parameters(request, problem)
+    selection = select(query, when.as_of)
+    count = selection.count()
+    if count > downloads.XLSX_MAX_ROWS:
+        too_many = BadParameters(
+            [
+                _(
+                    "The selection has %(count)s commitments; a spreadsheet download holds at "
+                    "most %(limit)s. Narrow the filters, or download the CSV, which has no limit."
+                )
+                % {"count": format_number(count), "limit": format_number(downloads.XLSX_MAX_ROWS)}
+            ]
+        )
+        return bad_parameters(request, too_many)
+    workbook = downloads.xlsx_file(downloads.rows(selection, _url_maker(request)), "commitments")
+    return FileResponse(
+        workbook,
+        as_attachment=True,
+        filename=f"commitments-{when.as_of.isoformat()}.xlsx",
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+def _url_maker(request: HttpRequest) -> Callable[[str], str]:
+    """The absolute URL of a commitment page, without a `reverse` per row."""
+    marker = "REFERENCE-PLACEHOLDER"
+    template = request.build_absolute_uri(reverse("portal:commitment", args=[marker]))
+    return lambda reference: template.replace(marker, reference)

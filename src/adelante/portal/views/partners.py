@@ -1,0 +1,133 @@
+"""The partners: an index to search, and one page per partner."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+
+from adelante.catalogue.models import Metric
+from adelante.commitments.choices import Country
+from adelante.commitments.models import CountryShare
+from adelante.commitments.publication import published_commitments, published_partners
+from adelante.figures.listing import partner_total
+from adelante.figures.partner_counts import commitments_per_partner
+from adelante.figures.progress import values_by_commitment, verified_points
+from adelante.figures.reached import invested, reached_all
+from adelante.figures.record import Record
+from adelante.partners.models import PartnerAlias, PartnerType
+from adelante.portal.explorer import MAX_SEARCH, REGIONAL
+from adelante.portal.problems import BadParameters
+from adelante.portal.views.common import date_of, hidden_params, page, portal_page
+
+PER_PAGE = 50
+#: A partner page lists this many commitments; the explorer has them all.
+LISTED = 200
+
+
+def _index_query(request: HttpRequest) -> tuple[str, str, str, int]:
+    problems, drop = [], []
+    q = " ".join(request.GET.get("q", "").split())
+    if len(q) > MAX_SEARCH or "\x00" in q:
+        problems.append(_("The search is too long: at most %(n)s characters.") % {"n": MAX_SEARCH})
+        drop.append("q")
+    kind = request.GET.get("type", "").strip()
+    if kind and kind not in PartnerType.values:
+        problems.append(_("“%(value)s” is not a type of partner.") % {"value": kind[:60]})
+        drop.append("type")
+    country = request.GET.get("country", "").strip().upper()
+    if country and country not in Country.values and country != REGIONAL.upper():
+        problems.append(
+            _("There is no country “%(value)s” in the record.") % {"value": country[:60]}
+        )
+        drop.append("country")
+    number = request.GET.get("page", "1").strip() or "1"
+    if not (number.isascii() and number.isdigit() and len(number) <= 10 and int(number) >= 1):
+        problems.append(_("“%(value)s” is not a page number.") % {"value": number[:60]})
+        drop.append("page")
+    if problems:
+        raise BadParameters(problems, drop=drop)
+    return q, kind, country, int(number)
+
+
+@portal_page
+def partners(request: HttpRequest) -> HttpResponse:
+    when = date_of(request)
+    q, kind, country, number = _index_query(request)
+    found = published_partners(when.as_of)
+    if q:
+        aliases = PartnerAlias.objects.filter(partner_id=OuterRef("pk"), name__icontains=q)
+        found = found.filter(Q(name__icontains=q) | Exists(aliases))
+    if kind:
+        found = found.filter(type=kind)
+    if country:
+        mine = published_commitments(when.as_of).filter(partner_id=OuterRef("pk"))
+        if country == REGIONAL.upper():
+            shares = CountryShare.objects.filter(commitment_id=OuterRef("pk"))
+            mine = mine.filter(~Exists(shares))
+        else:
+            mine = mine.filter(countries__country=country)
+        found = found.filter(Exists(mine))
+    paginator = Paginator(found.order_by("normalised_name"), PER_PAGE)
+    if number > max(paginator.num_pages, 1):
+        return page(
+            request,
+            "portal/404.html",
+            {"page_out_of_range": True, "requested_page": number, "last_page": paginator.num_pages},
+            status=404,
+        )
+    current = paginator.page(number)
+    counts = commitments_per_partner(
+        [p.id for p in current], when.as_of, recorded_on=when.recorded_on
+    )
+    context = {
+        "view_date": when,
+        "keep": hidden_params(request, ("as_of",)),
+        "page_obj": current,
+        "paginator": paginator,
+        "rows": [(p, counts.get(p.id, 0)) for p in current],
+        "q": q,
+        "type": kind,
+        "country": country.lower(),
+        "types": [(t.value, str(t.label)) for t in PartnerType],
+        "countries": [(c.value.lower(), str(c.label)) for c in Country]
+        + [(REGIONAL, _("The region (no country named)"))],
+    }
+    return page(request, "portal/partners.html", context)
+
+
+@portal_page
+def partner(request: HttpRequest, slug: str) -> HttpResponse:
+    when = date_of(request)
+    found = get_object_or_404(published_partners(), slug=slug)
+    record = Record(when.recorded_on)
+    everything = record.commitments().filter(partner_id=found.id).values("id")
+    listed = list(
+        published_commitments(when.as_of)
+        .filter(partner=found)
+        .select_related("round")
+        .prefetch_related("countries")
+        .order_by("announced_on", "reference")[:LISTED]
+    )
+    points = verified_points(when.as_of, record, commitment_ids=[c.id for c in listed])
+    metrics = {m.code: m for m in Metric.objects.all()}
+    progress: dict[int, list[tuple[Metric, object]]] = {}
+    for code in sorted({p.metric for p in points}):
+        values = values_by_commitment(points, code, metrics[code].accumulation)
+        for cid, value in values.items():
+            progress.setdefault(cid, []).append((metrics[code], value))
+    context = {
+        "view_date": when,
+        "keep": hidden_params(request, ("as_of",)),
+        "partner": found,
+        "aliases": list(found.aliases.all()),
+        "total": partner_total(found.id, when.as_of, recorded_on=when.recorded_on),
+        "invested": invested(when.as_of, recorded_on=when.recorded_on, within=everything),
+        "reached": reached_all(when.as_of, recorded_on=when.recorded_on, within=everything),
+        "metrics": metrics,
+        "rows": [(c, progress.get(c.id, [])) for c in listed],
+        "more": published_commitments(when.as_of).filter(partner=found).count() > LISTED,
+    }
+    return page(request, "portal/partner.html", context)

@@ -1,0 +1,49 @@
+"""The announcement rounds: an index, and one page per round with its official statements."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+
+from adelante.commitments.publication import published_commitments, published_rounds
+from adelante.figures.committed import committed_by
+from adelante.figures.round_figures import round_figures
+from adelante.portal.views.common import date_of, hidden_params, page, portal_page
+
+#: A round page lists this many commitments; the explorer has them all.
+LISTED = 200
+
+
+@portal_page
+def rounds(request: HttpRequest) -> HttpResponse:
+    when = date_of(request)
+    breakdown = committed_by("round", when.as_of, recorded_on=when.recorded_on)
+    rows = {row.key: row for row in breakdown.rows}
+    listed = list(published_rounds().order_by("announced_on", "label"))
+    context = {
+        "view_date": when,
+        "keep": hidden_params(request, ("as_of",)),
+        "rows": [(r, rows.get(str(r.id))) for r in listed],
+        "total": breakdown.total,
+    }
+    return page(request, "portal/rounds.html", context)
+
+
+@portal_page
+def round_page(request: HttpRequest, slug: str) -> HttpResponse:
+    when = date_of(request)
+    found = get_object_or_404(published_rounds(), slug=slug)
+    mine = published_commitments(when.as_of).filter(round=found)
+    context = {
+        "view_date": when,
+        "keep": hidden_params(request, ("as_of",)),
+        "round": found,
+        "figures": round_figures(found.id, when.as_of, recorded_on=when.recorded_on),
+        "commitments": list(
+            mine.select_related("partner")
+            .prefetch_related("countries")
+            .order_by("partner__normalised_name", "reference")[:LISTED]
+        ),
+        "more": mine.count() > LISTED,
+    }
+    return page(request, "portal/round.html", context)
