@@ -50,6 +50,51 @@ class HostileXml(XmlFileError):
     """A document type declaration: the carrier of entity expansion and external entities."""
 
 
+#: White space, and the bytes of a UTF-8 or UTF-16 byte order mark (read as Latin-1).
+_BLANK_OR_BOM = frozenset(" \t\r\n\xef\xbb\xbf\xfe\xff")
+#: How much of a file's start is searched for a document type declaration.
+PROLOG_LIMIT = 1 << 20
+
+
+def _hostile() -> HostileXml:
+    return HostileXml(
+        _(
+            "the file declares a document type (DTD). IATI files have none, and a DTD can "
+            "carry entity expansion (billion laughs) or external entities (XXE): refused."
+        )
+    )
+
+
+def check_prolog(path: Path | str) -> None:
+    """Refuse a file whose prolog declares a document type, before any parsing.
+
+    The prolog (XML declaration, comments, processing instructions) is read until the first
+    element; a <!DOCTYPE there raises HostileXml. NUL bytes are dropped first, so a UTF-16
+    file is searched too.
+    """
+    with open(path, "rb") as f:
+        head = f.read(PROLOG_LIMIT)
+    text = head.replace(b"\x00", b"").decode("latin-1")
+    i = 0
+    while i < len(text):
+        if text[i] in _BLANK_OR_BOM:
+            i += 1
+        elif text.startswith("<?", i):
+            end = text.find("?>", i)
+            if end < 0:
+                return
+            i = end + 2
+        elif text.startswith("<!--", i):
+            end = text.find("-->", i)
+            if end < 0:
+                return
+            i = end + 3
+        elif text.startswith("<!DOCTYPE", i):
+            raise _hostile()
+        else:
+            return
+
+
 def safe_parser(**extra: Any) -> etree.XMLParser:
     return etree.XMLParser(**SAFE_OPTIONS, **extra)
 
@@ -58,17 +103,14 @@ def refuse_doctype(element: Any) -> None:
     """Raise HostileXml if the document the element belongs to declares a DTD or entities."""
     info = element.getroottree().docinfo
     if info.internalDTD is not None or info.externalDTD is not None or info.system_url:
-        raise HostileXml(
-            _(
-                "the file declares a document type (DTD). IATI files have none, and a DTD can "
-                "carry entity expansion (billion laughs) or external entities (XXE): refused."
-            )
-        )
+        raise _hostile()
 
 
 def syntax_error(exc: etree.XMLSyntaxError) -> XmlFileError:
     """A parse error as a message with its line, e.g. for a truncated file."""
     line = exc.position[0] if exc.position else exc.lineno
+    if "entity" in (exc.msg or "").lower() and "amplification" in (exc.msg or "").lower():
+        return _hostile()
     # libxml2 appends "line N, column M" to some messages; the line is reported separately.
     message = exc.msg or str(exc)
     while _LINE_SUFFIX.search(message):
@@ -93,24 +135,27 @@ class ActivityStream:
         self.root: Any = None
 
     def __iter__(self) -> Iterator[Any]:
-        context = etree.iterparse(str(self.path), events=("end",), tag=ACTIVITY, **SAFE_OPTIONS)
-        try:
-            for _event, element in context:
-                if self.root is None:
-                    refuse_doctype(element)
-                    self.root = element.getroottree().getroot()
-                yield element
-                element.clear(keep_tail=False)
-                parent = element.getparent()
-                if parent is not None:
-                    while element.getprevious() is not None:
-                        del parent[0]
-        except etree.XMLSyntaxError as exc:
-            raise syntax_error(exc) from None
-        if self.root is None:
-            self.root = context.root
-            if self.root is not None:
-                refuse_doctype(self.root)
+        check_prolog(self.path)
+        # The file is opened here, not by lxml, so it is closed however the reading ends.
+        with open(self.path, "rb") as source:
+            context = etree.iterparse(source, events=("end",), tag=ACTIVITY, **SAFE_OPTIONS)
+            try:
+                for _event, element in context:
+                    if self.root is None:
+                        refuse_doctype(element)
+                        self.root = element.getroottree().getroot()
+                    yield element
+                    element.clear(keep_tail=False)
+                    parent = element.getparent()
+                    if parent is not None:
+                        while element.getprevious() is not None:
+                            del parent[0]
+            except etree.XMLSyntaxError as exc:
+                raise syntax_error(exc) from None
+            if self.root is None:
+                self.root = context.root
+                if self.root is not None:
+                    refuse_doctype(self.root)
 
 
 def bare_pass(path: Path | str) -> int:
