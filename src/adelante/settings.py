@@ -10,6 +10,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from adelante.accounts.mailconfig import email_settings as _email_settings
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 
 
@@ -63,6 +65,8 @@ INSTALLED_APPS = [
     "adelante.portal",
     "adelante.reports",
     "adelante.api",
+    "adelante.workflow",
+    "adelante.accounts",
     # django-ninja: in INSTALLED_APPS so its API docs use its bundled static files, no CDN.
     "ninja",
 ]
@@ -162,6 +166,35 @@ SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 # API rate limits, "requests/seconds" per address (anonymous) and per token (docs/api.md).
 API_RATE_LIMIT_ANONYMOUS = os.environ.get("API_RATE_LIMIT_ANONYMOUS", "120/60")
 API_RATE_LIMIT_TOKEN = os.environ.get("API_RATE_LIMIT_TOKEN", "1200/60")
+
+# Accounts and roles (issue 4; docs/accounts.md).
+# Argon2 first: new and changed passwords use it; older hashes still verify and are upgraded
+# on the next sign-in.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+LOGIN_URL = "accounts:sign_in"
+LOGIN_REDIRECT_URL = "accounts:home"
+LOGOUT_REDIRECT_URL = "portal:overview"
+# Password-reset and invitation links stay good this long (seconds).
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("PASSWORD_RESET_TIMEOUT", 3 * 24 * 3600))
+ADELANTE_INVITATION_DAYS = int(os.environ.get("ADELANTE_INVITATION_DAYS", 7))
+# Failed sign-ins: at most this many per account and per address within the window (seconds).
+ADELANTE_SIGNIN_FAILURES_PER_ACCOUNT = int(
+    os.environ.get("ADELANTE_SIGNIN_FAILURES_PER_ACCOUNT", 5)
+)
+ADELANTE_SIGNIN_FAILURES_PER_ADDRESS = int(
+    os.environ.get("ADELANTE_SIGNIN_FAILURES_PER_ADDRESS", 20)
+)
+ADELANTE_SIGNIN_LOCKOUT_SECONDS = int(os.environ.get("ADELANTE_SIGNIN_LOCKOUT_SECONDS", 15 * 60))
+# The join form: at most this many requests per address per day.
+ADELANTE_JOIN_REQUESTS_PER_ADDRESS = int(os.environ.get("ADELANTE_JOIN_REQUESTS_PER_ADDRESS", 5))
+ADELANTE_REQUIRE_2FA_FOR_SECRETARIAT = env_flag("ADELANTE_REQUIRE_2FA_FOR_SECRETARIAT", False)
+# E-mail: console by default, SMTP from EMAIL_URL or EMAIL_HOST (adelante/accounts/mailconfig.py).
+globals().update(_email_settings(os.environ))
 
 LOGGING = {
     "version": 1,

@@ -10,6 +10,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
 # Language-prefixed, stable URLs (/en/…, /es/…); "/" redirects by the browser's language.
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
+    path("accounts/", include("adelante.accounts.urls")),
     path("reports/", include("adelante.reports.urls")),
     path("", include("adelante.portal.urls")),
 )

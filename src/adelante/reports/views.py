@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from django.contrib.admin.views.decorators import staff_member_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from adelante.accounts.access import secretariat_or_government_required
 from adelante.reports.build import generate
 from adelante.reports.editions import ReportError
 from adelante.reports.forms import ReportForm
 
 
-@staff_member_required
+# Reads only (published figures): the secretariat and government viewers (docs/accounts.md).
+@secretariat_or_government_required
 def reports(request: HttpRequest) -> HttpResponse:
     """GET shows the form; POST answers with the file, or the form again with what is wrong."""
     if request.method == "POST":

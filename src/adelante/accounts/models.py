@@ -1,0 +1,171 @@
+"""Accounts: two-factor devices, invitations, join requests and the sign-in attempt log.
+
+Roles themselves live in Django groups (secretariat, government) and `partners.Membership`
+(partner member / admin); see `adelante.accounts.roles`.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from adelante.partners.models import MembershipRole, Partner, PartnerType
+
+
+class TwoFactorDevice(models.Model):
+    """A user's TOTP authenticator (RFC 6238); confirmed once the user typed a first code."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="two_factor",
+        verbose_name=_("user"),
+    )
+    secret = models.CharField(_("secret"), max_length=64, editable=False)
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    #: The last time step accepted: a code is accepted once, never replayed.
+    last_used_step = models.BigIntegerField(null=True, blank=True, editable=False)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    # The history says when two-factor was enrolled or removed, never the secret.
+    history = HistoricalRecords(excluded_fields=["secret", "last_used_step"])
+
+    class Meta:
+        verbose_name = _("two-factor device")
+        verbose_name_plural = _("two-factor devices")
+
+    def __str__(self) -> str:
+        return f"{self.user} (TOTP)"
+
+
+class Attempt(models.Model):
+    """One counted attempt (a failed sign-in, a join form sent), for limits across processes.
+
+    A log that is itself the record of attempts and is pruned as it ages: no history.
+    """
+
+    kind = models.CharField(max_length=30)
+    key = models.CharField(max_length=300)
+    at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["kind", "key", "at"], name="attempt_lookup")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.key} {self.at:%Y-%m-%d %H:%M:%S}"
+
+
+class Invitation(models.Model):
+    """An e-mail address invited to join a partner organisation as member or admin."""
+
+    email = models.EmailField(_("e-mail address"))
+    partner = models.ForeignKey(
+        Partner, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("partner")
+    )
+    role = models.CharField(
+        _("role"), max_length=20, choices=MembershipRole.choices, default=MembershipRole.MEMBER
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("invited by"),
+    )
+    #: Random, part of the signed link: a link is good for this invitation only.
+    nonce = models.CharField(max_length=64, editable=False)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("accepted by"),
+    )
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    history = HistoricalRecords(excluded_fields=["nonce"])
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.partner}"
+
+
+class JoinStatus(models.TextChoices):
+    UNCONFIRMED = "unconfirmed", _("awaiting e-mail confirmation")
+    NEW = "new", _("new")
+    SCREENING = "screening", _("screening")
+    INVITED = "invited", _("invited")
+    DECLINED = "declined", _("declined")
+
+
+class ScreeningOutcome(models.TextChoices):
+    """The secretariat's decision on screening (sanctions lists, due diligence)."""
+
+    PENDING = "", _("not screened yet")
+    CLEAR = "clear", _("clear: no hit")
+    FALSE_POSITIVE = "false_positive", _("hits were false positives")
+    MATCH = "match", _("confirmed match")
+
+
+class JoinRequest(models.Model):
+    """An organisation's request to join the partnership, from the public form."""
+
+    organisation_name = models.CharField(_("organisation name"), max_length=300)
+    organisation_type = models.CharField(
+        _("type of organisation"), max_length=20, choices=PartnerType.choices
+    )
+    country = models.CharField(_("country"), max_length=100)
+    contact_name = models.CharField(_("contact name"), max_length=200)
+    contact_email = models.EmailField(_("contact e-mail"))
+    intends = models.TextField(_("what it intends to commit"), max_length=5000)
+    language = models.CharField(_("language"), max_length=10, default="en")
+    status = models.CharField(
+        _("status"), max_length=20, choices=JoinStatus.choices, default=JoinStatus.UNCONFIRMED
+    )
+    created = models.DateTimeField(_("received"), auto_now_add=True)
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    partner = models.ForeignKey(
+        Partner,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="join_requests",
+        verbose_name=_("partner"),
+    )
+    screening_outcome = models.CharField(
+        _("screening outcome"),
+        max_length=20,
+        choices=ScreeningOutcome.choices,
+        default=ScreeningOutcome.PENDING,
+        blank=True,
+    )
+    screening_note = models.TextField(_("screening note"), blank=True)
+    screened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("screened by"),
+    )
+    screened_at = models.DateTimeField(_("screened"), null=True, blank=True)
+    decision_reason = models.TextField(_("reason for the decision"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["created"]
+        indexes = [models.Index(fields=["status", "created"], name="join_queue")]
+        verbose_name = _("join request")
+        verbose_name_plural = _("join requests")
+
+    def __str__(self) -> str:
+        return self.organisation_name
