@@ -71,7 +71,7 @@ class ProgressReport(models.Model):
         verbose_name_plural = _("progress reports")
 
     def __str__(self) -> str:
-        return f"{self.commitment} ({self.period_start} – {self.period_end})"
+        return f"{self.commitment} ({self.period_start} – {self.period_end})"  # noqa: RUF001
 
 
 class ProgressValue(models.Model):
@@ -80,6 +80,14 @@ class ProgressValue(models.Model):
     )
     metric = models.ForeignKey(Metric, on_delete=models.PROTECT, verbose_name=_("metric"))
     value = ExactDecimalField(_("value, cumulative to date"))
+    decrease_reason = models.TextField(
+        _("why lower than the last verified value"),
+        blank=True,
+        help_text=_(
+            "A cumulative value below the last verified one must be confirmed by the partner "
+            "with a reason (adelante.workflow.reporting)."
+        ),
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -93,3 +101,48 @@ class ProgressValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.metric}: {self.value}"
+
+
+class BreakdownDimension(models.TextChoices):
+    COUNTRY = "country", _("country")
+    SEX = "sex", _("sex")
+
+
+class Sex(models.TextChoices):
+    FEMALE = "female", _("women")
+    MALE = "male", _("men")
+    OTHER = "other", _("other or not stated")
+
+
+class ProgressBreakdown(models.Model):
+    """Part of a reported value, by country or by sex, where the metric allows that breakdown.
+
+    The total stays in `ProgressValue`; the parts of one dimension add up to at most the total
+    (a part may be unknown). Written through `adelante.workflow.reporting`.
+    """
+
+    value = models.ForeignKey(
+        ProgressValue,
+        on_delete=models.CASCADE,
+        related_name="breakdowns",
+        verbose_name=_("reported value"),
+    )
+    dimension = models.CharField(_("breakdown"), max_length=20, choices=BreakdownDimension.choices)
+    #: A country code (GT, SV, HN) or a `Sex` value.
+    key = models.CharField(_("part"), max_length=20)
+    amount = ExactDecimalField(_("value of the part"))
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["dimension", "key"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["value", "dimension", "key"], name="one_breakdown_per_part"
+            ),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="breakdown_not_negative"),
+        ]
+        verbose_name = _("breakdown of a reported value")
+        verbose_name_plural = _("breakdowns of reported values")
+
+    def __str__(self) -> str:
+        return f"{self.value} — {self.dimension} {self.key}: {self.amount}"

@@ -1,0 +1,145 @@
+"""Uploaded files: what they are is read from their content (magic bytes), never their name.
+
+Accepted: PDF, PNG, JPEG, Word (DOCX), Excel (XLSX) and plain UTF-8 text or CSV, up to
+`ADELANTE_UPLOAD_MAX_BYTES` (10 MiB by default). A Windows program renamed to .pdf is
+refused because it does not start with ``%PDF-``; a ZIP is only a DOCX or XLSX when it holds
+the parts those formats must have. Files are kept through Django's storage API
+(`default_storage`, through the model's FileField), under a random name with the extension
+of what they are, so a deployment can keep them in object storage; the name the partner gave
+is kept for display only.
+"""
+
+from __future__ import annotations
+
+import secrets
+import zipfile
+from dataclasses import dataclass
+from typing import IO
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext as _
+
+DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+#: Bytes read to tell what a file is.
+HEAD = 8192
+
+
+@dataclass(frozen=True)
+class Kind:
+    code: str
+    extension: str
+    content_type: str
+    label: str
+
+
+PDF = Kind("pdf", "pdf", "application/pdf", "PDF")
+PNG = Kind("png", "png", "image/png", "PNG")
+JPEG = Kind("jpeg", "jpg", "image/jpeg", "JPEG")
+DOCX = Kind(
+    "docx",
+    "docx",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "Word",
+)
+XLSX = Kind(
+    "xlsx",
+    "xlsx",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "Excel",
+)
+TEXT = Kind("text", "txt", "text/plain; charset=utf-8", "text")
+KINDS = {k.code: k for k in (PDF, PNG, JPEG, DOCX, XLSX, TEXT)}
+
+
+class FileRefused(ValueError):
+    """Why an upload is refused; the message is for the user."""
+
+
+def max_bytes() -> int:
+    return int(getattr(settings, "ADELANTE_UPLOAD_MAX_BYTES", DEFAULT_MAX_BYTES))
+
+
+def _zip_kind(stream: IO[bytes]) -> Kind | None:
+    try:
+        stream.seek(0)
+        with zipfile.ZipFile(stream) as archive:
+            names = set(archive.namelist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return None
+    if "[Content_Types].xml" not in names:
+        return None
+    if "word/document.xml" in names:
+        return DOCX
+    if "xl/workbook.xml" in names:
+        return XLSX
+    return None
+
+
+def _is_text(head: bytes, complete: bool) -> bool:
+    if b"\x00" in head:
+        return False
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        # A multi-byte character cut at the end of the sample is still text.
+        if complete or exc.start < len(head) - 3:
+            return False
+    return True
+
+
+def sniff(stream: IO[bytes]) -> Kind | None:
+    """What the content is, from its first bytes (and, for a ZIP, its table of contents)."""
+    stream.seek(0)
+    head = stream.read(HEAD)
+    complete = len(head) < HEAD
+    kind: Kind | None = None
+    if head.startswith(b"%PDF-"):
+        kind = PDF
+    elif head.startswith(b"\x89PNG\r\n\x1a\n"):
+        kind = PNG
+    elif head.startswith(b"\xff\xd8\xff"):
+        kind = JPEG
+    elif head.startswith(b"PK\x03\x04"):
+        kind = _zip_kind(stream)
+    elif head and _is_text(head, complete):
+        kind = TEXT
+    stream.seek(0)
+    return kind
+
+
+def accepted_types() -> str:
+    return ", ".join(k.label for k in KINDS.values())
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    upload: UploadedFile
+    kind: Kind
+    size: int
+    original_name: str
+
+    def storage_name(self, folder: str) -> str:
+        return f"{folder}/{secrets.token_hex(16)}.{self.kind.extension}"
+
+
+def check(upload: UploadedFile) -> CheckedFile:
+    """The upload if it is an accepted type within the size limit; else FileRefused."""
+    size = upload.size or 0
+    limit = max_bytes()
+    if size == 0:
+        raise FileRefused(_("The file is empty."))
+    if size > limit:
+        raise FileRefused(
+            _("The file is too large (%(size)s MB); the limit is %(limit)s MB.")
+            % {"size": round(size / 1048576, 1), "limit": round(limit / 1048576, 1)}
+        )
+    stream = upload.file
+    kind = sniff(stream) if stream is not None else None
+    if kind is None:
+        raise FileRefused(
+            _("This file is not of an accepted type (%(types)s), whatever its name says.")
+            % {"types": accepted_types()}
+        )
+    name = (upload.name or "").replace("\\", "/").rsplit("/", 1)[-1].strip()[:200] or kind.code
+    return CheckedFile(upload, kind, size, name)

@@ -1,0 +1,551 @@
+"""Commitment intake: a partner proposes, the secretariat reviews, accepts, returns or declines.
+
+Stages (`Stage`) and the commitment's status:
+
+    draft ──submit──▶ submitted ──pick up──▶ under review ──accept──▶ accepted (announced)
+      ▲                   │                       │
+      └──── returned ◀────┴──── return (reason) ──┤
+                          └──── decline (reason) ─┴──▶ declined
+
+While draft, submitted or returned the commitment is *proposed*; under review it is *under
+review*; accepted, *announced* in a round. A declined proposal stays *proposed* (it never
+counts nor shows) with the stage saying why. Partners edit only drafts and returned proposals.
+Every step is a review event, and every row saved keeps its history with who and why.
+"""
+
+from __future__ import annotations
+
+import datetime
+import secrets
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from adelante.catalogue.models import FocusArea, Metric
+from adelante.commitments.amounts import AmountError, reallocate, usd_amount
+from adelante.commitments.choices import Country, MoneyKind, Relation, Status
+from adelante.commitments.geography import SharesError, check_shares, set_countries
+from adelante.commitments.models import Commitment, Round, Source, Target
+from adelante.currency.models import ExchangeRate
+from adelante.money.qualifiers import AmountQualifier
+from adelante.partners.models import Partner
+from adelante.workflow import recording
+from adelante.workflow.models import (
+    Action,
+    Answer,
+    Decision,
+    DueDiligenceAnswer,
+    DueDiligenceDocument,
+    DueDiligenceQuestion,
+    Proposal,
+    ReportingSchedule,
+    ScreeningRun,
+    Stage,
+)
+
+#: The largest amount a proposal may state, in its currency: anything above is a typing slip.
+MAX_AMOUNT = Decimal("1000000000000")
+#: The largest target value (people, jobs, organisations or US dollars).
+MAX_TARGET = Decimal("1000000000000")
+MAX_TARGETS = 20
+MAX_SOURCES = 20
+
+EDITABLE_BY_PARTNER = (Stage.DRAFT, Stage.RETURNED)
+REVIEWABLE = (Stage.SUBMITTED, Stage.UNDER_REVIEW)
+
+
+class IntakeError(Exception):
+    """Why a step cannot be taken; the message is for the user."""
+
+
+class WrongStage(IntakeError):
+    pass
+
+
+class Invalid(IntakeError):
+    """The proposal has problems: `errors` maps a field (or "__all__") to messages."""
+
+    def __init__(self, errors: Mapping[str, Sequence[str]]) -> None:
+        self.errors = {k: list(v) for k, v in errors.items() if v}
+        super().__init__("; ".join(m for msgs in self.errors.values() for m in msgs))
+
+
+@dataclass(frozen=True)
+class TargetInput:
+    metric: str
+    value: Decimal
+    by_date: datetime.date | None = None
+
+
+@dataclass(frozen=True)
+class SourceInput:
+    url: str
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class ProposalInput:
+    """What a partner states about a commitment it proposes (the commitment's own fields)."""
+
+    title: str = ""
+    summary: str = ""
+    kind: str = MoneyKind.UNSPECIFIED
+    qualifier: str = AmountQualifier.EXACT
+    amount: Decimal | None = None
+    currency: str = "USD"
+    #: Country codes and optional shares (percent); empty: the region.
+    countries: Mapping[str, Decimal | None] = field(default_factory=dict)
+    focus_areas: Sequence[str] = ()
+    starts_on: datetime.date | None = None
+    ends_on: datetime.date | None = None
+    relation: str = Relation.NEW
+    targets: Sequence[TargetInput] = ()
+    sources: Sequence[SourceInput] = ()
+
+
+def currencies() -> list[str]:
+    """Currencies a proposal may state: US dollars and those with exchange rates recorded."""
+    known = set(ExchangeRate.objects.values_list("currency", flat=True).distinct())
+    return ["USD", *sorted(known - {"USD"})]
+
+
+def problems(data: ProposalInput, *, complete: bool) -> dict[str, list[str]]:
+    """What is wrong with the proposal; `complete` adds what a submission needs."""
+    errors: dict[str, list[str]] = {}
+
+    def add(name: str, message: str) -> None:
+        errors.setdefault(name, []).append(message)
+
+    if complete and not data.title.strip():
+        add("title", _("Give the commitment a title."))
+    if complete and not data.summary.strip():
+        add("summary", _("Say in a few sentences what the commitment is."))
+    if data.kind not in MoneyKind.values:
+        add("kind", _("Choose a kind of money from the list."))
+    if data.qualifier not in AmountQualifier.values:
+        add("qualifier", _("Choose how the amount is stated from the list."))
+    if data.currency not in currencies():
+        add("currency", _("Choose a currency from the list."))
+    if data.amount is not None:
+        if data.amount <= 0:
+            add("amount", _("The amount must be more than zero."))
+        elif data.amount > MAX_AMOUNT:
+            add("amount", _("The amount is too large: check the number of digits."))
+    if data.qualifier == AmountQualifier.UNDISCLOSED and data.amount is not None:
+        add("amount", _("An undisclosed amount is left empty; or choose another qualifier."))
+    if complete and data.qualifier != AmountQualifier.UNDISCLOSED and data.amount is None:
+        add("amount", _("Give the amount, or choose “undisclosed”."))
+    unknown = set(data.countries) - set(Country.values)
+    if unknown:
+        add("countries", _("Choose countries from the list."))
+    else:
+        try:
+            check_shares(data.countries)
+        except SharesError:
+            add(
+                "countries",
+                _("Give a share for every country or for none; shares must add up to 100."),
+            )
+    focus = set(data.focus_areas)
+    if focus and FocusArea.objects.filter(code__in=focus).count() != len(focus):
+        add("focus_areas", _("Choose focus areas from the list."))
+    if data.starts_on and data.ends_on and data.ends_on < data.starts_on:
+        add("ends_on", _("The commitment ends before it starts."))
+    if data.relation not in Relation.values:
+        add("relation", _("Choose a relation from the list."))
+    metrics = set(Metric.objects.values_list("code", flat=True))
+    if len(data.targets) > MAX_TARGETS:
+        add("targets", _("At most %(n)d targets.") % {"n": MAX_TARGETS})
+    seen: set[str] = set()
+    for target in data.targets:
+        if target.metric not in metrics:
+            add("targets", _("Choose each target's metric from the list."))
+        elif target.metric in seen:
+            add("targets", _("Give each metric one target only."))
+        seen.add(target.metric)
+        if target.value <= 0 or target.value > MAX_TARGET:
+            add("targets", _("A target must be more than zero and not absurdly large."))
+    if len(data.sources) > MAX_SOURCES:
+        add("sources", _("At most %(n)d sources.") % {"n": MAX_SOURCES})
+    urls = [s.url for s in data.sources]
+    if any(not u.lower().startswith(("https://", "http://")) for u in urls):
+        add("sources", _("Each source is a web address starting with https:// or http://."))
+    if len(set(urls)) != len(urls):
+        add("sources", _("Give each source once."))
+    return {k: sorted(set(v), key=v.index) for k, v in errors.items()}
+
+
+def new_reference(partner: Partner) -> str:
+    while True:
+        reference = f"{partner.slug[:150]}-{timezone.localdate():%Y%m%d}-{secrets.token_hex(3)}"
+        if not Commitment.objects.filter(reference=reference).exists():
+            return reference
+
+
+def _write(commitment: Commitment, data: ProposalInput, user: Any, reason: str) -> None:
+    """Write the proposal's fields, countries, focus areas, targets and sources."""
+    commitment.title = data.title.strip()
+    commitment.summary = data.summary.strip()
+    commitment.kind = data.kind
+    commitment.qualifier = data.qualifier
+    commitment.amount = data.amount
+    commitment.currency = data.currency
+    # The US$ amount is worked out at acceptance, at the rate of the round's date.
+    commitment.amount_usd = data.amount if data.currency == "USD" else None
+    commitment.exchange_rate = None
+    commitment.starts_on = data.starts_on
+    commitment.ends_on = data.ends_on
+    commitment.relation = data.relation
+    recording.save(commitment, user, reason)
+    set_countries(commitment, dict(data.countries), reason=reason)
+    commitment.focus_areas.set(FocusArea.objects.filter(code__in=list(data.focus_areas)))
+    metrics = dict(Metric.objects.values_list("code", "id"))
+    wanted_targets = {t.metric: t for t in data.targets}
+    for target in commitment.targets.all():
+        if target.metric.code not in wanted_targets:
+            recording.delete(target, user, reason)
+    existing = {t.metric.code: t for t in commitment.targets.select_related("metric")}
+    for code, item in wanted_targets.items():
+        row = existing.get(code) or Target(commitment=commitment, metric_id=metrics[code])
+        if row.pk is None or row.value != item.value or row.by_date != item.by_date:
+            row.value, row.by_date = item.value, item.by_date
+            recording.save(row, user, reason)
+    wanted_sources = {s.url: s for s in data.sources}
+    for source in commitment.sources.all():
+        if source.url not in wanted_sources:
+            recording.delete(source, user, reason)
+    existing_sources = {s.url: s for s in commitment.sources.all()}
+    for url, source_in in wanted_sources.items():
+        found = existing_sources.get(url) or Source(commitment=commitment, url=url)
+        if found.pk is None or found.title != source_in.title.strip():
+            found.title = source_in.title.strip()
+            recording.save(found, user, reason)
+
+
+def create_proposal(user: Any, partner: Partner, data: ProposalInput) -> Proposal:
+    """A new draft proposal of the partner (the caller checked the user may act for it)."""
+    errors = problems(data, complete=False)
+    if errors:
+        raise Invalid(errors)
+    reason = _("draft proposed by %(user)s") % {"user": user.get_username()}
+    with transaction.atomic(), recording.step(reason):
+        commitment = Commitment(
+            reference=new_reference(partner), partner=partner, status=Status.PROPOSED
+        )
+        _write(commitment, data, user, reason)
+        proposal = Proposal(commitment=commitment, stage=Stage.DRAFT, created_by=user)
+        recording.save(proposal, user, reason)
+        recording.log(Action.DRAFT_SAVED, user, commitment)
+    return proposal
+
+
+def _locked(proposal: Proposal) -> Proposal:
+    """The proposal re-read under a row lock, so that two steps cannot cross."""
+    return Proposal.objects.select_for_update().select_related("commitment").get(pk=proposal.pk)
+
+
+def update_proposal(user: Any, proposal: Proposal, data: ProposalInput) -> Proposal:
+    """Save the partner's changes to a draft or returned proposal."""
+    errors = problems(data, complete=False)
+    if errors:
+        raise Invalid(errors)
+    reason = _("proposal edited by %(user)s") % {"user": user.get_username()}
+    with transaction.atomic(), recording.step(reason):
+        proposal = _locked(proposal)
+        if proposal.stage not in EDITABLE_BY_PARTNER:
+            raise WrongStage(_("This proposal is with the secretariat and cannot be changed."))
+        _write(proposal.commitment, data, user, reason)
+        recording.log(Action.DRAFT_SAVED, user, proposal.commitment)
+    return proposal
+
+
+def stored_input(commitment: Commitment) -> ProposalInput:
+    """What is stored, as the input that would write it (for forms and submission checks)."""
+    return ProposalInput(
+        title=commitment.title,
+        summary=commitment.summary,
+        kind=commitment.kind,
+        qualifier=commitment.qualifier,
+        amount=commitment.amount,
+        currency=commitment.currency,
+        countries={r.country: r.share_percent for r in commitment.countries.all()},
+        focus_areas=tuple(commitment.focus_areas.values_list("code", flat=True)),
+        starts_on=commitment.starts_on,
+        ends_on=commitment.ends_on,
+        relation=commitment.relation,
+        targets=tuple(
+            TargetInput(t.metric.code, t.value, t.by_date)
+            for t in commitment.targets.select_related("metric")
+        ),
+        sources=tuple(SourceInput(s.url, s.title) for s in commitment.sources.all()),
+    )
+
+
+def submit(user: Any, proposal: Proposal) -> Proposal:
+    """The partner hands the proposal to the secretariat: it must be complete."""
+    with transaction.atomic():
+        proposal = _locked(proposal)
+        if proposal.stage not in EDITABLE_BY_PARTNER:
+            raise WrongStage(_("This proposal has already been submitted."))
+        errors = problems(stored_input(proposal.commitment), complete=True)
+        if errors:
+            raise Invalid(errors)
+        reason = _("submitted by %(user)s") % {"user": user.get_username()}
+        proposal.stage = Stage.SUBMITTED
+        proposal.submitted_at = timezone.now()
+        recording.save(proposal, user, reason)
+        recording.log(Action.PROPOSAL_SUBMITTED, user, proposal.commitment)
+    return proposal
+
+
+def _set_status(commitment: Commitment, status: str, user: Any, reason: str) -> None:
+    if commitment.status != status:
+        commitment.status = status
+        recording.save(commitment, user, reason, update_fields=["status"])
+
+
+def pick_up(reviewer: Any, proposal: Proposal) -> Proposal:
+    """A reviewer takes a submitted proposal: the commitment is now under review."""
+    with transaction.atomic():
+        proposal = _locked(proposal)
+        if proposal.stage != Stage.SUBMITTED:
+            raise WrongStage(_("Only a submitted proposal can be taken for review."))
+        reason = _("review started by %(user)s") % {"user": reviewer.get_username()}
+        proposal.stage = Stage.UNDER_REVIEW
+        proposal.reviewer = reviewer
+        recording.save(proposal, reviewer, reason)
+        _set_status(proposal.commitment, Status.UNDER_REVIEW, reviewer, reason)
+        recording.log(Action.PICKED_UP, reviewer, proposal.commitment)
+    return proposal
+
+
+def _need_reason(reason: str) -> str:
+    reason = reason.strip()
+    if not reason:
+        raise Invalid({"reason": [_("Say why: the partner reads it.")]})
+    return reason
+
+
+def return_to_partner(reviewer: Any, proposal: Proposal, reason: str) -> Proposal:
+    """Back to the partner, editable again, with the reason."""
+    reason = _need_reason(reason)
+    with transaction.atomic():
+        proposal = _locked(proposal)
+        if proposal.stage not in REVIEWABLE:
+            raise WrongStage(_("Only a proposal in review can be returned."))
+        proposal.stage = Stage.RETURNED
+        proposal.reason = reason
+        recording.save(proposal, reviewer, reason)
+        _set_status(proposal.commitment, Status.PROPOSED, reviewer, reason)
+        recording.log(Action.PROPOSAL_RETURNED, reviewer, proposal.commitment, reason=reason)
+    return proposal
+
+
+def decline(reviewer: Any, proposal: Proposal, reason: str) -> Proposal:
+    reason = _need_reason(reason)
+    with transaction.atomic():
+        proposal = _locked(proposal)
+        if proposal.stage not in REVIEWABLE:
+            raise WrongStage(_("Only a proposal in review can be declined."))
+        proposal.stage = Stage.DECLINED
+        proposal.reason = reason
+        recording.save(proposal, reviewer, reason)
+        _set_status(proposal.commitment, Status.PROPOSED, reviewer, reason)
+        recording.log(Action.DECLINED, reviewer, proposal.commitment, reason=reason)
+    return proposal
+
+
+# -- Due diligence -----------------------------------------------------------------------------
+
+
+def active_questions() -> list[DueDiligenceQuestion]:
+    return list(DueDiligenceQuestion.objects.filter(active=True))
+
+
+def answer_question(
+    reviewer: Any,
+    proposal: Proposal,
+    question: DueDiligenceQuestion,
+    answer: str,
+    attestation: str,
+) -> DueDiligenceAnswer:
+    """Record (or change) the answer to one checklist question."""
+    if answer not in Answer.values:
+        raise Invalid({"answer": [_("Choose an answer.")]})
+    attestation = attestation.strip()
+    if answer != Answer.YES and not attestation:
+        raise Invalid({"attestation": [_("Explain a “no” or “not applicable” answer.")]})
+    with transaction.atomic():
+        proposal = _locked(proposal)
+        if proposal.stage != Stage.UNDER_REVIEW:
+            raise WrongStage(_("Take the proposal for review before answering the checklist."))
+        row = DueDiligenceAnswer.objects.filter(
+            commitment=proposal.commitment, question=question
+        ).first() or DueDiligenceAnswer(commitment=proposal.commitment, question=question)
+        if row.pk is not None and row.answer == answer and row.attestation == attestation:
+            return row
+        old = row.answer if row.pk else ""
+        row.answer, row.attestation = answer, attestation
+        row.answered_by, row.answered_at = reviewer, timezone.now()
+        recording.save(row, reviewer, attestation)
+        recording.log(
+            Action.CHECKLIST_ANSWERED,
+            reviewer,
+            proposal.commitment,
+            reason=attestation,
+            question=question.code,
+            answer=answer,
+            previous=old,
+        )
+    return row
+
+
+def checklist(proposal: Proposal) -> list[tuple[DueDiligenceQuestion, DueDiligenceAnswer | None]]:
+    answers = {a.question_id: a for a in proposal.commitment.due_diligence_answers.all()}
+    return [(q, answers.get(q.id)) for q in active_questions()]
+
+
+def latest_screening(proposal: Proposal) -> ScreeningRun | None:
+    runs = ScreeningRun.objects.filter(commitment=proposal.commitment)
+    if proposal.submitted_at is not None:
+        runs = runs.filter(run_at__gte=proposal.submitted_at)
+    return runs.order_by("-run_at", "-id").first()
+
+
+def acceptance_blockers(proposal: Proposal) -> list[str]:
+    """What stands between the proposal and its acceptance (empty: it may be accepted)."""
+    blockers = []
+    if proposal.stage != Stage.UNDER_REVIEW:
+        blockers.append(_("The proposal is not under review."))
+    answered = {a.question_id: a for a in proposal.commitment.due_diligence_answers.all()}
+    documented = set(
+        DueDiligenceDocument.objects.filter(commitment=proposal.commitment).values_list(
+            "question_id", flat=True
+        )
+    )
+    for question in active_questions():
+        answer = answered.get(question.id)
+        if answer is None:
+            blockers.append(_("Checklist: “%(q)s” is not answered.") % {"q": question.text})
+        elif answer.answer == Answer.NO:
+            blockers.append(_("Checklist: “%(q)s” is not satisfied.") % {"q": question.text})
+        elif (
+            answer.answer == Answer.YES
+            and question.requires_document
+            and question.id not in documented
+        ):
+            blockers.append(_("Checklist: “%(q)s” needs a document.") % {"q": question.text})
+    run = latest_screening(proposal)
+    if run is None:
+        blockers.append(_("Screen the organisation against the sanctions lists."))
+    else:
+        hits = run.hits.all()
+        if hits.filter(decision=Decision.PENDING).exists():
+            blockers.append(_("Decide every screening hit."))
+        if hits.filter(decision=Decision.TRUE_MATCH).exists():
+            blockers.append(_("A screening hit is a true match: decline the proposal."))
+    return blockers
+
+
+def accept(reviewer: Any, proposal: Proposal, into: Round, reason: str = "") -> Proposal:
+    """Announce the commitment in the round: its date, US$ amount, countries and schedule."""
+    with transaction.atomic():
+        proposal = _locked(proposal)
+        blockers = acceptance_blockers(proposal)
+        if blockers:
+            raise Invalid({"__all__": blockers})
+        commitment = proposal.commitment
+        try:
+            usd = usd_amount(commitment.amount, commitment.currency, into.announced_on)
+        except AmountError:
+            raise Invalid(
+                {
+                    "round": [
+                        _(
+                            "No exchange rate for %(currency)s on %(date)s: record it first "
+                            "(adelante import rates)."
+                        )
+                        % {"currency": commitment.currency, "date": into.announced_on}
+                    ]
+                }
+            ) from None
+        reason = reason.strip() or _("accepted into %(round)s by %(user)s") % {
+            "round": into.label,
+            "user": reviewer.get_username(),
+        }
+        with recording.step(reason):
+            commitment.round = into
+            commitment.announced_on = into.announced_on
+            commitment.status = Status.ANNOUNCED
+            commitment.amount_usd = usd.amount_usd
+            commitment.exchange_rate = usd.exchange_rate
+            recording.save(commitment, reviewer, reason)
+            reallocate(commitment)
+            proposal.stage = Stage.ACCEPTED
+            recording.save(proposal, reviewer, reason)
+            if not ReportingSchedule.objects.filter(commitment=commitment).exists():
+                recording.save(ReportingSchedule(commitment=commitment), reviewer, reason)
+            recording.log(
+                Action.ACCEPTED,
+                reviewer,
+                commitment,
+                reason=reason,
+                round=into.slug,
+                announced_on=into.announced_on,
+                amount_usd=usd.amount_usd,
+            )
+    return proposal
+
+
+def partner_proposals(partner: Partner) -> list[Proposal]:
+    return list(
+        Proposal.objects.filter(commitment__partner=partner)
+        .exclude(Q(stage=Stage.ACCEPTED))
+        .select_related("commitment")
+        .order_by("-created_at")
+    )
+
+
+def add_document(
+    reviewer: Any,
+    proposal: Proposal,
+    upload: Any,
+    question: DueDiligenceQuestion | None = None,
+) -> DueDiligenceDocument:
+    """A due-diligence document, checked by its content and kept through the storage API."""
+    from adelante.workflow import files
+
+    checked = files.check(upload)
+    with transaction.atomic():
+        proposal = _locked(proposal)
+        if proposal.stage != Stage.UNDER_REVIEW:
+            raise WrongStage(_("Take the proposal for review before adding documents."))
+        document = DueDiligenceDocument(
+            commitment=proposal.commitment,
+            question=question,
+            original_name=checked.original_name,
+            kind=checked.kind.code,
+            size=checked.size,
+            uploaded_by=reviewer,
+        )
+        document.file.save(
+            checked.storage_name(f"due-diligence/{proposal.commitment_id}"),
+            checked.upload,
+            save=False,
+        )
+        document.save()
+        recording.log(
+            Action.DOCUMENT_UPLOADED,
+            reviewer,
+            proposal.commitment,
+            file=checked.original_name,
+            type=checked.kind.code,
+            question=question.code if question else "",
+        )
+    return document

@@ -1,0 +1,500 @@
+"""Progress reports: the partner fills and submits; the secretariat verifies or returns.
+
+    draft ──submit──▶ submitted ──verify──▶ verified (counts in the figures)
+      ▲                   │                    │
+      └──── returned ◀────┘ return (reason)    └── correct a value (secretariat, reason;
+            (edit, submit again)                    the old value stays in the history)
+
+Values are cumulative to date (for a cumulative metric) and may be broken down by country and
+by sex where the metric allows it; the parts of one breakdown add up to at most the total. A
+cumulative value lower than the last verified one is allowed only when the partner confirms
+it with a reason. Counts (people, jobs, organisations) are whole numbers. These functions are
+what the web forms call, and what the API can call too.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from adelante.catalogue.models import Metric
+from adelante.commitments.choices import Country, Status
+from adelante.commitments.models import Commitment
+from adelante.progress.models import (
+    BreakdownDimension,
+    ProgressBreakdown,
+    ProgressReport,
+    ProgressValue,
+    ReportStatus,
+    Sex,
+    VerificationLevel,
+)
+from adelante.workflow import files, recording
+from adelante.workflow.models import Action, Evidence
+
+#: Upper bounds that no real report reaches: anything above is a typing slip.
+MAX_USD = Decimal("1000000000000")
+MAX_COUNT = Decimal("1000000000")
+
+EDITABLE = (ReportStatus.DRAFT, ReportStatus.RETURNED)
+
+
+class ReportError(Exception):
+    """Why a step cannot be taken; the message is for the user."""
+
+
+class WrongStatus(ReportError):
+    pass
+
+
+class Conflict(ReportError):
+    pass
+
+
+class Invalid(ReportError):
+    """`errors` maps a field ("narrative", "value:<metric>", "period", "__all__") to messages."""
+
+    def __init__(self, errors: Mapping[str, Sequence[str]]) -> None:
+        self.errors = {k: list(v) for k, v in errors.items() if v}
+        super().__init__("; ".join(m for msgs in self.errors.values() for m in msgs))
+
+
+@dataclass(frozen=True)
+class Decrease:
+    metric: str
+    last_verified: Decimal
+    last_period_end: datetime.date
+    new: Decimal
+
+
+class NeedsConfirmation(Invalid):
+    """Cumulative values lower than the last verified ones, not confirmed with a reason."""
+
+    def __init__(self, decreases: Sequence[Decrease]) -> None:
+        self.decreases = list(decreases)
+        super().__init__(
+            {
+                f"value:{d.metric}": [
+                    _(
+                        "Lower than the last verified value (%(old)s, period ending %(date)s): "
+                        "confirm it with a reason."
+                    )
+                    % {"old": d.last_verified, "date": d.last_period_end.isoformat()}
+                ]
+                for d in decreases
+            }
+        )
+
+
+@dataclass(frozen=True)
+class ValueInput:
+    metric: str
+    value: Decimal
+    #: (dimension, part) → value: ("country", "GT"), ("sex", "female").
+    breakdowns: Mapping[tuple[str, str], Decimal] = field(default_factory=dict)
+    #: Why a cumulative value is lower than the last verified one.
+    decrease_reason: str = ""
+
+
+def breakdown_parts(metric: Metric, commitment: Commitment) -> dict[str, list[str]]:
+    """The breakdowns a metric allows for this commitment, and their parts."""
+    parts: dict[str, list[str]] = {}
+    if metric.by_country:
+        named = sorted(commitment.countries.values_list("country", flat=True))
+        parts[BreakdownDimension.COUNTRY] = named or list(Country.values)
+    if metric.by_sex:
+        parts[BreakdownDimension.SEX] = list(Sex.values)
+    return parts
+
+
+def _limit(metric: Metric) -> Decimal:
+    return MAX_USD if metric.unit == Metric.Unit.USD else MAX_COUNT
+
+
+def _whole(metric: Metric) -> bool:
+    return metric.unit != Metric.Unit.USD
+
+
+def value_problems(commitment: Commitment, values: Sequence[ValueInput]) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    metrics = {m.code: m for m in Metric.objects.all()}
+    seen: set[str] = set()
+    for item in values:
+        key = f"value:{item.metric}"
+        metric = metrics.get(item.metric)
+        if metric is None:
+            errors.setdefault("__all__", []).append(
+                _("Unknown metric “%(code)s”.") % {"code": item.metric}
+            )
+            continue
+        if item.metric in seen:
+            errors.setdefault(key, []).append(_("The metric is given twice."))
+        seen.add(item.metric)
+        mine = errors.setdefault(key, [])
+        numbers = [item.value, *item.breakdowns.values()]
+        if any(n < 0 for n in numbers):
+            mine.append(_("Values must be zero or more."))
+        elif any(n > _limit(metric) for n in numbers):
+            mine.append(_("The value is too large: check the number of digits."))
+        elif _whole(metric) and any(n != n.to_integral_value() for n in numbers):
+            mine.append(_("Give a whole number."))
+        allowed = breakdown_parts(metric, commitment)
+        sums: dict[str, Decimal] = {}
+        for (dimension, part), amount in item.breakdowns.items():
+            if part not in allowed.get(dimension, []):
+                mine.append(_("This metric has no such breakdown."))
+                break
+            sums[dimension] = sums.get(dimension, Decimal(0)) + amount
+        for total in sums.values():
+            if total > item.value:
+                mine.append(_("The parts of a breakdown add up to more than the total."))
+                break
+        if not mine:
+            del errors[key]
+    return errors
+
+
+def last_verified(
+    commitment: Commitment, before: datetime.date
+) -> dict[str, tuple[Decimal, datetime.date]]:
+    """Per metric, the latest verified value with a period ending before `before`."""
+    found: dict[str, tuple[Decimal, datetime.date]] = {}
+    rows = (
+        ProgressValue.objects.filter(
+            report__commitment=commitment,
+            report__status=ReportStatus.VERIFIED,
+            report__period_end__lt=before,
+        )
+        .order_by("report__period_end")
+        .values_list("metric__code", "value", "report__period_end")
+    )
+    for code, value, end in rows:
+        found[code] = (value, end)
+    return found
+
+
+def decreases(report: ProgressReport, values: Sequence[ValueInput]) -> list[Decrease]:
+    """Cumulative values lower than the commitment's last verified ones."""
+    previous = last_verified(report.commitment, report.period_end)
+    cumulative = set(
+        Metric.objects.filter(accumulation=Metric.Accumulation.CUMULATIVE).values_list(
+            "code", flat=True
+        )
+    )
+    result = []
+    for item in values:
+        if item.metric in cumulative and item.metric in previous:
+            old, end = previous[item.metric]
+            if item.value < old:
+                result.append(Decrease(item.metric, old, end, item.value))
+    return result
+
+
+def unconfirmed(report: ProgressReport, values: Sequence[ValueInput]) -> list[Decrease]:
+    reasons = {v.metric: v.decrease_reason.strip() for v in values}
+    return [d for d in decreases(report, values) if not reasons.get(d.metric)]
+
+
+def stored_values(report: ProgressReport) -> list[ValueInput]:
+    result = []
+    for value in report.values.select_related("metric").prefetch_related("breakdowns"):
+        result.append(
+            ValueInput(
+                value.metric.code,
+                value.value,
+                {(b.dimension, b.key): b.amount for b in value.breakdowns.all()},
+                value.decrease_reason,
+            )
+        )
+    return result
+
+
+def _locked(report: ProgressReport) -> ProgressReport:
+    return (
+        ProgressReport.objects.select_for_update()
+        .select_related("commitment", "commitment__partner")
+        .get(pk=report.pk)
+    )
+
+
+def start_report(
+    user: Any,
+    commitment: Commitment,
+    period_start: datetime.date,
+    period_end: datetime.date,
+    today: datetime.date | None = None,
+) -> ProgressReport:
+    """A draft report for the period (one per commitment and period end)."""
+    today = today or timezone.localdate()
+    if commitment.status not in (Status.ANNOUNCED, Status.IN_PROGRESS):
+        raise WrongStatus(_("Progress is reported for announced commitments in progress."))
+    if period_end < period_start:
+        raise Invalid({"period": [_("The period ends before it starts.")]})
+    if period_end >= today:
+        raise Invalid({"period": [_("Report for a period once it has ended.")]})
+    if ProgressReport.objects.filter(commitment=commitment, period_end=period_end).exists():
+        raise Conflict(_("A report for this period exists already."))
+    reason = _("report started by %(user)s") % {"user": user.get_username()}
+    try:
+        with transaction.atomic():
+            report = ProgressReport(
+                commitment=commitment,
+                period_start=period_start,
+                period_end=period_end,
+                status=ReportStatus.DRAFT,
+                verification_level=VerificationLevel.SELF_REPORTED,
+            )
+            recording.save(report, user, reason)
+            recording.log(Action.REPORT_SAVED, user, commitment, report=report)
+    except IntegrityError:
+        raise Conflict(_("A report for this period exists already.")) from None
+    return report
+
+
+def _write_values(
+    report: ProgressReport, values: Sequence[ValueInput], user: Any, reason: str
+) -> None:
+    metrics = dict(Metric.objects.values_list("code", "id"))
+    wanted = {v.metric: v for v in values}
+    existing = {v.metric.code: v for v in report.values.select_related("metric")}
+    for code, row in existing.items():
+        if code not in wanted:
+            recording.delete(row, user, reason)
+    for code, item in wanted.items():
+        row = existing.get(code) or ProgressValue(report=report, metric_id=metrics[code])
+        reason_text = item.decrease_reason.strip()
+        if row.pk is None or row.value != item.value or row.decrease_reason != reason_text:
+            row.value, row.decrease_reason = item.value, reason_text
+            recording.save(row, user, reason)
+        parts = {(b.dimension, b.key): b for b in row.breakdowns.all()}
+        for stored_key, stored in parts.items():
+            if stored_key not in item.breakdowns:
+                recording.delete(stored, user, reason)
+        for (dimension, part_key), amount in item.breakdowns.items():
+            part = parts.get((dimension, part_key)) or ProgressBreakdown(
+                value=row, dimension=dimension, key=part_key
+            )
+            if part.pk is None or part.amount != amount:
+                part.amount = amount
+                recording.save(part, user, reason)
+
+
+def save_report(
+    user: Any, report: ProgressReport, narrative: str, values: Sequence[ValueInput]
+) -> ProgressReport:
+    """The partner's values and narrative, saved on a draft or returned report."""
+    with transaction.atomic():
+        report = _locked(report)
+        if report.status not in EDITABLE:
+            raise WrongStatus(_("This report is with the secretariat and cannot be changed."))
+        errors = value_problems(report.commitment, values)
+        if errors:
+            raise Invalid(errors)
+        reason = _("report edited by %(user)s") % {"user": user.get_username()}
+        with recording.step(reason):
+            report.narrative = narrative.strip()
+            recording.save(report, user, reason)
+            _write_values(report, values, user, reason)
+            recording.log(Action.REPORT_SAVED, user, report.commitment, report=report)
+    return report
+
+
+def submit_report(user: Any, report: ProgressReport) -> ProgressReport:
+    """Hand the report to the secretariat: at least one value, lower values confirmed."""
+    with transaction.atomic():
+        report = _locked(report)
+        if report.status not in EDITABLE:
+            raise WrongStatus(_("This report has already been submitted."))
+        values = stored_values(report)
+        if not values:
+            raise Invalid({"__all__": [_("Give at least one value before submitting.")]})
+        errors = value_problems(report.commitment, values)
+        if errors:
+            raise Invalid(errors)
+        missing = unconfirmed(report, values)
+        if missing:
+            raise NeedsConfirmation(missing)
+        reason = _("submitted by %(user)s") % {"user": user.get_username()}
+        report.status = ReportStatus.SUBMITTED
+        report.verification_level = VerificationLevel.SELF_REPORTED
+        recording.save(report, user, reason)
+        for decrease in decreases(report, values):
+            why = next(v.decrease_reason for v in values if v.metric == decrease.metric)
+            recording.log(
+                Action.DECREASE_CONFIRMED,
+                user,
+                report.commitment,
+                report=report,
+                reason=why,
+                metric=decrease.metric,
+                last_verified=decrease.last_verified,
+                new=decrease.new,
+            )
+        recording.log(Action.REPORT_SUBMITTED, user, report.commitment, report=report)
+    return report
+
+
+def return_report(reviewer: Any, report: ProgressReport, reason: str) -> ProgressReport:
+    reason = reason.strip()
+    if not reason:
+        raise Invalid({"reason": [_("Say why: the partner reads it.")]})
+    with transaction.atomic():
+        report = _locked(report)
+        if report.status != ReportStatus.SUBMITTED:
+            raise WrongStatus(_("Only a submitted report can be returned."))
+        report.status = ReportStatus.RETURNED
+        report.return_reason = reason
+        recording.save(report, reviewer, reason)
+        recording.log(
+            Action.REPORT_RETURNED, reviewer, report.commitment, report=report, reason=reason
+        )
+    return report
+
+
+def verify_report(
+    reviewer: Any,
+    report: ProgressReport,
+    level: str = VerificationLevel.SECRETARIAT_REVIEWED,
+    note: str = "",
+) -> ProgressReport:
+    """Verified values count in the figures (invested, reached) from now on."""
+    if level not in (
+        VerificationLevel.SECRETARIAT_REVIEWED,
+        VerificationLevel.INDEPENDENTLY_VERIFIED,
+    ):
+        raise Invalid({"level": [_("Choose how the report was verified.")]})
+    with transaction.atomic():
+        report = _locked(report)
+        if report.status != ReportStatus.SUBMITTED:
+            raise WrongStatus(_("Only a submitted report can be verified."))
+        reason = note.strip() or _("verified by %(user)s") % {"user": reviewer.get_username()}
+        report.status = ReportStatus.VERIFIED
+        report.verification_level = level
+        recording.save(report, reviewer, reason)
+        commitment = report.commitment
+        if commitment.status == Status.ANNOUNCED:
+            commitment.status = Status.IN_PROGRESS
+            recording.save(commitment, reviewer, reason, update_fields=["status"])
+        recording.log(
+            Action.REPORT_VERIFIED, reviewer, commitment, report=report, reason=note, level=level
+        )
+    return report
+
+
+def correct_value(
+    reviewer: Any,
+    report: ProgressReport,
+    metric: str,
+    value: Decimal,
+    reason: str,
+) -> ProgressValue:
+    """Correct a verified value: a reason is required; the old value stays in the history."""
+    reason = reason.strip()
+    if not reason:
+        raise Invalid({"reason": [_("Say why the verified value is corrected.")]})
+    with transaction.atomic():
+        report = _locked(report)
+        if report.status != ReportStatus.VERIFIED:
+            raise WrongStatus(_("Only a verified value is corrected; edit the report instead."))
+        row = (
+            ProgressValue.objects.select_for_update()
+            .select_related("metric")
+            .filter(report=report, metric__code=metric)
+            .first()
+        )
+        if row is None:
+            raise Invalid({"metric": [_("The report has no value for this metric.")]})
+        breakdowns = {(b.dimension, b.key): b.amount for b in row.breakdowns.all()}
+        errors = value_problems(report.commitment, [ValueInput(metric, value, breakdowns)])
+        if errors:
+            raise Invalid({"value": [m for msgs in errors.values() for m in msgs]})
+        old = row.value
+        if old == value:
+            raise Invalid({"value": [_("The value is unchanged.")]})
+        row.value = value
+        recording.save(row, reviewer, reason)
+        recording.log(
+            Action.VALUE_CORRECTED,
+            reviewer,
+            report.commitment,
+            report=report,
+            reason=reason,
+            metric=metric,
+            old=old,
+            new=value,
+        )
+    return row
+
+
+# -- Evidence ----------------------------------------------------------------------------------
+
+
+def add_evidence(user: Any, report: ProgressReport, upload: Any, description: str = "") -> Evidence:
+    """Check the file by its content and store it (Django's storage API)."""
+    checked = files.check(upload)
+    with transaction.atomic():
+        report = _locked(report)
+        if report.status not in EDITABLE:
+            raise WrongStatus(_("Evidence is added while the report is with the partner."))
+        evidence = Evidence(
+            report=report,
+            original_name=checked.original_name,
+            kind=checked.kind.code,
+            size=checked.size,
+            uploaded_by=user,
+            description=description.strip()[:300],
+        )
+        evidence.file.save(
+            checked.storage_name(f"evidence/{report.pk}"), checked.upload, save=False
+        )
+        evidence.save()
+        recording.log(
+            Action.EVIDENCE_UPLOADED,
+            user,
+            report.commitment,
+            report=report,
+            file=checked.original_name,
+            type=checked.kind.code,
+            size=checked.size,
+        )
+    return evidence
+
+
+def remove_evidence(user: Any, evidence: Evidence) -> None:
+    with transaction.atomic():
+        report = _locked(evidence.report)
+        if report.status not in EDITABLE:
+            raise WrongStatus(_("Evidence is removed while the report is with the partner."))
+        name = evidence.file.name or ""
+        recording.log(
+            Action.EVIDENCE_REMOVED,
+            user,
+            report.commitment,
+            report=report,
+            file=evidence.original_name,
+        )
+        evidence.delete()
+        if name:
+            transaction.on_commit(lambda: evidence.file.storage.delete(name))
+
+
+def submit_new(
+    user: Any,
+    commitment: Commitment,
+    period_start: datetime.date,
+    period_end: datetime.date,
+    narrative: str,
+    values: Sequence[ValueInput],
+) -> ProgressReport:
+    """Create, fill and submit a report in one step (what an API client does), all or nothing."""
+    with transaction.atomic():
+        report = start_report(user, commitment, period_start, period_end)
+        save_report(user, report, narrative, values)
+        return submit_report(user, report)
