@@ -65,7 +65,7 @@ BAD_ROWS = [
         "no exchange rate for GTQ",
     ),
     ({"amount": "100", "currency": "", "amount_usd": ""}, "currency", "required when amount"),
-    ({"amount": "100", "currency": "USD"}, "amount", "not both"),
+    ({"amount": "100", "currency": "USD"}, "amount_usd", "makes 100"),
     ({"currency": "GTQ"}, "currency", "amount is empty"),
     ({"currency": "quetzal", "amount": "5", "amount_usd": ""}, "currency", "not a currency code"),
     ({"countries": "GT;SV", "shares": "GT:60;SV:30"}, "shares", "add up to 90"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -37,6 +38,7 @@ COLUMNS = Columns(
         "source_url",
     ),
     optional=(
+        "reference",
         "relation",
         "amount",
         "currency",
@@ -81,6 +83,8 @@ class CommitmentRow:
     title: str
     status: str
     withdrawn_on: datetime.date | None
+    reference: str = ""
+    """As the file states it (a bulk download does); empty: made from the round and partner."""
 
 
 def default_qualifier(has_amount: bool) -> str:
@@ -143,6 +147,7 @@ class RowReader:
         )
         title = self._cell(row, "title", lambda v: cells.text(v, max_length=300))
         lifecycle = self._lifecycle(row, announced_on)
+        reference = self._cell(row, "reference", _reference)
         if len(self.problems) > before:
             return None
         assert match is not None and the_round is not None and announced_on is not None
@@ -171,6 +176,7 @@ class RowReader:
             title=title,
             status=lifecycle[0],
             withdrawn_on=lifecycle[1],
+            reference=reference or "",
         )
 
     def _cell(self, row: Row, column: str, read: Callable[[str], T]) -> T | None:
@@ -197,17 +203,13 @@ class RowReader:
                 )
                 return None
             return usd, USD, usd, None
-        if usd is not None:
-            self.problems.add(
-                row.line,
-                "amount",
-                _("give either amount_usd or amount with currency, not both"),
-            )
-            return None
         if not code:
             self.problems.add(row.line, "currency", _("empty; required when amount is given"))
             return None
         if code == USD:
+            if usd is not None and usd != amount:
+                self.problems.add(row.line, "amount_usd", _mismatch(usd, amount))
+                return None
             return amount, USD, amount, None
         if announced_on is None:
             return None  # the date's own problem is reported already
@@ -223,7 +225,12 @@ class RowReader:
                 % {"currency": code, "date": announced_on.isoformat()},
             )
             return None
-        return amount, code, to_usd(amount, rate.units_per_usd), rate
+        converted = to_usd(amount, rate.units_per_usd)
+        if usd is not None and usd != converted:
+            # Both given (as a bulk download writes them): they must agree.
+            self.problems.add(row.line, "amount_usd", _mismatch(usd, converted))
+            return None
+        return amount, code, converted, rate
 
     def _rate(self, currency: str, on: datetime.date) -> ExchangeRate | None:
         key = (currency, on)
@@ -279,6 +286,23 @@ class RowReader:
             self.problems.add(row.line, "withdrawn_on", _("before the announcement date"))
             return None
         return status, withdrawn_on
+
+
+def _mismatch(usd: Decimal, converted: Decimal) -> str:
+    return _(
+        "%(usd)s, but the amount in its currency makes %(converted)s; give one of them, or both "
+        "agreeing"
+    ) % {"usd": usd, "converted": converted}
+
+
+def _reference(value: str) -> str:
+    """A commitment's reference: lower-case letters, digits and hyphens."""
+    if value and not re.fullmatch(r"[a-z0-9]+(?:[-_][a-z0-9]+)*", value):
+        raise CellError(
+            _("“%(value)s” is not a reference (lower-case letters, digits and hyphens)")
+            % {"value": value}
+        )
+    return cells.text(value, max_length=200)
 
 
 def _partner_type(value: str) -> str:

@@ -40,13 +40,18 @@ LOOKUP_BATCH = 500
 
 
 def import_commitments(
-    path: Path | str, *, dry_run: bool = False, progress: bool = False
+    path: Path | str,
+    *,
+    dry_run: bool = False,
+    progress: bool = False,
+    name: str | None = None,
+    reason: str | None = None,
 ) -> ImportResult:
     """Import a commitments file. Raises ImportRejected, having written nothing, if any row
     has a problem. With `dry_run`, works out what would change and writes nothing."""
     path = Path(path)
-    table = read_table(path)
-    reason = f"import {path.name}"
+    table = read_table(path, file=name, sheet="commitments")
+    reason = reason or f"import {name or path.name}"
     if dry_run:
         return _plan(table, progress).result(dry_run=True)
     with transaction.atomic():
@@ -159,6 +164,10 @@ class Plan:
         for row in rows:
             key = (id(row.round), id(row.match.partner))
             counts[key] += 1
+            if row.reference:
+                # The file names the commitment (a bulk download does): that is its identity.
+                references.append(row.reference)
+                continue
             base = slugify(f"{row.round.slug}-{row.match.slug}")[: REFERENCE_LENGTH - 4].strip("-")
             references.append(base if counts[key] == 1 else f"{base}-{counts[key]}")
         return references

@@ -60,13 +60,18 @@ class RatePlan:
 
 
 def import_rates(
-    path: Path | str, *, dry_run: bool = False, progress: bool = False
+    path: Path | str,
+    *,
+    dry_run: bool = False,
+    progress: bool = False,
+    name: str | None = None,
+    reason: str | None = None,
 ) -> ImportResult:
     """Import an exchange-rates file. Raises ImportRejected, having written nothing, if any
     row has a problem. With `dry_run`, works out what would change and writes nothing."""
     path = Path(path)
-    table = read_table(path)
-    reason = f"import {path.name}"
+    table = read_table(path, file=name, sheet="exchange_rates")
+    reason = reason or f"import {name or path.name}"
     rows = _read_rows(table, progress)
     if dry_run:
         return _result(table, _plan(rows), dry_run=True)

@@ -21,6 +21,7 @@ from pathlib import Path
 from django.utils.translation import gettext as _
 
 from adelante.exchange.problems import WHOLE_FILE, ImportRejected, Problem, Problems
+from adelante.exchange.safety import unescape
 
 ZIP_MAGIC = b"PK\x03\x04"
 # Compound-file header of the old binary Excel format (.xls).
@@ -52,10 +53,12 @@ class Table:
         return column in self.columns
 
 
-def read_table(path: Path, *, file: str | None = None) -> Table:
+def read_table(path: Path, *, file: str | None = None, sheet: str | None = None) -> Table:
     """Read a CSV or XLSX file. Raises ImportRejected if it cannot be read as either.
 
-    `file` is how problems name the file (default: the path as given).
+    `file` is how problems name the file (default: the path as given). In a workbook, the
+    sheet named `sheet` is read if there is one (as in a bulk download, which has a sheet per
+    table), otherwise the first.
     """
     name = file if file is not None else str(path)
     try:
@@ -64,7 +67,7 @@ def read_table(path: Path, *, file: str | None = None) -> Table:
         reason = _("cannot read the file: %(error)s") % {"error": exc.strerror}
         raise _rejected(name, 1, reason) from None
     if data.startswith(ZIP_MAGIC):
-        raw_rows = _xlsx_rows(data, name)
+        raw_rows = _xlsx_rows(data, name, sheet)
     elif data.startswith(OLE2_MAGIC):
         raise _rejected(
             name, 1, _("an old binary Excel file (.xls); save it as XLSX or as CSV (UTF-8)")
@@ -113,7 +116,7 @@ def _csv_rows(data: bytes, file: str) -> list[tuple[int, list[str]]]:
     return rows
 
 
-def _xlsx_rows(data: bytes, file: str) -> list[tuple[int, list[str]]]:
+def _xlsx_rows(data: bytes, file: str, wanted: str | None = None) -> list[tuple[int, list[str]]]:
     # Imported here: openpyxl is only needed for spreadsheets.
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
@@ -128,7 +131,8 @@ def _xlsx_rows(data: bytes, file: str) -> list[tuple[int, list[str]]]:
     try:
         if not workbook.worksheets:
             raise _rejected(file, 1, _("the workbook has no sheet"))
-        sheet = workbook.worksheets[0]
+        named = [s for s in workbook.worksheets if wanted and s.title.casefold() == wanted]
+        sheet = named[0] if named else workbook.worksheets[0]
         # Some programs write wrong sheet dimensions; read every row that is there.
         sheet.reset_dimensions()  # type: ignore[union-attr]
         rows = [
@@ -191,7 +195,8 @@ def _data_rows(
     header: Sequence[str], rows: Iterable[tuple[int, list[str]]], problems: Problems
 ) -> Iterator[Row]:
     for line, raw in rows:
-        cells = [cell.strip() for cell in raw]
+        # A quote that an export put before text starting like a formula is taken off again.
+        cells = [unescape(cell.strip()) for cell in raw]
         if not any(cells):
             continue
         named: dict[str, str] = {}

@@ -1,0 +1,103 @@
+"""The Frictionless data package: `datapackage.json` describing every CSV table, with a data
+dictionary in English and Spanish (`title`/`description` in English, `title_es`/
+`description_es` in Spanish, on the package, each resource and each field), zipped with the
+CSV files and `data_dictionary.csv`."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from django.utils import timezone
+
+from adelante.exchange.exports import Progress, _noop, csv_zip
+from adelante.exchange.tables import TABLES, Table
+
+LICENSE = {"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/"}
+
+
+def descriptor(as_of: datetime.date | None) -> dict[str, Any]:
+    return {
+        "profile": "tabular-data-package",
+        "name": "adelante-central-america-forward",
+        "title": "Commitments to Central America Forward: the published record",
+        "title_es": "Compromisos con Centroamérica Adelante: el registro publicado",
+        "description": (
+            "Commitments of companies and organisations to Central America Forward, their "
+            "sources, verified progress and the official statements, as published by Adelante"
+            + (f", as of {as_of.isoformat()}" if as_of else "")
+            + ". Confidential amounts are withheld (qualifier 'confidential')."
+        ),
+        "description_es": (
+            "Compromisos de empresas y organizaciones con Centroamérica Adelante, sus fuentes, "
+            "el avance verificado y las declaraciones oficiales, tal como los publica Adelante"
+            + (f", al {as_of.isoformat()}" if as_of else "")
+            + ". Los montos confidenciales se reservan (calificador 'confidential')."
+        ),
+        "created": timezone.now().isoformat(timespec="seconds"),
+        "licenses": [LICENSE],
+        "resources": [_resource(table) for table in TABLES],
+    }
+
+
+def _resource(table: Table) -> dict[str, Any]:
+    fields = []
+    for column in table.columns:
+        field: dict[str, Any] = {
+            "name": column.name,
+            "type": column.type,
+            "title": column.title_en,
+            "title_es": column.title_es,
+        }
+        if column.description_en:
+            field["description"] = column.description_en
+            field["description_es"] = column.description_es
+        if column.type == "number":
+            field["bareNumber"] = True
+        fields.append(field)
+    return {
+        "name": table.name.replace("_", "-"),
+        "path": f"{table.name}.csv",
+        "profile": "tabular-data-resource",
+        "title": table.title_en,
+        "title_es": table.title_es,
+        "format": "csv",
+        "mediatype": "text/csv",
+        "encoding": "utf-8",
+        "schema": {"fields": fields, "missingValues": [""]},
+    }
+
+
+def dictionary_csv() -> str:
+    """The data dictionary as a table: one row per field."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(
+        ["table", "field", "type", "title_en", "title_es", "description_en", "description_es"]
+    )
+    for table in TABLES:
+        for c in table.columns:
+            writer.writerow(
+                [
+                    table.name,
+                    c.name,
+                    c.type,
+                    c.title_en,
+                    c.title_es,
+                    c.description_en,
+                    c.description_es,
+                ]
+            )
+    return buffer.getvalue()
+
+
+def datapackage_zip(as_of: datetime.date | None, progress: Progress = _noop) -> Iterator[bytes]:
+    extra = [
+        ("datapackage.json", json.dumps(descriptor(as_of), ensure_ascii=False, indent=2) + "\n"),
+        ("data_dictionary.csv", dictionary_csv()),
+    ]
+    return csv_zip(as_of, progress, extra=extra)
