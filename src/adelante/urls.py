@@ -6,10 +6,14 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("i18n/", include("django.conf.urls.i18n")),
     # The API is not language-prefixed: its URLs are stable identifiers (docs/api.md).
     path("api/", include("adelante.api.urls")),
+    # Bulk download files: stable, language-neutral addresses (docs/exports.md).
+    path("downloads/", include("adelante.exchange.download_urls")),
 ]
 # Language-prefixed, stable URLs (/en/…, /es/…); "/" redirects by the browser's language.
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
+    # The downloads page and the staff's spreadsheet import.
+    path("", include("adelante.exchange.urls")),
     path("accounts/", include("adelante.accounts.urls")),
     path("reports/", include("adelante.reports.urls")),
     path("", include("adelante.portal.urls")),
