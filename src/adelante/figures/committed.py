@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any, cast
 
-from django.db.models import Case, Count, Q, QuerySet, Sum, Value, When
+from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce
 
 from adelante.commitments.models import NEW_MONEY_Q, announced_by_q
@@ -161,21 +161,19 @@ def _by_attribute(
 def _by_country(as_of: datetime.date, record: Record) -> tuple[list[BreakdownRow], dict[str, int]]:
     """Country rows, then the multi-country and regional rows, and their contributors.
 
-    Two grouped queries, each classifying a row once: the country rows with a share, and the
-    commitments without one (multi-country: several countries without shares; regional: no
-    country). `IN (subquery)` rather than a correlated `EXISTS`, so that the database builds
-    the set of commitments with country rows once instead of probing it for every commitment.
+    Two grouped queries: the country rows with a share, and the commitments that are not
+    allocated to countries (several countries without shares: multi-country; no country:
+    regional). Each cell's distinct partners come with its group.
     """
     base = counted(as_of, record).filter(NEW_MONEY_Q)
     shares = record.country_shares()
-    with_countries = shares.values("commitment_id")
-    unallocated = shares.filter(share_percent__isnull=True).values("commitment_id")
-    geography = base.annotate(
-        cell=Case(
-            When(~Q(id__in=with_countries), then=Value(REGIONAL)),
-            When(id__in=unallocated, then=Value(MULTI_COUNTRY)),
-            default=Value(""),
-        )
+    named = shares.filter(commitment_id=OuterRef("id"))
+    unallocated = shares.filter(commitment_id=OuterRef("commitment_id"), share_percent__isnull=True)
+    # Allocated through and through: every country row has a share. A `NOT EXISTS` in the
+    # WHERE clause, which databases run as one anti-join rather than a probe per commitment.
+    allocated_only = named.filter(share_percent__isnull=False).exclude(Exists(unallocated))
+    geography = base.exclude(Exists(allocated_only)).annotate(
+        cell=Case(When(Exists(named), then=Value(MULTI_COUNTRY)), default=Value(REGIONAL))
     )
     grouped_geo = {
         v["cell"]: v
