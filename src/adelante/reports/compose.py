@@ -326,7 +326,7 @@ def statements_table(rows: Sequence[Reconciliation], words: Words) -> Table:
             "Statements are shown as published and never recomputed. “Not itemised” is what a "
             "statement claims beyond the commitments the record itemises."
         ),
-        widths=(1.2, 1.6, 1.9, 1.9, 1.9, 0.7),
+        widths=(1.2, 1.6, 1.85, 1.85, 1.85, 0.85),
     )
 
 

@@ -91,7 +91,6 @@ def _styles() -> dict[str, Any]:
             leading=16,
             spaceBefore=12,
             spaceAfter=4,
-            keepWithNext=1,
         ),
         "h3": ParagraphStyle(
             "h3",
@@ -101,7 +100,6 @@ def _styles() -> dict[str, Any]:
             leading=13,
             spaceBefore=8,
             spaceAfter=3,
-            keepWithNext=1,
         ),
         "body": ParagraphStyle("body", base, spaceAfter=4),
         "note": ParagraphStyle("note", base, fontSize=8, leading=10, textColor=muted, spaceAfter=4),
@@ -131,6 +129,7 @@ def render_pdf(document: Document) -> bytes:
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
     from reportlab.platypus import (
+        CondPageBreak,
         Image,
         KeepTogether,
         ListFlowable,
@@ -170,6 +169,8 @@ def render_pdf(document: Document) -> bytes:
     grid = colors.HexColor("#cbd2d9")
     for block in document.blocks:
         if isinstance(block, Heading):
+            # A heading starts a new page rather than sit alone at the foot of one.
+            story.append(CondPageBreak(35 * mm if block.level == 2 else 25 * mm))
             story.append(P(_text(block.text), styles["h2" if block.level == 2 else "h3"]))
         elif isinstance(block, Paragraph):
             story.append(P(_text(block.text), styles["note" if block.note else "body"]))
@@ -226,9 +227,10 @@ def render_pdf(document: Document) -> bytes:
 
 def _pdf_table(block: Table, width: float, styles: dict[str, Any], grid: Any) -> list[Any]:
     from reportlab.lib import colors
+    from reportlab.lib.units import mm
+    from reportlab.platypus import CondPageBreak, TableStyle
     from reportlab.platypus import Paragraph as P
     from reportlab.platypus import Table as T
-    from reportlab.platypus import TableStyle
 
     def row(cells: Any, bold: bool = False) -> list[Any]:
         return [
@@ -259,7 +261,9 @@ def _pdf_table(block: Table, width: float, styles: dict[str, Any], grid: Any) ->
     if block.total:
         commands.append(("LINEABOVE", (0, -1), (-1, -1), 1, colors.HexColor("#9aa5b1")))
     table.setStyle(TableStyle(commands))
-    flow: list[Any] = [P(_text(block.caption), styles["h3"])] if block.show_caption else []
+    flow: list[Any] = []
+    if block.show_caption:
+        flow += [CondPageBreak(25 * mm), P(_text(block.caption), styles["h3"])]
     flow.append(table)
     if block.note:
         flow.append(P(_text(block.note), styles["note"]))
