@@ -2,6 +2,8 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 
+from adelante.accounts.views.session import admin_sign_in
+
 urlpatterns: list[URLPattern | URLResolver] = [
     path("i18n/", include("django.conf.urls.i18n")),
     # The API is not language-prefixed: its URLs are stable identifiers (docs/api.md).
@@ -11,10 +13,15 @@ urlpatterns: list[URLPattern | URLResolver] = [
 ]
 # Language-prefixed, stable URLs (/en/…, /es/…); "/" redirects by the browser's language.
 urlpatterns += i18n_patterns(
+    # The admin signs in through our sign-in page (failed-attempt limit, two-factor).
+    path("admin/login/", admin_sign_in, name="admin_sign_in"),
     path("admin/", admin.site.urls),
     # The downloads page and the staff's spreadsheet import.
     path("", include("adelante.exchange.urls")),
     path("accounts/", include("adelante.accounts.urls")),
+    # The join form (/join/) and the secretariat's join requests and audit (/secretariat/…).
+    path("", include("adelante.accounts.join_urls")),
+    path("", include("adelante.accounts.audit_urls")),
     path("reports/", include("adelante.reports.urls")),
     path("", include("adelante.portal.urls")),
 )

@@ -1,22 +1,111 @@
-"""Sign-in, sign-out and the signed-in home page (first cut; lockout and two-factor follow)."""
+"""Sign-in (with the failed-attempt limit and the two-factor step), sign-out, the home page."""
 
 from __future__ import annotations
 
-from django.contrib.auth import views as auth_views
+from django.conf import settings
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.contrib.auth.forms import AuthenticationForm
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render, resolve_url
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-sign_in = auth_views.LoginView.as_view(template_name="accounts/sign_in.html")
-sign_out = require_POST(auth_views.LogoutView.as_view())
+from adelante.accounts import roles, signin, throttle, twofactor
+
+
+def safe_next(request: HttpRequest, candidate: str | None) -> str:
+    """Where to go after signing in: the asked-for page if it is ours, else the home page."""
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return resolve_url(settings.LOGIN_REDIRECT_URL)
+
+
+def locked_message(seconds: int) -> str:
+    minutes = max(1, (seconds + 59) // 60)
+    return ngettext(
+        "Too many failed sign-ins. For your security, signing in is paused: try again in "
+        "%(minutes)d minute, or reset your password.",
+        "Too many failed sign-ins. For your security, signing in is paused: try again in "
+        "%(minutes)d minutes, or reset your password.",
+        minutes,
+    ) % {"minutes": minutes}
+
+
+@sensitive_post_parameters("password")
+@csrf_protect
+@never_cache
+def sign_in(request: HttpRequest) -> HttpResponse:
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    status = 200
+    if request.method == "POST":
+        username = request.POST.get("username", "")[: throttle.KEY_LENGTH]
+        address = throttle.client_address(request)
+        form = AuthenticationForm(request, data=request.POST)
+        wait = signin.lockout_wait(username, address)
+        if wait:
+            # Refused before the password is checked: a locked account cannot be probed.
+            form = AuthenticationForm(request, initial={"username": username})
+            form.add_error(None, locked_message(wait))
+            status = 429
+        elif form.is_valid():
+            user = form.get_user()
+            signin.note_success(username)
+            destination = safe_next(request, next_url)
+            if signin.needs_second_step(user):
+                signin.begin_second_step(request, user, destination)
+                return redirect("accounts:two_factor")
+            signin.finish(request, user, getattr(user, "backend", None), verified=False)
+            return HttpResponseRedirect(destination)
+        else:
+            signin.note_failure(username, address)
+            wait = signin.lockout_wait(username, address)
+            if wait:
+                form.add_error(None, locked_message(wait))
+    else:
+        form = AuthenticationForm(request)
+    return render(
+        request,
+        "accounts/sign_in.html",
+        {"form": form, "next": next_url, "title": _("Sign in")},
+        status=status,
+    )
+
+
+@require_POST
+def sign_out(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    return redirect(settings.LOGOUT_REDIRECT_URL)
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "accounts/home.html")
+    """What a signed-in person can do, by role."""
+    user = request.user
+    if twofactor.missing(request):
+        return redirect("accounts:two_factor")
+    context = {
+        "title": _("Your account"),
+        "is_secretariat": roles.is_secretariat(user),
+        "is_secretariat_admin": roles.is_secretariat_admin(user),
+        "is_government_viewer": roles.is_government_viewer(user),
+        "partners": [
+            (partner, roles.is_partner_admin(user, partner)) for partner in roles.partners_of(user)
+        ],
+        "two_factor": twofactor.confirmed_device(user),
+    }
+    return render(request, "accounts/home.html", context)
 
 
-@login_required
-def two_factor(request: HttpRequest) -> HttpResponse:
-    return render(request, "accounts/home.html")
+def admin_sign_in(request: HttpRequest) -> HttpResponse:
+    """The admin's login page sends people to ours, so every sign-in has the same protections."""
+    target = resolve_url("accounts:sign_in")
+    next_url = request.GET.get("next") or resolve_url("admin:index")
+    return HttpResponseRedirect(f"{target}?{urlencode({'next': next_url})}")
