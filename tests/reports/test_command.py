@@ -67,6 +67,8 @@ def test_round_by_label_and_partner_by_alias(record, tmp_path):
         (["progress", "--recorded-on", "2999-01-01"], "is in the future"),
         (["progress", "--output", "/no/such/folder/report.pdf"], "does not exist"),
         (["progress", "--output", "/"], "it is a folder"),
+        (["progress", "--as-of", "2023-13-01"], "is not a date; write it as YYYY-MM-DD"),
+        (["round", "Round of 2023-02-06", "--as-of", "2023-03-01"], "the round's own date"),
     ],
 )
 def test_bad_input_is_a_clear_error(record, args, message):

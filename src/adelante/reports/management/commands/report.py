@@ -3,6 +3,7 @@ format, reproducible from the history with --recorded-on."""
 
 from __future__ import annotations
 
+import argparse
 import os
 from pathlib import Path
 from typing import Any
@@ -29,13 +30,11 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--as-of",
-            type=iso_date,
             default=None,
             help=_("Figures as of this date (default: today; a round sheet uses its own date)."),
         )
         parser.add_argument(
             "--recorded-on",
-            type=iso_date,
             default=None,
             help=_("Regenerate from the record as it stood at the end of this day."),
         )
@@ -46,11 +45,18 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # Dates are read here, not by the option parser, so a bad one is exit status 1 too.
+        dates = {}
+        for name in ("as_of", "recorded_on"):
+            try:
+                dates[name] = iso_date(options[name]) if options[name] else None
+            except argparse.ArgumentTypeError as exc:
+                raise CommandError(str(exc)) from exc
         kind: str = options["kind"]
         subject: str = options["subject"] or ""
         if kind == PROGRESS and subject:
             raise CommandError(_("A progress report takes no round or partner name."))
-        if kind == ROUND and options["as_of"] is not None:
+        if kind == ROUND and dates["as_of"] is not None:
             raise CommandError(_("A round fact sheet is always as of the round's own date."))
         output = Path(options["output"]) if options["output"] else None
         if output is not None:
@@ -59,8 +65,8 @@ class Command(BaseCommand):
             result = generate(
                 kind,
                 subject,
-                as_of=options["as_of"],
-                recorded_on=options["recorded_on"],
+                as_of=dates["as_of"],
+                recorded_on=dates["recorded_on"],
                 language=options["lang"],
                 fmt=options["format"],
             )
