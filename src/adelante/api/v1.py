@@ -60,8 +60,10 @@ def with_problem_responses(schema: Any) -> Any:
             responses = operation.setdefault("responses", {})
             for status, description in COMMON_ERRORS.items():
                 responses.setdefault(str(status), {"description": description})
-            if "{" in path:
-                responses.setdefault("404", {"description": "Not found."})
+            if "{" in path or any(p.get("name") == "page" for p in operation.get("parameters", [])):
+                responses.setdefault("404", {"description": "Not found (or a page past the last)."})
+            if "requestBody" in operation:
+                responses.setdefault("400", {"description": "The body is not valid JSON."})
             for status, response in responses.items():
                 if int(status) >= 400:
                     response["content"] = problem
