@@ -156,6 +156,7 @@ def test_the_table_shows_ratio_growth_and_goal() -> None:
     assert "1.25" in rows[2] and rows[2].endswith("met")
     # 15 times slower for 10 times the data: worse than linear, and 2.14 times the floor.
     assert "15.0x (data 10x)" in rows[3] and "2.14" in rows[3] and rows[3].endswith("missed")
+    assert "8.8x" in rows[3]  # the floor's growth
     assert "50k" in rows[2] and "5M" in rows[3]
 
 

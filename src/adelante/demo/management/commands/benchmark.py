@@ -130,9 +130,11 @@ class Command(BaseCommand):
         for run in runs:
             filled = run["fill_seconds"]
             how = "reused" if filled is None else f"filled in {filled:.0f} s"
+            load = ", ".join(f"{before:.1f} to {after:.1f}" for before, after in run["load"])
             self.stdout.write(
                 f"{run['database']}, {run['commitments']} commitments: data {how}; "
-                f"{options['repeat']} timed runs each; every floor equals the figures module."
+                f"{options['repeat']} timed runs each; every floor equals the figures module; "
+                f"load average {load}."
             )
 
     # -- Measuring here ----------------------------------------------------------------------
@@ -143,11 +145,13 @@ class Command(BaseCommand):
         measurements: list[dict[str, Any]] = []
         fill_seconds: float | None = None
         database = ""
+        loads: list[tuple[float, float]] = []
         for size in sizes:
             spec = spec_for(size, options["reports_per_commitment"], options["seed"])
             filled = self._ensure(spec, quiet=options["format"] == "json")
             if filled is not None:
                 fill_seconds = (fill_seconds or 0) + filled
+            load_before = os.getloadavg()[0]
             try:
                 results = measure(
                     options["as_of"],
@@ -159,10 +163,13 @@ class Command(BaseCommand):
                 raise CommandError(str(exc)) from exc
             database = results[0].database
             measurements += [m.as_json() for m in results]
+            loads.append((load_before, os.getloadavg()[0]))
         return {
             "database": database,
             "commitments": ",".join(map(str, sizes)),
             "fill_seconds": fill_seconds,
+            # The machine's 1-minute load average before and after measuring each size.
+            "load": loads,
             "measurements": measurements,
         }
 
