@@ -71,7 +71,7 @@ def confirmation_token(request: JoinRequest) -> str:
 
 
 def confirmation_path(request: JoinRequest) -> str:
-    return reverse("accounts:join_confirm", args=[confirmation_token(request)])
+    return reverse("joining:join_confirm", args=[confirmation_token(request)])
 
 
 def send_confirmation(request: JoinRequest, absolute_link: str) -> None:

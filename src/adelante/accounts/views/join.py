@@ -51,8 +51,9 @@ def join(request: HttpRequest) -> HttpResponse:
         wait = joining.rate_limited(address)
         if request.POST.get(HONEYPOT):
             # A bot: answered as if all went well, and nothing is kept or sent.
-            return redirect("accounts:join_sent")
+            return redirect("joining:join_sent")
         if wait:
+            form.is_valid()  # errors can only be added to a cleaned form
             form.add_error(None, locked_message(wait))
             status = 429
         elif form.is_valid():
@@ -61,7 +62,7 @@ def join(request: HttpRequest) -> HttpResponse:
             )
             link = request.build_absolute_uri(joining.confirmation_path(made))
             joining.send_confirmation(made, link)
-            return redirect("accounts:join_sent")
+            return redirect("joining:join_sent")
         else:
             status = 400
     return render(

@@ -45,6 +45,7 @@ def locked_message(seconds: int) -> str:
 def sign_in(request: HttpRequest) -> HttpResponse:
     next_url = request.POST.get("next") or request.GET.get("next") or ""
     status = 200
+    refusal = ""
     if request.method == "POST":
         username = request.POST.get("username", "")[: throttle.KEY_LENGTH]
         address = throttle.client_address(request)
@@ -53,7 +54,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         if wait:
             # Refused before the password is checked: a locked account cannot be probed.
             form = AuthenticationForm(request, initial={"username": username})
-            form.add_error(None, locked_message(wait))
+            refusal = locked_message(wait)
             status = 429
         elif form.is_valid():
             user = form.get_user()
@@ -74,7 +75,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/sign_in.html",
-        {"form": form, "next": next_url, "title": _("Sign in")},
+        {"form": form, "next": next_url, "title": _("Sign in"), "refusal": refusal},
         status=status,
     )
 

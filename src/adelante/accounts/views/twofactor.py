@@ -43,6 +43,7 @@ def _check_code(request: HttpRequest, user: Any, device: TwoFactorDevice, form: 
     key = f"2fa:{user.pk}"
     wait = throttle.retry_after(throttle.signin_account(), key)
     if wait:
+        form.is_valid()  # errors can only be added to a cleaned form
         form.add_error(None, locked_message(wait))
         return False
     if not form.is_valid():
