@@ -1,0 +1,32 @@
+"""`adelante benchmark_exchange`: the full CSV export against a bare SQL-to-CSV floor, and API
+endpoints against a bare view, on the configured database (docs/benchmarks.md)."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from adelante.demo import exchange_benchmark as bench
+from adelante.demo.synth import LAST_DAY
+
+
+class Command(BaseCommand):
+    help = "Time the full CSV export (vs bare SQL to CSV) and API endpoints (vs a bare view)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--repeat", type=int, default=3, help="timed runs of the export")
+        parser.add_argument("--api-repeat", type=int, default=20, help="timed API requests")
+        parser.add_argument(
+            "--as-of", type=datetime.date.fromisoformat, default=LAST_DAY, help="figures' date"
+        )
+        parser.add_argument("--skip-export", action="store_true", help="only the API")
+        parser.add_argument("--format", choices=("table", "markdown"), default="table")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        timings = []
+        if not options["skip_export"]:
+            timings.append(bench.measure_export(options["repeat"]))
+        timings += bench.measure_api(options["as_of"], options["api_repeat"])
+        self.stdout.write(bench.format_rows(timings, markdown=options["format"] == "markdown"))
