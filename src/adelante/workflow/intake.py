@@ -250,8 +250,14 @@ def _locked(proposal: Proposal) -> Proposal:
     return Proposal.objects.select_for_update().select_related("commitment").get(pk=proposal.pk)
 
 
-def update_proposal(user: Any, proposal: Proposal, data: ProposalInput) -> Proposal:
-    """Save the partner's changes to a draft or returned proposal."""
+def update_proposal(
+    user: Any, proposal: Proposal, data: ProposalInput, *, version: str | None = None
+) -> Proposal:
+    """Save the partner's changes to a draft or returned proposal.
+
+    `version`: the commitment's version the form was loaded from (accounts.concurrency); if
+    someone saved since, nothing is saved and `ConcurrentEdit` says what they changed.
+    """
     errors = problems(data, complete=False)
     if errors:
         raise Invalid(errors)
@@ -260,9 +266,55 @@ def update_proposal(user: Any, proposal: Proposal, data: ProposalInput) -> Propo
         proposal = _locked(proposal)
         if proposal.stage not in EDITABLE_BY_PARTNER:
             raise WrongStage(_("This proposal is with the secretariat and cannot be changed."))
+        commitment = Commitment.objects.select_for_update().get(pk=proposal.commitment_id)
+        recording.check_version(
+            commitment, version, _commitment_fields(data), _other_changes(commitment, data)
+        )
         _write(proposal.commitment, data, user, reason)
         recording.log(Action.DRAFT_SAVED, user, proposal.commitment)
     return proposal
+
+
+def _commitment_fields(data: ProposalInput) -> dict[str, Any]:
+    """The proposal's values by Commitment field name (what a conflict compares)."""
+    return {
+        "title": data.title,
+        "summary": data.summary,
+        "kind": data.kind,
+        "qualifier": data.qualifier,
+        "amount": data.amount,
+        "currency": data.currency,
+        "starts_on": data.starts_on,
+        "ends_on": data.ends_on,
+        "relation": data.relation,
+    }
+
+
+def _other_changes(commitment: Commitment, data: ProposalInput) -> list[tuple[str, str, str]]:
+    """Countries, focus areas, targets and sources where the stored ones differ from yours."""
+    stored = stored_input(commitment)
+    rows = []
+
+    def shown(value: Any) -> str:
+        return ", ".join(value) if value else "—"
+
+    for label, theirs, yours in (
+        (
+            _("countries"),
+            [f"{c} {s or ''}".strip() for c, s in sorted(stored.countries.items())],
+            [f"{c} {s or ''}".strip() for c, s in sorted(data.countries.items())],
+        ),
+        (_("focus areas"), sorted(stored.focus_areas), sorted(data.focus_areas)),
+        (
+            _("targets"),
+            sorted(f"{t.metric} {t.value}" for t in stored.targets),
+            sorted(f"{t.metric} {t.value}" for t in data.targets),
+        ),
+        (_("sources"), sorted(s.url for s in stored.sources), sorted(s.url for s in data.sources)),
+    ):
+        if theirs != yours:
+            rows.append((str(label), shown(theirs), shown(yours)))
+    return rows
 
 
 def stored_input(commitment: Commitment) -> ProposalInput:
@@ -420,6 +472,7 @@ def latest_screening(proposal: Proposal) -> ScreeningRun | None:
 
 def acceptance_blockers(proposal: Proposal) -> list[str]:
     """What stands between the proposal and its acceptance (empty: it may be accepted)."""
+    proposal = Proposal.objects.select_related("commitment").get(pk=proposal.pk)
     blockers = []
     if proposal.stage != Stage.UNDER_REVIEW:
         blockers.append(_("The proposal is not under review."))

@@ -68,3 +68,29 @@ def _plain(value: Any) -> Any:
     if value is None or isinstance(value, bool | int | str):
         return value
     return str(value)
+
+
+def check_version(
+    stored: models.Model,
+    version: str | None,
+    yours: dict[str, Any],
+    extra: list[tuple[str, str, str]] | None = None,
+) -> None:
+    """Refuse a save over someone else's (accounts.concurrency): `stored` is the row as read
+    under its lock, `version` what the form was loaded from (None: not a form, no check).
+    `extra` adds (field, theirs, yours) for what the row's own fields do not show (a report's
+    values, a proposal's countries)."""
+    from dataclasses import replace
+
+    from adelante.accounts.concurrency import Change, ConcurrentEdit, conflict_since
+
+    if version is None:
+        return
+    conflict = conflict_since(stored, version, yours)
+    if conflict is None:
+        return
+    if extra:
+        conflict = replace(
+            conflict, changes=[*conflict.changes, *(Change(f, t, y) for f, t, y in extra)]
+        )
+    raise ConcurrentEdit(conflict)

@@ -287,13 +287,25 @@ def _write_values(
 
 
 def save_report(
-    user: Any, report: ProgressReport, narrative: str, values: Sequence[ValueInput]
+    user: Any,
+    report: ProgressReport,
+    narrative: str,
+    values: Sequence[ValueInput],
+    *,
+    version: str | None = None,
 ) -> ProgressReport:
-    """The partner's values and narrative, saved on a draft or returned report."""
+    """The partner's values and narrative, saved on a draft or returned report.
+
+    `version`: the report's version the form was loaded from (accounts.concurrency); if
+    someone saved since, nothing is saved and `ConcurrentEdit` says what they changed.
+    """
     with transaction.atomic():
         report = _locked(report)
         if report.status not in EDITABLE:
             raise WrongStatus(_("This report is with the secretariat and cannot be changed."))
+        recording.check_version(
+            report, version, {"narrative": narrative}, _value_changes(report, values)
+        )
         errors = value_problems(report.commitment, values)
         if errors:
             raise Invalid(errors)
@@ -304,6 +316,29 @@ def save_report(
             _write_values(report, values, user, reason)
             recording.log(Action.REPORT_SAVED, user, report.commitment, report=report)
     return report
+
+
+def _value_changes(
+    report: ProgressReport, values: Sequence[ValueInput]
+) -> list[tuple[str, str, str]]:
+    stored = {v.metric: v for v in stored_values(report)}
+    yours = {v.metric: v for v in values}
+    names = dict(Metric.objects.values_list("code", "name_en"))
+    rows = []
+    for code in sorted(set(stored) | set(yours)):
+        theirs = stored.get(code)
+        mine = yours.get(code)
+        if (theirs.value if theirs else None) != (mine.value if mine else None) or (
+            dict(theirs.breakdowns) if theirs else {}
+        ) != (dict(mine.breakdowns) if mine else {}):
+            rows.append(
+                (
+                    names.get(code, code),
+                    str(theirs.value) if theirs else "—",
+                    str(mine.value) if mine else "—",
+                )
+            )
+    return rows
 
 
 def submit_report(user: Any, report: ProgressReport) -> ProgressReport:

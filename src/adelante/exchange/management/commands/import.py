@@ -1,5 +1,6 @@
 """`adelante import commitments|statements|rates FILE [--dry-run]` (docs/import.md), and
-`adelante import iati FILE... [--dry-run]` (docs/iati.md)."""
+`adelante import iati FILE... [--dry-run]` (docs/iati.md), and
+`adelante import sanctions FILE... --list NAME --format sdn|names` (docs/workflow.md)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,8 @@ from adelante.exchange.results import ImportResult, Outcome
 from adelante.exchange.statements_import import import_statements
 from adelante.iati.cli import add_import_parser as add_iati_import_parser
 from adelante.iati.cli import run_import as run_iati_import
+from adelante.workflow.cli import add_import_parser as add_sanctions_import_parser
+from adelante.workflow.cli import run_import as run_sanctions_import
 
 Importer = Callable[..., ImportResult]
 
@@ -58,7 +61,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         kinds = parser.add_subparsers(
-            dest="what", required=True, metavar="{commitments,statements,rates,iati}"
+            dest="what", required=True, metavar="{commitments,statements,rates,iati,sanctions}"
         )
         for name, (_importer, help_text) in IMPORTERS.items():
             sub = kinds.add_parser(name, help=str(help_text), description=str(help_text))
@@ -69,10 +72,14 @@ class Command(BaseCommand):
                 help=_("show what would change, row by row, and write nothing"),
             )
         add_iati_import_parser(kinds)
+        add_sanctions_import_parser(kinds)
 
     def handle(self, *args: Any, what: str, **options: Any) -> None:
         if what == "iati":
             run_iati_import(self, options)
+            return
+        if what == "sanctions":
+            run_sanctions_import(self, options)
             return
         file, dry_run = options["file"], options["dry_run"]
         importer = IMPORTERS[what][0]

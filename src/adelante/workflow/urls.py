@@ -1,0 +1,60 @@
+"""The workflow's pages, under the language prefix (docs/workflow.md lists who may use each).
+
+Partner pages: a member or admin of the organisation in the URL, and the secretariat.
+Secretariat pages: secretariat reviewers and admins.
+"""
+
+from django.urls import path
+
+from adelante.workflow.views import partner, secretariat
+
+app_name = "workflow"
+urlpatterns = [
+    # Partners (and the secretariat acting for them).
+    path("partner/", partner.home, name="partner_home"),
+    path("partner/<slug:partner>/", partner.workspace, name="workspace"),
+    path("partner/<slug:partner>/proposals/new/", partner.proposal_new, name="proposal_new"),
+    path(
+        "partner/<slug:partner>/proposals/<int:pk>/",
+        partner.proposal_edit,
+        name="proposal_edit",
+    ),
+    path(
+        "partner/<slug:partner>/commitments/<slug:reference>/report/",
+        partner.report_new,
+        name="report_new",
+    ),
+    path("partner/<slug:partner>/reports/<int:pk>/", partner.report_edit, name="report_edit"),
+    path(
+        "partner/<slug:partner>/evidence/<int:pk>/",
+        partner.evidence_file,
+        name="evidence_file",
+    ),
+    # The secretariat.
+    path("secretariat/queue/", secretariat.queue, name="queue"),
+    path("secretariat/late/", secretariat.late, name="late"),
+    path("secretariat/proposals/<int:pk>/", secretariat.proposal_review, name="proposal_review"),
+    path(
+        "secretariat/proposals/<int:pk>/checklist/",
+        secretariat.proposal_checklist,
+        name="proposal_checklist",
+    ),
+    path(
+        "secretariat/proposals/<int:pk>/documents/",
+        secretariat.proposal_document,
+        name="proposal_document",
+    ),
+    path(
+        "secretariat/proposals/<int:pk>/screen/",
+        secretariat.proposal_screen,
+        name="proposal_screen",
+    ),
+    path("secretariat/hits/<int:pk>/", secretariat.hit_decide, name="hit_decide"),
+    path("secretariat/documents/<int:pk>/", secretariat.document_file, name="document_file"),
+    path("secretariat/reports/<int:pk>/", secretariat.report_review, name="report_review"),
+    path(
+        "secretariat/reports/<int:pk>/correct/",
+        secretariat.report_correct,
+        name="report_correct",
+    ),
+]

@@ -1,0 +1,41 @@
+"""What the workflow's pages share: rendering, and serving a stored file."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from adelante.accounts import roles
+from adelante.workflow import files
+from adelante.workflow.models import StoredFile
+
+
+def page(
+    request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
+) -> HttpResponse:
+    context.setdefault("is_secretariat", roles.is_secretariat(request.user))
+    response = render(request, template, context, status=status)
+    # Unpublished data: never kept by a shared cache or the browser's back-forward cache.
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def file_response(stored: StoredFile) -> FileResponse:
+    """The file, as an attachment of the type its content showed, never rendered inline."""
+    kind = files.KINDS.get(stored.kind)
+    try:
+        handle = stored.file.open("rb")
+    except (FileNotFoundError, ValueError):
+        raise Http404 from None
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=stored.original_name,
+        content_type=kind.content_type if kind else "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,404 @@
+"""The secretariat's pages: the work queue, late reports, reviewing proposals (checklist,
+documents, sanctions screening, decision) and reports (verify, return, correct).
+
+Who may: secretariat reviewers and admins (`accounts.access.secretariat_required`).
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from adelante.accounts.access import secretariat_required
+from adelante.progress.models import ProgressReport, ReportStatus
+from adelante.workflow import files, intake, queues, reporting, sanctions, schedule
+from adelante.workflow.forms import (
+    AcceptForm,
+    ChecklistForm,
+    CorrectionForm,
+    DocumentForm,
+    HitForm,
+    QueueFilter,
+    ReasonForm,
+    VerifyForm,
+    WorkflowForm,
+)
+from adelante.workflow.models import (
+    DueDiligenceDocument,
+    Proposal,
+    SanctionsList,
+    ScreeningHit,
+    Stage,
+)
+from adelante.workflow.views.common import file_response, page
+
+GET = ["GET", "HEAD"]
+
+
+@secretariat_required
+@require_http_methods(GET)
+def queue(request: HttpRequest) -> HttpResponse:
+    form = QueueFilter(request.GET or None)
+    kind = partner = ""
+    since = None
+    status = 200
+    if form.is_bound:
+        if form.is_valid():
+            kind = form.cleaned_data["kind"]
+            partner = form.cleaned_data["partner"]
+            since = form.cleaned_data["since"]
+        else:
+            status = 400
+    items = queues.review_queue(kind, partner, since)
+    return page(
+        request,
+        "workflow/queue.html",
+        {"title": _("Work queue"), "form": form, "items": items},
+        status=status,
+    )
+
+
+@secretariat_required
+@require_http_methods(GET)
+def late(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    commitments = list(schedule.expecting().select_related("partner"))
+    statuses = schedule.statuses(commitments, today)
+    rows = sorted(
+        ((c, statuses[c.id]) for c in commitments if statuses[c.id].overdue),
+        key=lambda row: (row[1].overdue[0].period.due_on, row[0].reference),
+    )
+    return page(
+        request,
+        "workflow/late.html",
+        {"title": _("Late reports"), "rows": rows, "today": today},
+    )
+
+
+# -- Proposals ---------------------------------------------------------------------------------
+
+
+def _proposal(pk: int) -> Proposal:
+    return get_object_or_404(
+        Proposal.objects.select_related("commitment", "commitment__partner", "reviewer"), pk=pk
+    )
+
+
+def _review_page(
+    request: HttpRequest, proposal: Proposal, status: int = 200, **forms: WorkflowForm
+) -> HttpResponse:
+    commitment = proposal.commitment
+    run = intake.latest_screening(proposal)
+    hits = list(run.hits.all()) if run else []
+    hit_forms = {
+        h.pk: forms.get(f"hit_{h.pk}")
+        or HitForm(prefix=f"hit{h.pk}", initial={"decision": h.decision, "reason": ""})
+        for h in hits
+    }
+    context_forms: dict[str, WorkflowForm] = {
+        "checklist_form": forms.get("checklist_form")
+        or ChecklistForm(rows=intake.checklist(proposal)),
+        "document_form": forms.get("document_form") or DocumentForm(),
+        "return_form": forms.get("return_form") or ReasonForm(prefix="return"),
+        "decline_form": forms.get("decline_form") or ReasonForm(prefix="decline"),
+        "accept_form": forms.get("accept_form") or AcceptForm(prefix="accept"),
+    }
+    for form in [*context_forms.values(), *hit_forms.values()]:
+        form.describe()
+    return page(
+        request,
+        "workflow/proposal_review.html",
+        {
+            "title": commitment.title or commitment.reference,
+            "proposal": proposal,
+            "c": commitment,
+            "data": intake.stored_input(commitment),
+            "countries": list(commitment.countries.all()),
+            "targets": list(commitment.targets.select_related("metric")),
+            "sources": list(commitment.sources.all()),
+            "focus_areas": list(commitment.focus_areas.all()),
+            "documents": list(commitment.due_diligence_documents.select_related("question")),
+            "run": run,
+            "hits": [(h, hit_forms[h.pk]) for h in hits],
+            "lists": list(SanctionsList.objects.all()),
+            "blockers": intake.acceptance_blockers(proposal),
+            "events": commitment.review_events.select_related("user"),
+            "in_review": proposal.stage == Stage.UNDER_REVIEW,
+            "reviewable": proposal.stage in intake.REVIEWABLE,
+            "threshold": sanctions.THRESHOLD,
+            **context_forms,
+        },
+        status=status,
+    )
+
+
+@secretariat_required
+@require_http_methods([*GET, "POST"])
+def proposal_review(request: HttpRequest, pk: int) -> HttpResponse:
+    """The proposal, its checklist, documents and screening; POST: take it for review,
+    return it, decline it or accept it into a round."""
+    proposal = _proposal(pk)
+    if request.method != "POST":
+        return _review_page(request, proposal)
+    action = request.POST.get("action", "")
+    user = request.user
+    try:
+        if action == "pick_up":
+            intake.pick_up(user, proposal)
+            messages.success(request, _("The review has started."))
+        elif action in ("return", "decline"):
+            form = ReasonForm(request.POST, prefix=action)
+            if not form.is_valid():
+                return _review_page(request, proposal, 400, **{f"{action}_form": form})
+            if action == "return":
+                intake.return_to_partner(user, proposal, form.cleaned_data["reason"])
+                messages.success(request, _("Returned to the partner."))
+            else:
+                intake.decline(user, proposal, form.cleaned_data["reason"])
+                messages.success(request, _("Proposal declined."))
+        elif action == "accept":
+            accept = AcceptForm(request.POST, prefix="accept")
+            if not accept.is_valid():
+                return _review_page(request, proposal, 400, accept_form=accept)
+            try:
+                intake.accept(
+                    user, proposal, accept.cleaned_data["round"], accept.cleaned_data["note"]
+                )
+            except intake.Invalid as exc:
+                accept.add_rule_errors(exc.errors, {})
+                return _review_page(request, proposal, 400, accept_form=accept)
+            messages.success(request, _("Accepted: the commitment is announced in the round."))
+        else:
+            messages.error(request, _("Choose an action."))
+            return _review_page(request, proposal, 400)
+    except intake.Invalid as exc:
+        form = ReasonForm(request.POST, prefix=action)
+        form.is_valid()
+        form.add_rule_errors(exc.errors, {})
+        return _review_page(request, proposal, 400, **{f"{action}_form": form})
+    except intake.IntakeError as exc:
+        messages.error(request, str(exc))
+        return _review_page(request, proposal, 409)
+    return redirect("workflow:proposal_review", pk=proposal.pk)
+
+
+@secretariat_required
+@require_POST
+def proposal_checklist(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = _proposal(pk)
+    form = ChecklistForm(request.POST, rows=intake.checklist(proposal))
+    if not form.is_valid():
+        return _review_page(request, proposal, 400, checklist_form=form)
+    changed = 0
+    for row in form.questions():
+        question = row["question"]
+        answer = form.cleaned_data.get(f"q{question.id}_answer") or ""
+        note = form.cleaned_data.get(f"q{question.id}_note") or ""
+        if not answer:
+            continue
+        current = row["answer"]
+        if current is not None and current.answer == answer and current.attestation == note:
+            continue
+        try:
+            intake.answer_question(request.user, proposal, question, answer, note)
+            changed += 1
+        except intake.Invalid as exc:
+            for messages_ in exc.errors.values():
+                for message in messages_:
+                    form.add_error(f"q{question.id}_note", message)
+        except intake.IntakeError as exc:
+            form.add_error(None, str(exc))
+            break
+    if form.errors:
+        return _review_page(request, proposal, 400, checklist_form=form)
+    messages.success(request, _("Checklist saved (%(n)d answers changed).") % {"n": changed})
+    return redirect("workflow:proposal_review", pk=proposal.pk)
+
+
+@secretariat_required
+@require_POST
+def proposal_document(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = _proposal(pk)
+    form = DocumentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _review_page(request, proposal, 400, document_form=form)
+    try:
+        intake.add_document(
+            request.user, proposal, form.cleaned_data["file"], form.cleaned_data["question"]
+        )
+    except files.FileRefused as exc:
+        form.add_error("file", str(exc))
+        return _review_page(request, proposal, 400, document_form=form)
+    except intake.IntakeError as exc:
+        form.add_error(None, str(exc))
+        return _review_page(request, proposal, 400, document_form=form)
+    messages.success(request, _("Document added."))
+    return redirect("workflow:proposal_review", pk=proposal.pk)
+
+
+@secretariat_required
+@require_POST
+def proposal_screen(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = _proposal(pk)
+    if proposal.stage != Stage.UNDER_REVIEW:
+        messages.error(request, _("Take the proposal for review before screening it."))
+        return _review_page(request, proposal, 409)
+    try:
+        run = sanctions.screen(request.user, proposal)
+    except sanctions.SanctionsError as exc:
+        messages.error(request, str(exc))
+        return _review_page(request, proposal, 409)
+    count = run.hits.count()
+    messages.success(
+        request,
+        _("Screened: %(n)d hits to decide.") % {"n": count} if count else _("Screened: no hits."),
+    )
+    return redirect("workflow:proposal_review", pk=proposal.pk)
+
+
+@secretariat_required
+@require_POST
+def hit_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    hit = get_object_or_404(ScreeningHit.objects.select_related("run"), pk=pk)
+    proposal = get_object_or_404(Proposal, commitment_id=hit.run.commitment_id)
+    form = HitForm(request.POST, prefix=f"hit{hit.pk}")
+    if not form.is_valid():
+        return _review_page(request, proposal, 400, **{f"hit_{hit.pk}": form})
+    if proposal.stage != Stage.UNDER_REVIEW:
+        form.add_error(None, _("Take the proposal for review before deciding hits."))
+        return _review_page(request, proposal, 409, **{f"hit_{hit.pk}": form})
+    try:
+        sanctions.decide(
+            request.user, hit, form.cleaned_data["decision"], form.cleaned_data["reason"]
+        )
+    except intake.Invalid as exc:
+        form.add_rule_errors(exc.errors, {})
+        return _review_page(request, proposal, 400, **{f"hit_{hit.pk}": form})
+    messages.success(request, _("Decision recorded."))
+    return redirect("workflow:proposal_review", pk=proposal.pk)
+
+
+@secretariat_required
+@require_http_methods(GET)
+def document_file(request: HttpRequest, pk: int) -> HttpResponseBase:
+    return file_response(get_object_or_404(DueDiligenceDocument, pk=pk))
+
+
+# -- Reports -----------------------------------------------------------------------------------
+
+
+def _report(pk: int) -> ProgressReport:
+    return get_object_or_404(
+        ProgressReport.objects.select_related("commitment", "commitment__partner"), pk=pk
+    )
+
+
+def _report_page(
+    request: HttpRequest, report: ProgressReport, status: int = 200, **forms: WorkflowForm
+) -> HttpResponse:
+    verify_form = forms.get("verify_form") or VerifyForm(prefix="verify")
+    return_form = forms.get("return_form") or ReasonForm(prefix="return")
+    for form in (verify_form, return_form):
+        form.describe()
+    values = []
+    previous = reporting.last_verified(report.commitment, report.period_end)
+    for value in report.values.select_related("metric").prefetch_related("breakdowns"):
+        last = previous.get(value.metric.code)
+        values.append(
+            {
+                "value": value,
+                "last": last,
+                "lower": bool(last and value.value < last[0]),
+                "corrections": value.history.exclude(history_type="+").order_by("history_date"),  # type: ignore[attr-defined]
+            }
+        )
+    return page(
+        request,
+        "workflow/report_review.html",
+        {
+            "title": _("Progress report"),
+            "report": report,
+            "c": report.commitment,
+            "values": values,
+            "evidence": list(report.evidence.all()),
+            "events": report.review_events.select_related("user"),
+            "verify_form": verify_form,
+            "return_form": return_form,
+            "submitted": report.status == ReportStatus.SUBMITTED,
+            "verified": report.status == ReportStatus.VERIFIED,
+        },
+        status=status,
+    )
+
+
+@secretariat_required
+@require_http_methods([*GET, "POST"])
+def report_review(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _report(pk)
+    if request.method != "POST":
+        return _report_page(request, report)
+    action = request.POST.get("action", "")
+    try:
+        if action == "verify":
+            form: WorkflowForm = VerifyForm(request.POST, prefix="verify")
+            if not form.is_valid():
+                return _report_page(request, report, 400, verify_form=form)
+            reporting.verify_report(
+                request.user, report, form.cleaned_data["level"], form.cleaned_data["note"]
+            )
+            messages.success(request, _("Verified: its values count in the figures."))
+        elif action == "return":
+            form = ReasonForm(request.POST, prefix="return")
+            if not form.is_valid():
+                return _report_page(request, report, 400, return_form=form)
+            reporting.return_report(request.user, report, form.cleaned_data["reason"])
+            messages.success(request, _("Returned to the partner."))
+        else:
+            messages.error(request, _("Choose an action."))
+            return _report_page(request, report, 400)
+    except reporting.Invalid as exc:
+        form.add_rule_errors(exc.errors, {})
+        return _report_page(request, report, 400, **{f"{action}_form": form})
+    except reporting.ReportError as exc:
+        messages.error(request, str(exc))
+        return _report_page(request, report, 409)
+    return redirect("workflow:report_review", pk=report.pk)
+
+
+@secretariat_required
+@require_http_methods([*GET, "POST"])
+def report_correct(request: HttpRequest, pk: int) -> HttpResponse:
+    """Correct a verified value, with a reason (the old value stays in the history)."""
+    report = _report(pk)
+    form = CorrectionForm(request.POST or None, report=report)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                reporting.correct_value(
+                    request.user,
+                    report,
+                    form.cleaned_data["metric"],
+                    form.cleaned_data["value"],
+                    form.cleaned_data["reason"],
+                )
+            except reporting.Invalid as exc:
+                form.add_rule_errors(exc.errors, {})
+            except reporting.ReportError as exc:
+                form.add_error(None, str(exc))
+                status = 409
+            else:
+                messages.success(request, _("Value corrected; the old one is kept in the history."))
+                return redirect("workflow:report_review", pk=report.pk)
+    form.describe()
+    return page(
+        request,
+        "workflow/report_correct.html",
+        {"title": _("Correct a verified value"), "report": report, "form": form},
+        status=status,
+    )
