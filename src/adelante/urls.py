@@ -22,6 +22,8 @@ urlpatterns += i18n_patterns(
     # The join form (/join/) and the secretariat's join requests and audit (/secretariat/…).
     path("", include("adelante.accounts.join_urls")),
     path("", include("adelante.accounts.audit_urls")),
+    # Partners' workspaces (/partner/…) and the secretariat's queue and reviews (docs/workflow.md).
+    path("", include("adelante.workflow.urls")),
     path("reports/", include("adelante.reports.urls")),
     path("", include("adelante.portal.urls")),
 )
