@@ -7,6 +7,7 @@ history entry of any of them is when the published record last changed.
 from __future__ import annotations
 
 import datetime
+import functools
 
 from django.db import connection
 from django.utils import timezone
@@ -41,17 +42,22 @@ TRACKED = (
 )
 
 
+@functools.cache
+def _query(vendor: str) -> str:
+    history = [model.history.model._meta.db_table for model in TRACKED]  # type: ignore[attr-defined]
+    quote = connection.ops.quote_name
+    parts = " UNION ALL ".join(f"SELECT MAX(history_date) AS d FROM {quote(t)}" for t in history)
+    return f"SELECT MAX(d) FROM ({parts}) AS changes"
+
+
 def record_last_changed() -> datetime.datetime | None:
     """The time of the latest change to the record (None for an empty record).
 
     One query; each MAX reads the end of the history_date index. A change of a commitment's
     focus areas is a new version of the commitment, so the commitment history covers it.
     """
-    history = [model.history.model._meta.db_table for model in TRACKED]  # type: ignore[attr-defined]
-    quote = connection.ops.quote_name
-    parts = " UNION ALL ".join(f"SELECT MAX(history_date) AS d FROM {quote(t)}" for t in history)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT MAX(d) FROM ({parts}) AS changes")
+        cursor.execute(_query(connection.vendor))
         row = cursor.fetchone()
     value = row[0] if row else None
     if value is None:
