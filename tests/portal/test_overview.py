@@ -1,33 +1,20 @@
-"""The overview page shows the figures module's answers, in English and Spanish."""
+"""The overview shows the figures module's answers, in English and Spanish, as of any date."""
 
 import datetime
+import json
+import re
 from decimal import Decimal
 
 import pytest
 
 from adelante.commitments.choices import StatementFigure
-from adelante.commitments.models import OfficialStatement
-from tests import builders
+from adelante.figures.committed import committed, committed_by
+from adelante.figures.reached import invested, reached
+from adelante.figures.reconcile import latest_reconciled
+from adelante.figures.timeline import committed_timeline
+from tests.portal.conftest import DEC, FEB, JUN, cell, figure, number_in
 
 pytestmark = pytest.mark.django_db
-
-DAY = datetime.date(2023, 2, 6)
-
-
-@pytest.fixture
-def record():
-    builders.commitment("Alpha", "300000000", DAY, countries={"GT": Decimal(50), "SV": Decimal(50)})
-    builders.commitment("Beta <script>alert(1)</script>", "40000000", DAY - datetime.timedelta(days=300))
-    builders.commitment("Gamma", None, DAY, countries=[])
-    OfficialStatement.objects.create(
-        stated_on=DAY,
-        metric="cumulative_committed_usd",
-        value=Decimal("4200000000"),
-        unit="USD",
-        qualifier="at_least",
-        source_url="https://example.org/fact-sheet",
-        figure=StatementFigure.COMMITTED_USD,
-    )
 
 
 def test_root_redirects_by_browser_language(client):
@@ -37,22 +24,89 @@ def test_root_redirects_by_browser_language(client):
     assert client.get("/", HTTP_ACCEPT_LANGUAGE="en-US")["Location"] == "/en/"
 
 
-def test_overview_in_english(client, record):
+def test_headline_figures_are_the_figures_modules(client, record):
     page = client.get("/en/").content.decode()
-    assert 'lang="en"' in page
-    assert "US$340,000,000" in page
-    assert "more than US$4,200,000,000" in page
-    assert "US$3,860,000,000" in page  # the part not itemised
-    assert "https://example.org/fact-sheet" in page
-    assert "Guatemala" in page and "The region (no country named)" in page
+    today = datetime.date.today()
+    total = committed(today)
+    assert number_in(figure(page, "committed")) == total.amount_usd
+    assert figure(page, "committed").startswith("at least")  # Beta's amount is "at least"
+    assert number_in(figure(page, "partners")) == total.partners
+    official = latest_reconciled(StatementFigure.COMMITTED_USD, today)[0]
+    assert number_in(figure(page, "official")) == official.stated_value
+    assert figure(page, "official").startswith("more than")
+    assert number_in(figure(page, "gap")) == official.gap
+    assert number_in(figure(page, "invested")) == invested(today).value == Decimal("3200000")
+    assert (
+        number_in(figure(page, "reached-people_trained")) == reached("people_trained", today).value
+    )
+    assert "US$650,000,000" in page  # the official invested figure beside the record's
+
+
+def test_the_confidential_amount_counts_but_is_never_shown(client, record):
+    page = client.get("/en/").content.decode()
+    assert "12,345,678" not in page
+    assert number_in(figure(page, "committed")) == committed(datetime.date.today()).amount_usd
+    # Honduras holds the confidential amount with fewer than three partners: withheld.
+    assert "withheld (confidential)" in cell(page, "data-key", "HN")
+
+
+def test_every_breakdown_row_is_the_figures_modules(client, record):
+    page = client.get("/en/").content.decode()
+    today = datetime.date.today()
+    for dimension in ("country", "kind", "partner-type", "focus"):
+        for row in committed_by(dimension, today).rows:
+            shown = re.findall(rf'data-key="{re.escape(row.key)}"[^>]*>(.*?)</td>', page, re.S)
+            assert shown, (dimension, row.key)
+            if row.amount_usd is not None:
+                assert any(number_in(s) == row.amount_usd for s in shown), (dimension, row.key)
+
+
+def test_the_timeline_table_is_committed_on_each_day(client, record):
+    page = client.get("/en/").content.decode()
+    for point in committed_timeline(datetime.date.today()).points:
+        shown = cell(page, "data-day", point.day.isoformat())
+        assert number_in(shown) == committed(point.day).amount_usd
+
+
+def test_chart_data_is_embedded_for_the_chart_script(client, record):
+    page = client.get("/en/").content.decode()
+    data = re.search(
+        r'id="committed-by-kind-data" type="application/json">(.*?)</script>', page, re.S
+    )
+    drawing = json.loads(data.group(1))
+    assert drawing["kind"] == "bar"
+    assert "chart.umd.min.js" in page and "charts.js" in page
+    assert "cdn" not in page.lower()
+
+
+def test_as_of_a_past_date(client, record):
+    page = client.get("/en/", {"as_of": JUN.isoformat()}).content.decode()
+    assert "Past view." in page
+    assert number_in(figure(page, "committed")) == committed(JUN).amount_usd
+    # The withdrawal on that very day: Delta no longer counts; before it, it did.
+    before = client.get("/en/", {"as_of": DEC.isoformat()}).content.decode()
+    assert number_in(figure(before, "committed")) == committed(DEC).amount_usd
+    assert committed(DEC).amount_usd == Decimal("345000000.00")
+    # The official figure of that date.
+    feb = client.get("/en/", {"as_of": FEB.isoformat()}).content.decode()
+    assert "more than US$4,200,000,000" in feb
+    assert "US$4,200,000,000" not in page
+
+
+def test_a_future_date_is_brought_back_to_today(client, record):
+    page = client.get("/en/", {"as_of": "2999-01-01"}).content.decode()
+    assert "after today" in page
+    assert "Past view." not in page
+    assert number_in(figure(page, "committed")) == committed(datetime.date.today()).amount_usd
 
 
 def test_overview_in_spanish(client, record):
     page = client.get("/es/").content.decode()
     assert 'lang="es"' in page
-    assert "340.000.000 US$" in page
-    assert "más de 4.200.000.000 US$" in page
-    assert "Comprometido" in page
+    total = committed(datetime.date.today()).amount_usd
+    assert number_in(figure(page, "committed"), "es") == total
+    assert "345.000.000" in page or f"{int(total):,}".replace(",", ".") in page
+    assert re.search(r"\d{1,3}(\.\d{3})+", figure(page, "committed"))
 
 
 def test_empty_record_says_so(client):

@@ -32,12 +32,19 @@ View = Callable[..., HttpResponse]
 
 def _stamp_sql() -> str:
     quote = connection.ops.quote_name
+    # Only tables that exist: an app whose migrations have not run yet has no history to read.
+    existing = set(connection.introspection.table_names())
     parts = []
     for model in apps.get_models():
-        if model.__name__.startswith("Historical") and hasattr(model, "history_id"):
-            table = quote(model._meta.db_table)
-            parts.append(f"(SELECT MAX({quote('history_id')}) FROM {table})")
-            parts.append(f"(SELECT MAX({quote('history_date')}) FROM {table})")
+        if not model.__name__.startswith("Historical") or model._meta.db_table not in existing:
+            continue
+        # History rows, and the many-to-many rows saved with them, have their own id; history
+        # rows also their date (ids are reused after a rollback, dates are not).
+        columns = {field.column for field in model._meta.concrete_fields}
+        table = quote(model._meta.db_table)
+        for column in ("history_id", "m2m_history_id", "history_date"):
+            if column in columns:
+                parts.append(f"(SELECT MAX({quote(column)}) FROM {table})")
     synthetic = apps.get_model("demo", "SyntheticDataset")
     table = quote(synthetic._meta.db_table)
     parts.append(f"(SELECT MAX({quote('id')}) FROM {table})")

@@ -158,3 +158,12 @@ def usd_compact_stated(amount: Decimal | None, qualifier: str) -> str:
     if amount is None:
         return ""
     return as_stated(format_usd(amount, compact=True), qualifier)
+
+
+@register.filter
+def rate(value: Decimal | None) -> str:
+    """An exchange rate as stored, without trailing zeros ("7.8", "17.25")."""
+    if value is None:
+        return ""
+    language = (get_language() or "en").split("-")[0]
+    return format_decimal(value.normalize(), format="#,##0.##########", locale=language)

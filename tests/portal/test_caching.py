@@ -1,0 +1,45 @@
+"""Pages are cached while the record is unchanged, and never served stale after a change."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.test import override_settings
+
+from adelante.commitments.geography import set_countries
+from adelante.figures.committed import committed
+from adelante.portal.caching import record_stamp
+from tests.portal.conftest import figure, number_in
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_stamp_changes_with_any_change(record):
+    before = record_stamp()
+    assert record_stamp() == before
+    record.alpha.summary = "Changed"
+    record.alpha.save()
+    assert record_stamp() != before
+
+
+def test_a_change_shows_at_once(client, record):
+    first = client.get("/en/").content.decode()
+    assert client.get("/en/").content.decode() == first  # served again, from the cache
+    record.alpha.amount_usd = record.alpha.amount = Decimal("310000000")
+    record.alpha.save()
+    set_countries(record.alpha, {"GT": Decimal(60), "SV": Decimal(40)})
+    page = client.get("/en/").content.decode()
+    assert number_in(figure(page, "committed")) == committed(datetime.date.today()).amount_usd
+    assert page != first
+
+
+def test_a_deletion_shows_at_once(client, record):
+    client.get(f"/en/commitments/{record.regional.reference}/")
+    record.regional.delete()
+    assert client.get(f"/en/commitments/{record.regional.reference}/").status_code == 404
+
+
+def test_errors_are_not_cached_and_the_cache_can_be_turned_off(client, record):
+    assert client.get("/en/", {"as_of": "bad"}).status_code == 400
+    with override_settings(PORTAL_PAGE_CACHE=False):
+        assert client.get("/en/").status_code == 200
