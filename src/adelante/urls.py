@@ -27,3 +27,9 @@ urlpatterns += i18n_patterns(
     path("reports/", include("adelante.reports.urls")),
     path("", include("adelante.portal.urls")),
 )
+
+# The portal's error pages (bilingual, helpful); the API answers its own errors as problem
+# details (docs/api.md).
+handler400 = "adelante.portal.views.errors.bad_request"
+handler404 = "adelante.portal.views.errors.page_not_found"
+handler500 = "adelante.portal.views.errors.server_error"
