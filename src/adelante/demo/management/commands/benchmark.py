@@ -23,7 +23,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
-from adelante.demo import synth
+from adelante.demo import page_benchmark, synth
 from adelante.demo.benchmark import FloorMismatch, Measurement, format_table, measure
 
 DEFAULT_SIZES = "1000,50000,500000"
@@ -112,6 +112,12 @@ class Command(BaseCommand):
             default="table",
             help="output format (default table)",
         )
+        parser.add_argument(
+            "--pages",
+            action="store_true",
+            help="time the portal's pages (overview, explorer, a commitment) against a bare "
+            "view instead of the figures against their floors (adelante.demo.page_benchmark)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         sizes = _sizes(options["sizes"])
@@ -121,10 +127,15 @@ class Command(BaseCommand):
             runs = [self._in_place(sizes, options)]
         else:
             runs = self._separate(sizes, options)
-        measurements = [Measurement(**m) for run in runs for m in run["measurements"]]
         if options["format"] == "json":
             self.stdout.write(json.dumps(runs, indent=2))
             return
+        if options["pages"]:
+            timings = [page_benchmark.PageTiming(**m) for run in runs for m in run["measurements"]]
+            markdown = options["format"] == "markdown"
+            self.stdout.write(page_benchmark.format_table(timings, markdown=markdown))
+            return
+        measurements = [Measurement(**m) for run in runs for m in run["measurements"]]
         self.stdout.write(format_table(measurements, markdown=options["format"] == "markdown"))
         self.stdout.write("")
         for run in runs:
@@ -152,6 +163,14 @@ class Command(BaseCommand):
             if filled is not None:
                 fill_seconds = (fill_seconds or 0) + filled
             load_before = os.getloadavg()[0]
+            if options["pages"]:
+                timed = page_benchmark.measure_pages(
+                    commitments=spec.commitments, repeat=options["repeat"]
+                )
+                database = timed[0].database
+                measurements += [t.as_json() for t in timed]
+                loads.append((load_before, os.getloadavg()[0]))
+                continue
             try:
                 results = measure(
                     options["as_of"],
@@ -258,6 +277,7 @@ class Command(BaseCommand):
             f"--seed={options['seed']}",
             f"--repeat={options['repeat']}",
             f"--as-of={options['as_of'].isoformat()}",
+            *(["--pages"] if options["pages"] else []),
         ]
         done = subprocess.run(command, env=env, stdout=subprocess.PIPE, text=True, check=False)
         if done.returncode != 0:
