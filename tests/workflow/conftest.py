@@ -94,10 +94,7 @@ SDN_ROWS = (
     '7002,"PEREZ, Juan","individual","SDNTK",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \n'
     "\x1a"
 )
-ALT_ROWS = (
-    '36,12,"aka","AERO-CARIBBEAN",-0- \n'
-    '7002,13,"aka","EJEMPLO COFFEE GROUP",-0- \n'
-)
+ALT_ROWS = '36,12,"aka","AERO-CARIBBEAN",-0- \n7002,13,"aka","EJEMPLO COFFEE GROUP",-0- \n'
 
 
 @pytest.fixture

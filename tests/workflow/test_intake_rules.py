@@ -80,9 +80,7 @@ def test_bad_values_are_refused_and_nothing_is_written(member, partner, changes,
 
 
 def test_an_undisclosed_amount_needs_no_amount(member, partner):
-    made = intake.create_proposal(
-        member, partner, good_input(qualifier="undisclosed", amount=None)
-    )
+    made = intake.create_proposal(member, partner, good_input(qualifier="undisclosed", amount=None))
     intake.submit(member, made)
     assert made.commitment.amount_usd is None
 

@@ -145,7 +145,9 @@ def test_a_concurrent_edit_is_refused_and_nothing_is_lost(client, member, partne
     assert "Someone else saved this record" in content
     assert "Theirs" in content and "Mine" in content  # both values, side by side
     # The re-shown form carries the current version: saving again is deliberate and works.
-    again = client.post(url, form_data(title="Mine", version=second.context["form"]["version"].value()))
+    again = client.post(
+        url, form_data(title="Mine", version=second.context["form"]["version"].value())
+    )
     assert again.status_code == 302
     proposal.commitment.refresh_from_db()
     assert proposal.commitment.title == "Mine"

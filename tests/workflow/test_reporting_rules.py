@@ -108,9 +108,7 @@ def test_returned_with_a_reason_then_corrected(member, reviewer, draft):
     reporting.submit_report(member, draft)
     reporting.verify_report(reviewer, draft)
     assert invested(date(2024, 1, 1)).value == Decimal("90.00")
-    assert list(
-        ReviewEvent.objects.filter(report=draft).values_list("action", flat=True)
-    ) == [
+    assert list(ReviewEvent.objects.filter(report=draft).values_list("action", flat=True)) == [
         Action.REPORT_SAVED,
         Action.REPORT_SAVED,
         Action.REPORT_SUBMITTED,
@@ -122,9 +120,13 @@ def test_returned_with_a_reason_then_corrected(member, reviewer, draft):
 
 
 def test_a_lower_cumulative_value_needs_a_confirmed_reason(member, reviewer, commitment):
-    verified(member, reviewer, commitment, date(2023, 6, 30), [
-        ValueInput("people_trained", Decimal(300))
-    ])
+    verified(
+        member,
+        reviewer,
+        commitment,
+        date(2023, 6, 30),
+        [ValueInput("people_trained", Decimal(300))],
+    )
     later = reporting.start_report(member, commitment, date(2023, 7, 1), date(2023, 12, 31))
     # Saving a draft with the lower value is fine; submitting it is not, without a reason.
     reporting.save_report(member, later, "", [ValueInput("people_trained", Decimal(280))])
@@ -150,9 +152,9 @@ def test_a_lower_cumulative_value_needs_a_confirmed_reason(member, reviewer, com
 
 
 def test_correcting_a_verified_value_keeps_the_old_one(member, reviewer, commitment):
-    report = verified(member, reviewer, commitment, date(2023, 6, 30), [
-        ValueInput("usd_invested", Decimal(1000))
-    ])
+    report = verified(
+        member, reviewer, commitment, date(2023, 6, 30), [ValueInput("usd_invested", Decimal(1000))]
+    )
     with pytest.raises(reporting.Invalid):
         reporting.correct_value(reviewer, report, "usd_invested", Decimal(900), "  ")
     with pytest.raises(reporting.Invalid):
@@ -189,8 +191,11 @@ def test_submit_new_for_the_api(member, commitment):
     assert report.status == ReportStatus.SUBMITTED
     with pytest.raises(reporting.Invalid):
         reporting.submit_new(
-            member, commitment, ANNOUNCED, date(2023, 12, 31), "", [
-                ValueInput("usd_invested", Decimal(-5))
-            ]
+            member,
+            commitment,
+            ANNOUNCED,
+            date(2023, 12, 31),
+            "",
+            [ValueInput("usd_invested", Decimal(-5))],
         )
     assert commitment.progress_reports.count() == 1

@@ -22,8 +22,14 @@ ANNOUNCED = date(2023, 2, 6)
 
 def test_default_periods_are_the_half_years_of_the_reports_punctuality():
     ends = schedule.period_ends(ANNOUNCED, date(2025, 12, 31))
-    assert ends == [date(2023, 6, 30), date(2023, 12, 31), date(2024, 6, 30),
-                    date(2024, 12, 31), date(2025, 6, 30), date(2025, 12, 31)]
+    assert ends == [
+        date(2023, 6, 30),
+        date(2023, 12, 31),
+        date(2024, 6, 30),
+        date(2024, 12, 31),
+        date(2025, 6, 30),
+        date(2025, 12, 31),
+    ]
     assert ends == half_year_ends(ANNOUNCED + datetime.timedelta(days=90), date(2025, 12, 31))
 
 

@@ -65,10 +65,8 @@ def test_an_alias_of_an_unlisted_party_is_refused(sdn_files, tmp_path):
 
 def test_a_ragged_row_is_refused_with_its_line(tmp_path):
     sdn = tmp_path / "sdn.csv"
-    sdn.write_text(
-        '1,"A",-0- ,"X",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \n2,"B",-0- \n'
-    )
-    with pytest.raises(sanctions.SanctionsError, match="sdn.csv:2"):
+    sdn.write_text('1,"A",-0- ,"X",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \n2,"B",-0- \n')
+    with pytest.raises(sanctions.SanctionsError, match=r"sdn\.csv:2"):
         sanctions.read_sdn([sdn])
 
 
@@ -153,9 +151,7 @@ def test_hits_read_the_same_after_the_list_is_imported_again(
     sanctions.screen(reviewer, under_review)
     sanctions.import_list("US SDN", "sdn", [sdn_files[0]])
     assert ScreeningHit.objects.filter(listed_name="EJEMPLO COFFEE GROUP").exists()
-    assert ScreeningHit.objects.get(listed_name="CAFE EJEMPLO TRADING").score == Decimal(
-        "100.00"
-    )
+    assert ScreeningHit.objects.get(listed_name="CAFE EJEMPLO TRADING").score == Decimal("100.00")
 
 
 def test_no_list_no_screening(reviewer, under_review):

@@ -331,7 +331,10 @@ def report_edit(request: HttpRequest, partner: Partner, pk: int) -> HttpResponse
 def _remove_evidence(
     request: HttpRequest, partner: Partner, report: ProgressReport
 ) -> HttpResponse:
-    evidence = get_object_or_404(Evidence, pk=request.POST.get("evidence") or 0, report=report)
+    raw = request.POST.get("evidence", "")
+    evidence = get_object_or_404(
+        Evidence, pk=int(raw) if raw.isascii() and raw.isdigit() else 0, report=report
+    )
     try:
         reporting.remove_evidence(request.user, evidence)
     except reporting.ReportError as exc:

@@ -1,0 +1,53 @@
+"""`adelante send-reminders [--date D] [--language en|es] [--dry-run]`: the daily digest."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
+
+from adelante.workflow.reminders import send_digests
+
+
+def _day(text: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        raise CommandError(f"not a date (YYYY-MM-DD): {text}") from None
+
+
+class Command(BaseCommand):
+    help = (
+        "Send each person one e-mail listing their reports that are overdue or due soon, what "
+        "was returned to them and, for the secretariat, what waits for review. At most one per "
+        "person and day: run it daily (cron or a systemd timer, docs/workflow.md); running it "
+        "again the same day sends nothing more."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--date", type=_day, help="the day to send for (default: today)")
+        parser.add_argument(
+            "--language",
+            choices=[code for code, _name in settings.LANGUAGES],
+            default=settings.LANGUAGE_CODE,
+            help="language of the e-mails and their links",
+        )
+        parser.add_argument(
+            "--site-url", default=None, help="the site's address for links (ADELANTE_SITE_URL)"
+        )
+        parser.add_argument("--dry-run", action="store_true", help="count, send nothing")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        day = options["date"] or timezone.localdate()
+        summary = send_digests(
+            day,
+            language=options["language"],
+            base_url=options["site_url"],
+            dry_run=options["dry_run"],
+        )
+        self.stdout.write(str(summary))
+        if summary.failed:
+            raise CommandError("some digests could not be sent", returncode=1)

@@ -1,0 +1,100 @@
+"""The daily digest: one e-mail per person with all their items; never twice the same day."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.contrib.auth.models import User
+from django.core import mail
+from django.core.management import call_command
+
+from adelante.partners.models import Membership
+from adelante.progress.models import ReportStatus
+from adelante.workflow import intake, reminders
+from adelante.workflow.models import ReminderSend
+from tests import builders
+from tests.workflow.conftest import good_input, make_user
+
+pytestmark = pytest.mark.django_db
+
+TODAY = date(2024, 3, 20)  # December 2023's reports are due on 30 March: due soon
+
+
+@pytest.fixture
+def late_partner(partner, member):
+    # Two commitments: one overdue for June 2023 and due soon for December, one due soon.
+    first = builders.commitment(partner.name, "100", date(2023, 2, 6))
+    builders.report(first, date(2023, 12, 31), {"usd_invested": "1"}, status="draft")
+    second = builders.commitment(partner.name, "100", date(2023, 5, 1))
+    colleague = make_user("carlos")
+    Membership.objects.create(user=colleague, partner=partner)
+    returned = builders.report(
+        second, date(2023, 12, 31), {"usd_invested": "1"}, status=ReportStatus.RETURNED
+    )
+    return first, second, colleague, returned
+
+
+def test_items_are_grouped_per_person(late_partner, member, outsider):
+    first, second, _colleague, _returned = late_partner
+    found = {d.user.username: d for d in reminders.digests(TODAY)}
+    assert set(found) == {"maria", "carlos"}  # the outsider's organisation owes nothing
+    kinds = sorted((i.kind, i.title) for i in found["maria"].items)
+    assert kinds == sorted(
+        [
+            ("overdue", first.title),
+            ("due_soon", first.title),
+            ("report_returned", second.title),
+        ]
+    )
+    assert [i.kind for i in found["carlos"].items] == [i.kind for i in found["maria"].items]
+
+
+def test_one_email_per_person_and_never_twice_a_day(late_partner, member):
+    summary = reminders.send_digests(TODAY)
+    assert summary.sent == 2 and summary.items == 6
+    assert len(mail.outbox) == 2
+    message = next(m for m in mail.outbox if m.to == ["maria@example.org"])
+    assert "OVERDUE" in message.body and "Due soon" in message.body
+    assert "Returned to you" in message.body
+    assert "http://127.0.0.1:8000/en/partner/" in message.body
+    again = reminders.send_digests(TODAY)
+    assert again.sent == 0 and again.already == 2
+    assert len(mail.outbox) == 2
+    assert ReminderSend.objects.count() == 2
+    # The next day, they hear again.
+    reminders.send_digests(date(2024, 3, 21))
+    assert len(mail.outbox) == 4
+
+
+def test_the_secretariat_hears_of_what_waits_for_review(member, partner, reviewer):
+    proposal = intake.create_proposal(member, partner, good_input())
+    intake.submit(member, proposal)
+    builders.commitment("Late Co", "100", date(2023, 2, 6))
+    found = {d.user.username: d for d in reminders.digests(TODAY)}
+    kinds = [i.kind for i in found["rita"].items]
+    assert kinds == ["review_proposal", "late_summary"]
+    assert found["rita"].items[1].count == 1
+
+
+def test_nobody_without_an_address_or_inactive(late_partner, member):
+    member.email = ""
+    member.save()
+    User.objects.filter(username="carlos").update(is_active=False)
+    assert reminders.digests(TODAY) == []
+
+
+def test_spanish_digest(late_partner):
+    reminders.send_digests(TODAY, language="es", base_url="https://adelante.example.org")
+    body = mail.outbox[0].body
+    assert "https://adelante.example.org/es/partner/" in body
+
+
+def test_command(late_partner, capsys):
+    call_command("send-reminders", "--date", TODAY.isoformat())
+    assert "2 digests sent" in capsys.readouterr().out
+    call_command("send-reminders", "--date", TODAY.isoformat())
+    assert "2 people had theirs today already" in capsys.readouterr().out
+    assert len(mail.outbox) == 2
+    call_command("send-reminders", "--date", "2024-03-22", "--dry-run")
+    assert len(mail.outbox) == 2
