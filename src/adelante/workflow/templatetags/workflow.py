@@ -17,3 +17,9 @@ register = template.Library()
 def status_light(commitment: Any, today: Any = None) -> dict[str, Any]:
     day = today or timezone.localdate()
     return {"light": str(schedule.light(commitment, day))}
+
+
+@register.simple_tag
+def reporting_light(commitment: Any, today: Any = None) -> str:
+    """The light's value, for ``{% reporting_light c as light %}`` and the include."""
+    return str(schedule.light(commitment, today or timezone.localdate()))
