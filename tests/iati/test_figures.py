@@ -1,4 +1,4 @@
-"""Official aid per country: allocated by percentage, dated, labelled, never mixed with commitments."""
+"""Official aid per country: split by percentage, dated, labelled, never mixed with commitments."""
 
 from __future__ import annotations
 

@@ -416,3 +416,42 @@ def test_the_command(tmp_path, sample):
     assert "nothing was imported" in str(failed.value)
     assert f"{hostile}: the file declares a document type" in err.getvalue()
     assert AidSector.objects.count() == 6
+
+
+def test_other_transaction_types_are_read_past(tmp_path):
+    path = files.write(
+        tmp_path,
+        "types.xml",
+        document(
+            activity(
+                "XX-TYPES",
+                transactions=transaction("1", "2023-01-01", "5")
+                + transaction("2", "2023-01-01", "10")
+                + transaction("3", "2023-02-01", "4")
+                + transaction("4", "2023-03-01", "3"),
+            )
+        ),
+    )
+    result = import_iati([path])
+    assert result.transactions == 2
+    assert sorted(AidTransaction.objects.values_list("type", flat=True)) == ["2", "3"]
+
+
+def test_force_converts_again_once_the_rate_is_there(tmp_path):
+    path = files.write(
+        tmp_path,
+        "eur.xml",
+        document(
+            activity("XX-EUR", currency="EUR", transactions=transaction("2", "2023-03-01", "90"))
+        ),
+    )
+    import_iati([path])
+    assert AidTransaction.objects.get().usd is None
+    ExchangeRate.objects.create(
+        currency="EUR", on=D(2023, 3, 1), units_per_usd=Decimal("0.9"), source="test"
+    )
+    assert import_iati([path]).unchanged == 1
+    assert AidTransaction.objects.get().usd is None
+    again = import_iati([path], force=True)
+    assert (again.updated, again.transactions_without_usd) == (1, 0)
+    assert AidTransaction.objects.get().usd == Decimal("100.00")

@@ -30,6 +30,14 @@ def add_import_parser(subparsers: Any) -> None:
         action="store_true",
         help=_("read every file and report what would change, writing nothing"),
     )
+    sub.add_argument(
+        "--force",
+        action="store_true",
+        help=_(
+            "replace stored activities even when the file's version is not newer (to convert "
+            "values again after importing missing exchange rates)"
+        ),
+    )
 
 
 def run_import(command: BaseCommand, options: dict[str, Any]) -> None:
@@ -40,7 +48,12 @@ def run_import(command: BaseCommand, options: dict[str, Any]) -> None:
             command.stderr.write(_("reading %(file)s") % {"file": path})
 
     try:
-        result = import_iati(options["files"], dry_run=options["dry_run"], progress=announce)
+        result = import_iati(
+            options["files"],
+            dry_run=options["dry_run"],
+            force=options["force"],
+            progress=announce,
+        )
     except IatiImportError as exc:
         command.stderr.write(str(exc))
         raise CommandError(_("nothing was imported."), returncode=1) from None

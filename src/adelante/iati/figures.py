@@ -100,7 +100,11 @@ def country_aid(country: str, as_of: datetime.date) -> CountryAid:
     sums = {"committed": _money("usd", COMMITMENT), "disbursed": _money("usd", DISBURSEMENT)}
 
     # Countries on the transactions: each transaction counts for its own country.
-    own = dated.filter(activity__countries_from_transactions=True, recipient_country=country)
+    own = dated.filter(
+        activity__countries_from_transactions=True,
+        activity__countries__country=country,
+        recipient_country=country,
+    )
     rows: Iterable[Any] = own.values("activity_id", "activity__publisher_ref").annotate(**sums)
     for row in rows:
         activities.add(row["activity_id"])

@@ -9,13 +9,17 @@ a hostile one, an unsupported version) rolls all of it back. See docs/iati.md ("
 from __future__ import annotations
 
 import datetime
+import itertools
+import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from django.db import transaction
+from django.conf import settings
+from django.db import connection, reset_queries, transaction
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -25,6 +29,7 @@ from adelante.currency.models import ExchangeRate
 from adelante.iati import reading
 from adelante.iati.models import AidActivity, AidCountry, AidSector, AidTransaction
 from adelante.iati.xmlsafe import ACTIVITIES, ActivityStream, XmlFileError
+from adelante.money.fields import to_hundredths
 
 #: Activities per database round trip: bounded, so memory is too.
 BATCH = 500
@@ -151,8 +156,11 @@ class _Seen:
 class _Writer:
     """Decides, batch by batch, what to create, replace, keep or remove, and writes it."""
 
-    def __init__(self, result: IatiImportResult, rates: Rates, source: dict[str, Any]) -> None:
+    def __init__(
+        self, result: IatiImportResult, rates: Rates, source: dict[str, Any], force: bool
+    ) -> None:
         self.result = result
+        self.force = force
         self.rates = rates
         self.source = source
         self.kept: dict[str, reading.ParsedActivity] = {}
@@ -204,7 +212,7 @@ class _Writer:
         for identifier, activity in self.kept.items():
             if identifier in stored:
                 pk, last_updated = stored[identifier]
-                if reading.is_newer(activity.last_updated, last_updated):
+                if self.force or reading.is_newer(activity.last_updated, last_updated):
                     replaced.append(pk)
                     self.result.updated += 1
                     new.append(activity)
@@ -224,59 +232,158 @@ class _Writer:
         self._create(new)
         self.kept.clear()
         self.seen.clear()
+        if settings.DEBUG:
+            # Django keeps the SQL of every query when DEBUG is on: not for a whole file.
+            reset_queries()
 
     def _create(self, activities: list[reading.ParsedActivity]) -> None:
+        """Insert the activities and their rows: plain multi-row inserts, no model objects."""
         if not activities:
             return
-        made = AidActivity.objects.bulk_create(
+        adapt = connection.ops.adapt_datetimefield_value
+        source = (
+            self.source["source_file"],
+            self.source["source_version"],
+            adapt(self.source["source_generated"]),
+            adapt(self.source["imported_at"]),
+        )
+        bulk_insert(
+            AidActivity,
+            ACTIVITY_COLUMNS,
             [
-                AidActivity(
-                    iati_identifier=a.identifier,
-                    last_updated=a.last_updated,
-                    **a.fields,
-                    **self.source,
+                (
+                    a.identifier,
+                    *(a.fields[name] for name in ACTIVITY_FIELDS),
+                    adapt(a.last_updated),
+                    *source,
                 )
                 for a in activities
-            ]
+            ],
         )
-        countries: list[AidCountry] = []
-        sectors: list[AidSector] = []
-        transactions: list[AidTransaction] = []
-        for row, activity in zip(made, activities, strict=True):
-            countries += [
-                AidCountry(
-                    activity_id=row.pk, country=code, percentage=pct, allocated_percent=share
-                )
-                for code, pct, share in activity.countries
-            ]
-            sectors += [
-                AidSector(activity_id=row.pk, vocabulary=v, code=c, name=n, percentage=p)
-                for v, c, n, p in activity.sectors
-            ]
-            for t in activity.transactions:
-                usd, units, rate_id = convert(self.rates, t.value, t.currency, t.value_date)
-                if usd is None:
-                    self.result.transactions_without_usd += 1
-                transactions.append(
-                    AidTransaction(
-                        activity_id=row.pk,
-                        ref=t.ref,
-                        type=t.type,
-                        date=t.date,
-                        value=t.value,
-                        value_text=t.value_text,
-                        currency=t.currency,
-                        value_date=t.value_date,
-                        usd=usd,
-                        units_per_usd=units,
-                        exchange_rate_id=rate_id,
-                        recipient_country=t.recipient_country,
-                    )
-                )
-        AidCountry.objects.bulk_create(countries)
-        AidSector.objects.bulk_create(sectors)
-        AidTransaction.objects.bulk_create(transactions, batch_size=2000)
+        ids = dict(
+            AidActivity.objects.filter(
+                iati_identifier__in=[a.identifier for a in activities]
+            ).values_list("iati_identifier", "id")
+        )
+        countries: list[tuple[Any, ...]] = []
+        sectors: list[tuple[Any, ...]] = []
+        transactions: list[tuple[Any, ...]] = []
+        convert_value = self._convert
+        for activity in activities:
+            pk = ids[activity.identifier]
+            countries += [(pk, *country) for country in activity.countries]
+            sectors += [(pk, *sector) for sector in activity.sectors]
+            transactions += [convert_value(pk, t) for t in activity.transactions]
+        bulk_insert(AidCountry, COUNTRY_COLUMNS, countries)
+        bulk_insert(AidSector, SECTOR_COLUMNS, sectors)
+        bulk_insert(AidTransaction, TRANSACTION_COLUMNS, transactions)
         self.result.transactions += len(transactions)
+
+    def _convert(self, pk: int, t: reading.ParsedTransaction) -> tuple[Any, ...]:
+        value = to_hundredths(t.value)
+        if t.currency == "USD":
+            usd: int | None = value
+            units: Decimal | None = ONE
+            rate_id = None
+        else:
+            in_usd, units, rate_id = convert(self.rates, t.value, t.currency, t.value_date)
+            usd = to_hundredths(in_usd) if in_usd is not None else None
+            if usd is None:
+                self.result.transactions_without_usd += 1
+        return (
+            pk,
+            t.ref,
+            t.type,
+            t.date,
+            value,
+            t.value_text,
+            t.currency,
+            t.value_date,
+            usd,
+            units,
+            rate_id,
+            t.recipient_country,
+        )
+
+
+#: The columns each insert writes, in order (names of model fields).
+ACTIVITY_FIELDS = (
+    "publisher_ref",
+    "publisher_name",
+    "publisher_type",
+    "title",
+    "title_es",
+    "status",
+    "planned_start",
+    "actual_start",
+    "planned_end",
+    "actual_end",
+    "default_currency",
+    "countries_from_transactions",
+)
+ACTIVITY_COLUMNS = (
+    "iati_identifier",
+    *ACTIVITY_FIELDS,
+    "last_updated",
+    "source_file",
+    "source_version",
+    "source_generated",
+    "imported_at",
+)
+COUNTRY_COLUMNS = ("activity", "country", "percentage", "allocated_percent")
+SECTOR_COLUMNS = ("activity", "vocabulary", "code", "name", "percentage")
+TRANSACTION_COLUMNS = (
+    "activity",
+    "ref",
+    "type",
+    "date",
+    "value",
+    "value_text",
+    "currency",
+    "value_date",
+    "usd",
+    "units_per_usd",
+    "exchange_rate",
+    "recipient_country",
+)
+
+
+#: Rows per INSERT statement on SQLite (well under its limit of 32766 parameters).
+SQLITE_ROWS = 400
+
+
+def bulk_insert(model: type[Model], fields: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
+    """Insert rows into the model's table, as fast as the database allows, in the transaction.
+
+    PostgreSQL: COPY. SQLite: INSERT statements of many rows each. Values are given as the
+    drivers take them: dates and Decimals as they are, ExactDecimalFields as whole hundredths
+    (`to_hundredths`), date-times through the connection's own adapter.
+    """
+    if not rows:
+        return
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    columns = ", ".join(quote(model._meta.get_field(name).column) for name in fields)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        # The driver's own execute, with its "?" marks: Django's would rewrite every "%s" of
+        # these long statements with a regular expression, each time. Two statements only per
+        # table (full chunks, then single rows), so the driver's statement cache stays small.
+        raw = cursor.cursor
+        one = "(" + ", ".join(["?"] * len(fields)) + ")"
+        insert = f"INSERT INTO {table} ({columns}) VALUES "
+        full = len(rows) - len(rows) % SQLITE_ROWS
+        if full:
+            many = insert + ", ".join([one] * SQLITE_ROWS)
+            for start in range(0, full, SQLITE_ROWS):
+                chunk = rows[start : start + SQLITE_ROWS]
+                sqlite3.Cursor.execute(raw, many, list(itertools.chain.from_iterable(chunk)))
+        if full < len(rows):
+            sqlite3.Cursor.executemany(raw, insert + one, rows[full:])
 
 
 def _check_root(root: Any) -> dict[str, Any]:
@@ -301,30 +408,26 @@ def _check_root(root: Any) -> dict[str, Any]:
     }
 
 
-def _import_file(path: Path, result: IatiImportResult, rates: Rates, now: Any) -> None:
+def _import_file(path: Path, result: IatiImportResult, rates: Rates, now: Any, force: bool) -> None:
     stream = ActivityStream(path)
     writer: _Writer | None = None
     for element in stream:
         if writer is None:
             source = {"source_file": path.name[:500], "imported_at": now}
             source.update(_check_root(stream.root))
-            writer = _Writer(result, rates, source)
+            writer = _Writer(result, rates, source, force)
         result.activities += 1
-        identifier = (element.findtext("iati-identifier") or "").strip()
-        if not identifier:
+        activity = reading.read_activity(element)
+        if not activity.identifier:
             result.warn(
                 _("%(file)s:%(line)d: an activity without an iati-identifier, left out")
-                % {"file": path.name, "line": element.sourceline or 0}
+                % {"file": path.name, "line": activity.line}
             )
             continue
-        codes = [code for code, _pct in reading.activity_countries(element)]
-        if not codes:
-            codes = reading.transaction_countries(element)
-        if not reading.concerns(codes):
-            writer.skip(identifier, reading.parse_datetime(element.get("last-updated-datetime")))
+        if not activity.concerns:
+            writer.skip(activity.identifier, activity.last_updated)
             continue
         result.kept += 1
-        activity = reading.read_activity(element)
         for warning in activity.warnings:
             result.warn(f"{path.name}: {warning}")
         writer.add(activity)
@@ -338,9 +441,13 @@ def import_iati(
     files: Iterable[Path | str],
     *,
     dry_run: bool = False,
+    force: bool = False,
     progress: Callable[[Path], None] | None = None,
 ) -> IatiImportResult:
     """Import activity files, all in one transaction: any error rolls every file back.
+
+    With `force`, stored activities are replaced even by a version that is not newer (to
+    convert values again once the missing exchange rates are in the record).
 
     Raises IatiImportError (file, line, reason) when a file cannot be read; nothing is
     written then.
@@ -356,7 +463,7 @@ def import_iati(
             if not path.is_file():
                 raise IatiImportError(path, XmlFileError(_("no such file")))
             try:
-                _import_file(path, result, rates, now)
+                _import_file(path, result, rates, now, force)
             except XmlFileError as exc:
                 raise IatiImportError(path, exc) from None
             result.files += 1

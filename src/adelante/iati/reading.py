@@ -8,27 +8,30 @@ line. What is kept, and why, is in docs/iati.md ("Import").
 from __future__ import annotations
 
 import datetime
-import re
+import functools
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
+from lxml import etree
 
 from adelante.money.fields import MAX_VALUE
 
 #: The countries whose official aid Adelante keeps.
 COUNTRIES = frozenset({"GT", "SV", "HN"})
+#: Transaction types kept: 2, outgoing commitment, and 3, disbursement. Others (incoming
+#: funds, expenditure, repayments...) are read past.
+KEPT_TRANSACTION_TYPES = frozenset({"2", "3"})
 #: IATI versions the import reads.
 VERSIONS = ("2.01", "2.02", "2.03")
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 HUNDRED = Decimal(100)
-_DECIMAL = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 DATE_TYPES = {"1": "planned_start", "2": "actual_start", "3": "planned_end", "4": "actual_end"}
 
 
-@dataclass
+@dataclass(slots=True)
 class ParsedTransaction:
     ref: str
     type: str
@@ -52,26 +55,35 @@ class ParsedActivity:
     sectors: list[tuple[str, str, str, Decimal | None]] = field(default_factory=list)
     transactions: list[ParsedTransaction] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    #: Whether the activity names Guatemala, El Salvador or Honduras (else nothing more is read).
+    concerns: bool = False
 
 
 # -- Values ----------------------------------------------------------------------------------
 
 
 def parse_decimal(text: str | None) -> Decimal | None:
-    """An exact decimal from xsd:decimal text ("1152940", "-12.5"); None if it is not one."""
-    if text is None:
+    """An exact decimal from xsd:decimal text ("1152940", "-12.5"); None if it is not one.
+
+    Only digits, one optional point and one optional leading sign: no exponent, no
+    thousands separators, no "NaN" or "Infinity".
+    """
+    if not text:
         return None
     text = text.strip()
-    if not _DECIMAL.match(text):
+    digits = text[1:] if text[:1] in ("+", "-") else text
+    digits = digits.replace(".", "", 1)
+    if not (digits.isascii() and digits.isdigit()):
         return None
-    try:
-        return Decimal(text)
-    except InvalidOperation:  # pragma: no cover - the pattern admits only valid decimals
-        return None
+    return Decimal(text)
 
 
+@functools.lru_cache(maxsize=8192)
 def parse_date(text: str | None) -> datetime.date | None:
-    """An xsd:date ("2022-09-21"); a date-time or a trailing time zone is tolerated."""
+    """An xsd:date ("2022-09-21"); a date-time or a trailing time zone is tolerated.
+
+    Cached (bounded): files repeat the same dates many times.
+    """
     if not text:
         return None
     try:
@@ -142,27 +154,14 @@ def activity_countries(activity: Any) -> list[tuple[str, Decimal | None]]:
     """The recipient countries the activity itself names, with their published percentages."""
     found: dict[str, Decimal | None] = {}
     for element in activity.iterchildren("recipient-country"):
-        code = (element.get("code") or "").strip().upper()
-        if not code:
-            continue
-        percentage = parse_percentage(element.get("percentage"))
-        if code in found:
-            earlier = found[code]
-            found[code] = earlier + percentage if earlier is not None and percentage else earlier
-        else:
-            found[code] = percentage
+        _add_country(found, element)
     return list(found.items())
 
 
 def transaction_countries(activity: Any) -> list[str]:
-    found: dict[str, None] = {}
-    for transaction in activity.iterchildren("transaction"):
-        element = transaction.find("recipient-country")
-        if element is not None:
-            code = (element.get("code") or "").strip().upper()
-            if code:
-                found[code] = None
-    return list(found)
+    """The recipient countries the activity's transactions name."""
+    codes = (code.strip().upper() for code in _COUNTRIES(activity))
+    return [code for code in dict.fromkeys(codes) if code]
 
 
 def allocated_shares(
@@ -185,61 +184,150 @@ def concerns(codes: list[str]) -> bool:
 # -- The activity ----------------------------------------------------------------------------
 
 
+#: The activity's own children that the import reads (transactions are read apart).
+_WANTED = (
+    "iati-identifier",
+    "reporting-org",
+    "title",
+    "activity-status",
+    "activity-date",
+    "recipient-country",
+    "sector",
+)
+# Per activity, one call each returns a field of every transaction (C-level, no element
+# objects): aligned when every transaction has exactly one, as the schema requires.
+_COUNT = etree.XPath("count(transaction)")
+_TYPES = etree.XPath("transaction/transaction-type/@code", smart_strings=False)
+_DATES = etree.XPath("transaction/transaction-date/@iso-date", smart_strings=False)
+_VALUES = etree.XPath("transaction/value")
+_REFS = etree.XPath("transaction/@ref", smart_strings=False)
+_COUNTRIES = etree.XPath("transaction/recipient-country/@code", smart_strings=False)
+_SECTORS = etree.XPath("transaction/sector")
+
+
 def read_activity(element: Any) -> ParsedActivity:
-    """Everything the import keeps of one activity."""
+    """Everything the import keeps of one activity; for an activity that names none of the
+    three countries, only its identifier, dates and countries."""
     lang = (element.get(XML_LANG) or "en").lower()
-    identifier = (element.findtext("iati-identifier") or "").strip()
+    default_currency = (element.get("default-currency") or "").strip().upper()[:3]
     parsed = ParsedActivity(
-        identifier=identifier,
+        identifier="",
         line=element.sourceline or 0,
         last_updated=parse_datetime(element.get("last-updated-datetime")),
     )
-    default_currency = (element.get("default-currency") or "").strip().upper()
-    reporting = element.find("reporting-org")
-    titles = narratives(element.find("title"), lang)
     fields: dict[str, Any] = {
-        "publisher_ref": (reporting.get("ref") or "").strip() if reporting is not None else "",
-        "publisher_name": english_or_first(narratives(reporting, lang))[:500],
-        "publisher_type": (reporting.get("type") or "").strip()[:4]
-        if reporting is not None
-        else "",
-        "title": english_or_first(titles),
-        "title_es": titles.get("es", ""),
-        "default_currency": default_currency[:3],
+        "publisher_ref": "",
+        "publisher_name": "",
+        "publisher_type": "",
+        "title": "",
+        "title_es": "",
+        "status": "",
+        "default_currency": default_currency,
         "planned_start": None,
         "actual_start": None,
         "planned_end": None,
         "actual_end": None,
     }
-    status = element.find("activity-status")
-    fields["status"] = (status.get("code") or "").strip()[:2] if status is not None else ""
-    for date_element in element.iterchildren("activity-date"):
-        name = DATE_TYPES.get((date_element.get("type") or "").strip())
-        if name:
-            fields[name] = parse_date(date_element.get("iso-date"))
+    own: dict[str, Decimal | None] = {}
+    sectors: list[Any] = []
+    for child in element.iterchildren(*_WANTED):
+        tag = child.tag
+        if tag == "iati-identifier":
+            parsed.identifier = (child.text or "").strip()
+        elif tag == "reporting-org":
+            fields["publisher_ref"] = (child.get("ref") or "").strip()[:200]
+            fields["publisher_type"] = (child.get("type") or "").strip()[:4]
+            fields["publisher_name"] = english_or_first(narratives(child, lang))[:500]
+        elif tag == "title":
+            titles = narratives(child, lang)
+            fields["title"] = english_or_first(titles)
+            fields["title_es"] = titles.get("es", "")
+        elif tag == "activity-status":
+            fields["status"] = (child.get("code") or "").strip()[:2]
+        elif tag == "activity-date":
+            name = DATE_TYPES.get((child.get("type") or "").strip())
+            if name:
+                fields[name] = parse_date(child.get("iso-date"))
+        elif tag == "recipient-country":
+            _add_country(own, child)
+        elif tag == "sector":
+            sectors.append(child)
     parsed.fields = fields
-
-    own = activity_countries(element)
     fields["countries_from_transactions"] = not own
     if own:
-        parsed.countries = allocated_shares(own)
+        parsed.countries = allocated_shares(list(own.items()))
     else:
-        parsed.countries = [(code, None, None) for code in transaction_countries(element)]
-        if len(parsed.countries) == 1:
-            parsed.countries = [(parsed.countries[0][0], None, HUNDRED)]
-
-    parsed.sectors = _sectors(element.iterchildren("sector"), lang)
-    transaction_sectors: list[Any] = []
-    for transaction in element.iterchildren("transaction"):
-        if not parsed.sectors:
-            transaction_sectors.extend(transaction.iterchildren("sector"))
-        made = _transaction(transaction, default_currency, parsed.warnings)
-        if made is not None:
-            parsed.transactions.append(made)
-    if not parsed.sectors and transaction_sectors:
+        codes = transaction_countries(element)
+        share = HUNDRED if len(codes) == 1 else None
+        parsed.countries = [(code, None, share) for code in codes]
+    parsed.concerns = concerns([code for code, _pct, _share in parsed.countries])
+    if not parsed.concerns:
+        # Not kept: what decides about an earlier version is enough.
+        return parsed
+    parsed.transactions = _transactions(element, default_currency, parsed.warnings, not own)
+    if sectors:
+        parsed.sectors = _sectors(sectors, lang)
+    else:
         # Sectors given on transactions: the activity's sectors, without percentages.
-        parsed.sectors = [(v, c, n, None) for v, c, n, _p in _sectors(transaction_sectors, lang)]
+        parsed.sectors = [(v, c, n, None) for v, c, n, _p in _sectors(_SECTORS(element), lang)]
     return parsed
+
+
+def _transactions(
+    element: Any, default_currency: str, warnings: list[str], countries: bool
+) -> list[ParsedTransaction]:
+    count = int(_COUNT(element))
+    if not count:
+        return []
+    values = _VALUES(element)
+    kinds = _TYPES(element)
+    dates = _DATES(element)
+    if not len(values) == len(kinds) == len(dates) == count:
+        # Some transaction lacks a type, a date or a value, or has two: one by one.
+        found = (
+            _transaction(t, default_currency, warnings, countries)
+            for t in element.iterchildren("transaction")
+        )
+        return [t for t in found if t is not None]
+    refs = _REFS(element)
+    if len(refs) != count:
+        refs = [(v.getparent().get("ref") or "") for v in values]
+    codes = _COUNTRIES(element) if countries else []
+    if countries and len(codes) != count:
+        codes = [_country_of(v.getparent()) for v in values]
+    made = []
+    for i, value_element in enumerate(values):
+        if kinds[i].strip() not in KEPT_TRANSACTION_TYPES:
+            continue
+        made_one = _make_transaction(
+            kinds[i],
+            parse_date(dates[i]),
+            value_element,
+            refs[i],
+            codes[i] if countries else "",
+            default_currency,
+            warnings,
+        )
+        if made_one is not None:
+            made.append(made_one)
+    return made
+
+
+def _country_of(transaction: Any) -> str:
+    found = next(transaction.iterchildren("recipient-country"), None)
+    return (found.get("code") or "") if found is not None else ""
+
+
+def _add_country(found: dict[str, Decimal | None], element: Any) -> None:
+    code = (element.get("code") or "").strip().upper()
+    if not code:
+        return
+    percentage = parse_percentage(element.get("percentage"))
+    if code in found:
+        earlier = found[code]
+        found[code] = earlier + percentage if earlier is not None and percentage else earlier
+    else:
+        found[code] = percentage
 
 
 def _sectors(elements: Any, lang: str) -> list[tuple[str, str, str, Decimal | None]]:
@@ -257,16 +345,54 @@ def _sectors(elements: Any, lang: str) -> list[tuple[str, str, str, Decimal | No
 
 
 def _transaction(
-    element: Any, default_currency: str, warnings: list[str]
+    element: Any, default_currency: str, warnings: list[str], countries: bool
 ) -> ParsedTransaction | None:
-    line = element.sourceline or 0
-    type_element = element.find("transaction-type")
-    kind = (type_element.get("code") or "").strip() if type_element is not None else ""
-    date_element = element.find("transaction-date")
-    date = parse_date(date_element.get("iso-date")) if date_element is not None else None
-    value_element = element.find("value")
-    text = (value_element.text or "").strip() if value_element is not None else ""
-    value = parse_decimal(text)
+    """One transaction read child by child (when the fast path does not apply)."""
+    kind = ""
+    date = None
+    value_element = None
+    for child in element.iterchildren("transaction-type", "transaction-date", "value"):
+        if child.tag == "transaction-type":
+            kind = child.get("code") or ""
+        elif child.tag == "transaction-date":
+            date = parse_date(child.get("iso-date"))
+        else:
+            value_element = child
+    return _make_transaction(
+        kind,
+        date,
+        value_element,
+        element.get("ref") or "",
+        _country_of(element) if countries else "",
+        default_currency,
+        warnings,
+        line=element.sourceline,
+    )
+
+
+def _make_transaction(
+    kind: str,
+    date: datetime.date | None,
+    value_element: Any,
+    ref: str,
+    country: str,
+    default_currency: str,
+    warnings: list[str],
+    *,
+    line: int | None = None,
+) -> ParsedTransaction | None:
+    kind = kind.strip()
+    if kind and kind not in KEPT_TRANSACTION_TYPES:
+        return None
+    text = currency = ""
+    value = value_date = None
+    if value_element is not None:
+        text = (value_element.text or "").strip()
+        value = parse_decimal(text)
+        value_date = parse_date(value_element.get("value-date"))
+        currency = (value_element.get("currency") or "").strip().upper()
+    value_date = value_date or date
+    date = date or value_date
     problem = None
     if not kind:
         problem = _("a transaction without a type")
@@ -276,29 +402,23 @@ def _transaction(
         }
     elif abs(value) > MAX_VALUE:
         problem = _("a transaction value too large to store: %(value)s") % {"value": text[:40]}
-    value_date = parse_date(value_element.get("value-date")) if value_element is not None else None
-    value_date = value_date or date
-    date = date or value_date
-    if problem is None and (date is None or value_date is None):
+    elif date is None or value_date is None:
         problem = _("a transaction without a valid date")
     if problem is not None:
+        if line is None and value_element is not None:
+            line = value_element.getparent().sourceline
         warnings.append(
-            _("line %(line)d: %(problem)s, left out") % {"line": line, "problem": problem}
+            _("line %(line)d: %(problem)s, left out") % {"line": line or 0, "problem": problem}
         )
         return None
     assert value is not None and date is not None and value_date is not None
-    currency = (value_element.get("currency") or "").strip().upper() or default_currency
-    country_element = element.find("recipient-country")
-    country = (
-        (country_element.get("code") or "").strip().upper() if country_element is not None else ""
-    )
     return ParsedTransaction(
-        ref=(element.get("ref") or "").strip()[:255],
+        ref=ref.strip()[:255],
         type=kind[:3],
         date=date,
         value=value,
         value_text=text[:60],
-        currency=currency[:3],
+        currency=(currency or default_currency)[:3],
         value_date=value_date,
-        recipient_country=country[:2],
+        recipient_country=country.strip().upper()[:2],
     )
