@@ -357,7 +357,7 @@ def table_rows(measurements: list[Measurement]) -> list[tuple[str, ...]]:
     smallest: dict[str, float] = {}
     for m in sorted(measurements, key=lambda m: m.file_mb):
         smallest.setdefault(m.database, m.peak_rss_mb)
-    rows = []
+    rows: list[tuple[str, ...]] = []
     for m in measurements:
         spread = m.peak_rss_mb / smallest[m.database] - 1
         met = m.ratio <= MAX_RATIO and spread <= MAX_MEMORY_SPREAD

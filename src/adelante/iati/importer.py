@@ -19,7 +19,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, reset_queries, transaction
-from django.db.models import Model
+from django.db.models import Field, Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -348,6 +348,12 @@ TRANSACTION_COLUMNS = (
 )
 
 
+def _column(model: type[Model], name: str) -> str:
+    field = model._meta.get_field(name)
+    assert isinstance(field, Field) and field.column
+    return field.column
+
+
 #: Rows per INSERT statement on SQLite (well under its limit of 32766 parameters).
 SQLITE_ROWS = 400
 
@@ -363,7 +369,7 @@ def bulk_insert(model: type[Model], fields: tuple[str, ...], rows: list[tuple[An
         return
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
-    columns = ", ".join(quote(model._meta.get_field(name).column) for name in fields)
+    columns = ", ".join(quote(_column(model, name)) for name in fields)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
