@@ -43,3 +43,14 @@ def test_errors_are_not_cached_and_the_cache_can_be_turned_off(client, record):
     assert client.get("/en/", {"as_of": "bad"}).status_code == 400
     with override_settings(PORTAL_PAGE_CACHE=False):
         assert client.get("/en/").status_code == 200
+
+
+def test_figures_are_computed_once_for_both_languages(client, record):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as english:
+        client.get("/en/")
+    with CaptureQueriesContext(connection) as spanish:
+        client.get("/es/")
+    assert len(spanish.captured_queries) < len(english.captured_queries) / 2

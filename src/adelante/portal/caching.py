@@ -13,7 +13,8 @@ from __future__ import annotations
 import functools
 import hashlib
 from collections.abc import Callable
-from typing import Any
+from contextvars import ContextVar
+from typing import Any, TypeVar, cast
 
 from django.apps import apps
 from django.conf import settings
@@ -28,6 +29,10 @@ TIMEOUT = 24 * 3600
 _PREFIX = "adelante.portal.page"
 
 View = Callable[..., HttpResponse]
+T = TypeVar("T")
+
+#: The record's stamp for the request being answered (read once per request).
+_stamp: ContextVar[str | None] = ContextVar("adelante_portal_stamp", default=None)
 
 
 def _stamp_sql() -> str:
@@ -78,15 +83,43 @@ def cached_page(view: View) -> View:
             return view(request, *args, **kwargs)
         cache = caches["default"]
         url = request.get_full_path()
-        raw = f"{record_stamp()}|{timezone.localdate()}|{get_language()}|{url}"
-        key = f"{_PREFIX}.{hashlib.sha256(raw.encode()).hexdigest()}"
-        hit = cache.get(key)
-        if hit is not None:
-            content, content_type = hit
-            return HttpResponse(content, content_type=content_type)
-        response = view(request, *args, **kwargs)
-        if response.status_code == 200 and not response.streaming and not response.cookies:
-            cache.set(key, (response.content, response["Content-Type"]), TIMEOUT)
-        return response
+        stamp = record_stamp()
+        token = _stamp.set(stamp)
+        try:
+            return _serve(cache, stamp, url, view, request, *args, **kwargs)
+        finally:
+            _stamp.reset(token)
 
     return wrapper
+
+
+def _serve(
+    cache: Any, stamp: str, url: str, view: View, request: HttpRequest, *args: Any, **kwargs: Any
+) -> HttpResponse:
+    raw = f"{stamp}|{timezone.localdate()}|{get_language()}|{url}"
+    key = f"{_PREFIX}.{hashlib.sha256(raw.encode()).hexdigest()}"
+    hit = cache.get(key)
+    if hit is not None:
+        content, content_type = hit
+        return HttpResponse(content, content_type=content_type)
+    response = view(request, *args, **kwargs)
+    if response.status_code == 200 and not response.streaming and not response.cookies:
+        cache.set(key, (response.content, response["Content-Type"]), TIMEOUT)
+    return response
+
+
+def remembered(compute: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """`compute(*args, **kwargs)` — a figures function — remembered while the record is
+    unchanged, so that pages in both languages and pages that share a figure (the overview and
+    the country index) compute it once. The results are small immutable values."""
+    if not enabled():
+        return compute(*args, **kwargs)
+    stamp = _stamp.get() or record_stamp()
+    name = f"{compute.__module__}.{compute.__qualname__}"
+    raw = f"{stamp}|{name}|{args!r}|{sorted(kwargs.items())!r}"
+    key = f"{_PREFIX}.figure.{hashlib.sha256(raw.encode()).hexdigest()}"
+    found = caches["default"].get(key)
+    if found is None:
+        found = compute(*args, **kwargs)
+        caches["default"].set(key, found, TIMEOUT)
+    return cast(T, found)

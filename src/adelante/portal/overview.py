@@ -18,6 +18,7 @@ from adelante.figures.reconcile import latest_reconciled
 from adelante.figures.results import Breakdown, Committed, Reached, Reconciliation
 from adelante.figures.timeline import Timeline, committed_timeline
 from adelante.portal import charts
+from adelante.portal.caching import remembered
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,7 @@ def overview(as_of: datetime.date, recorded_on: datetime.date | None = None) -> 
         "committed-by-focus": _("Committed by focus area"),
         "committed-by-partner-type": _("Committed by type of partner"),
     }
-    timeline = committed_timeline(as_of, recorded_on=recorded_on)
+    timeline = remembered(committed_timeline, as_of, recorded_on=recorded_on)
     made = [
         Chart(
             charts.TIMELINE_CHART,
@@ -69,7 +70,7 @@ def overview(as_of: datetime.date, recorded_on: datetime.date | None = None) -> 
         )
     ]
     for name, dimension in charts.BREAKDOWN_CHARTS.items():
-        breakdown = committed_by(dimension, as_of, recorded_on=recorded_on)
+        breakdown = remembered(committed_by, dimension, as_of, recorded_on=recorded_on)
         made.append(
             Chart(
                 name,
@@ -82,13 +83,15 @@ def overview(as_of: datetime.date, recorded_on: datetime.date | None = None) -> 
     return Overview(
         as_of=as_of,
         recorded_on=recorded_on,
-        committed=committed(as_of, recorded_on=recorded_on),
-        official=latest_reconciled(StatementFigure.COMMITTED_USD, as_of, recorded_on=recorded_on),
-        invested=invested(as_of, recorded_on=recorded_on),
-        official_invested=latest_reconciled(
-            StatementFigure.INVESTED_USD, as_of, recorded_on=recorded_on
+        committed=remembered(committed, as_of, recorded_on=recorded_on),
+        official=remembered(
+            latest_reconciled, str(StatementFigure.COMMITTED_USD), as_of, recorded_on=recorded_on
         ),
-        reached=reached_all(as_of, recorded_on=recorded_on),
+        invested=remembered(invested, as_of, recorded_on=recorded_on),
+        official_invested=remembered(
+            latest_reconciled, str(StatementFigure.INVESTED_USD), as_of, recorded_on=recorded_on
+        ),
+        reached=remembered(reached_all, as_of, recorded_on=recorded_on),
         metrics={m.code: m for m in Metric.objects.all()},
         timeline=timeline,
         charts=tuple(made),

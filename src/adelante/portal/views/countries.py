@@ -12,6 +12,7 @@ from adelante.commitments.publication import published_commitments, published_pa
 from adelante.figures.committed import committed_by
 from adelante.figures.country import country_figures
 from adelante.figures.labels import row_labels
+from adelante.portal.caching import remembered
 from adelante.portal.views.common import date_of, hidden_params, page, portal_page
 
 #: Commitments and partners listed on a country page; the explorer and the partner index
@@ -23,7 +24,7 @@ PARTNERS_LISTED = 100
 @portal_page
 def countries(request: HttpRequest) -> HttpResponse:
     when = date_of(request)
-    breakdown = committed_by("country", when.as_of, recorded_on=when.recorded_on)
+    breakdown = remembered(committed_by, "country", when.as_of, recorded_on=when.recorded_on)
     context = {
         "view_date": when,
         "keep": hidden_params(request, ("as_of",)),
@@ -83,7 +84,7 @@ def country(request: HttpRequest, code: str) -> HttpResponse:
         "code": code,
         "slug": code.lower(),
         "name": Country(code).label,
-        "figures": country_figures(code, when.as_of, recorded_on=when.recorded_on),
+        "figures": remembered(country_figures, code, when.as_of, recorded_on=when.recorded_on),
         "commitments": [(c, *_geography(c, code)) for c in listed],
         "regional": list(listed_regional),
         "partners": list(partners.order_by("normalised_name")[:PARTNERS_LISTED]),

@@ -18,6 +18,7 @@ from adelante.figures.progress import values_by_commitment, verified_points
 from adelante.figures.reached import invested, reached_all
 from adelante.figures.record import Record
 from adelante.partners.models import PartnerAlias, PartnerType
+from adelante.portal.caching import remembered
 from adelante.portal.explorer import MAX_SEARCH, REGIONAL
 from adelante.portal.problems import BadParameters
 from adelante.portal.views.common import date_of, hidden_params, page, portal_page
@@ -123,7 +124,7 @@ def partner(request: HttpRequest, slug: str) -> HttpResponse:
         "keep": hidden_params(request, ("as_of",)),
         "partner": found,
         "aliases": list(found.aliases.all()),
-        "total": partner_total(found.id, when.as_of, recorded_on=when.recorded_on),
+        "total": remembered(partner_total, found.id, when.as_of, recorded_on=when.recorded_on),
         "invested": invested(when.as_of, recorded_on=when.recorded_on, within=everything),
         "reached": reached_all(when.as_of, recorded_on=when.recorded_on, within=everything),
         "metrics": metrics,

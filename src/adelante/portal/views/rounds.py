@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404
 from adelante.commitments.publication import published_commitments, published_rounds
 from adelante.figures.committed import committed_by
 from adelante.figures.round_figures import round_figures
+from adelante.portal.caching import remembered
 from adelante.portal.views.common import date_of, hidden_params, page, portal_page
 
 #: A round page lists this many commitments; the explorer has them all.
@@ -17,7 +18,7 @@ LISTED = 200
 @portal_page
 def rounds(request: HttpRequest) -> HttpResponse:
     when = date_of(request)
-    breakdown = committed_by("round", when.as_of, recorded_on=when.recorded_on)
+    breakdown = remembered(committed_by, "round", when.as_of, recorded_on=when.recorded_on)
     rows = {row.key: row for row in breakdown.rows}
     listed = list(published_rounds().order_by("announced_on", "label"))
     context = {
@@ -38,7 +39,7 @@ def round_page(request: HttpRequest, slug: str) -> HttpResponse:
         "view_date": when,
         "keep": hidden_params(request, ("as_of",)),
         "round": found,
-        "figures": round_figures(found.id, when.as_of, recorded_on=when.recorded_on),
+        "figures": remembered(round_figures, found.id, when.as_of, recorded_on=when.recorded_on),
         "commitments": list(
             mine.select_related("partner")
             .prefetch_related("countries")
