@@ -1,0 +1,437 @@
+"""The permission matrix: every URL pattern of the project, every role, GET and POST.
+
+`MATRIX` lists every URL pattern (as the resolver spells it, the language prefix written
+``<lang>/``) with the URL to request and what each role gets. The test fails when a pattern
+exists that the matrix does not list (a new page must say who may see it) and when the
+matrix lists one that is gone. Admin pages are listed in `ADMIN` with one rule for all.
+
+Statuses: 200 ok; LOGIN a redirect to our sign-in page; 302 any redirect; 403 forbidden;
+404 not found (e.g. an object that does not exist, or another organisation's); 405 wrong
+method; 410 a dead link; 401 an API call without a token. POST requests (no CSRF in the
+test client) must be refused exactly like GET for roles that GET refuses, and must never
+answer 403 or 5xx for roles that GET allows.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import pytest
+from django.test import Client
+from django.urls import URLResolver, get_resolver
+from django.urls.resolvers import LocalePrefixPattern
+
+from adelante.api.tokens import create_token
+from adelante.commitments.choices import Status
+from tests import builders
+from tests.accounts.conftest import Cast
+
+pytestmark = pytest.mark.django_db
+
+ROLES = (
+    "anonymous",
+    "member",
+    "partner_admin",
+    "other_member",
+    "reviewer",
+    "secretariat_admin",
+    "government",
+)
+LOGIN = "login"
+ANY_REDIRECT = 302
+
+
+def _roles(default: object, **by_role: object) -> dict[str, object]:
+    table = dict.fromkeys(ROLES, default)
+    table.update(by_role)
+    return table
+
+
+PUBLIC = _roles(200)
+SIGNED_IN = _roles(200, anonymous=LOGIN)
+SECRETARIAT = _roles(403, anonymous=LOGIN, reviewer=200, secretariat_admin=200)
+SECRETARIAT_MISSING = _roles(403, anonymous=LOGIN, reviewer=404, secretariat_admin=404)
+READERS = _roles(403, anonymous=LOGIN, reviewer=200, secretariat_admin=200, government=200)
+PARTNER = _roles(
+    403, anonymous=LOGIN, member=200, partner_admin=200, reviewer=200, secretariat_admin=200
+)
+PARTNER_MISSING = _roles(
+    403, anonymous=LOGIN, member=404, partner_admin=404, reviewer=404, secretariat_admin=404
+)
+PARTNER_ADMINS = _roles(
+    403, anonymous=LOGIN, partner_admin=200, reviewer=200, secretariat_admin=200
+)
+WORKSPACES = _roles(302, anonymous=LOGIN, government=403, reviewer=200, secretariat_admin=200)
+#: The staff import still asks for is_staff (secretariat roles set it): others go to login.
+STAFF = _roles(302, reviewer=200, secretariat_admin=200)
+DEAD_LINK = _roles(410)
+REDIRECT = _roles(ANY_REDIRECT)
+POST_ONLY = _roles(405)
+API_PUBLIC = _roles(200)
+API_TOKEN = _roles(200, anonymous=401)
+API_OWN_REPORT = _roles(403, anonymous=401, member=200, partner_admin=200)
+API_SUBMIT = _roles(405)
+SECRETARIAT_POST_ONLY = _roles(403, anonymous=LOGIN, reviewer=405, secretariat_admin=405)
+STAFF_POST_ONLY = _roles(302, reviewer=405, secretariat_admin=405)
+
+
+@dataclass(frozen=True)
+class Row:
+    url: str
+    get: dict[str, object]
+    #: Expected POST statuses where they differ from the rule in the module docstring.
+    post: dict[str, object] = field(default_factory=dict)
+    api: bool = False
+
+
+MATRIX: dict[str, Row] = {
+    # Portal (public)
+    "<lang>/": Row("/en/", PUBLIC),
+    "<lang>/commitments/": Row("/en/commitments/", PUBLIC),
+    "<lang>/commitments/<slug:reference>/": Row("/en/commitments/{reference}/", PUBLIC),
+    "<lang>/commitments/download.csv": Row("/en/commitments/download.csv", PUBLIC),
+    "<lang>/commitments/download.xlsx": Row("/en/commitments/download.xlsx", PUBLIC),
+    "<lang>/countries/": Row("/en/countries/", PUBLIC),
+    "<lang>/countries/<str:code>/": Row("/en/countries/gt/", PUBLIC),
+    "<lang>/data/<slug:chart>.csv": Row("/en/data/committed-by-country.csv", PUBLIC),
+    "<lang>/methodology/": Row("/en/methodology/", PUBLIC),
+    "<lang>/partners/": Row("/en/partners/", PUBLIC),
+    "<lang>/partners/<slug:slug>/": Row("/en/partners/{partner}/", PUBLIC),
+    "<lang>/rounds/": Row("/en/rounds/", PUBLIC),
+    "<lang>/rounds/<slug:slug>/": Row("/en/rounds/{round}/", PUBLIC),
+    "<lang>/downloads/": Row("/en/downloads/", PUBLIC),
+    "downloads/<str:name>": Row("/downloads/adelante-record.json", PUBLIC),
+    "downloads/template/commitments.xlsx": Row("/downloads/template/commitments.xlsx", PUBLIC),
+    "i18n/setlang/": Row("/i18n/setlang/", REDIRECT),
+    # Accounts
+    "<lang>/accounts/": Row("/en/accounts/", SIGNED_IN),
+    "<lang>/accounts/sign-in/": Row("/en/accounts/sign-in/", PUBLIC),
+    "<lang>/accounts/sign-out/": Row("/en/accounts/sign-out/", POST_ONLY, post=REDIRECT),
+    "<lang>/accounts/two-factor/": Row("/en/accounts/two-factor/", REDIRECT),
+    "<lang>/accounts/two-factor/enrol/": Row("/en/accounts/two-factor/enrol/", SIGNED_IN),
+    "<lang>/accounts/two-factor/remove/": Row(
+        "/en/accounts/two-factor/remove/",
+        _roles(405),
+        post=_roles(ANY_REDIRECT, anonymous=LOGIN),
+    ),
+    "<lang>/accounts/password-reset/": Row("/en/accounts/password-reset/", PUBLIC),
+    "<lang>/accounts/password-reset/sent/": Row("/en/accounts/password-reset/sent/", PUBLIC),
+    "<lang>/accounts/password-reset/done/": Row("/en/accounts/password-reset/done/", PUBLIC),
+    "<lang>/accounts/password-reset/<uidb64>/<token>/": Row(
+        "/en/accounts/password-reset/MQ/bad-token/", PUBLIC
+    ),
+    "<lang>/accounts/invitations/<str:token>/": Row("/en/accounts/invitations/forged/", DEAD_LINK),
+    "<lang>/accounts/partners/<slug:partner>/people/": Row(
+        "/en/accounts/partners/{partner}/people/", PARTNER_ADMINS
+    ),
+    "<lang>/admin/login/": Row("/en/admin/login/", REDIRECT),
+    # Joining
+    "<lang>/join/": Row("/en/join/", PUBLIC),
+    "<lang>/join/sent/": Row("/en/join/sent/", PUBLIC),
+    "<lang>/join/confirm/<str:token>/": Row("/en/join/confirm/forged/", DEAD_LINK),
+    "<lang>/secretariat/join-requests/": Row("/en/secretariat/join-requests/", SECRETARIAT),
+    "<lang>/secretariat/join-requests/<int:pk>/": Row(
+        "/en/secretariat/join-requests/999999/", SECRETARIAT_MISSING
+    ),
+    "<lang>/secretariat/audit/": Row("/en/secretariat/audit/", SECRETARIAT),
+    # Reports and the staff import
+    "<lang>/reports/": Row("/en/reports/", READERS),
+    "<lang>/staff/import/": Row("/en/staff/import/", STAFF),
+    "<lang>/staff/import/<str:key>/confirm/": Row(
+        "/en/staff/import/nokey/confirm/",
+        STAFF_POST_ONLY,
+        post=_roles(302, reviewer={302, 404}, secretariat_admin={302, 404}),
+    ),
+    # Workflow: partners' workspaces
+    "<lang>/partner/": Row("/en/partner/", WORKSPACES),
+    "<lang>/partner/<slug:partner>/": Row("/en/partner/{partner}/", PARTNER),
+    "<lang>/partner/<slug:partner>/proposals/new/": Row(
+        "/en/partner/{partner}/proposals/new/", PARTNER
+    ),
+    "<lang>/partner/<slug:partner>/proposals/<int:pk>/": Row(
+        "/en/partner/{partner}/proposals/999999/", PARTNER_MISSING
+    ),
+    "<lang>/partner/<slug:partner>/commitments/<slug:reference>/report/": Row(
+        "/en/partner/{partner}/commitments/{reference}/report/", PARTNER
+    ),
+    "<lang>/partner/<slug:partner>/reports/<int:pk>/": Row(
+        "/en/partner/{partner}/reports/999999/", PARTNER_MISSING
+    ),
+    "<lang>/partner/<slug:partner>/evidence/<int:pk>/": Row(
+        "/en/partner/{partner}/evidence/999999/", PARTNER_MISSING
+    ),
+    # Workflow: the secretariat's queues
+    "<lang>/secretariat/queue/": Row("/en/secretariat/queue/", SECRETARIAT),
+    "<lang>/secretariat/late/": Row("/en/secretariat/late/", SECRETARIAT),
+    "<lang>/secretariat/proposals/<int:pk>/": Row(
+        "/en/secretariat/proposals/999999/", SECRETARIAT_MISSING
+    ),
+    "<lang>/secretariat/proposals/<int:pk>/checklist/": Row(
+        "/en/secretariat/proposals/999999/checklist/",
+        SECRETARIAT_POST_ONLY,
+        post=_roles(403, anonymous=LOGIN, reviewer=404, secretariat_admin=404),
+    ),
+    "<lang>/secretariat/proposals/<int:pk>/documents/": Row(
+        "/en/secretariat/proposals/999999/documents/",
+        SECRETARIAT_POST_ONLY,
+        post=_roles(403, anonymous=LOGIN, reviewer=404, secretariat_admin=404),
+    ),
+    "<lang>/secretariat/proposals/<int:pk>/screen/": Row(
+        "/en/secretariat/proposals/999999/screen/",
+        SECRETARIAT_POST_ONLY,
+        post=_roles(403, anonymous=LOGIN, reviewer=404, secretariat_admin=404),
+    ),
+    "<lang>/secretariat/hits/<int:pk>/": Row(
+        "/en/secretariat/hits/999999/",
+        SECRETARIAT_POST_ONLY,
+        post=_roles(403, anonymous=LOGIN, reviewer=404, secretariat_admin=404),
+    ),
+    "<lang>/secretariat/documents/<int:pk>/": Row(
+        "/en/secretariat/documents/999999/", SECRETARIAT_MISSING
+    ),
+    "<lang>/secretariat/reports/<int:pk>/": Row(
+        "/en/secretariat/reports/999999/", SECRETARIAT_MISSING
+    ),
+    "<lang>/secretariat/reports/<int:pk>/correct/": Row(
+        "/en/secretariat/reports/999999/correct/", SECRETARIAT_MISSING
+    ),
+    # API v1: reads are public (any role, with or without a token); writes need a token.
+    "api/v1/": Row("/api/v1/", _roles(404), api=True),
+    "api/v1/docs": Row("/api/v1/docs", API_PUBLIC, api=True),
+    "api/v1/openapi.json": Row("/api/v1/openapi.json", API_PUBLIC, api=True),
+    "api/v1/commitments": Row("/api/v1/commitments", API_PUBLIC, api=True),
+    "api/v1/commitments/<reference>": Row("/api/v1/commitments/{reference}", API_PUBLIC, api=True),
+    "api/v1/partners": Row("/api/v1/partners", API_PUBLIC, api=True),
+    "api/v1/partners/<slug>": Row("/api/v1/partners/{partner}", API_PUBLIC, api=True),
+    "api/v1/rounds": Row("/api/v1/rounds", API_PUBLIC, api=True),
+    "api/v1/rounds/<slug>": Row("/api/v1/rounds/{round}", API_PUBLIC, api=True),
+    "api/v1/statements": Row("/api/v1/statements", API_PUBLIC, api=True),
+    "api/v1/progress": Row("/api/v1/progress", API_PUBLIC, api=True),
+    "api/v1/metrics": Row("/api/v1/metrics", API_PUBLIC, api=True),
+    "api/v1/focus-areas": Row("/api/v1/focus-areas", API_PUBLIC, api=True),
+    "api/v1/figures/committed": Row("/api/v1/figures/committed", API_PUBLIC, api=True),
+    "api/v1/figures/committed/by/<dimension>": Row(
+        "/api/v1/figures/committed/by/country", API_PUBLIC, api=True
+    ),
+    "api/v1/figures/invested": Row("/api/v1/figures/invested", API_PUBLIC, api=True),
+    "api/v1/figures/reached": Row("/api/v1/figures/reached", API_PUBLIC, api=True),
+    "api/v1/figures/reached/<metric>": Row(
+        "/api/v1/figures/reached/jobs_created", API_PUBLIC, api=True
+    ),
+    "api/v1/figures/reconcile": Row("/api/v1/figures/reconcile", API_PUBLIC, api=True),
+    "api/v1/me": Row("/api/v1/me", API_TOKEN, post=_roles(405), api=True),
+    "api/v1/progress-reports": Row(
+        "/api/v1/progress-reports", API_SUBMIT, post=_roles(400, anonymous=401), api=True
+    ),
+    "api/v1/progress-reports/<report_id>": Row(
+        "/api/v1/progress-reports/{report}", API_OWN_REPORT, post=_roles(405), api=True
+    ),
+}
+
+#: Every admin page: anonymous and roles without admin access are sent to sign in; the
+#: secretariat gets in (a reviewer sees, an admin changes: Django's permissions say which).
+ADMIN = (
+    "<lang>/admin/",
+    "<lang>/admin/(?P<url>.*)$",
+    "<lang>/admin/^(?P<app_label>auth|catalogue|partners|currency|commitments|progress)/$",
+    "<lang>/admin/auth/group/",
+    "<lang>/admin/auth/group/<path:object_id>/",
+    "<lang>/admin/auth/group/<path:object_id>/change/",
+    "<lang>/admin/auth/group/<path:object_id>/delete/",
+    "<lang>/admin/auth/group/<path:object_id>/history/",
+    "<lang>/admin/auth/group/add/",
+    "<lang>/admin/auth/user/",
+    "<lang>/admin/auth/user/<id>/password/",
+    "<lang>/admin/auth/user/<path:object_id>/",
+    "<lang>/admin/auth/user/<path:object_id>/change/",
+    "<lang>/admin/auth/user/<path:object_id>/delete/",
+    "<lang>/admin/auth/user/<path:object_id>/history/",
+    "<lang>/admin/auth/user/add/",
+    "<lang>/admin/autocomplete/",
+    "<lang>/admin/catalogue/focusarea/",
+    "<lang>/admin/catalogue/focusarea/<path:object_id>/",
+    "<lang>/admin/catalogue/focusarea/<path:object_id>/change/",
+    "<lang>/admin/catalogue/focusarea/<path:object_id>/delete/",
+    "<lang>/admin/catalogue/focusarea/<path:object_id>/history/",
+    "<lang>/admin/catalogue/focusarea/^([^/]+)/history/([^/]+)/$",
+    "<lang>/admin/catalogue/focusarea/add/",
+    "<lang>/admin/catalogue/metric/",
+    "<lang>/admin/catalogue/metric/<path:object_id>/",
+    "<lang>/admin/catalogue/metric/<path:object_id>/change/",
+    "<lang>/admin/catalogue/metric/<path:object_id>/delete/",
+    "<lang>/admin/catalogue/metric/<path:object_id>/history/",
+    "<lang>/admin/catalogue/metric/^([^/]+)/history/([^/]+)/$",
+    "<lang>/admin/catalogue/metric/add/",
+    "<lang>/admin/commitments/commitment/",
+    "<lang>/admin/commitments/commitment/<path:object_id>/",
+    "<lang>/admin/commitments/commitment/<path:object_id>/change/",
+    "<lang>/admin/commitments/commitment/<path:object_id>/delete/",
+    "<lang>/admin/commitments/commitment/<path:object_id>/history/",
+    "<lang>/admin/commitments/commitment/^([^/]+)/history/([^/]+)/$",
+    "<lang>/admin/commitments/commitment/add/",
+    "<lang>/admin/commitments/officialstatement/",
+    "<lang>/admin/commitments/officialstatement/<path:object_id>/",
+    "<lang>/admin/commitments/officialstatement/<path:object_id>/change/",
+    "<lang>/admin/commitments/officialstatement/<path:object_id>/delete/",
+    "<lang>/admin/commitments/officialstatement/<path:object_id>/history/",
+    "<lang>/admin/commitments/officialstatement/^([^/]+)/history/([^/]+)/$",
+    "<lang>/admin/commitments/officialstatement/add/",
+    "<lang>/admin/commitments/round/",
+    "<lang>/admin/commitments/round/<path:object_id>/",
+    "<lang>/admin/commitments/round/<path:object_id>/change/",
+    "<lang>/admin/commitments/round/<path:object_id>/delete/",
+    "<lang>/admin/commitments/round/<path:object_id>/history/",
+    "<lang>/admin/commitments/round/^([^/]+)/history/([^/]+)/$",
+    "<lang>/admin/commitments/round/add/",
+    "<lang>/admin/currency/exchangerate/",
+    "<lang>/admin/currency/exchangerate/<path:object_id>/",
+    "<lang>/admin/currency/exchangerate/<path:object_id>/change/",
+    "<lang>/admin/currency/exchangerate/<path:object_id>/delete/",
+    "<lang>/admin/currency/exchangerate/<path:object_id>/history/",
+    "<lang>/admin/currency/exchangerate/^([^/]+)/history/([^/]+)/$",
+    "<lang>/admin/currency/exchangerate/add/",
+    "<lang>/admin/jsi18n/",
+    "<lang>/admin/logout/",
+    "<lang>/admin/partners/partner/",
+    "<lang>/admin/partners/partner/<path:object_id>/",
+    "<lang>/admin/partners/partner/<path:object_id>/change/",
+    "<lang>/admin/partners/partner/<path:object_id>/delete/",
+    "<lang>/admin/partners/partner/<path:object_id>/history/",
+    "<lang>/admin/partners/partner/^([^/]+)/history/([^/]+)/$",
+    "<lang>/admin/partners/partner/add/",
+    "<lang>/admin/password_change/",
+    "<lang>/admin/password_change/done/",
+    "<lang>/admin/progress/progressreport/",
+    "<lang>/admin/progress/progressreport/<path:object_id>/",
+    "<lang>/admin/progress/progressreport/<path:object_id>/change/",
+    "<lang>/admin/progress/progressreport/<path:object_id>/delete/",
+    "<lang>/admin/progress/progressreport/<path:object_id>/history/",
+    "<lang>/admin/progress/progressreport/^([^/]+)/history/([^/]+)/$",
+    "<lang>/admin/progress/progressreport/add/",
+    "<lang>/admin/r/<path:content_type_id>/<path:object_id>/",
+)
+ADMIN_GET = _roles(
+    ANY_REDIRECT, reviewer={200, 302, 403, 404, 405}, secretariat_admin={200, 302, 403, 404, 405}
+)
+
+
+def _walk(patterns: list, prefix: str = "") -> Iterator[str]:  # type: ignore[type-arg]
+    for p in patterns:
+        part = "<lang>/" if isinstance(p.pattern, LocalePrefixPattern) else str(p.pattern)
+        if isinstance(p, URLResolver):
+            yield from _walk(p.url_patterns, prefix + part)
+        else:
+            yield prefix + part
+
+
+def project_patterns() -> set[str]:
+    return set(_walk(get_resolver().url_patterns))
+
+
+def test_every_url_pattern_is_in_the_matrix() -> None:
+    found = project_patterns()
+    listed = set(MATRIX) | set(ADMIN)
+    assert sorted(found - listed) == [], "new URL patterns: add them to MATRIX with who may"
+    assert sorted(listed - found) == [], "URL patterns gone: remove them from MATRIX"
+
+
+def test_every_api_operation_is_in_the_matrix() -> None:
+    from adelante.api.v1 import api
+
+    schema = api.get_openapi_schema(path_prefix="")
+    for path in schema["paths"]:
+        route = "api/v1" + path.replace("{", "<").replace("}", ">")
+        assert route in MATRIX, route
+
+
+def _admin_url(pattern: str) -> str:
+    url = "/" + pattern.replace("<lang>/", "en/")
+    url = url.replace("<path:object_id>", "999999").replace("(?P<url>.*)$", "no-such-page/")
+    url = url.replace("^([^/]+)/history/([^/]+)/$", "999999/history/1/")
+    if "(?P<app_label>" in url:
+        url = url.split("^")[0] + "partners/"
+    return url
+
+
+@pytest.fixture
+def world(cast: Cast) -> dict[str, str]:
+    day = datetime.date(2023, 2, 6)
+    published = builders.commitment("Acme Foods", "1000", day, status=Status.IN_PROGRESS)
+    report = builders.report(published, datetime.date(2023, 12, 31), {}, status="submitted")
+    return {
+        "partner": cast.partner.slug,
+        "reference": published.reference,
+        "round": published.round.slug,  # type: ignore[union-attr]
+        "report": str(report.pk),
+    }
+
+
+def _client(cast: Cast, role: str) -> tuple[Client, dict[str, str]]:
+    client = Client()
+    headers: dict[str, str] = {}
+    if role != "anonymous":
+        user = getattr(cast, role)
+        client.force_login(user)
+        client.user = user  # type: ignore[attr-defined]
+        headers["HTTP_AUTHORIZATION"] = f"Bearer {create_token(user).key}"
+    return client, headers
+
+
+def _check(response, expected: object, where: str) -> None:  # type: ignore[no-untyped-def]
+    status = response.status_code
+    if expected == LOGIN:
+        assert status == 302, where
+        assert response["Location"].startswith("/en/accounts/sign-in/?next="), where
+    elif isinstance(expected, set):
+        assert status in expected, where
+    else:
+        assert status == expected, where
+
+
+def _post_expectation(row: Row, role: str) -> object:
+    if role in row.post:
+        return row.post[role]
+    get = row.get[role]
+    if get == 404:
+        return {404, 405}  # a POST-less view may answer the method first
+    if get in (LOGIN, 401, 403, 410) or (get == 302 and row.get is STAFF):
+        return get
+    return None  # allowed on GET: on POST anything but 403 and 5xx
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_who_gets_what(world: dict[str, str], cast: Cast, role: str, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.API_RATE_LIMIT_ANONYMOUS = "100000/60"
+    settings.API_RATE_LIMIT_TOKEN = "100000/60"
+    client, headers = _client(cast, role)
+    failures = []
+    for pattern, row in MATRIX.items():
+        url = row.url.format(**world)
+        extra = headers if row.api else {}
+        for method in ("get", "post"):
+            response = getattr(client, method)(url, **extra)
+            response.close()  # file downloads hold their file open until closed
+            if role != "anonymous" and "/sign-out/" in url:
+                client.force_login(client.user)  # type: ignore[attr-defined]
+            where = f"{method.upper()} {url} as {role}: {response.status_code}"
+            expected = row.get[role] if method == "get" else _post_expectation(row, role)
+            try:
+                if expected is None:
+                    assert response.status_code < 500 and response.status_code != 403, where
+                else:
+                    _check(response, expected, where)
+            except AssertionError as exc:
+                failures.append(str(exc) or where)
+    for pattern in ADMIN:
+        url = _admin_url(pattern)
+        for method in ("get", "post"):
+            response = getattr(client, method)(url)
+            response.close()
+            where = f"{method.upper()} {url} as {role}: {response.status_code}"
+            try:
+                _check(response, ADMIN_GET[role], where)
+            except AssertionError as exc:
+                failures.append(str(exc) or where)
+    assert not failures, "\n".join(failures)
