@@ -14,7 +14,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from adelante.commitments.choices import Relation, Status
-from adelante.commitments.models import Commitment, CountryShare, OfficialStatement
+from adelante.commitments.models import Commitment, CountryShare, OfficialStatement, Round
 from adelante.currency.conversion import to_usd
 from adelante.demo import synth
 from adelante.demo.models import SyntheticDataset
@@ -248,3 +248,16 @@ def test_bad_parameters_are_refused() -> None:
         call_command("synth", "--commitments=10", "--partners=0", stdout=StringIO())
     with pytest.raises(synth.SynthError):
         synth.Spec(partners=1, commitments=-1, reports=0, seed=1)
+
+
+def test_new_rows_do_not_take_the_ids_of_deleted_ones() -> None:
+    # A real commitment, deleted: its history stays, and keeps its id.
+    gone = builders.commitment("Gone Partner", "5.00", datetime.date(2022, 6, 7))
+    gone_id = gone.pk
+    gone.countries.all().delete()
+    gone.delete()
+    Round.objects.all().delete()
+    Partner.objects.all().delete()
+    synth.generate(synth.Spec(partners=3, commitments=5, reports=0, seed=1))
+    assert not Commitment.objects.filter(pk=gone_id).exists()
+    assert Commitment.history.filter(id=gone_id).count() == 2  # type: ignore[attr-defined]

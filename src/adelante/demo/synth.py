@@ -374,8 +374,18 @@ class _Writer:
         if model not in self.next_id:
             pk = model._meta.pk
             assert pk is not None
-            top = model._default_manager.aggregate(top=Max(pk.attname))["top"]
-            self.next_id[model] = (top or 0) + 1
+            top = model._default_manager.aggregate(top=Max(pk.attname))["top"] or 0
+            # Past the ids of deleted rows too, whose history keeps them: a new row must not
+            # inherit another one's history.
+            remembered: type[models.Model] | None = None
+            if model is self.focus_link:
+                remembered = self.focus_history
+            elif hasattr(model._meta, "simple_history_manager_attribute"):
+                remembered = _history(model)
+            if remembered is not None:
+                old = remembered._default_manager.aggregate(top=Max("id"))["top"] or 0
+                top = max(top, old)
+            self.next_id[model] = top + 1
         value = self.next_id[model]
         self.next_id[model] = value + 1
         return value
