@@ -167,3 +167,11 @@ def rate(value: Decimal | None) -> str:
         return ""
     language = (get_language() or "en").split("-")[0]
     return format_decimal(value.normalize(), format="#,##0.##########", locale=language)
+
+
+@register.filter
+def part_amount_compact(part: Any) -> str:
+    """A figure that may be suppressed, in words ("US$1.7 billion")."""
+    if getattr(part, "suppressed", False) or part.amount_usd is None:
+        return str(_("withheld (confidential)"))
+    return with_qualifier(format_usd(part.amount_usd, compact=True), part.qualifier)
