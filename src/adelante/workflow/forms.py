@@ -15,6 +15,7 @@ from adelante.accounts.concurrency import VERSION_FIELD, Conflict
 from adelante.catalogue.models import FocusArea, Metric
 from adelante.commitments.choices import Country, MoneyKind, Relation
 from adelante.commitments.models import Commitment, Round
+from adelante.figures.reached import USD_INVESTED
 from adelante.money.qualifiers import AmountQualifier
 from adelante.progress.models import BreakdownDimension, ProgressReport, Sex, VerificationLevel
 from adelante.workflow import files, intake, reporting
@@ -294,7 +295,10 @@ class ReportForm(WorkflowForm):
         commitment = report.commitment
         self.previous = reporting.last_verified(commitment, report.period_end)
         targets = set(commitment.targets.values_list("metric__code", flat=True))
-        metrics = sorted(Metric.objects.all(), key=lambda m: (m.code not in targets, m.code))
+        metrics = sorted(
+            Metric.objects.all(),
+            key=lambda m: (m.code != USD_INVESTED, m.code not in targets, m.code),
+        )
         self.metric_groups: list[dict[str, Any]] = []
         self.fields["evidence"].help_text = str(self.fields["evidence"].help_text) % {
             "mb": round(files.max_bytes() / 1048576, 1)
@@ -338,6 +342,11 @@ class ReportForm(WorkflowForm):
                     "reason": reason,
                     "last": last,
                     "target": metric.code in targets,
+                    # US dollars invested, the targets' metrics and what was reported before
+                    # are shown open; the rest behind "other metrics".
+                    "prominent": metric.code in targets
+                    or metric.code == USD_INVESTED
+                    or last is not None,
                 }
             )
         _versioned(self, version)
@@ -362,6 +371,7 @@ class ReportForm(WorkflowForm):
                 "reason": self[g["reason"]],
                 "last": g["last"],
                 "target": g["target"],
+                "prominent": g["prominent"] or self[g["value"]].value() not in (None, ""),
             }
             for g in self.metric_groups
         ]
