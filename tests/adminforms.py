@@ -17,6 +17,7 @@ from adelante.currency.models import ExchangeRate
 from adelante.partners.models import Partner, PartnerAlias
 from adelante.partners.naming import normalise
 from adelante.progress.models import ProgressReport, ProgressValue
+from adelante.workflow.models import ReportingSchedule
 
 DAY = datetime.date(2022, 6, 7)
 
@@ -133,6 +134,7 @@ def sample_record() -> dict[str, Any]:
         period_end=datetime.date(2022, 12, 31),
     )
     ProgressValue.objects.create(report=report, metric=metric, value=Decimal(250))
+    ReportingSchedule.objects.create(commitment=commitment, interval_months=3)
     return {
         "partner": owner,
         "round": the_round,

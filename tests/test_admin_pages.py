@@ -38,6 +38,8 @@ def test_every_adelante_model_is_registered() -> None:
         "currency.ExchangeRate",
         "partners.Partner",
         "progress.ProgressReport",
+        "workflow.DueDiligenceQuestion",
+        "workflow.ReportingSchedule",
     }
 
 
