@@ -11,6 +11,7 @@ is kept for display only.
 
 from __future__ import annotations
 
+import os
 import secrets
 import zipfile
 from dataclasses import dataclass
@@ -57,7 +58,11 @@ class FileRefused(ValueError):
 
 
 def max_bytes() -> int:
-    return int(getattr(settings, "ADELANTE_UPLOAD_MAX_BYTES", DEFAULT_MAX_BYTES))
+    """The size limit: the setting, else the environment variable, else 10 MiB."""
+    configured = getattr(settings, "ADELANTE_UPLOAD_MAX_BYTES", None)
+    if configured is None:
+        configured = os.environ.get("ADELANTE_UPLOAD_MAX_BYTES") or DEFAULT_MAX_BYTES
+    return int(configured)
 
 
 def _zip_kind(stream: IO[bytes]) -> Kind | None:
