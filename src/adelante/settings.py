@@ -202,3 +202,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# The portal's page cache (docs/portal.md): how long a worker trusts the record's stamp before
+# reading it again. Changes made in the same process show at once; others within this time.
+PORTAL_STAMP_SECONDS = float(os.environ.get("PORTAL_STAMP_SECONDS", "2"))

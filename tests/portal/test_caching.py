@@ -4,7 +4,9 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 
 from adelante.commitments.geography import set_countries
 from adelante.figures.committed import committed
@@ -46,11 +48,21 @@ def test_errors_are_not_cached_and_the_cache_can_be_turned_off(client, record):
 
 
 def test_figures_are_computed_once_for_both_languages(client, record):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     with CaptureQueriesContext(connection) as english:
         client.get("/en/")
     with CaptureQueriesContext(connection) as spanish:
         client.get("/es/")
     assert len(spanish.captured_queries) < len(english.captured_queries) / 2
+
+
+def test_a_trusted_stamp_is_forgotten_on_any_save(record):
+    from adelante.portal import caching
+
+    with override_settings(PORTAL_STAMP_SECONDS=3600):
+        first = caching.trusted_stamp()
+        with CaptureQueriesContext(connection) as reads:
+            assert caching.trusted_stamp() == first
+        assert reads.captured_queries == []  # trusted: no query
+        record.beta.summary = "Changed in this process"
+        record.beta.save()
+        assert caching.trusted_stamp() != first

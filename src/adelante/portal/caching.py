@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import time
 from collections.abc import Callable
 from contextvars import ContextVar
 from typing import Any, TypeVar, cast
@@ -20,6 +21,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.cache import caches
 from django.db import connection
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -70,6 +72,37 @@ def record_stamp() -> str:
     return hashlib.sha256(repr(row).encode()).hexdigest()[:24]
 
 
+# The stamp as last read, and when (monotonic seconds); None when it must be read again.
+_trusted: tuple[float, str] | None = None
+
+
+def trusted_stamp() -> str:
+    """The record's stamp, read again at most every `PORTAL_STAMP_SECONDS` (default 0: every
+    time). A save or deletion in this process forgets it at once (signals, below), so only
+    changes made elsewhere (another worker, a bulk load) wait up to that many seconds; on
+    PostgreSQL that spares every cached page a round trip to the database."""
+    global _trusted
+    seconds = float(getattr(settings, "PORTAL_STAMP_SECONDS", 0))
+    now = time.monotonic()
+    known = _trusted
+    if seconds > 0 and known is not None and now - known[0] < seconds:
+        return known[1]
+    stamp = record_stamp()
+    _trusted = (now, stamp)
+    return stamp
+
+
+def forget_stamp(*args: Any, **kwargs: Any) -> None:
+    global _trusted
+    _trusted = None
+
+
+# Any model saved or deleted in this process (history rows included) may change the record.
+post_save.connect(forget_stamp, dispatch_uid="adelante.portal.caching.save")
+post_delete.connect(forget_stamp, dispatch_uid="adelante.portal.caching.delete")
+m2m_changed.connect(forget_stamp, dispatch_uid="adelante.portal.caching.m2m")
+
+
 def enabled() -> bool:
     return bool(getattr(settings, "PORTAL_PAGE_CACHE", True))
 
@@ -83,7 +116,7 @@ def cached_page(view: View) -> View:
             return view(request, *args, **kwargs)
         cache = caches["default"]
         url = request.get_full_path()
-        stamp = record_stamp()
+        stamp = trusted_stamp()
         token = _stamp.set(stamp)
         try:
             return _serve(cache, stamp, url, view, request, *args, **kwargs)
@@ -114,7 +147,7 @@ def remembered(compute: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     the country index) compute it once. The results are small immutable values."""
     if not enabled():
         return compute(*args, **kwargs)
-    stamp = _stamp.get() or record_stamp()
+    stamp = _stamp.get() or trusted_stamp()
     name = f"{compute.__module__}.{compute.__qualname__}"
     raw = f"{stamp}|{name}|{args!r}|{sorted(kwargs.items())!r}"
     key = f"{_PREFIX}.figure.{hashlib.sha256(raw.encode()).hexdigest()}"
