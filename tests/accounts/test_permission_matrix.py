@@ -235,7 +235,7 @@ MATRIX: dict[str, Row] = {
 ADMIN = (
     "<lang>/admin/",
     "<lang>/admin/(?P<url>.*)$",
-    "<lang>/admin/^(?P<app_label>auth|catalogue|partners|currency|commitments|progress)/$",
+    "<lang>/admin/^(?P<app_label>auth|catalogue|partners|currency|commitments|progress|workflow)/$",
     "<lang>/admin/auth/group/",
     "<lang>/admin/auth/group/<path:object_id>/",
     "<lang>/admin/auth/group/<path:object_id>/change/",
@@ -311,6 +311,20 @@ ADMIN = (
     "<lang>/admin/progress/progressreport/^([^/]+)/history/([^/]+)/$",
     "<lang>/admin/progress/progressreport/add/",
     "<lang>/admin/r/<path:content_type_id>/<path:object_id>/",
+    "<lang>/admin/workflow/duediligencequestion/",
+    "<lang>/admin/workflow/duediligencequestion/<path:object_id>/",
+    "<lang>/admin/workflow/duediligencequestion/<path:object_id>/change/",
+    "<lang>/admin/workflow/duediligencequestion/<path:object_id>/delete/",
+    "<lang>/admin/workflow/duediligencequestion/<path:object_id>/history/",
+    "<lang>/admin/workflow/duediligencequestion/^([^/]+)/history/([^/]+)/$",
+    "<lang>/admin/workflow/duediligencequestion/add/",
+    "<lang>/admin/workflow/reportingschedule/",
+    "<lang>/admin/workflow/reportingschedule/<path:object_id>/",
+    "<lang>/admin/workflow/reportingschedule/<path:object_id>/change/",
+    "<lang>/admin/workflow/reportingschedule/<path:object_id>/delete/",
+    "<lang>/admin/workflow/reportingschedule/<path:object_id>/history/",
+    "<lang>/admin/workflow/reportingschedule/^([^/]+)/history/([^/]+)/$",
+    "<lang>/admin/workflow/reportingschedule/add/",
 )
 ADMIN_GET = _roles(
     ANY_REDIRECT, reviewer={200, 302, 403, 404, 405}, secretariat_admin={200, 302, 403, 404, 405}
