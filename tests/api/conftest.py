@@ -53,3 +53,19 @@ def get_json(client: Client, url: str, status: int = 200, **headers: Any) -> Any
     response = client.get(url, **headers)
     assert response.status_code == status, (url, response.status_code, response.content[:500])
     return response.json()
+
+
+@pytest.fixture
+def keep_connection() -> Iterator[None]:
+    """Requests made outside Django's test client (a WSGI call, closing a streamed response)
+    must not close the test's database connection, as the test client ensures for its own."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)

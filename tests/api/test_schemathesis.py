@@ -47,7 +47,7 @@ with override_settings(ALLOWED_HOSTS=HOSTS):
 
 
 @pytest.fixture(autouse=True)
-def _record(db: Any, settings: Any) -> None:
+def _record(db: Any, settings: Any, keep_connection: None) -> None:
     """A small record to find (a commitment, a verified report), generous rate limits."""
     settings.ALLOWED_HOSTS = HOSTS
     settings.API_RATE_LIMIT_ANONYMOUS = "100000/60"

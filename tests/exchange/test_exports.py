@@ -171,8 +171,8 @@ def test_download_pages(record):
         "/downloads/template/commitments.xlsx",
     ):
         got = client.get(url)
+        # Read to the end: the test client then closes the response (and its file).
         assert got.status_code == 200 and b"".join(got.streaming_content), url
-        got.close()
     assert client.get("/downloads/adelante-record.json?as_of=tomorrow").status_code == 400
     assert client.get("/downloads/../settings.py").status_code == 404
     assert client.get("/downloads/passwords.txt").status_code == 404
