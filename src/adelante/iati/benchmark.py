@@ -347,20 +347,20 @@ COLUMNS = (
     "ratio",
     "CPU ratio",
     "peak RSS MB",
-    "goal",
+    "ratio ≤ 2",
+    "memory ±10 %",
 )
 
 
 def table_rows(measurements: list[Measurement]) -> list[tuple[str, ...]]:
-    """One row per file. The goal is met when the ratio (wall clock) is at most 2 and the peak
-    memory is within 10 % of the smallest file's on the same database."""
+    """One row per file, with the two goals: the ratio (wall clock) at most 2, and the peak
+    memory within 10 % of the smallest file's on the same database."""
     smallest: dict[str, float] = {}
     for m in sorted(measurements, key=lambda m: m.file_mb):
         smallest.setdefault(m.database, m.peak_rss_mb)
     rows: list[tuple[str, ...]] = []
     for m in measurements:
         spread = m.peak_rss_mb / smallest[m.database] - 1
-        met = m.ratio <= MAX_RATIO and spread <= MAX_MEMORY_SPREAD
         rows.append(
             (
                 m.database,
@@ -375,7 +375,8 @@ def table_rows(measurements: list[Measurement]) -> list[tuple[str, ...]]:
                 f"{m.ratio:.2f}",
                 f"{m.cpu_ratio:.2f}",
                 f"{m.peak_rss_mb:.0f} ({spread:+.0%})",
-                "met" if met else "missed",
+                "met" if m.ratio <= MAX_RATIO else "missed",
+                "met" if abs(spread) <= MAX_MEMORY_SPREAD else "missed",
             )
         )
     return rows

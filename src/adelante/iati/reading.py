@@ -194,13 +194,7 @@ _WANTED = (
     "recipient-country",
     "sector",
 )
-# Per activity, one call each returns a field of every transaction (C-level, no element
-# objects): aligned when every transaction has exactly one, as the schema requires.
-_COUNT = etree.XPath("count(transaction)")
-_TYPES = etree.XPath("transaction/transaction-type/@code", smart_strings=False)
-_DATES = etree.XPath("transaction/transaction-date/@iso-date", smart_strings=False)
-_VALUES = etree.XPath("transaction/value")
-_REFS = etree.XPath("transaction/@ref", smart_strings=False)
+# Per activity, one call returns a field of every transaction (C-level, no element objects).
 _COUNTRIES = etree.XPath("transaction/recipient-country/@code", smart_strings=False)
 _SECTORS = etree.XPath("transaction/sector")
 
@@ -276,40 +270,53 @@ def read_activity(element: Any) -> ParsedActivity:
 def _transactions(
     element: Any, default_currency: str, warnings: list[str], countries: bool
 ) -> list[ParsedTransaction]:
-    count = int(_COUNT(element))
-    if not count:
-        return []
-    values = _VALUES(element)
-    kinds = _TYPES(element)
-    dates = _DATES(element)
-    if not len(values) == len(kinds) == len(dates) == count:
-        # Some transaction lacks a type, a date or a value, or has two: one by one.
-        found = (
-            _transaction(t, default_currency, warnings, countries)
-            for t in element.iterchildren("transaction")
-        )
-        return [t for t in found if t is not None]
-    refs = _REFS(element)
-    if len(refs) != count:
-        refs = [(v.getparent().get("ref") or "") for v in values]
-    codes = _COUNTRIES(element) if countries else []
-    if countries and len(codes) != count:
-        codes = [_country_of(v.getparent()) for v in values]
+    """The activity's transactions of the kept types (the import's hottest loop).
+
+    The schema puts a transaction's type, date and value first, in that order: they are read
+    by position, and a transaction of another type is passed over before anything else is
+    read. A transaction that does not follow that order, or with anything amiss, goes through
+    `_transaction`, which reads it child by child and says what is wrong.
+    """
     made = []
-    for i, value_element in enumerate(values):
-        if kinds[i].strip() not in KEPT_TRANSACTION_TYPES:
-            continue
-        made_one = _make_transaction(
-            kinds[i],
-            parse_date(dates[i]),
-            value_element,
-            refs[i],
-            codes[i] if countries else "",
-            default_currency,
-            warnings,
-        )
-        if made_one is not None:
-            made.append(made_one)
+    for transaction in element.iterchildren("transaction"):
+        if len(transaction) < 3:
+            one = _transaction(transaction, default_currency, warnings, countries)
+        else:
+            kind_element, date_element, value_element = (
+                transaction[0],
+                transaction[1],
+                transaction[2],
+            )
+            if (
+                kind_element.tag != "transaction-type"
+                or date_element.tag != "transaction-date"
+                or value_element.tag != "value"
+            ):
+                one = _transaction(transaction, default_currency, warnings, countries)
+            else:
+                kind = (kind_element.get("code") or "").strip()
+                if kind not in KEPT_TRANSACTION_TYPES:
+                    continue
+                text = (value_element.text or "").strip()
+                value = parse_decimal(text)
+                date = parse_date(date_element.get("iso-date"))
+                value_date = parse_date(value_element.get("value-date")) or date
+                if value is None or date is None or value_date is None or abs(value) > MAX_VALUE:
+                    one = _transaction(transaction, default_currency, warnings, countries)
+                else:
+                    currency = value_element.get("currency")
+                    one = ParsedTransaction(
+                        (transaction.get("ref") or "").strip()[:255],
+                        kind,
+                        date,
+                        value,
+                        text[:60],
+                        (currency.strip().upper() if currency else default_currency)[:3],
+                        value_date,
+                        _country_of(transaction).strip().upper()[:2] if countries else "",
+                    )
+        if one is not None:
+            made.append(one)
     return made
 
 
