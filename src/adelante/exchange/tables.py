@@ -3,13 +3,15 @@
 Each table has typed columns with a title and a description in English and Spanish (the data
 dictionary of the data package). The `commitments`, `statements` and `exchange_rates` tables
 use the import format (docs/import.md), so a download imports back into an empty database.
-Rows come from the database in chunks of primary keys (constant memory whatever the size),
+Rows come from the database through one streaming cursor per table (constant memory whatever
+the size),
 with the publication rules of `adelante.commitments.publication` applied.
 """
 
 from __future__ import annotations
 
 import datetime
+import itertools
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -84,17 +86,12 @@ class Table:
 def _keyset(
     queryset: QuerySet[Any], fields: Sequence[str], chunk: int = CHUNK
 ) -> Iterator[list[tuple[Any, ...]]]:
-    """Rows of `fields` (the first is the primary key) in chunks, by ascending primary key."""
-    last = None
-    while True:
-        page = queryset.order_by("pk")
-        if last is not None:
-            page = page.filter(pk__gt=last)
-        rows = list(page.values_list(*fields)[:chunk])
-        if not rows:
-            return
-        yield rows
-        last = rows[-1][0]
+    """Rows of `fields` (the first is the primary key) by ascending primary key, in lists of
+    `chunk`: one query read through a server-side cursor (PostgreSQL) or a streaming cursor
+    (SQLite), so memory stays constant and the query runs once, whatever the size."""
+    rows = queryset.order_by("pk").values_list(*fields).iterator(chunk_size=chunk)
+    while batch := list(itertools.islice(rows, chunk)):
+        yield batch
 
 
 # -- Commitments (the import format, plus the reference) ------------------------------------
