@@ -196,8 +196,8 @@ def measure_export(repeat: int = 3) -> Timing:
             for times, call in pair if run % 2 == 0 else reversed(pair):
                 times.append(_median_ms(call, 1))
         for table in TABLES:
-            mine = sum(1 for _ in (Path(ours_dir) / f"{table.name}.csv").open(encoding="utf-8"))
-            bare = sum(1 for _ in (Path(floor_dir) / f"{table.name}.csv").open(encoding="utf-8"))
+            mine = _lines(Path(ours_dir) / f"{table.name}.csv")
+            bare = _lines(Path(floor_dir) / f"{table.name}.csv")
             if table.name != "commitments" and abs(mine - bare) > 0 and not _multiline(table.name):
                 raise AssertionError(f"{table.name}: {mine} lines exported, {bare} by the floor")
     median, floor_ms = statistics.median(ours), statistics.median(floor)
@@ -211,6 +211,11 @@ def measure_export(repeat: int = 3) -> Timing:
         "one SQL query per table, csv.writer",
         "met" if ratio <= MAX_EXPORT_RATIO else "missed",
     )
+
+
+def _lines(path: Path) -> int:
+    with path.open(encoding="utf-8") as f:
+        return sum(1 for _ in f)
 
 
 def _multiline(name: str) -> bool:
