@@ -10,6 +10,7 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
 from django.core import validators
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.expressions import Combinable
 from django.utils.translation import gettext_lazy as _
@@ -55,11 +56,11 @@ class ExactDecimalField(models.BigIntegerField):  # type: ignore[type-arg]
         if isinstance(value, Decimal):
             return value.quantize(_QUANTUM, rounding=ROUND_HALF_EVEN)
         if isinstance(value, float):
-            raise validators.ValidationError(_("Exact values cannot come from a float."))
+            raise ValidationError(_("Exact values cannot come from a float."))
         try:
             return Decimal(str(value).strip()).quantize(_QUANTUM, rounding=ROUND_HALF_EVEN)
         except ArithmeticError as exc:
-            raise validators.ValidationError(
+            raise ValidationError(
                 _("“%(value)s” is not a number."), code="invalid", params={"value": value}
             ) from exc
 
