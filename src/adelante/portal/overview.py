@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -15,6 +16,7 @@ from adelante.figures.committed import committed, committed_by
 from adelante.figures.labels import row_labels
 from adelante.figures.reached import invested, reached_all
 from adelante.figures.reconcile import latest_reconciled
+from adelante.figures.record import Record
 from adelante.figures.results import Breakdown, Committed, Reached, Reconciliation
 from adelante.figures.timeline import Timeline, committed_timeline
 from adelante.portal import charts
@@ -33,6 +35,28 @@ class Chart:
 
 
 @dataclass(frozen=True)
+class StatedFigure:
+    stated_on: datetime.date
+    stated_value: Decimal
+    stated_qualifier: str
+    source_url: str
+
+
+def latest_stated(
+    figure: str, as_of: datetime.date, recorded_on: datetime.date | None
+) -> tuple[StatedFigure, ...]:
+    """The latest official statements of a figure made by the date, stored verbatim."""
+    of_figure = Record(recorded_on).statements().filter(figure=figure, stated_on__lte=as_of)
+    latest = of_figure.order_by("-stated_on").values_list("stated_on", flat=True).first()
+    return tuple(
+        StatedFigure(s["stated_on"], s["value"], s["qualifier"], s["source_url"])
+        for s in of_figure.filter(stated_on=latest)
+        .order_by("metric", "source_url")
+        .values("stated_on", "value", "qualifier", "source_url")
+    )
+
+
+@dataclass(frozen=True)
 class Overview:
     as_of: datetime.date
     recorded_on: datetime.date | None
@@ -40,7 +64,9 @@ class Overview:
     #: The latest official statements of the committed total, each with the gap.
     official: tuple[Reconciliation, ...]
     invested: Reached
-    official_invested: tuple[Reconciliation, ...]
+    #: The latest official statements of invested, as published (not reconciled: the card
+    #: shows them beside the record's own figure, and reconciling costs a second pass).
+    official_invested: tuple[StatedFigure, ...]
     #: People reached (and other catalogue metrics) where verified progress has them.
     reached: tuple[Reached, ...]
     metrics: dict[str, Metric]
@@ -88,9 +114,7 @@ def overview(as_of: datetime.date, recorded_on: datetime.date | None = None) -> 
             latest_reconciled, str(StatementFigure.COMMITTED_USD), as_of, recorded_on=recorded_on
         ),
         invested=remembered(invested, as_of, recorded_on=recorded_on),
-        official_invested=remembered(
-            latest_reconciled, str(StatementFigure.INVESTED_USD), as_of, recorded_on=recorded_on
-        ),
+        official_invested=latest_stated(StatementFigure.INVESTED_USD, as_of, recorded_on),
         reached=remembered(reached_all, as_of, recorded_on=recorded_on),
         metrics={m.code: m for m in Metric.objects.all()},
         timeline=timeline,
