@@ -183,7 +183,10 @@ class ConcurrentEditMixin:
         )
         instance = getattr(self, "instance", None)
         if instance is not None and instance.pk is not None:
-            self.fields[VERSION_FIELD].initial = version_of(instance)
+            # The version of the record as stored, not of the instance: a form that starts
+            # from an earlier version (reverting from the history) must not conflict.
+            stored = type(instance)._default_manager.filter(pk=instance.pk).first()
+            self.fields[VERSION_FIELD].initial = version_of(stored or instance)
 
     def _submitted_version(self) -> str | None:
         key = self.add_prefix(VERSION_FIELD)  # type: ignore[attr-defined]
