@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -86,7 +87,12 @@ def run_export(command: BaseCommand, options: dict[str, Any]) -> None:
     output = options["output"]
     as_of = options.get("as_of")
     if output == "-":
-        count = write_activities(sys.stdout.buffer, as_of)
+        try:
+            count = write_activities(sys.stdout.buffer, as_of)
+        except BrokenPipeError:
+            # The reader stopped reading (`| head`): not an error; say nothing more.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return
     else:
         path = Path(output)
         if path.parent and not path.parent.is_dir():
