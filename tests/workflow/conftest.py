@@ -156,3 +156,12 @@ def accepted(reviewer: User, under_review: Any, sdn_list: Any, the_round: Any) -
     complete_checklist(reviewer, under_review)
     screen_and_clear(reviewer, under_review)
     return intake.accept(reviewer, under_review, the_round)
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Any:
+    """These tests read English messages: whatever an earlier test left active."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

@@ -154,7 +154,7 @@ def secretariat_items(today: datetime.date) -> list[Item]:
                 r.period_end,
             )
         )
-    late = schedule.overdue_commitments(today).count()
+    late = sum(1 for s in schedule.statuses(schedule.expecting(), today).values() if s.overdue)
     if late:
         items.append(Item(ItemKind.LATE_SUMMARY, "", "", reverse("workflow:late"), count=late))
     return items

@@ -32,6 +32,7 @@ from adelante.workflow.models import ReportingSchedule
 
 #: A report is "due soon" from this many days before its due date.
 DUE_SOON_DAYS = 14
+BATCH = 500
 
 
 @dataclass(frozen=True)
@@ -192,18 +193,20 @@ def _last_day(c: Commitment, today: datetime.date) -> datetime.date:
 
 
 def statuses(commitments: Iterable[Commitment], today: datetime.date) -> dict[int, ReportingStatus]:
-    """Each commitment's reporting status on `today` (three queries, whatever the number)."""
+    """Each commitment's reporting status on `today` (two queries per 500 commitments)."""
     rows = list(commitments)
     ids = [c.id for c in rows]
-    plans = {
-        s.commitment_id: Plan(s.interval_months, s.due_after_days)
-        for s in ReportingSchedule.objects.filter(commitment_id__in=ids)
-    }
+    plans: dict[int, Plan] = {}
     reports: dict[int, list[tuple[datetime.date, str, int]]] = defaultdict(list)
-    for report_id, commitment_id, end, status in ProgressReport.objects.filter(
-        commitment_id__in=ids
-    ).values_list("id", "commitment_id", "period_end", "status"):
-        reports[commitment_id].append((end, status, report_id))
+    # In batches: a long list of ids would pass the database's limit on query parameters.
+    for start in range(0, len(ids), BATCH):
+        batch = ids[start : start + BATCH]
+        for s in ReportingSchedule.objects.filter(commitment_id__in=batch):
+            plans[s.commitment_id] = Plan(s.interval_months, s.due_after_days)
+        for report_id, commitment_id, end, status in ProgressReport.objects.filter(
+            commitment_id__in=batch
+        ).values_list("id", "commitment_id", "period_end", "status"):
+            reports[commitment_id].append((end, status, report_id))
     result = {}
     for c in rows:
         plan = plans.get(c.id, DEFAULT_PLAN)
