@@ -157,3 +157,15 @@ def test_hits_read_the_same_after_the_list_is_imported_again(
 def test_no_list_no_screening(reviewer, under_review):
     with pytest.raises(sanctions.NoLists):
         sanctions.screen(reviewer, under_review)
+
+
+def test_the_shipped_sample_list_imports(reviewer, under_review):
+    from pathlib import Path
+
+    import adelante.workflow
+
+    sample = Path(adelante.workflow.__file__).parent / "data" / "sample-sanctions.csv"
+    summary = sanctions.import_list("Sample", "names", [sample])
+    assert summary.entries == 4
+    run = sanctions.screen(reviewer, under_review)
+    assert run.hits.count() == 0
