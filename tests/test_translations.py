@@ -42,7 +42,8 @@ def test_every_message_is_translated_and_none_is_fuzzy():
 
 
 def test_the_compiled_catalogue_matches_the_source():
-    compiled = gettext.GNUTranslations(MO.open("rb"))
+    with MO.open("rb") as mo:
+        compiled = gettext.GNUTranslations(mo)
     for message in catalogue():
         if not message.id:
             continue

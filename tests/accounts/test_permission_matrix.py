@@ -200,6 +200,7 @@ MATRIX: dict[str, Row] = {
     # API v1: reads are public (any role, with or without a token); writes need a token.
     "api/v1/": Row("/api/v1/", _roles(404), api=True),
     "api/v1/docs": Row("/api/v1/docs", API_PUBLIC, api=True),
+    "api/v1/iati/activities.xml": Row("/api/v1/iati/activities.xml", API_PUBLIC, api=True),
     "api/v1/openapi.json": Row("/api/v1/openapi.json", API_PUBLIC, api=True),
     "api/v1/commitments": Row("/api/v1/commitments", API_PUBLIC, api=True),
     "api/v1/commitments/<reference>": Row("/api/v1/commitments/{reference}", API_PUBLIC, api=True),

@@ -28,6 +28,7 @@ MANAGED_APPS = (
     "partners",
     "progress",
     "reports",
+    "workflow",
 )
 
 

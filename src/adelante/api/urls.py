@@ -8,11 +8,12 @@ Version 1 is the django-ninja API in `adelante.api.v1`. Other parts add their en
   Either way they get the API middleware (CORS, rate limit, conditional GET, problem details).
 """
 
-from django.urls import URLPattern, URLResolver, path
+from django.urls import URLPattern, URLResolver, include, path
 
 from adelante.api.v1 import api
 
 urlpatterns: list[URLPattern | URLResolver] = [
-    # -- IATI endpoints go here (see above) --
+    # IATI 2.03 activities (streamed XML), before the ninja API's catch-all.
+    path("v1/iati/", include("adelante.iati.urls")),
     path("v1/", api.urls),
 ]
