@@ -72,3 +72,19 @@ def test_before_anything_was_announced():
     builders.commitment("Later", "10", DAY, countries=["GT"])
     gt = country_figures("GT", DAY - datetime.timedelta(days=1))
     assert gt.allocated.amount_usd == 0 and gt.commitments == 0 and gt.partners == 0
+
+
+def test_as_recorded_on_an_earlier_day(record):
+    # Everything was recorded today: on an earlier day the record was empty.
+    yesterday = datetime.date.today() - datetime.timedelta(days=1)
+    gt = country_figures("GT", H1, recorded_on=yesterday)
+    assert gt.commitments == 0 and gt.partners == 0 and gt.invested_alone.value == 0
+    today = country_figures("GT", H1, recorded_on=datetime.date.today())
+    live = country_figures("GT", H1)
+    assert (today.allocated, today.shared, today.partners, today.commitments) == (
+        live.allocated,
+        live.shared,
+        live.partners,
+        live.commitments,
+    )
+    assert today.invested_with_others.value == live.invested_with_others.value

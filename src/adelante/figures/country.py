@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet
 
 from adelante.commitments.models import NEW_MONEY_Q
 from adelante.figures.committed import (
@@ -81,15 +81,22 @@ def country_figures(
     record = Record(recorded_on)
     rows = {row.key: row for row in committed_by("country", as_of, recorded_on=recorded_on).rows}
     shares = record.country_shares()
-    here = shares.filter(country=country).values("commitment_id")
-    elsewhere = shares.exclude(country=country).values("commitment_id")
-    anywhere = shares.values("commitment_id")
+    # EXISTS / NOT EXISTS, never NOT IN (subquery): PostgreSQL plans them as (anti-)joins,
+    # whereas NOT IN rescans its subquery per row once it outgrows work_mem.
+    named_here = Exists(shares.filter(commitment_id=OuterRef("id"), country=country))
+    named_any = Exists(shares.filter(commitment_id=OuterRef("id")))
+    share_here = shares.filter(country=country)
+    elsewhere = Exists(
+        shares.filter(commitment_id=OuterRef("commitment_id")).exclude(country=country)
+    )
+    unsplit = Exists(
+        shares.filter(commitment_id=OuterRef("id"), country=country, share_percent__isnull=True)
+    )
     base = counted(as_of, record)
-    naming = base.filter(id__in=here)
-    regional = base.exclude(id__in=anywhere)
-    unsplit = shares.filter(country=country, share_percent__isnull=True).values("commitment_id")
-    shared = _shared(base.filter(NEW_MONEY_Q, id__in=unsplit))
-    concerning = base.filter(Q(id__in=here) | ~Q(id__in=anywhere))
+    naming = base.filter(named_here)
+    regional = base.filter(~named_any)
+    shared = _shared(base.filter(NEW_MONEY_Q).filter(unsplit))
+    concerning = base.filter(named_here | ~named_any)
     return CountryFigures(
         country=country,
         as_of=as_of,
@@ -100,15 +107,19 @@ def country_figures(
         # Every commitment's progress, counted or not, as `invested` itself does: the three
         # parts of a country and the other countries' parts never miss a verified value.
         invested_alone=invested(
-            as_of, recorded_on=recorded_on, within=here.exclude(commitment_id__in=elsewhere)
+            as_of,
+            recorded_on=recorded_on,
+            within=share_here.filter(~elsewhere).values("commitment_id"),
         ),
         invested_with_others=invested(
-            as_of, recorded_on=recorded_on, within=here.filter(commitment_id__in=elsewhere)
+            as_of,
+            recorded_on=recorded_on,
+            within=share_here.filter(elsewhere).values("commitment_id"),
         ),
         invested_regional=invested(
             as_of,
             recorded_on=recorded_on,
-            within=record.commitments().exclude(id__in=anywhere).values("id"),
+            within=record.commitments().filter(~named_any).values("id"),
         ),
         partners=concerning.aggregate(n=Count("partner_id", distinct=True))["n"],
         commitments=naming.count(),
