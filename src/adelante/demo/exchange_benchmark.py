@@ -271,7 +271,30 @@ def measure_api(day: datetime.date, repeat: int = 20) -> list[Timing]:
                     "",
                 )
             )
+            module = _module_call(url, day)
+            if module is not None:
+                # The API's own share: the same endpoint against the figures function alone.
+                module_ms = _median_ms(module, repeat)
+                label = "the figures module call alone"
+                results.append(
+                    Timing(
+                        database_label(), commitments, f"GET {url}", median, module_ms, label, ""
+                    )
+                )
     return results
+
+
+def _module_call(url: str, day: datetime.date) -> Callable[[], Any] | None:
+    from adelante.figures.committed import committed, committed_by
+    from adelante.figures.reached import invested
+
+    if "/figures/committed/by/country" in url:
+        return lambda: committed_by("country", day)
+    if "/figures/committed" in url:
+        return lambda: committed(day)
+    if "/figures/invested" in url:
+        return lambda: invested(day)
+    return None
 
 
 def _getter(client: Client, url: str) -> Callable[[], Any]:
