@@ -7,7 +7,7 @@ import tempfile
 os.environ.setdefault("ADELANTE_DATA_DIR", tempfile.mkdtemp(prefix="adelante-test-"))
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz")
 
-from adelante.settings import *  # noqa: E402,F403
+from adelante.settings import *  # noqa: F403
 
 SECURE_SSL_REDIRECT = False
 SECURE_HSTS_SECONDS = 0

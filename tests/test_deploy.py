@@ -17,6 +17,16 @@ def adelante(*args, env):
     )
 
 
+SETUP = (
+    "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='adelante.settings'; django.setup()"
+)
+
+
+SETUP = (
+    "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='adelante.settings'; django.setup()"
+)
+
+
 def base_env(tmp_path):
     env = {
         k: v
@@ -57,7 +67,7 @@ def test_database_url_selects_postgresql(tmp_path, url):
         [
             sys.executable,
             "-c",
-            f"import django, os; os.environ['DJANGO_SETTINGS_MODULE']='adelante.settings'; django.setup(); {code}",
+            f"{SETUP}; {code}",
         ],
         env=env,
         capture_output=True,

@@ -22,21 +22,14 @@ def catalogue():
 
 
 def msgids(cat) -> set[tuple[str | None, str]]:
-    return {
-        (m.context, m.id if isinstance(m.id, str) else m.id[0]) for m in cat if m.id
-    }
+    return {(m.context, m.id if isinstance(m.id, str) else m.id[0]) for m in cat if m.id}
 
 
 def test_every_message_is_translated_and_none_is_fuzzy():
     missing = [
         m.id
         for m in catalogue()
-        if m.id
-        and (
-            m.fuzzy
-            or not m.string
-            or (isinstance(m.string, tuple) and not all(m.string))
-        )
+        if m.id and (m.fuzzy or not m.string or (isinstance(m.string, tuple) and not all(m.string)))
     ]
     assert missing == []
 
@@ -48,7 +41,7 @@ def test_the_compiled_catalogue_matches_the_source():
         if not message.id:
             continue
         if isinstance(message.id, tuple):
-            singular, plural = message.id
+            singular = message.id[0]
             key = singular if message.context is None else f"{message.context}\x04{singular}"
             got = compiled._catalog.get((key, 0))  # type: ignore[attr-defined]
             assert got == message.string[0], singular

@@ -93,9 +93,9 @@ def test_reconciliation_shows_the_gap_to_the_official_4_2_billion(rows):
     assert headline.stated_qualifier == "at_least"
     assert headline.computed_value == Decimal("3641600000.00")
     assert headline.gap == Decimal("558400000.00")
-    launch = [
+    launch = next(
         r
         for r in reconcile(day)
         if r.stated_on == DATES[0] and r.metric == "cumulative_committed_usd"
-    ][0]
+    )
     assert launch.gap == Decimal("600000000.00")  # $750M official against $150M itemised

@@ -16,13 +16,13 @@ class BilingualName(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self) -> str:
+        return self.name
+
     @property
     def name(self) -> str:
         """The name in the active language."""
         return self.name_es if (get_language() or "en").startswith("es") else self.name_en
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class Metric(BilingualName):

@@ -50,9 +50,8 @@ def announced_by_q(day: datetime.date) -> Q:
 
     A Q object, so that the same rule filters the live record and its history.
     """
-    return (
-        Q(status__in=ANNOUNCED_STATUSES, announced_on__lte=day)
-        & (Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=day))
+    return Q(status__in=ANNOUNCED_STATUSES, announced_on__lte=day) & (
+        Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=day)
     )
 
 
@@ -146,9 +145,7 @@ class Commitment(models.Model):
         indexes = [models.Index(fields=["announced_on", "status"], name="commitment_announced")]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gte=0), name="amount_not_negative"),
-            models.CheckConstraint(
-                condition=Q(amount_usd__gte=0), name="amount_usd_not_negative"
-            ),
+            models.CheckConstraint(condition=Q(amount_usd__gte=0), name="amount_usd_not_negative"),
             models.CheckConstraint(
                 condition=~Q(qualifier=AmountQualifier.UNDISCLOSED) | Q(amount_usd__isnull=True),
                 name="undisclosed_has_no_amount",
@@ -252,9 +249,7 @@ class OfficialStatement(models.Model):
     metric = models.CharField(_("what was stated"), max_length=200)
     value = models.DecimalField(_("value"), max_digits=24, decimal_places=4)
     unit = models.CharField(_("unit"), max_length=30)
-    qualifier = models.CharField(
-        _("qualifier"), max_length=20, choices=StatementQualifier.choices
-    )
+    qualifier = models.CharField(_("qualifier"), max_length=20, choices=StatementQualifier.choices)
     note = models.TextField(_("note"), blank=True)
     source_url = models.URLField(_("source"), max_length=1000)
     figure = models.CharField(

@@ -33,9 +33,7 @@ class ExchangeRate(models.Model):
         ordering = ["currency", "-on"]
         constraints = [
             models.UniqueConstraint(fields=["currency", "on"], name="one_rate_per_currency_day"),
-            models.CheckConstraint(
-                condition=models.Q(units_per_usd__gt=0), name="rate_positive"
-            ),
+            models.CheckConstraint(condition=models.Q(units_per_usd__gt=0), name="rate_positive"),
         ]
         verbose_name = _("exchange rate")
         verbose_name_plural = _("exchange rates")
