@@ -130,6 +130,7 @@ def screenshots(page: Any, name: str) -> list[Path]:
     paths = []
     for width in (1280, 375):
         page.set_viewport_size({"width": width, "height": 900})
+        page.wait_for_timeout(300)
         path = ARTIFACTS / f"{safe}-{width}.png"
         page.screenshot(path=str(path), full_page=True)
         paths.append(path)
@@ -146,6 +147,34 @@ def check_page(page: Any, url: str, name: str) -> None:
     assert violations == [], json.dumps(violations, indent=2)
     screenshots(page, name)
     page.set_viewport_size({"width": 375, "height": 900})
+    # Charts resize on the next frames (ResizeObserver): let the layout settle first.
+    page.wait_for_timeout(500)
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     page.set_viewport_size({"width": 1280, "height": 900})
     assert overflow <= 0, f"{url} scrolls sideways at 375 px by {overflow} px"
+
+
+SEEDS = (
+    ("adelante.catalogue.migrations.0002_seed", "seed"),
+    ("adelante.catalogue.migrations.0004_seed_dac_sectors", "seed"),
+    ("adelante.accounts.migrations.0002_role_groups", "create_groups"),
+    ("adelante.workflow.migrations.0002_seed_questions", "seed"),
+)
+
+
+@pytest.fixture(autouse=True)
+def seeded_vocabularies(request: pytest.FixtureRequest) -> None:
+    """Put back what the data migrations seed (metrics, focus areas, role groups, questions).
+
+    A transactional test empties every table when it ends; serialized rollback should restore
+    them but does not always, depending on which tests ran before. The seeds are idempotent.
+    """
+    if "live_server" not in request.fixturenames:
+        return
+    import importlib
+
+    from django.apps import apps
+
+    request.getfixturevalue("transactional_db")
+    for module, function in SEEDS:
+        getattr(importlib.import_module(module), function)(apps, None)
