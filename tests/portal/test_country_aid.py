@@ -17,3 +17,12 @@ def test_honduras_page_shows_official_aid_apart(client):
     assert "Official development aid (IATI)" in page
     assert "never added up" in page
     assert "Official development aid (IATI)" not in client.get("/en/").content.decode()
+
+
+@pytest.mark.skipif(not SAMPLE.exists(), reason="../shared/iati is not beside the checkout")
+def test_an_iati_import_refreshes_cached_country_pages(client, settings):
+    from adelante.portal.caching import record_stamp
+
+    before = record_stamp()
+    call_command("import", "iati", str(SAMPLE))
+    assert record_stamp() != before

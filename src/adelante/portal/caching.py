@@ -52,6 +52,13 @@ def _stamp_sql() -> str:
         for column in ("history_id", "m2m_history_id", "history_date"):
             if column in columns:
                 parts.append(f"(SELECT MAX({quote(column)}) FROM {table})")
+    # Official aid (IATI) keeps no history: each import stamps its activities instead.
+    aid = apps.get_model("iati", "AidActivity")
+    if aid._meta.db_table in existing:
+        table = quote(aid._meta.db_table)
+        parts.append(f"(SELECT MAX({quote('id')}) FROM {table})")
+        parts.append(f"(SELECT COUNT(*) FROM {table})")
+        parts.append(f"(SELECT MAX({quote('imported_at')}) FROM {table})")
     synthetic = apps.get_model("demo", "SyntheticDataset")
     table = quote(synthetic._meta.db_table)
     parts.append(f"(SELECT MAX({quote('id')}) FROM {table})")
