@@ -138,11 +138,11 @@ MATRIX: dict[str, Row] = {
     "<lang>/secretariat/audit/": Row("/en/secretariat/audit/", SECRETARIAT),
     # Reports and the staff import
     "<lang>/reports/": Row("/en/reports/", READERS),
-    "<lang>/staff/import/": Row("/en/staff/import/", STAFF),
+    "<lang>/staff/import/": Row("/en/staff/import/", SECRETARIAT),
     "<lang>/staff/import/<str:key>/confirm/": Row(
         "/en/staff/import/nokey/confirm/",
-        STAFF_POST_ONLY,
-        post=_roles(302, reviewer={302, 404}, secretariat_admin={302, 404}),
+        SECRETARIAT_POST_ONLY,
+        post=_roles(403, anonymous=LOGIN, reviewer={302, 404}, secretariat_admin={302, 404}),
     ),
     # Workflow: partners' workspaces
     "<lang>/partner/": Row("/en/partner/", WORKSPACES),

@@ -10,6 +10,7 @@ from django.contrib.auth.models import User
 from django.core.files.storage import default_storage
 from django.test import Client
 
+from adelante.accounts.grants import grant
 from adelante.commitments.models import Commitment
 from tests.exchange.conftest import commitment, table_counts
 
@@ -30,20 +31,21 @@ def _csv(rows: list[dict[str, str]]) -> io.BytesIO:
 
 @pytest.fixture
 def staff() -> Client:
-    user = User.objects.create_user("staffer", password="x-password-123", is_staff=True)
+    user = User.objects.create_user("staffer", password="x-password-123")
+    grant(user, "secretariat-reviewer")
     client = Client()
     client.force_login(user)
     return client
 
 
-def test_only_staff(db):
+def test_only_the_secretariat(db):
     anonymous = Client()
     assert anonymous.get("/en/staff/import/").status_code == 302
-    user = User.objects.create_user("partner", password="x-password-123")
+    user = User.objects.create_user("partner", password="x-password-123", is_staff=True)
     member = Client()
     member.force_login(user)
-    assert member.get("/en/staff/import/").status_code == 302
-    assert member.post("/en/staff/import/anything/confirm/").status_code == 302
+    assert member.get("/en/staff/import/").status_code == 403
+    assert member.post("/en/staff/import/anything/confirm/").status_code == 403
 
 
 def test_dry_run_then_confirm(staff):

@@ -1,7 +1,7 @@
 """Spreadsheet import for staff, in the web: upload, a dry run showing every row's outcome,
 then confirm to import all or nothing (with the history's change reason).
 
-Staff only (`user.is_staff`) for now; issue 4 refines the roles. The uploaded file is kept
+Secretariat only (`accounts.access.secretariat_required`). The uploaded file is kept
 through Django's storage API between the dry run and the confirmation; the browser only ever
 holds a random key that maps, in the signed-in user's session, to that stored file (never a
 path the client chose).
@@ -16,7 +16,6 @@ from pathlib import Path, PurePath
 from typing import Any
 
 from django import forms
-from django.contrib.auth.decorators import user_passes_test
 from django.core.files.storage import default_storage
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -24,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from adelante.accounts.access import secretariat_required
 from adelante.exchange.commitments_import import import_commitments
 from adelante.exchange.problems import ImportRejected
 from adelante.exchange.rates_import import import_rates
@@ -60,11 +60,7 @@ class UploadForm(forms.Form):
         return upload
 
 
-def _staff(user: Any) -> bool:
-    return bool(user.is_active and user.is_staff)
-
-
-staff_required = user_passes_test(_staff, login_url="admin:login")
+staff_required = secretariat_required
 
 
 def _pending(request: HttpRequest) -> dict[str, dict[str, str]]:
