@@ -65,7 +65,6 @@ PARTNER_ADMINS = _roles(
 )
 WORKSPACES = _roles(302, anonymous=LOGIN, government=403, reviewer=200, secretariat_admin=200)
 #: The staff import still asks for is_staff (secretariat roles set it): others go to login.
-STAFF = _roles(302, reviewer=200, secretariat_admin=200)
 DEAD_LINK = _roles(410)
 REDIRECT = _roles(ANY_REDIRECT)
 POST_ONLY = _roles(405)
@@ -74,7 +73,6 @@ API_TOKEN = _roles(200, anonymous=401)
 API_OWN_REPORT = _roles(403, anonymous=401, member=200, partner_admin=200)
 API_SUBMIT = _roles(405)
 SECRETARIAT_POST_ONLY = _roles(403, anonymous=LOGIN, reviewer=405, secretariat_admin=405)
-STAFF_POST_ONLY = _roles(302, reviewer=405, secretariat_admin=405)
 
 
 @dataclass(frozen=True)
@@ -417,7 +415,7 @@ def _post_expectation(row: Row, role: str) -> object:
     get = row.get[role]
     if get == 404:
         return {404, 405}  # a POST-less view may answer the method first
-    if get in (LOGIN, 401, 403, 410) or (get == 302 and row.get is STAFF):
+    if get in (LOGIN, 401, 403, 410):
         return get
     return None  # allowed on GET: on POST anything but 403 and 5xx
 
