@@ -97,11 +97,15 @@ def test_optional_columns_missing_from_the_file_leave_staff_edits_alone(real_com
 def test_a_qualifier_column_is_applied(real_commitments_csv, tmp_path):
     import_commitments(real_commitments_csv)
     rows = read_csv(real_commitments_csv)
-    for row in rows:
-        row["qualifier"] = "at_least" if row["partner"] == "Agroamerica" else ""
+    # An amount stated exactly in the record (or any amount, in a record without the column).
+    changed = next(r for r in rows if r["amount_usd"] and r.get("qualifier", "exact") == "exact")
+    changed["qualifier"] = "at_least"
     result = import_commitments(write_csv(tmp_path / "qualified.csv", rows))
     assert result.updated == 1
-    assert Commitment.objects.get(partner__name="Agroamerica").qualifier == "at_least"
+    reference = Commitment.objects.get(
+        partner__name=changed["partner"].split(" (")[0], announced_on=changed["announced_on"]
+    )
+    assert reference.qualifier == "at_least"
 
 
 def test_relation_relates_to_the_partners_latest_earlier_commitment(real_commitments_csv, tmp_path):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import datetime
 from decimal import Decimal
 
@@ -116,21 +117,28 @@ def test_coalition_name_is_kept_whole(imported):
     assert Partner.objects.get(name="Cargill").commitments.count() == 1
 
 
-def test_commitment_values(imported):
+def test_commitment_values(imported, real_commitments_csv):
+    with real_commitments_csv.open(encoding="utf-8") as f:
+        source = next(
+            r
+            for r in csv.DictReader(f)
+            if r["partner"] == "Nespresso (Nestlé)" and r["announced_on"] == "2021-05-27"
+        )
     nespresso = Commitment.objects.get(
         reference="2021-05-27-2021-05-call-to-action-launch-nespresso"
     )
     assert nespresso.announced_on == datetime.date(2021, 5, 27)
     assert nespresso.status == Status.ANNOUNCED
     assert nespresso.relation == Relation.NEW
-    assert nespresso.qualifier == AmountQualifier.EXACT
+    # The qualifier and kind of money are the record's own (columns of the shared CSV).
+    assert nespresso.qualifier == source.get("qualifier", AmountQualifier.EXACT)
     assert (nespresso.amount, nespresso.currency, nespresso.amount_usd) == (
         Decimal("150000000.00"),
         "USD",
         Decimal("150000000.00"),
     )
     assert nespresso.exchange_rate is None
-    assert nespresso.kind == "unspecified"
+    assert nespresso.kind == source.get("kind", "unspecified")
     assert nespresso.focus_text == "coffee sourcing / agriculture"
     assert nespresso.summary.startswith("Planned to start buying coffee")
     assert list(nespresso.sources.values_list("url", "title")) == [
