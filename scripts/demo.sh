@@ -8,4 +8,4 @@ PYTHON=${PYTHON:-python3}
 .venv/bin/python -m pip install --quiet --upgrade pip
 .venv/bin/python -m pip install --quiet -e .
 export DEBUG="${DEBUG:-1}"
-exec .venv/bin/adelante demo "$@"
+exec .venv/bin/python -m adelante.demo "$@"

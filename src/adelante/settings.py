@@ -61,7 +61,6 @@ INSTALLED_APPS = [
     "adelante.figures",
     "adelante.exchange",
     "adelante.iati",
-    "adelante.demo",
     "adelante.portal",
     "adelante.reports",
     "adelante.api",

@@ -2,7 +2,7 @@
 
 import pytest
 
-from adelante.demo.loader import load_real_record
+from adelante.exchange.real_record import load_real_record
 from tests.browser.conftest import check_page
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from adelante.commitments.models import Commitment, Round
-from adelante.demo.loader import load_real_record
+from adelante.exchange.real_record import load_real_record
 from adelante.partners.models import Partner
 from tests.browser.conftest import check_page
 

@@ -23,7 +23,7 @@ from django.core import mail
 
 from adelante.accounts.groups import SECRETARIAT_REVIEWER
 from adelante.commitments.models import Commitment
-from adelante.demo.loader import load_real_record
+from adelante.exchange.real_record import load_real_record
 from adelante.progress.models import ProgressReport, ReportStatus
 from adelante.workflow import sanctions
 from adelante.workflow.models import Decision, ScreeningHit, Stage

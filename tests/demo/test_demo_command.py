@@ -30,7 +30,7 @@ def demo_env(data_dir: Path) -> dict[str, str]:
 
 def run_demo(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "adelante.cli", "demo", *args],
+        [sys.executable, "-m", "adelante.demo", *args],
         env=demo_env(data_dir),
         capture_output=True,
         text=True,
@@ -57,7 +57,7 @@ def counts(data_dir: Path) -> dict[str, int]:
 def test_demo_serves_the_overview_over_http(tmp_path):
     port = free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "adelante.cli", "demo", "--addrport", f"127.0.0.1:{port}"],
+        [sys.executable, "-m", "adelante.demo", "--addrport", f"127.0.0.1:{port}"],
         env=demo_env(tmp_path),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,

@@ -12,10 +12,10 @@ import pytest
 
 from adelante.commitments.models import Commitment, CountryShare, OfficialStatement, Round, Source
 from adelante.currency.models import ExchangeRate
-from adelante.demo.loader import load_real_record
 from adelante.exchange import exports
 from adelante.exchange.commitments_import import import_commitments
 from adelante.exchange.rates_import import import_rates
+from adelante.exchange.real_record import load_real_record
 from adelante.exchange.statements_import import import_statements
 from adelante.figures.committed import committed, committed_by
 from adelante.figures.reconcile import reconcile

@@ -16,7 +16,7 @@ from lxml import etree
 from adelante.catalogue.models import FocusArea, Metric
 from adelante.commitments.choices import Relation, Status
 from adelante.commitments.models import Source, Target
-from adelante.demo.loader import load_real_record
+from adelante.exchange.real_record import load_real_record
 from adelante.iati import codes
 from adelante.iati.export import stream_activities, write_activities
 from adelante.iati.views import activities_xml

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from adelante.demo.loader import load_real_record
+from adelante.exchange.real_record import load_real_record
 from adelante.figures.committed import committed
 from adelante.reports.build import generate
 from tests.reports import extract

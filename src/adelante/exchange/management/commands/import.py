@@ -1,4 +1,5 @@
-"""`adelante import commitments|statements|rates FILE [--dry-run]` (docs/import.md), and
+"""`adelante import commitments|statements|rates FILE [--dry-run]` (docs/import.md),
+`adelante import record [--dry-run]` (the real record shipped with the package), and
 `adelante import iati FILE... [--dry-run]` (docs/iati.md), and
 `adelante import sanctions FILE... --list NAME --format sdn|names` (docs/workflow.md)."""
 
@@ -15,6 +16,7 @@ from django.utils.translation import gettext_lazy, gettext_noop, ngettext
 from adelante.exchange.commitments_import import import_commitments
 from adelante.exchange.problems import ImportRejected
 from adelante.exchange.rates_import import import_rates
+from adelante.exchange.real_record import FILES as RECORD_FILES
 from adelante.exchange.results import ImportResult, Outcome
 from adelante.exchange.statements_import import import_statements
 from adelante.iati.cli import add_import_parser as add_iati_import_parser
@@ -44,11 +46,24 @@ def _plain(text: str) -> str:
     return text
 
 
+RECORD_HELP = gettext_lazy(
+    "The real public record shipped with Adelante: its commitments and official statements "
+    "through February 2023, each with its source. Importing it again changes nothing."
+)
+
 HELP = gettext_noop(
     "Import commitments, official statements or exchange rates from a CSV (UTF-8) or XLSX "
     "file. All or nothing: if any row has a problem, nothing is written and every problem "
     "is printed as file:line: column: reason."
 )
+
+
+def _add_dry_run(parser: CommandParser) -> None:
+    parser.add_argument(
+        "--dry-run",
+        action="store_true",
+        help=_("show what would change, row by row, and write nothing"),
+    )
 
 
 class Command(BaseCommand):
@@ -61,16 +76,16 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         kinds = parser.add_subparsers(
-            dest="what", required=True, metavar="{commitments,statements,rates,iati,sanctions}"
+            dest="what",
+            required=True,
+            metavar="{commitments,statements,rates,record,iati,sanctions}",
         )
         for name, (_importer, help_text) in IMPORTERS.items():
             sub = kinds.add_parser(name, help=str(help_text), description=str(help_text))
             sub.add_argument("file", help=_("a CSV (UTF-8) or XLSX file"))
-            sub.add_argument(
-                "--dry-run",
-                action="store_true",
-                help=_("show what would change, row by row, and write nothing"),
-            )
+            _add_dry_run(sub)
+        record = kinds.add_parser("record", help=str(RECORD_HELP), description=str(RECORD_HELP))
+        _add_dry_run(record)
         add_iati_import_parser(kinds)
         add_sanctions_import_parser(kinds)
 
@@ -81,10 +96,17 @@ class Command(BaseCommand):
         if what == "sanctions":
             run_sanctions_import(self, options)
             return
-        file, dry_run = options["file"], options["dry_run"]
-        importer = IMPORTERS[what][0]
+        if what == "record":
+            # Both files of the shipped record, each exactly as if imported on its own.
+            for importer, path in RECORD_FILES:
+                self._import(importer, path, str(path), options)
+            return
+        self._import(IMPORTERS[what][0], Path(options["file"]), options["file"], options)
+
+    def _import(self, importer: Importer, path: Path, file: str, options: dict[str, Any]) -> None:
+        dry_run = options["dry_run"]
         try:
-            result = importer(Path(file), dry_run=dry_run, progress=True)
+            result = importer(path, dry_run=dry_run, progress=True)
         except ImportRejected as exc:
             for problem in exc.problems:
                 self.stderr.write(str(problem), style_func=_plain)

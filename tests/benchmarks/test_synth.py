@@ -1,4 +1,4 @@
-"""`adelante synth`: the same seed writes the same record; the record keeps the domain's rules."""
+"""`python -m benchmarks synth`: the same seed writes the same record, which keeps the rules."""
 
 from __future__ import annotations
 
@@ -16,17 +16,17 @@ from django.core.management.base import CommandError
 from adelante.commitments.choices import Relation, Status
 from adelante.commitments.models import Commitment, CountryShare, OfficialStatement, Round
 from adelante.currency.conversion import to_usd
-from adelante.demo import synth
-from adelante.demo.models import SyntheticDataset
 from adelante.figures.committed import committed, committed_by
 from adelante.money.qualifiers import AmountQualifier
 from adelante.partners.models import Partner
 from adelante.progress.models import ProgressReport, ProgressValue, ReportStatus
+from benchmarks.models import SyntheticDataset
+from benchmarks.synthetic import datasets, generator
 from tests import builders
 
 pytestmark = pytest.mark.django_db
 
-SPEC = synth.Spec(partners=40, commitments=400, reports=1500, seed=7)
+SPEC = generator.Spec(partners=40, commitments=400, reports=1500, seed=7)
 
 #: Every table that synthetic data writes, live and history.
 APPS = ("partners", "commitments", "currency", "progress")
@@ -48,23 +48,23 @@ def digest() -> str:
 
 @pytest.fixture
 def generated() -> dict[str, int]:
-    return synth.generate(SPEC)
+    return datasets.generate(SPEC)
 
 
 def test_the_same_seed_writes_the_same_rows() -> None:
-    synth.generate(SPEC)
+    datasets.generate(SPEC)
     first = digest()
-    synth.wipe()
+    datasets.wipe()
     assert Commitment.objects.count() == 0
-    synth.generate(SPEC)
+    datasets.generate(SPEC)
     assert digest() == first
 
 
 def test_another_seed_writes_other_rows() -> None:
-    synth.generate(SPEC)
+    datasets.generate(SPEC)
     first = digest()
-    synth.wipe()
-    synth.generate(synth.Spec(SPEC.partners, SPEC.commitments, SPEC.reports, seed=8))
+    datasets.wipe()
+    datasets.generate(generator.Spec(SPEC.partners, SPEC.commitments, SPEC.reports, seed=8))
     assert digest() != first
 
 
@@ -73,9 +73,9 @@ def test_it_writes_what_was_asked(generated: dict[str, int]) -> None:
     assert Commitment.objects.count() == SPEC.commitments
     assert ProgressReport.objects.count() == SPEC.reports
     assert generated["commitments.Commitment"] == SPEC.commitments
-    dataset = synth.latest_dataset()
-    assert synth.matches(dataset, SPEC)
-    assert not synth.matches(dataset, synth.Spec(40, 400, 1500, seed=8))
+    dataset = datasets.latest_dataset()
+    assert datasets.matches(dataset, SPEC)
+    assert not datasets.matches(dataset, generator.Spec(40, 400, 1500, seed=8))
 
 
 def test_every_row_has_its_history(generated: dict[str, int]) -> None:
@@ -196,34 +196,34 @@ def test_relations_point_at_an_earlier_commitment_of_the_same_partner(
 
 
 def test_figures_work_on_it_and_as_recorded_on_an_earlier_day(generated: dict[str, int]) -> None:
-    total = committed(synth.LAST_DAY)
-    breakdown = committed_by("country", synth.LAST_DAY, disclose_confidential=True)
+    total = committed(generator.LAST_DAY)
+    breakdown = committed_by("country", generator.LAST_DAY, disclose_confidential=True)
     assert total.commitments > 0.9 * SPEC.commitments
     assert sum(row.amount_usd or 0 for row in breakdown.rows) == total.amount_usd
     # History is dated when things happened: on the day of the first round, the record held
     # only that round's commitments, none of them withdrawn yet.
-    first_round = synth.REAL_ROUND_DATES[0]
-    early = committed(synth.LAST_DAY, recorded_on=first_round)
+    first_round = generator.REAL_ROUND_DATES[0]
+    early = committed(generator.LAST_DAY, recorded_on=first_round)
     assert 0 < early.commitments == committed(first_round).commitments < total.commitments
 
 
 def test_it_refuses_a_record_that_is_not_empty(generated: dict[str, int]) -> None:
-    with pytest.raises(synth.SynthError, match="not empty"):
-        synth.generate(SPEC)
+    with pytest.raises(generator.SynthError, match="not empty"):
+        datasets.generate(SPEC)
 
 
 def test_wipe_removes_synthetic_data_only() -> None:
     real = builders.commitment("Real Partner Inc", "1000.00", datetime.date(2022, 6, 7))
-    with pytest.raises(synth.SynthError, match="not empty"):
-        synth.generate(SPEC)
-    assert synth.foreign_counts() == {"partner": 1, "round": 1, "commitment": 1}
-    synth.wipe()
+    with pytest.raises(generator.SynthError, match="not empty"):
+        datasets.generate(SPEC)
+    assert datasets.foreign_counts() == {"partner": 1, "round": 1, "commitment": 1}
+    datasets.wipe()
     assert Commitment.objects.get() == real
     assert Commitment.history.filter(id=real.pk).exists()  # type: ignore[attr-defined]
 
 
 def test_wipe_removes_every_synthetic_row_and_its_history(generated: dict[str, int]) -> None:
-    synth.wipe()
+    datasets.wipe()
     assert not SyntheticDataset.objects.exists()
     for app in APPS:
         for model in apps.get_app_config(app).get_models():
@@ -246,8 +246,8 @@ def test_the_command(capsys: pytest.CaptureFixture[str]) -> None:
 def test_bad_parameters_are_refused() -> None:
     with pytest.raises(CommandError, match="partner"):
         call_command("synth", "--commitments=10", "--partners=0", stdout=StringIO())
-    with pytest.raises(synth.SynthError):
-        synth.Spec(partners=1, commitments=-1, reports=0, seed=1)
+    with pytest.raises(generator.SynthError):
+        generator.Spec(partners=1, commitments=-1, reports=0, seed=1)
 
 
 def test_new_rows_do_not_take_the_ids_of_deleted_ones() -> None:
@@ -258,6 +258,6 @@ def test_new_rows_do_not_take_the_ids_of_deleted_ones() -> None:
     gone.delete()
     Round.objects.all().delete()
     Partner.objects.all().delete()
-    synth.generate(synth.Spec(partners=3, commitments=5, reports=0, seed=1))
+    datasets.generate(generator.Spec(partners=3, commitments=5, reports=0, seed=1))
     assert not Commitment.objects.filter(pk=gone_id).exists()
     assert Commitment.history.filter(id=gone_id).count() == 2  # type: ignore[attr-defined]

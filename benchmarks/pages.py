@@ -1,4 +1,4 @@
-"""The portal's pages against a bare Django view (`adelante benchmark --pages`).
+"""The portal's pages against a bare Django view (`python -m benchmarks pages`).
 
 Three pages, through Django's test client (the whole middleware stack, no network), in the same
 process and run as a bare view that returns a fixed string:
@@ -29,8 +29,8 @@ from django.test import Client, override_settings
 from django.urls import path
 
 from adelante.commitments.publication import published_commitments
-from adelante.demo.benchmark import database_label
 from adelante.progress.models import ReportStatus
+from benchmarks.figures import database_label
 
 #: Goal of issue 3: the overview at most this many times the bare view at 50,000 commitments.
 MAX_RATIO = 5.0

@@ -1,11 +1,12 @@
-"""Realistic synthetic data for demonstrations, load tests and the benchmark (`adelante synth`).
+"""Realistic synthetic data, made up at any size for the benchmarks (`python -m benchmarks synth`).
 
-The same parameters and seed always write the same rows: every random choice comes from
+The same parameters and seed always make the same rows: every random choice comes from
 `random.Random` instances seeded from the seed (never the global generator), every amount is
-built from integers as an exact Decimal, and rows are written in a fixed order with ids
-counted from the largest id already in each table (so an empty database gets the same ids too).
+built from integers as an exact Decimal, and rows are handed to the writer in a fixed order, so
+with ids counted from the largest id already in each table (`bulk.BulkWriter`) an empty
+database gets the same ids too.
 
-What it writes, roughly like the real record (DOMAIN.md), but at any size:
+What it makes, roughly like the real record (DOMAIN.md), but at any size:
 
 - partners of every type, a tenth of them with one or two aliases; a few partners make many
   commitments and most make one or two (a skewed choice);
@@ -24,19 +25,12 @@ What it writes, roughly like the real record (DOMAIN.md), but at any size:
 - official statements (committed, organisations, invested, reached, per round) that the
   record backs only in part, as in reality.
 
-History is kept: each row gets a "created" history row dated when it would have been recorded
-(a round's date, a report's verification), and a withdrawn commitment a second one, the
-withdrawal, on the day it was withdrawn; so figures "as recorded on" an earlier day see the
-synthetic record as it stood then. (Other status changes, such as "in progress" becoming
-"completed", are not replayed: they change no figure.)
+Each row is dated when it would have been recorded (a round's date, a report's verification),
+and a withdrawn commitment is first announced, then withdrawn on its day; the writer turns
+those dates into history. (Other status changes, such as "in progress" becoming "completed",
+are not replayed: they change no figure.)
 
-Rows are written in bulk (PostgreSQL's COPY, SQLite's executemany) without building model
-instances, in one transaction per chunk of commitments: an interrupted run leaves part of a
-data set behind, which `wipe` removes. That is what makes 500,000 commitments with 5 million
-progress reports and their history (some 35 million rows) take minutes instead of an hour.
-
-Synthetic rows are marked (slugs and references start with "synth-", sources point at
-example.org) so that `wipe` removes them and nothing else.
+Writing and wiping data sets, and the note kept of them, are in `datasets`.
 """
 
 from __future__ import annotations
@@ -44,16 +38,10 @@ from __future__ import annotations
 import calendar
 import datetime
 import random
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
-
-from django.apps import apps
-from django.core.management.color import no_style
-from django.db import connection, models, transaction
-from django.db.models import Max
-from django.utils import timezone
 
 from adelante.catalogue.models import FocusArea, Metric
 from adelante.commitments.choices import (
@@ -75,8 +63,7 @@ from adelante.commitments.models import (
 )
 from adelante.currency.conversion import to_usd
 from adelante.currency.models import ExchangeRate
-from adelante.demo.models import SyntheticDataset
-from adelante.money.fields import ExactDecimalField, from_hundredths, to_hundredths
+from adelante.money.fields import from_hundredths, to_hundredths
 from adelante.money.qualifiers import AmountQualifier
 from adelante.partners.models import Partner, PartnerAlias, PartnerType
 from adelante.partners.naming import normalise
@@ -86,10 +73,13 @@ from adelante.progress.models import (
     ReportStatus,
     VerificationLevel,
 )
+from benchmarks.synthetic.bulk import BulkWriter, Row
 
 #: Bump whenever the same seed would write different data, so old data sets are not reused.
 GENERATOR_VERSION = "2"
 
+# How synthetic rows are marked, so that `datasets.wipe` removes them and nothing else. These
+# are data, not names of commands: databases written by earlier versions carry them as they are.
 PREFIX = "synth-"
 SOURCE_URL = "https://example.org/synthetic/"
 RATE_SOURCE = "synthetic rates (adelante synth)"
@@ -203,283 +193,6 @@ class Spec:
             raise SynthError("progress reports need at least one commitment")
 
 
-# -- The record as it is ---------------------------------------------------------------------
-
-#: Tables of the record that must be empty before synthetic data is written.
-RECORD_MODELS: tuple[type[models.Model], ...] = (
-    Partner,
-    Round,
-    Commitment,
-    OfficialStatement,
-    ProgressReport,
-    ExchangeRate,
-)
-
-
-def record_counts() -> dict[str, int]:
-    """Rows in the tables of the record (not the catalogue), by model name."""
-    return {model._meta.model_name or "": model._default_manager.count() for model in RECORD_MODELS}
-
-
-def foreign_counts() -> dict[str, int]:
-    """Rows of the record that are not synthetic, by model name (empty when there are none)."""
-    counts = {
-        "partner": Partner.objects.exclude(slug__startswith=PREFIX).count(),
-        "round": Round.objects.exclude(slug__startswith=PREFIX).count(),
-        "commitment": Commitment.objects.exclude(reference__startswith=PREFIX).count(),
-        "officialstatement": OfficialStatement.objects.exclude(
-            source_url__startswith=SOURCE_URL
-        ).count(),
-        "exchangerate": ExchangeRate.objects.exclude(source=RATE_SOURCE).count(),
-    }
-    return {name: n for name, n in counts.items() if n}
-
-
-def latest_dataset() -> SyntheticDataset | None:
-    """The finished synthetic data set in the database, if the record holds exactly that."""
-    dataset = SyntheticDataset.objects.filter(finished_at__isnull=False).first()
-    if dataset is None or SyntheticDataset.objects.filter(finished_at__isnull=True).exists():
-        return None
-    return dataset
-
-
-def matches(dataset: SyntheticDataset | None, spec: Spec) -> bool:
-    return (
-        dataset is not None
-        and dataset.generator == GENERATOR_VERSION
-        and (dataset.partners, dataset.commitments, dataset.reports, dataset.seed)
-        == (spec.partners, spec.commitments, spec.reports, spec.seed)
-    )
-
-
-_HISTORY_MODELS: dict[type[models.Model], type[models.Model]] = {}
-
-
-def _history(model: type[models.Model]) -> type[models.Model]:
-    found = _HISTORY_MODELS.get(model)
-    if found is None:
-        found = _HISTORY_MODELS[model] = model.history.model  # type: ignore[attr-defined]
-    return found
-
-
-def _raw_delete(queryset: models.QuerySet[Any]) -> int:
-    # A plain DELETE: no signals, so no "deleted" history rows for data that never was real.
-    return int(queryset._raw_delete(queryset.db))  # type: ignore[attr-defined]
-
-
-def wipe() -> int:
-    """Delete every synthetic row and its history; real rows are left alone. Returns the count."""
-    focus_history = apps.get_model("commitments", "HistoricalCommitment_focus_areas")
-    through = Commitment.focus_areas.through
-
-    def live_and_history(model: type[models.Model], **where: Any) -> list[models.QuerySet[Any]]:
-        return [
-            model._default_manager.filter(**where),
-            _history(model)._default_manager.filter(**where),
-        ]
-
-    h_commitments = _history(Commitment)._default_manager.filter(reference__startswith=PREFIX)
-    commitment_ids = h_commitments.values("id")
-    h_reports = _history(ProgressReport)._default_manager.filter(commitment_id__in=commitment_ids)
-    h_partners = _history(Partner)._default_manager.filter(slug__startswith=PREFIX)
-    steps: list[models.QuerySet[Any]] = [
-        *live_and_history(ProgressValue, report_id__in=h_reports.values("id")),
-        *live_and_history(ProgressReport, commitment_id__in=commitment_ids),
-        focus_history._default_manager.filter(history_id__in=h_commitments.values("history_id")),
-        through._default_manager.filter(commitment_id__in=commitment_ids),
-        *live_and_history(CountryShare, commitment_id__in=commitment_ids),
-        *live_and_history(Target, commitment_id__in=commitment_ids),
-        *live_and_history(Source, commitment_id__in=commitment_ids),
-        Commitment._default_manager.filter(reference__startswith=PREFIX),
-        h_commitments,
-        *live_and_history(OfficialStatement, source_url__startswith=SOURCE_URL),
-        *live_and_history(ExchangeRate, source=RATE_SOURCE),
-        *live_and_history(Round, slug__startswith=PREFIX),
-        *live_and_history(PartnerAlias, partner_id__in=h_partners.values("id")),
-        Partner._default_manager.filter(slug__startswith=PREFIX),
-        h_partners,
-        SyntheticDataset.objects.all(),
-    ]
-    deleted = 0
-    with transaction.atomic():
-        for queryset in steps:
-            deleted += _raw_delete(queryset)
-    return deleted
-
-
-# -- Writing rows in batches, with their history ---------------------------------------------
-
-
-Row = dict[str, Any]
-
-
-class _Table:
-    """How rows of one model are written: its columns, defaults and value adapters."""
-
-    def __init__(self, model: type[models.Model]) -> None:
-        fields = list(model._meta.concrete_fields)
-        self.model = model
-        self.names = [f.attname for f in fields]
-        self.defaults = {f.attname: f.get_default() for f in fields}
-        self.adapters = [_adapter(f) for f in fields]
-        quote = connection.ops.quote_name
-        table = quote(model._meta.db_table)
-        columns = ", ".join(quote(f.column) for f in fields if f.column)
-        self.copy_sql = f"COPY {table} ({columns}) FROM STDIN"
-        self.insert_sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join('?' * len(fields))})"
-
-    def values(self, row: Row) -> tuple[Any, ...]:
-        defaults = self.defaults
-        return tuple(
-            adapt(value) if adapt is not None and value is not None else value
-            for value, adapt in zip(
-                (row[name] if name in row else defaults[name] for name in self.names),
-                self.adapters,
-                strict=True,
-            )
-        )
-
-
-def _adapter(f: models.Field[Any, Any]) -> Callable[[Any], Any] | None:
-    """What Django's `get_db_prep_save` does to a value of this field, for our value types."""
-    ops = connection.ops
-    if isinstance(f, ExactDecimalField):
-        return to_hundredths
-    if isinstance(f, models.DateTimeField):
-        return ops.adapt_datetimefield_value
-    if isinstance(f, models.DateField):
-        return ops.adapt_datefield_value
-    return None
-
-
-class _Writer:
-    """Buffers new rows with explicit ids, and their history rows, and writes them in bulk.
-
-    Rows are plain dicts of attribute names; they are written by PostgreSQL's COPY or SQLite's
-    `executemany` of one INSERT, ten times faster than building model instances for
-    `bulk_create`, which matters at millions of rows.
-    """
-
-    def __init__(self) -> None:
-        self.pending: dict[type[models.Model], list[Row]] = {}
-        self.tables: dict[type[models.Model], _Table] = {}
-        self.next_id: dict[type[models.Model], int] = {}
-        self.written: dict[str, int] = {}
-        self.tracked: dict[type[models.Model], tuple[str, ...]] = {}
-        self._moments: dict[datetime.date, datetime.datetime] = {}
-        self.focus_link = Commitment.focus_areas.through
-        self.focus_history = apps.get_model("commitments", "HistoricalCommitment_focus_areas")
-
-    def _id(self, model: type[models.Model]) -> int:
-        if model not in self.next_id:
-            pk = model._meta.pk
-            assert pk is not None
-            top = model._default_manager.aggregate(top=Max(pk.attname))["top"] or 0
-            # Past the ids of deleted rows too, whose history keeps them: a new row must not
-            # inherit another one's history.
-            remembered: type[models.Model] | None = None
-            if model is self.focus_link:
-                remembered = self.focus_history
-            elif hasattr(model._meta, "simple_history_manager_attribute"):
-                remembered = _history(model)
-            if remembered is not None:
-                old = remembered._default_manager.aggregate(top=Max("id"))["top"] or 0
-                top = max(top, old)
-            self.next_id[model] = top + 1
-        value = self.next_id[model]
-        self.next_id[model] = value + 1
-        return value
-
-    def _table(self, model: type[models.Model]) -> _Table:
-        table = self.tables.get(model)
-        if table is None:
-            table = self.tables[model] = _Table(model)
-            self.pending.setdefault(model, [])
-        return table
-
-    def _moment(self, day: datetime.date) -> datetime.datetime:
-        moment = self._moments.get(day)
-        if moment is None:
-            moment = datetime.datetime.combine(day, datetime.time(12), tzinfo=datetime.UTC)
-            self._moments[day] = moment
-        return moment
-
-    def add(
-        self,
-        model: type[models.Model],
-        row: Row,
-        recorded: datetime.date,
-        *,
-        created_as: Row | None = None,
-        changed_on: datetime.date | None = None,
-    ) -> int:
-        """Buffer a new row and its history; returns its id. Unlisted fields take defaults.
-
-        The history says the row was created on `recorded`, as it is; or, with `created_as`,
-        created with those values instead and changed to what it is on `changed_on`.
-        """
-        table = self._table(model)
-        row["id"] = self._id(model)
-        self.pending[model].append(row)
-        history_model = _history(model)
-        self._table(history_model)
-        tracked = self.tracked.get(model)
-        if tracked is None:
-            fields = history_model.tracked_fields  # type: ignore[attr-defined]
-            tracked = self.tracked[model] = tuple(f.attname for f in fields)
-        versions = [("+", recorded, row)]
-        if created_as is not None and changed_on is not None:
-            versions = [("+", recorded, {**row, **created_as}), ("~", changed_on, row)]
-        row["_history_ids"] = []
-        for kind, day, values in versions:
-            history: Row = {name: values.get(name, table.defaults[name]) for name in tracked}
-            history["history_id"] = self._id(history_model)
-            history["history_date"] = self._moment(day)
-            history["history_type"] = kind
-            history["history_change_reason"] = HISTORY_REASON
-            self.pending[history_model].append(history)
-            row["_history_ids"].append(history["history_id"])
-        return int(row["id"])
-
-    def add_focus(self, commitment: Row, focus_id: int) -> None:
-        """Link a commitment to a focus area, in every version of its history."""
-        link = {
-            "id": self._id(self.focus_link),
-            "commitment_id": commitment["id"],
-            "focusarea_id": focus_id,
-        }
-        self._table(self.focus_link)
-        self.pending[self.focus_link].append(link)
-        self._table(self.focus_history)
-        for history_id in commitment["_history_ids"]:
-            self.pending[self.focus_history].append(
-                {**link, "m2m_history_id": self._id(self.focus_history), "history_id": history_id}
-            )
-
-    def flush(self) -> None:
-        raw = connection.connection
-        assert raw is not None
-        with connection.cursor() as wrapper:
-            cursor = wrapper.cursor
-            for model, rows in self.pending.items():
-                if not rows:
-                    continue
-                table = self.tables[model]
-                values = [table.values(row) for row in rows]
-                if connection.vendor == "postgresql":
-                    with cursor.copy(table.copy_sql) as copy:
-                        for record in values:
-                            copy.write_row(record)
-                else:
-                    cursor.executemany(table.insert_sql, values)
-                name = model._meta.label
-                self.written[name] = self.written.get(name, 0) + len(rows)
-                rows.clear()
-
-    def models(self) -> list[type[models.Model]]:
-        return list(self.tables)
-
-
 # -- Random choices --------------------------------------------------------------------------
 
 
@@ -582,8 +295,8 @@ class _Tally:
     new_partners: dict[int, int] = field(default_factory=dict)
 
 
-class _Generator:
-    def __init__(self, spec: Spec, writer: _Writer) -> None:
+class Generator:
+    def __init__(self, spec: Spec, writer: BulkWriter) -> None:
         self.spec = spec
         self.w = writer
         self.rng = _stream(spec.seed, "commitments")
@@ -1035,63 +748,3 @@ def _country_rows(
         shares = dict.fromkeys(shares, HUNDRED)
     parts = allocate(amount_usd, shares)
     return {country: (share, parts[country]) for country, share in shares.items()}
-
-
-def _chunks(total: int, size: int) -> Iterator[range]:
-    for start in range(0, total, size):
-        yield range(start, min(start + size, total))
-
-
-def generate(
-    spec: Spec,
-    *,
-    chunk: int = 2_000,
-    progress: Callable[[int], None] | None = None,
-) -> dict[str, int]:
-    """Write a synthetic record; returns the number of rows written per model.
-
-    The record (partners, rounds, commitments, statements, reports, rates) must be empty:
-    call `wipe` first to replace an earlier synthetic data set. `progress` is called with the
-    number of commitments written after each chunk.
-    """
-    existing = {name: n for name, n in record_counts().items() if n}
-    if existing:
-        listed = ", ".join(f"{n} {name}" for name, n in sorted(existing.items()))
-        raise SynthError(f"the record is not empty ({listed})")
-    dataset = SyntheticDataset.objects.create(
-        seed=spec.seed,
-        partners=spec.partners,
-        commitments=spec.commitments,
-        reports=spec.reports,
-        generator=GENERATOR_VERSION,
-        started_at=timezone.now(),
-    )
-    writer = _Writer()
-    generator = _Generator(spec, writer)
-    with transaction.atomic():
-        generator.write_rounds_and_rates()
-        generator.write_partners()
-        writer.flush()
-    rounds, statuses, counts = generator.plan()
-    for indices in _chunks(spec.commitments, chunk):
-        with transaction.atomic():
-            for i in indices:
-                generator.commitment(i, rounds[i], statuses[i], counts[i])
-            writer.flush()
-        if progress is not None:
-            progress(len(indices))
-    with transaction.atomic():
-        generator.write_statements()
-        writer.flush()
-    _after_bulk_load(writer.models())
-    dataset.finished_at = timezone.now()
-    dataset.save(update_fields=["finished_at"])
-    return writer.written
-
-
-def _after_bulk_load(written: list[type[models.Model]]) -> None:
-    """Move id sequences past the explicit ids, and refresh the planner's statistics."""
-    with connection.cursor() as cursor:
-        for sql in connection.ops.sequence_reset_sql(no_style(), written):
-            cursor.execute(sql)
-        cursor.execute("ANALYZE")

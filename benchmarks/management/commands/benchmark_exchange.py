@@ -1,4 +1,4 @@
-"""`adelante benchmark_exchange`: the full CSV export against a bare SQL-to-CSV floor, and API
+"""`python -m benchmarks exchange`: the full CSV export against a bare SQL-to-CSV floor, and API
 endpoints against a bare view, on the configured database (docs/benchmarks.md)."""
 
 from __future__ import annotations
@@ -8,8 +8,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from adelante.demo import exchange_benchmark as bench
-from adelante.demo.synth import LAST_DAY
+from benchmarks import exchange as bench
+from benchmarks.synthetic.generator import LAST_DAY
 
 
 class Command(BaseCommand):

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from lxml import etree
 
-from adelante.iati.benchmark import format_table, generate, measure_file
 from adelante.iati.models import AidActivity
+from benchmarks.iati import format_table, generate, measure_file
 
 pytestmark = pytest.mark.django_db
 

@@ -1,4 +1,4 @@
-"""`adelante benchmark_iati`: the IATI import against a bare lxml parse, and its peak memory.
+"""`python -m benchmarks iati`: the IATI import against a bare lxml parse, and its peak memory.
 
 For each size (megabytes) a realistic IATI file is generated once into --dir (never into the
 repository). For each database (an SQLite file in --dir, a PostgreSQL database
@@ -11,15 +11,14 @@ from __future__ import annotations
 
 import json
 import os
-import secrets
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from adelante.iati.benchmark import Measurement, benchmark_file, format_table, measure_file
+from benchmarks import children
+from benchmarks.iati import Measurement, benchmark_file, format_table, measure_file
 
 DEFAULT_SIZES = "20,200"
 DEFAULT_DIR = Path("/tmp/adelante-iati-bench")
@@ -94,7 +93,7 @@ class Command(BaseCommand):
                 done = self._run(
                     url,
                     [
-                        "benchmark_iati",
+                        "iati",
                         f"--child={path}",
                         f"--label={self._label(engine)}",
                         f"--repeat={options['repeat']}",
@@ -134,17 +133,9 @@ class Command(BaseCommand):
         return f"{server}/adelante_bench_iati"
 
     def _run(self, url: str, arguments: list[str]) -> str:
-        env = {
-            **os.environ,
-            "DATABASE_URL": url,
-            "DJANGO_SETTINGS_MODULE": "adelante.settings",
-            # Measured as in production: no query log.
-            "DEBUG": "0",
-            "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50),
-        }
         done = subprocess.run(
-            [sys.executable, "-m", "adelante.cli", *arguments, "--skip-checks"],
-            env=env,
+            children.command(*arguments, "--skip-checks"),
+            env=children.environment(url),
             stdout=subprocess.PIPE,
             text=True,
             check=False,

@@ -1,4 +1,5 @@
-"""`adelante synth`: fill the database with realistic synthetic data (see adelante.demo.synth)."""
+"""`python -m benchmarks synth`: fill the database with realistic synthetic data
+(made up by `benchmarks.synthetic.generator`, written by `benchmarks.synthetic.datasets`)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
-from adelante.demo import synth
+from benchmarks.synthetic import datasets
+from benchmarks.synthetic.generator import Spec, SynthError
 
 
 class Command(BaseCommand):
@@ -45,16 +47,16 @@ class Command(BaseCommand):
         partners = options["partners"]
         reports = options["reports"]
         try:
-            spec = synth.Spec(
+            spec = Spec(
                 partners=partners if partners is not None else max(1, commitments // 8),
                 commitments=commitments,
                 reports=reports if reports is not None else 3 * commitments,
                 seed=options["seed"],
             )
-        except synth.SynthError as exc:
+        except SynthError as exc:
             raise CommandError(str(exc)) from exc
         if options["wipe"]:
-            deleted = synth.wipe()
+            deleted = datasets.wipe()
             self.stdout.write(f"Deleted {deleted} rows of earlier synthetic data.")
         started = time.monotonic()
         bar = tqdm(
@@ -65,8 +67,8 @@ class Command(BaseCommand):
         )
         try:
             with bar:
-                written = synth.generate(spec, progress=bar.update)
-        except synth.SynthError as exc:
+                written = datasets.generate(spec, progress=bar.update)
+        except SynthError as exc:
             raise CommandError(f"{exc}; use --wipe to replace earlier synthetic data") from exc
         seconds = time.monotonic() - started
         self.stdout.write(

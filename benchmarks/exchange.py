@@ -1,4 +1,4 @@
-"""Benchmark of the bulk CSV export and the API (`adelante benchmark_exchange`).
+"""Benchmark of the bulk CSV export and the API (`python -m benchmarks exchange`).
 
 - **Full CSV export** (`adelante.exchange.exports.write_csv_folder`: every table of the
   published record) against its floor: for each table one SQL query run on the driver's
@@ -7,8 +7,8 @@
 - **API endpoints** (a list and the figures) against a bare Django view that returns a fixed
   string, through the same server stack in the same process. Reported as ratios.
 
-Run it on a database filled by `adelante synth` (e.g. the 500k-commitment database that
-`adelante benchmark` creates: `DATABASE_URL=… adelante benchmark_exchange`).
+Run it on a database filled by `python -m benchmarks synth` (e.g. the 500k-commitment database
+that `python -m benchmarks figures` creates: `DATABASE_URL=… python -m benchmarks exchange`).
 """
 
 from __future__ import annotations
@@ -30,9 +30,9 @@ from django.urls import path
 
 from adelante.commitments.models import Commitment, CountryShare, Source
 from adelante.commitments.publication import PUBLISHED_STATUSES, published_commitments
-from adelante.demo.benchmark import database_label
 from adelante.exchange import exports
 from adelante.exchange.tables import TABLES
+from benchmarks.figures import database_label
 
 MAX_EXPORT_RATIO = 2.0
 

@@ -8,8 +8,8 @@ import io
 import pytest
 from django.core.management import call_command
 
-from adelante.demo import exchange_benchmark as bench
-from adelante.demo.loader import load_real_record
+from adelante.exchange.real_record import load_real_record
+from benchmarks import exchange as bench
 
 pytestmark = pytest.mark.django_db
 

@@ -1,4 +1,5 @@
-"""`adelante benchmark`: the floors compute what the figures module computes; the table prints.
+"""`python -m benchmarks figures`: the floors compute what the figures module computes, and
+the table prints.
 
 No timing is asserted: times depend on the machine.
 """
@@ -13,8 +14,11 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from adelante.demo import floors, synth
-from adelante.demo.benchmark import (
+from adelante.figures.committed import committed, committed_by
+from adelante.figures.reached import invested, reached
+from adelante.figures.reconcile import reconcile
+from benchmarks import floors
+from benchmarks.figures import (
     COLUMNS,
     FIGURES,
     Figure,
@@ -23,24 +27,22 @@ from adelante.demo.benchmark import (
     format_table,
     measure,
 )
-from adelante.figures.committed import committed, committed_by
-from adelante.figures.reached import invested, reached
-from adelante.figures.reconcile import reconcile
+from benchmarks.synthetic import datasets, generator
 from tests import builders
 
 pytestmark = pytest.mark.django_db
 
 DAYS = (
-    synth.REAL_ROUND_DATES[0],
-    synth.REAL_ROUND_DATES[2],
+    generator.REAL_ROUND_DATES[0],
+    generator.REAL_ROUND_DATES[2],
     datetime.date(2024, 12, 31),
-    synth.LAST_DAY,
+    generator.LAST_DAY,
 )
 
 
 @pytest.mark.parametrize("seed", [1, 2])
 def test_floors_equal_the_figures_module(seed: int) -> None:
-    synth.generate(synth.Spec(partners=30, commitments=300, reports=1200, seed=seed))
+    datasets.generate(generator.Spec(partners=30, commitments=300, reports=1200, seed=seed))
     for day in DAYS:
         assert floors.committed(day) == committed(day)
         assert floors.committed_by_country(day) == committed_by("country", day)
@@ -51,10 +53,10 @@ def test_floors_equal_the_figures_module(seed: int) -> None:
 
 def test_floors_suppress_confidential_cells_as_the_figures_module_does() -> None:
     # Two partners: every cell with a confidential amount has fewer than three.
-    synth.generate(synth.Spec(partners=2, commitments=200, reports=0, seed=5))
-    breakdown = committed_by("country", synth.LAST_DAY)
+    datasets.generate(generator.Spec(partners=2, commitments=200, reports=0, seed=5))
+    breakdown = committed_by("country", generator.LAST_DAY)
     assert any(row.suppressed for row in breakdown.rows)
-    assert floors.committed_by_country(synth.LAST_DAY) == breakdown
+    assert floors.committed_by_country(generator.LAST_DAY) == breakdown
 
 
 def test_floors_on_the_real_record_shape() -> None:
@@ -79,17 +81,17 @@ def test_floors_on_the_real_record_shape() -> None:
 
 
 def test_measure_refuses_a_floor_that_computes_something_else() -> None:
-    synth.generate(synth.Spec(partners=5, commitments=20, reports=20, seed=1))
+    datasets.generate(generator.Spec(partners=5, commitments=20, reports=20, seed=1))
     wrong = Figure(
         "committed", committed, lambda day: floors.committed(day - datetime.timedelta(days=3650))
     )
     with pytest.raises(FloorMismatch):
-        measure(synth.LAST_DAY, commitments=20, reports=20, repeat=1, figures=[wrong])
+        measure(generator.LAST_DAY, commitments=20, reports=20, repeat=1, figures=[wrong])
 
 
 def test_measure_times_every_figure() -> None:
-    synth.generate(synth.Spec(partners=5, commitments=30, reports=60, seed=1))
-    results = measure(synth.LAST_DAY, commitments=30, reports=60, repeat=2)
+    datasets.generate(generator.Spec(partners=5, commitments=30, reports=60, seed=1))
+    results = measure(generator.LAST_DAY, commitments=30, reports=60, repeat=2)
     assert [m.figure for m in results] == [f.name for f in FIGURES]
     assert all(m.median_ms > 0 and m.floor_ms > 0 and m.runs == 2 for m in results)
 
@@ -163,7 +165,7 @@ def test_the_table_shows_ratio_growth_and_goal() -> None:
 def test_as_recorded_after_everything_equals_the_live_record() -> None:
     # The figures module has a live and an "as recorded on" path for the same rule; with every
     # change in the history, both must agree.
-    synth.generate(synth.Spec(partners=20, commitments=200, reports=800, seed=4))
+    datasets.generate(generator.Spec(partners=20, commitments=200, reports=800, seed=4))
     later = datetime.date(2030, 1, 1)
     for day in DAYS:
         live = committed_by("country", day)

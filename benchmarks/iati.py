@@ -1,4 +1,4 @@
-"""The IATI import benchmark (`adelante benchmark_iati`, docs/benchmarks.md).
+"""The IATI import benchmark (`python -m benchmarks iati`, docs/benchmarks.md).
 
 `generate` writes a large, realistic IATI 2.03 activity file, streaming to disk: activities of
 several publishers for Guatemala, El Salvador and Honduras (and some for neighbours, which the

@@ -1,4 +1,4 @@
-"""`adelante benchmark --pages`: the pages answer, are timed against the bare view, and the
+"""`python -m benchmarks pages`: the pages answer, are timed against the bare view, and the
 table says whether the goal is met. No timing is asserted: times depend on the machine."""
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from adelante.demo import synth
-from adelante.demo.page_benchmark import PageTiming, format_table, measure_pages, table_rows
+from benchmarks.pages import PageTiming, format_table, measure_pages, table_rows
+from benchmarks.synthetic import datasets, generator
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +20,7 @@ def timing(size: int, page: str, served: str, median: float) -> PageTiming:
 
 
 def test_every_page_is_timed_computed_and_cached():
-    synth.generate(synth.Spec(partners=20, commitments=120, reports=300, seed=3))
+    datasets.generate(generator.Spec(partners=20, commitments=120, reports=300, seed=3))
     timings = measure_pages(commitments=120, repeat=2, cached_runs=3)
     assert [(t.page, t.served) for t in timings] == [
         ("overview", "computed"),

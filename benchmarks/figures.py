@@ -1,9 +1,9 @@
-"""The benchmark of the main figure queries against hand-written SQL floors (`adelante benchmark`).
+"""The main figure queries against hand-written SQL floors (`python -m benchmarks figures`).
 
 For each figure it times the figures module and the floor (one SQL statement through the
-driver, `adelante.demo.floors`) alternately on the same connection, checks that both give the
+driver, `benchmarks.floors`) alternately on the same connection, checks that both give the
 same result, and reports the medians and their ratio. Sizes run each on their own database,
-filled by `adelante.demo.synth`; see docs/benchmarks.md.
+filled with synthetic data (`benchmarks.synthetic`); see docs/benchmarks.md.
 """
 
 from __future__ import annotations
@@ -19,10 +19,10 @@ from typing import Any
 from django.conf import settings
 from django.db import connection
 
-from adelante.demo import floors
 from adelante.figures.committed import committed, committed_by
 from adelante.figures.reached import invested
 from adelante.figures.reconcile import reconcile
+from benchmarks import floors
 
 #: Goal of issue 2: the figures module within 1.5 times its floor.
 MAX_RATIO = 1.5

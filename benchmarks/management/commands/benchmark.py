@@ -1,9 +1,10 @@
-"""`adelante benchmark`: time the main figure queries against hand-written SQL floors.
+"""`python -m benchmarks figures` (and `pages`): the main figure queries against hand-written
+SQL floors, or the portal's pages against a bare view.
 
 Without --in-place, every size runs on its own database (an SQLite file, a PostgreSQL database)
-that the benchmark creates, fills with `adelante synth` data and reuses on later runs; each
-runs in a child process of this command, with DATABASE_URL pointing at it. With --in-place,
-it measures on the database configured for this process (what the tests do).
+that the benchmark creates, fills with synthetic data and reuses on later runs; each runs in a
+child process of this command, with DATABASE_URL pointing at it. With --in-place, it measures
+on the database configured for this process (what the tests do).
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from __future__ import annotations
 import datetime
 import json
 import os
-import secrets
 import subprocess
 import sys
 import time
@@ -23,8 +23,10 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
-from adelante.demo import page_benchmark, synth
-from adelante.demo.benchmark import FloorMismatch, Measurement, format_table, measure
+from benchmarks import children, pages
+from benchmarks.figures import FloorMismatch, Measurement, format_table, measure
+from benchmarks.synthetic import datasets
+from benchmarks.synthetic.generator import GENERATOR_VERSION, LAST_DAY, Spec
 
 DEFAULT_SIZES = "1000,50000,500000"
 ENGINES = ("sqlite", "postgresql")
@@ -41,9 +43,9 @@ def _sizes(text: str) -> list[int]:
     return sizes
 
 
-def spec_for(size: int, reports_per_commitment: int, seed: int) -> synth.Spec:
+def spec_for(size: int, reports_per_commitment: int, seed: int) -> Spec:
     """The synthetic data set of a size: a partner for every eight commitments."""
-    return synth.Spec(
+    return Spec(
         partners=max(1, size // 8),
         commitments=size,
         reports=size * reports_per_commitment,
@@ -78,8 +80,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--as-of",
             type=datetime.date.fromisoformat,
-            default=synth.LAST_DAY,
-            help=f"date of the figures (default {synth.LAST_DAY}, after every synthetic round)",
+            default=LAST_DAY,
+            help=f"date of the figures (default {LAST_DAY}, after every synthetic round)",
         )
         parser.add_argument(
             "--databases",
@@ -116,7 +118,7 @@ class Command(BaseCommand):
             "--pages",
             action="store_true",
             help="time the portal's pages (overview, explorer, a commitment) against a bare "
-            "view instead of the figures against their floors (adelante.demo.page_benchmark)",
+            "view instead of the figures against their floors (benchmarks.pages)",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -131,9 +133,9 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(runs, indent=2))
             return
         if options["pages"]:
-            timings = [page_benchmark.PageTiming(**m) for run in runs for m in run["measurements"]]
+            timings = [pages.PageTiming(**m) for run in runs for m in run["measurements"]]
             markdown = options["format"] == "markdown"
-            self.stdout.write(page_benchmark.format_table(timings, markdown=markdown))
+            self.stdout.write(pages.format_table(timings, markdown=markdown))
             return
         measurements = [Measurement(**m) for run in runs for m in run["measurements"]]
         self.stdout.write(format_table(measurements, markdown=options["format"] == "markdown"))
@@ -164,9 +166,7 @@ class Command(BaseCommand):
                 fill_seconds = (fill_seconds or 0) + filled
             load_before = os.getloadavg()[0]
             if options["pages"]:
-                timed = page_benchmark.measure_pages(
-                    commitments=spec.commitments, repeat=options["repeat"]
-                )
+                timed = pages.measure_pages(commitments=spec.commitments, repeat=options["repeat"])
                 database = timed[0].database
                 measurements += [t.as_json() for t in timed]
                 loads.append((load_before, os.getloadavg()[0]))
@@ -192,16 +192,16 @@ class Command(BaseCommand):
             "measurements": measurements,
         }
 
-    def _ensure(self, spec: synth.Spec, *, quiet: bool) -> float | None:
+    def _ensure(self, spec: Spec, *, quiet: bool) -> float | None:
         """Fill the database with this data set unless it holds it already; seconds taken."""
-        if synth.matches(synth.latest_dataset(), spec):
+        if datasets.matches(datasets.latest_dataset(), spec):
             return None
-        foreign = synth.foreign_counts()
+        foreign = datasets.foreign_counts()
         if foreign:
             listed = ", ".join(f"{n} {name}" for name, n in sorted(foreign.items()))
             raise CommandError(f"the database holds real data ({listed}); not touching it")
         started = time.monotonic()
-        synth.wipe()
+        datasets.wipe()
         bar = tqdm(
             total=spec.commitments,
             unit=" commitments",
@@ -210,7 +210,7 @@ class Command(BaseCommand):
             disable=quiet and not sys.stderr.isatty(),
         )
         with bar:
-            synth.generate(spec, progress=bar.update)
+            datasets.generate(spec, progress=bar.update)
         return time.monotonic() - started
 
     # -- Measuring on separate databases, one child process each -----------------------------
@@ -225,7 +225,7 @@ class Command(BaseCommand):
             for size in sizes:
                 name = (
                     f"bench_{size}x{options['reports_per_commitment']}"
-                    f"_s{options['seed']}_g{synth.GENERATOR_VERSION}"
+                    f"_s{options['seed']}_g{GENERATOR_VERSION}"
                 )
                 if engine == "sqlite":
                     url = self._sqlite_url(options, name)
@@ -256,19 +256,8 @@ class Command(BaseCommand):
         return f"{server}/{database}"
 
     def _child(self, url: str, size: int, options: dict[str, Any]) -> dict[str, Any]:
-        env = {
-            **os.environ,
-            "DATABASE_URL": url,
-            "DJANGO_SETTINGS_MODULE": "adelante.settings",
-            # Measured as in production: no query log.
-            "DEBUG": "0",
-            "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50),
-        }
-        command = [
-            sys.executable,
-            "-m",
-            "adelante.cli",
-            "benchmark",
+        command = children.command(
+            "figures",
             "--in-place",
             "--migrate",
             "--format=json",
@@ -278,8 +267,10 @@ class Command(BaseCommand):
             f"--repeat={options['repeat']}",
             f"--as-of={options['as_of'].isoformat()}",
             *(["--pages"] if options["pages"] else []),
-        ]
-        done = subprocess.run(command, env=env, stdout=subprocess.PIPE, text=True, check=False)
+        )
+        done = subprocess.run(
+            command, env=children.environment(url), stdout=subprocess.PIPE, text=True, check=False
+        )
         if done.returncode != 0:
             raise CommandError(f"the benchmark on {url} failed (exit status {done.returncode})")
         runs: list[dict[str, Any]] = json.loads(done.stdout)

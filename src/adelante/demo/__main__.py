@@ -1,0 +1,72 @@
+"""`python -m adelante.demo`: migrate, load the real public record, print a staff login, serve.
+
+What `scripts/demo.sh` runs after installing. It runs with the production settings (the demo
+is no app of its own: nothing here is installed in a deployment) and only the project's
+ordinary commands: `migrate`, `import record` (which changes nothing when run again),
+`runserver`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+DEMO_STAFF = "demo-staff"
+
+
+@dataclass(frozen=True)
+class StaffLogin:
+    username: str
+    password: str
+
+
+def demo_staff_login() -> StaffLogin:
+    """A staff account for the demo's admin, with a fresh random password each run."""
+    from django.contrib.auth import get_user_model
+
+    password = secrets.token_urlsafe(12)
+    user, _created = get_user_model().objects.get_or_create(username=DEMO_STAFF)
+    user.is_staff = user.is_superuser = True
+    user.set_password(password)
+    user.save()
+    return StaffLogin(DEMO_STAFF, password)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "adelante.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.core.management.color import color_style
+    from django.utils.translation import gettext as _
+
+    parser = argparse.ArgumentParser(
+        prog="python -m adelante.demo",
+        description=_("Load the real public record into this database and serve the portal."),
+    )
+    parser.add_argument(
+        "--addrport", default="127.0.0.1:8000", help=_("Where to serve (default %(default)s).")
+    )
+    parser.add_argument("--no-serve", action="store_true", help=_("Load the record, then stop."))
+    options = parser.parse_args(argv)
+
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("import", "record")
+    login = demo_staff_login()
+    address = options.addrport
+    print(color_style().SUCCESS(_("Portal: http://%(address)s/") % {"address": address}))
+    print(
+        _("Admin: http://%(address)s/en/admin/ (user %(user)s, password %(password)s)")
+        % {"address": address, "user": login.username, "password": login.password},
+        flush=True,
+    )
+    if not options.no_serve:
+        call_command("runserver", address, use_reloader=False)
+
+
+if __name__ == "__main__":
+    main()
