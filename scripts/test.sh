@@ -19,8 +19,8 @@ export DEBUG=0
 export ADELANTE_DATA_DIR="${ADELANTE_DATA_DIR:-$(mktemp -d)}"
 
 echo "== ruff and mypy"
-.venv/bin/ruff check src tests
-.venv/bin/ruff format --check src tests
+.venv/bin/ruff check src tests benchmarks
+.venv/bin/ruff format --check src tests benchmarks
 .venv/bin/mypy
 
 echo "== tests on SQLite"

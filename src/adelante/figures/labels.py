@@ -1,35 +1,96 @@
-"""Readable, translated names for the keys of breakdown rows."""
+"""Readable, translated names for what the figures are made of: the keys of breakdown rows,
+the dimensions, the relations of commitments and the statuses of targets and reports.
+
+Every output that names these (portal, API, command line, reports) asks here, in the active
+language, so a row or a status reads the same wherever it appears.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from django.utils.translation import gettext as _
 
 from adelante.catalogue.models import FocusArea
-from adelante.commitments.choices import Country, MoneyKind
+from adelante.commitments.choices import Country, MoneyKind, Relation
 from adelante.commitments.models import Round
 from adelante.figures.committed import MULTI_COUNTRY, REGIONAL, UNCLASSIFIED
+from adelante.figures.progress import BEHIND, LATE, MISSING, NO_REPORT, ON_TIME, ON_TRACK
 from adelante.figures.results import Breakdown
 from adelante.partners.models import PartnerType
 
 
-def row_labels(breakdown: Breakdown) -> dict[str, str]:
-    """The label of every row of a breakdown, in the active language."""
-    keys = [row.key for row in breakdown.rows]
-    special = {
+def special_rows() -> dict[str, str]:
+    """The rows that are no key of their dimension: shared, regional, without focus area."""
+    return {
         MULTI_COUNTRY: _("Several countries (no split stated)"),
         REGIONAL: _("The region (no country named)"),
         UNCLASSIFIED: _("No focus area"),
     }
+
+
+def key_labels(dimension: str, keys: Sequence[str]) -> dict[str, str]:
+    """The label of each key of a dimension (country, kind, partner-type, round, focus)."""
+    special = special_rows()
     names: dict[str, str]
-    if breakdown.dimension == "country":
+    if dimension == "country":
         names = {c.value: str(c.label) for c in Country}
-    elif breakdown.dimension == "kind":
+    elif dimension == "kind":
         names = {k.value: str(k.label) for k in MoneyKind}
-    elif breakdown.dimension == "partner-type":
+    elif dimension == "partner-type":
         names = {t.value: str(t.label) for t in PartnerType}
-    elif breakdown.dimension == "round":
+    elif dimension == "round":
         ids = [int(k) for k in keys if k.isdigit()]
         names = {str(r.id): r.label for r in Round.objects.filter(id__in=ids)}
     else:
         names = {a.code: a.name for a in FocusArea.objects.filter(code__in=keys)}
     return {key: special.get(key) or names.get(key, key) for key in keys}
+
+
+def row_labels(breakdown: Breakdown) -> dict[str, str]:
+    """The label of every row of a breakdown, in the active language."""
+    return key_labels(breakdown.dimension, [row.key for row in breakdown.rows])
+
+
+def by_dimension(dimension: str) -> str:
+    """How a title says what a breakdown is by: "by country"."""
+    return {
+        "country": _("by country"),
+        "kind": _("by kind of money"),
+        "focus": _("by focus area"),
+        "round": _("by round"),
+    }[dimension]
+
+
+def dimension_name(dimension: str) -> str:
+    """The heading of a breakdown's first column: "Country"."""
+    return {
+        "country": _("Country"),
+        "kind": _("Kind of money"),
+        "focus": _("Focus area"),
+        "round": _("Round"),
+    }[dimension]
+
+
+def withheld() -> str:
+    """What a cell shows instead of an amount that would reveal a confidential one."""
+    return _("withheld (confidential)")
+
+
+def relation_label(relation: str) -> str:
+    """A commitment's relation to earlier ones; a restatement says that it counts zero."""
+    if relation == Relation.RESTATEMENT:
+        return _("restatement (counts zero)")
+    if relation == Relation.INCREASE:
+        return str(Relation.INCREASE.label)
+    return str(Relation.NEW.label)
+
+
+def target_status_label(status: str) -> str:
+    """A target's progress (`figures.progress`): on track, behind, no report."""
+    return {ON_TRACK: _("on track"), BEHIND: _("behind"), NO_REPORT: _("no report")}[status]
+
+
+def period_status_label(status: str) -> str:
+    """A reporting period's punctuality (`figures.progress`): on time, late, missing."""
+    return {ON_TIME: _("on time"), LATE: _("late"), MISSING: _("missing")}[status]

@@ -1,0 +1,98 @@
+"""The words of a report in its language: numbers, money and dates (Babel, through
+`adelante.money.formatting`), and the names of what the figures are made of (catalogue
+metrics, and the labels of `adelante.figures.labels`)."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from babel.dates import format_date
+from django.utils.translation import gettext as _
+
+from adelante.catalogue.models import Metric
+from adelante.commitments.choices import Country
+from adelante.figures import labels
+from adelante.figures.committed import REGIONAL
+from adelante.figures.listing import CommitmentLine
+from adelante.figures.reached import USD_INVESTED
+from adelante.money.formatting import format_number, format_usd, with_qualifier
+from adelante.money.qualifiers import AmountQualifier, TotalQualifier
+
+DASH = "—"
+SUMMARY_LENGTH = 180
+
+
+class Words:
+    """Labels and formats in the active language (created inside `translation.override`)."""
+
+    def __init__(self, language: str) -> None:
+        self.language = language
+        self.metrics = {m.code: m for m in Metric.objects.all()}
+        self.countries = labels.key_labels("country", Country.values)
+
+    # numbers, money, dates
+    def date(self, day: datetime.date | None) -> str:
+        return format_date(day, format="long", locale=self.language) if day else DASH
+
+    def short_date(self, day: datetime.date) -> str:
+        return format_date(day, format="MMM y", locale=self.language)
+
+    def number(self, value: Decimal | int | None) -> str:
+        return DASH if value is None else format_number(value, self.language)
+
+    def usd(self, amount: Decimal | None, qualifier: str = TotalQualifier.EXACT) -> str:
+        if amount is None:
+            return DASH
+        return with_qualifier(format_usd(amount, self.language), qualifier, self.language)
+
+    def compact_usd(self, amount: Decimal) -> str:
+        return format_usd(amount, self.language, compact=True)
+
+    def metric_value(self, metric: str, value: Decimal | None) -> str:
+        if value is None:
+            return DASH
+        if self.is_money(metric):
+            return format_usd(value, self.language)
+        return format_number(value, self.language)
+
+    def is_money(self, metric: str) -> bool:
+        return metric == USD_INVESTED or self.unit(metric) == Metric.Unit.USD
+
+    def unit(self, metric: str) -> str:
+        found = self.metrics.get(metric)
+        return found.unit if found else ""
+
+    def metric(self, code: str) -> str:
+        found = self.metrics.get(code)
+        return found.name if found else code.replace("_", " ")
+
+    # a commitment in a list
+    def kind(self, key: str) -> str:
+        return labels.key_labels("kind", [key])[key]
+
+    def line_amount(self, line: CommitmentLine) -> str:
+        if line.qualifier == AmountQualifier.CONFIDENTIAL and line.amount_usd is None:
+            return str(AmountQualifier.CONFIDENTIAL.label)
+        if line.amount_usd is None:
+            return _("no public amount")
+        qualifier = line.qualifier if line.qualifier in TotalQualifier.values else "exact"
+        return self.usd(line.amount_usd, qualifier)
+
+    def line_countries(self, line: CommitmentLine) -> str:
+        if not line.countries:
+            return labels.special_rows()[REGIONAL]
+        parts = []
+        for code, share in line.countries:
+            name = self.countries.get(code, code)
+            if share is not None and len(line.countries) > 1:
+                name = f"{name} ({format_number(share, self.language)} %)"
+            parts.append(name)
+        return ", ".join(parts)
+
+
+def summary(line: CommitmentLine, length: int = SUMMARY_LENGTH) -> str:
+    """A commitment in a table cell: its title, else its summary, cut at `length`."""
+    text = line.title or line.summary or line.reference
+    text = " ".join(text.split())
+    return text if len(text) <= length else text[: length - 1] + "…"
