@@ -13,31 +13,41 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from adelante.exchange.exports import Progress, _noop, csv_zip
-from adelante.exchange.tables import TABLES, Table
+from adelante.exchange.tables import TABLES, Table, in_language
 
 LICENSE = {"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/"}
+
+
+TITLE = _("Commitments to Central America Forward: the published record")
+DESCRIPTION = _(
+    "Commitments of companies and organisations to Central America Forward, their sources, "
+    "verified progress and the official statements, as published by Adelante. Confidential "
+    "amounts are withheld (qualifier 'confidential')."
+)
+DESCRIPTION_AS_OF = _(
+    "Commitments of companies and organisations to Central America Forward, their sources, "
+    "verified progress and the official statements, as published by Adelante, as of "
+    "%(date)s. Confidential amounts are withheld (qualifier 'confidential')."
+)
+
+
+def _description(language: str, as_of: datetime.date | None) -> str:
+    if as_of is None:
+        return in_language(language, DESCRIPTION)
+    return in_language(language, DESCRIPTION_AS_OF) % {"date": as_of.isoformat()}
 
 
 def descriptor(as_of: datetime.date | None) -> dict[str, Any]:
     return {
         "profile": "tabular-data-package",
         "name": "adelante-central-america-forward",
-        "title": "Commitments to Central America Forward: the published record",
-        "title_es": "Compromisos con Centroamérica Adelante: el registro publicado",
-        "description": (
-            "Commitments of companies and organisations to Central America Forward, their "
-            "sources, verified progress and the official statements, as published by Adelante"
-            + (f", as of {as_of.isoformat()}" if as_of else "")
-            + ". Confidential amounts are withheld (qualifier 'confidential')."
-        ),
-        "description_es": (
-            "Compromisos de empresas y organizaciones con Centroamérica Adelante, sus fuentes, "
-            "el avance verificado y las declaraciones oficiales, tal como los publica Adelante"
-            + (f", al {as_of.isoformat()}" if as_of else "")
-            + ". Los montos confidenciales se reservan (calificador 'confidential')."
-        ),
+        "title": in_language("en", TITLE),
+        "title_es": in_language("es", TITLE),
+        "description": _description("en", as_of),
+        "description_es": _description("es", as_of),
         "created": timezone.now().isoformat(timespec="seconds"),
         "licenses": [LICENSE],
         "resources": [_resource(table) for table in TABLES],

@@ -1,11 +1,12 @@
 """The published record as tables, for the bulk downloads (CSV, XLSX, JSON, data package).
 
 Each table has typed columns with a title and a description in English and Spanish (the data
-dictionary of the data package). The `commitments`, `statements` and `exchange_rates` tables
-use the import format (docs/import.md), so a download imports back into an empty database.
-Rows come from the database through one streaming cursor per table (constant memory whatever
-the size),
-with the publication rules of `adelante.commitments.publication` applied.
+dictionary of the data package): written here in English, as messages of the Spanish catalogue
+(locale/es), so the dictionary says in Spanish what the portal says. The `commitments`,
+`statements` and `exchange_rates` tables use the import format (docs/import.md), so a download
+imports back into an empty database. Rows come from the database through one streaming cursor
+per table (constant memory whatever the size), with the publication rules of
+`adelante.commitments.publication` applied.
 """
 
 from __future__ import annotations
@@ -19,6 +20,10 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils import translation
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from adelante.catalogue.models import FocusArea, Metric
 from adelante.commitments.choices import DatePrecision
@@ -38,6 +43,14 @@ from adelante.progress.models import ProgressValue
 
 CHUNK = 2000
 Cell = str | int | Decimal | datetime.date | None
+#: A message of the dictionary: English, translated when it is read in a language.
+Message = str | Promise
+
+
+def in_language(language: str, message: Message) -> str:
+    """A message in one language, whatever language is active: the dictionary carries both."""
+    with translation.override(language):
+        return str(message)
 
 
 @dataclass(frozen=True)
@@ -45,38 +58,59 @@ class Column:
     name: str
     #: Frictionless type: string, number, integer, date.
     type: str
-    title_en: str
-    title_es: str
-    description_en: str = ""
-    description_es: str = ""
+    title: Message
+    description: Message = ""
     #: Free text typed by people: escaped against formula injection in spreadsheets.
     free_text: bool = False
 
+    @property
+    def title_en(self) -> str:
+        return in_language("en", self.title)
 
-def text(name: str, en: str, es: str, den: str = "", des: str = "") -> Column:
-    return Column(name, "string", en, es, den, des, free_text=True)
+    @property
+    def title_es(self) -> str:
+        return in_language("es", self.title)
+
+    @property
+    def description_en(self) -> str:
+        return in_language("en", self.description)
+
+    @property
+    def description_es(self) -> str:
+        return in_language("es", self.description)
 
 
-def code(name: str, en: str, es: str, den: str = "", des: str = "") -> Column:
-    return Column(name, "string", en, es, den, des)
+def text(name: str, title: Message, description: Message = "") -> Column:
+    return Column(name, "string", title, description, free_text=True)
 
 
-def number(name: str, en: str, es: str, den: str = "", des: str = "") -> Column:
-    return Column(name, "number", en, es, den, des)
+def code(name: str, title: Message, description: Message = "") -> Column:
+    return Column(name, "string", title, description)
 
 
-def day(name: str, en: str, es: str, den: str = "", des: str = "") -> Column:
-    return Column(name, "date", en, es, den, des)
+def number(name: str, title: Message, description: Message = "") -> Column:
+    return Column(name, "number", title, description)
+
+
+def day(name: str, title: Message, description: Message = "") -> Column:
+    return Column(name, "date", title, description)
 
 
 @dataclass(frozen=True)
 class Table:
     name: str
-    title_en: str
-    title_es: str
+    title: Message
     columns: tuple[Column, ...]
     rows: Callable[[datetime.date | None], Iterator[Sequence[Cell]]]
     count: Callable[[datetime.date | None], int]
+
+    @property
+    def title_en(self) -> str:
+        return in_language("en", self.title)
+
+    @property
+    def title_es(self) -> str:
+        return in_language("es", self.title)
 
     @property
     def header(self) -> list[str]:
@@ -99,118 +133,89 @@ def _keyset(
 COMMITMENT_COLUMNS = (
     code(
         "reference",
-        "Reference",
-        "Referencia",
-        "Stable identifier of the commitment.",
-        "Identificador estable del compromiso.",
+        _("Reference"),
+        _("Stable identifier of the commitment."),
     ),
     text(
         "partner",
-        "Partner",
-        "Socio",
-        "The organisation that committed.",
-        "La organización que se comprometió.",
+        _("Partner"),
+        _("The organisation that committed."),
     ),
     code(
         "partner_type",
-        "Partner type",
-        "Tipo de socio",
-        "company, foundation, ngo or other.",
-        "company (empresa), foundation (fundación), ngo (ONG) u other (otro).",
+        _("Partner type"),
+        _("company, foundation, ngo or other."),
     ),
     day(
         "announced_on",
-        "Announced on",
-        "Anunciado el",
-        "Date of the announcement round.",
-        "Fecha de la ronda de anuncio.",
+        _("Announced on"),
+        _("Date of the announcement round."),
     ),
     text(
         "round",
-        "Round",
-        "Ronda",
-        "Label of the announcement round.",
-        "Nombre de la ronda de anuncio.",
+        _("Round"),
+        _("Label of the announcement round."),
     ),
     number(
         "amount_usd",
-        "Amount (US$)",
-        "Monto (US$)",
-        "In US dollars at the rate of the announcement date; empty when not public or confidential.",
-        "En dólares de EE. UU. al tipo de cambio de la fecha del anuncio; vacío si no es público o es confidencial.",
+        _("Amount (US$)"),
+        _(
+            "In US dollars at the rate of the announcement date; empty when not public or "
+            "confidential."
+        ),
     ),
     code(
         "countries",
-        "Countries",
-        "Países",
-        "GT, SV, HN separated by ';', or REGION.",
-        "GT, SV, HN separados por ';', o REGION (la región).",
+        _("Countries"),
+        _("GT, SV, HN separated by ';', or REGION."),
     ),
     text(
         "focus",
-        "Focus (as stated)",
-        "Enfoque (declarado)",
-        "The focus as the source states it.",
-        "El enfoque tal como lo declara la fuente.",
+        _("Focus (as stated)"),
+        _("The focus as the source states it."),
     ),
-    text("summary", "Summary", "Resumen"),
+    text("summary", _("Summary")),
     code(
         "source_url",
-        "Source",
-        "Fuente",
-        "Where the commitment was announced (the first source).",
-        "Dónde se anunció el compromiso (la primera fuente).",
+        _("Source"),
+        _("Where the commitment was announced (the first source)."),
     ),
     code(
         "relation",
-        "Relation",
-        "Relación",
-        "new, increase, or restatement (counts zero).",
-        "new (nuevo), increase (aumento) o restatement (reiteración: cuenta cero).",
+        _("Relation"),
+        _("new, increase, or restatement (counts zero)."),
     ),
     number(
         "amount",
-        "Amount (stated currency)",
-        "Monto (moneda declarada)",
-        "For an amount stated in another currency.",
-        "Para un monto declarado en otra moneda.",
+        _("Amount (stated currency)"),
+        _("For an amount stated in another currency."),
     ),
     code(
         "currency",
-        "Currency",
-        "Moneda",
-        "ISO 4217 code of `amount`.",
-        "Código ISO 4217 de `amount`.",
+        _("Currency"),
+        _("ISO 4217 code of `amount`."),
     ),
     code(
         "qualifier",
-        "Qualifier",
-        "Calificador",
-        "exact, at_least, about, up_to, undisclosed or confidential (amount withheld).",
-        "exact (exacto), at_least (al menos), about (aproximadamente), up_to (hasta), undisclosed (no divulgado) o confidential (confidencial: monto reservado).",
+        _("Qualifier"),
+        _("exact, at_least, about, up_to, undisclosed or confidential (amount withheld)."),
     ),
     code(
         "kind",
-        "Kind of money",
-        "Tipo de dinero",
-        "capital_investment, local_sourcing, lending, programme or unspecified.",
-        "capital_investment (inversión de capital), local_sourcing (compras locales), lending (crédito), programme (programa) o unspecified (sin especificar).",
+        _("Kind of money"),
+        _("capital_investment, local_sourcing, lending, programme or unspecified."),
     ),
-    text("title", "Title", "Título"),
+    text("title", _("Title")),
     code(
         "status",
-        "Status",
-        "Estado",
-        "announced, in_progress, completed or withdrawn.",
-        "announced (anunciado), in_progress (en curso), completed (completado) o withdrawn (retirado).",
+        _("Status"),
+        _("announced, in_progress, completed or withdrawn."),
     ),
-    day("withdrawn_on", "Withdrawn on", "Retirado el"),
+    day("withdrawn_on", _("Withdrawn on")),
     code(
         "shares",
-        "Country shares",
-        "Porcentajes por país",
-        "Percentages per country, e.g. GT:60;SV:40.",
-        "Porcentajes por país, p. ej. GT:60;SV:40.",
+        _("Country shares"),
+        _("Percentages per country, e.g. GT:60;SV:40."),
     ),
 )
 
@@ -239,7 +244,8 @@ def _commitment_rows(as_of: datetime.date | None) -> Iterator[Sequence[Cell]]:
             sources[cid] = url  # the first source (lowest id) wins
         for (
             pk, reference, partner, partner_type, announced_on, round_label, amount_usd,
-            focus, summary, relation, amount, currency, qualifier, kind, title, status, withdrawn_on,
+            focus, summary, relation, amount, currency, qualifier, kind, title, status,
+            withdrawn_on,
         ) in chunk:  # fmt: skip
             named = countries.get(pk, [])
             withheld = is_withheld(qualifier)
@@ -341,79 +347,69 @@ def _focus_links(as_of: datetime.date | None) -> QuerySet[Any]:
     return through.objects.filter(commitment__in=published_commitments(as_of))
 
 
-REF = code("reference", "Commitment reference", "Referencia del compromiso")
+REF = code("reference", _("Commitment reference"))
 
 TABLES: tuple[Table, ...] = (
     Table(
         "commitments",
-        "Commitments",
-        "Compromisos",
+        _("Commitments"),
         COMMITMENT_COLUMNS,
         _commitment_rows,
         _counter(published_commitments),
     ),
     Table(
         "partners",
-        "Partners",
-        "Socios",
+        _("Partners"),
         (
-            code("slug", "Identifier", "Identificador"),
-            text("name", "Name", "Nombre"),
+            code("slug", _("Identifier")),
+            text("name", _("Name")),
             code(
                 "type",
-                "Type",
-                "Tipo",
-                "company, foundation, ngo or other.",
-                "company (empresa), foundation (fundación), ngo (ONG) u other (otro).",
+                _("Type"),
+                _("company, foundation, ngo or other."),
             ),
-            code("website", "Website", "Sitio web"),
+            code("website", _("Website")),
         ),
         _simple(published_partners, ("slug", "name", "type", "website")),
         _counter(published_partners),
     ),
     Table(
         "partner_aliases",
-        "Other names of partners",
-        "Otros nombres de los socios",
+        _("Other names of partners"),
         (
-            code("partner", "Partner identifier", "Identificador del socio"),
-            text("alias", "Alias", "Alias"),
+            code("partner", _("Partner identifier")),
+            text("alias", _("Alias")),
         ),
         _simple(_aliases, ("partner__slug", "name")),
         _counter(_aliases),
     ),
     Table(
         "rounds",
-        "Announcement rounds",
-        "Rondas de anuncios",
+        _("Announcement rounds"),
         (
-            code("slug", "Identifier", "Identificador"),
-            text("label", "Label", "Nombre"),
-            day("announced_on", "Announced on", "Anunciada el"),
+            code("slug", _("Identifier")),
+            text("label", _("Label")),
+            # A round is feminine in Spanish ("anunciada"), a commitment masculine.
+            day("announced_on", pgettext_lazy("round", "Announced on")),
         ),
         _simple(published_rounds, ("slug", "label", "announced_on")),
         _counter(published_rounds),
     ),
     Table(
         "commitment_countries",
-        "Countries of commitments",
-        "Países de los compromisos",
+        _("Countries of commitments"),
         (
             REF,
-            code("country", "Country", "País", "GT, SV or HN.", "GT, SV o HN."),
+            code("country", _("Country"), _("GT, SV or HN.")),
             number(
                 "share_percent",
-                "Share (%)",
-                "Porcentaje (%)",
-                "Empty: several countries without a stated split.",
-                "Vacío: varios países sin reparto declarado.",
+                _("Share (%)"),
+                _("Empty: several countries without a stated split."),
             ),
             number(
                 "amount_usd",
-                "Allocated amount (US$)",
-                "Monto asignado (US$)",
-                "Empty when withheld (confidential).",
-                "Vacío si es reservado (confidencial).",
+                _("Allocated amount (US$)"),
+                _("Empty when withheld (confidential)."),
             ),
         ),
         _simple(
@@ -431,16 +427,13 @@ TABLES: tuple[Table, ...] = (
     ),
     Table(
         "commitment_focus_areas",
-        "Focus areas of commitments",
-        "Áreas de enfoque de los compromisos",
+        _("Focus areas of commitments"),
         (
             REF,
             code(
                 "focus_area",
-                "Focus area",
-                "Área de enfoque",
-                "Code of the focus area (focus_areas table).",
-                "Código del área de enfoque (tabla focus_areas).",
+                _("Focus area"),
+                _("Code of the focus area (focus_areas table)."),
             ),
         ),
         _simple(_focus_links, ("commitment__reference", "focusarea__code")),
@@ -448,26 +441,24 @@ TABLES: tuple[Table, ...] = (
     ),
     Table(
         "commitment_sources",
-        "Sources of commitments",
-        "Fuentes de los compromisos",
+        _("Sources of commitments"),
         (
             REF,
-            code("url", "URL", "URL"),
-            text("title", "Title", "Título"),
-            day("seen_on", "Seen on", "Consultada el"),
+            code("url", _("URL")),
+            text("title", _("Title")),
+            day("seen_on", _("Seen on")),
         ),
         _simple(_of_published(Source), ("commitment__reference", "url", "title", "seen_on")),
         _counter(_of_published(Source)),
     ),
     Table(
         "commitment_targets",
-        "Targets of commitments",
-        "Metas de los compromisos",
+        _("Targets of commitments"),
         (
             REF,
-            code("metric", "Metric", "Métrica"),
-            number("value", "Target", "Meta"),
-            day("by_date", "By", "Para"),
+            code("metric", _("Metric")),
+            number("value", _("Target")),
+            day("by_date", _("By")),
         ),
         _simple(
             _of_published(Target), ("commitment__reference", "metric__code", "value", "by_date")
@@ -476,40 +467,31 @@ TABLES: tuple[Table, ...] = (
     ),
     Table(
         "statements",
-        "Official statements",
-        "Declaraciones oficiales",
+        _("Official statements"),
         (
             code(
                 "date",
-                "Date",
-                "Fecha",
-                "YYYY-MM-DD, or YYYY-MM when only the month is known.",
-                "AAAA-MM-DD, o AAAA-MM si solo se conoce el mes.",
+                _("Date"),
+                _("YYYY-MM-DD, or YYYY-MM when only the month is known."),
             ),
-            code("metric", "What was stated", "Lo declarado"),
+            code("metric", _("What was stated")),
             number(
                 "value",
-                "Value",
-                "Valor",
-                "As published, never recomputed.",
-                "Tal como se publicó, nunca recalculado.",
+                _("Value"),
+                _("As published, never recomputed."),
             ),
-            code("unit", "Unit", "Unidad"),
+            code("unit", _("Unit")),
             code(
                 "qualifier",
-                "Qualifier",
-                "Calificador",
-                "exact, at_least, about, target or projection.",
-                "exact (exacto), at_least (más de), about (aproximadamente), target (meta) o projection (proyección).",
+                _("Qualifier"),
+                _("exact, at_least, about, target or projection."),
             ),
-            text("note", "Note", "Nota"),
-            code("source_url", "Source", "Fuente"),
+            text("note", _("Note")),
+            code("source_url", _("Source")),
             code(
                 "figure",
-                "Figure it states",
-                "Cifra que declara",
-                "The computed figure it is reconciled with.",
-                "La cifra calculada con la que se concilia.",
+                _("Figure it states"),
+                _("The computed figure it is reconciled with."),
             ),
         ),
         _simple(
@@ -531,15 +513,14 @@ TABLES: tuple[Table, ...] = (
     ),
     Table(
         "progress_reports",
-        "Verified progress reports",
-        "Informes de avance verificados",
+        _("Verified progress reports"),
         (
-            Column("id", "integer", "Report number", "Número de informe"),
+            Column("id", "integer", _("Report number")),
             REF,
-            day("period_start", "Period start", "Inicio del periodo"),
-            day("period_end", "Period end", "Fin del periodo"),
-            code("verification_level", "Verification level", "Nivel de verificación"),
-            text("narrative", "Narrative", "Narrativa"),
+            day("period_start", _("Period start")),
+            day("period_end", _("Period end")),
+            code("verification_level", _("Verification level")),
+            text("narrative", _("Narrative")),
         ),
         _simple(
             published_reports,
@@ -556,44 +537,39 @@ TABLES: tuple[Table, ...] = (
     ),
     Table(
         "progress_values",
-        "Values of verified progress reports",
-        "Valores de los informes verificados",
+        _("Values of verified progress reports"),
         (
-            Column("report", "integer", "Report number", "Número de informe"),
-            code("metric", "Metric", "Métrica"),
-            number("value", "Value, cumulative to date", "Valor acumulado a la fecha"),
+            Column("report", "integer", _("Report number")),
+            code("metric", _("Metric")),
+            number("value", _("Value, cumulative to date")),
         ),
         _simple(_values, ("report_id", "metric__code", "value")),
         _counter(_values),
     ),
     Table(
         "exchange_rates",
-        "Exchange rates",
-        "Tipos de cambio",
+        _("Exchange rates"),
         (
-            code("currency", "Currency", "Moneda"),
-            day("date", "Date", "Fecha"),
-            number("units_per_usd", "Units per US dollar", "Unidades por dólar"),
-            text("source", "Source", "Fuente"),
+            code("currency", _("Currency")),
+            day("date", _("Date")),
+            number("units_per_usd", _("Units per US dollar")),
+            text("source", _("Source")),
         ),
         _simple(_rates, ("currency", "on", "units_per_usd", "source")),
         _counter(_rates),
     ),
     Table(
         "metrics",
-        "Metric catalogue",
-        "Catálogo de métricas",
+        _("Metric catalogue"),
         (
-            code("code", "Code", "Código"),
-            text("name_en", "Name (English)", "Nombre (inglés)"),
-            text("name_es", "Name (Spanish)", "Nombre (español)"),
-            code("unit", "Unit", "Unidad"),
+            code("code", _("Code")),
+            text("name_en", _("Name (English)")),
+            text("name_es", _("Name (Spanish)")),
+            code("unit", _("Unit")),
             code(
                 "accumulation",
-                "Accumulation",
-                "Acumulación",
-                "cumulative or incremental.",
-                "cumulative (acumulado) o incremental (por periodo).",
+                _("Accumulation"),
+                _("cumulative or incremental."),
             ),
         ),
         _simple(_all_metrics, ("code", "name_en", "name_es", "unit", "accumulation")),
@@ -601,12 +577,11 @@ TABLES: tuple[Table, ...] = (
     ),
     Table(
         "focus_areas",
-        "Focus areas",
-        "Áreas de enfoque",
+        _("Focus areas"),
         (
-            code("code", "Code", "Código"),
-            text("name_en", "Name (English)", "Nombre (inglés)"),
-            text("name_es", "Name (Spanish)", "Nombre (español)"),
+            code("code", _("Code")),
+            text("name_en", _("Name (English)")),
+            text("name_es", _("Name (Spanish)")),
         ),
         _simple(_all_areas, ("code", "name_en", "name_es")),
         _counter(_all_areas),
