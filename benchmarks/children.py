@@ -12,6 +12,8 @@ import secrets
 import sys
 from pathlib import Path
 
+from django.core.management.base import CommandError
+
 #: The clone's top folder: where `python -m benchmarks` finds this package.
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -28,6 +30,24 @@ def environment(database_url: str) -> dict[str, str]:
         "DEBUG": "0",
         "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50),
     }
+
+
+def postgres_database(server: str, database: str) -> str:
+    """The URL of `database` on the PostgreSQL `server` (a URL without a database name),
+    created if missing: each size or benchmark keeps its own database, reused on later runs."""
+    import psycopg
+
+    server = server.rstrip("/")
+    try:
+        with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
+            exists = conn.execute(
+                "SELECT 1 FROM pg_database WHERE datname = %s", [database]
+            ).fetchone()
+            if not exists:
+                conn.execute(f'CREATE DATABASE "{database}"')
+    except psycopg.Error as exc:
+        raise CommandError(f"PostgreSQL at {server}: {exc}") from exc
+    return f"{server}/{database}"
 
 
 def command(*arguments: str) -> list[str]:

@@ -230,7 +230,7 @@ class Command(BaseCommand):
                 if engine == "sqlite":
                     url = self._sqlite_url(options, name)
                 else:
-                    url = self._postgres_url(options["postgres_url"], f"adelante_{name}")
+                    url = children.postgres_database(options["postgres_url"], f"adelante_{name}")
                 self.stderr.write(f"== {engine}, {size} commitments ({url})")
                 runs.append(self._child(url, size, options))
         return runs
@@ -239,21 +239,6 @@ class Command(BaseCommand):
         directory: Path = options["sqlite_dir"] or Path(settings.DATA_DIR) / "benchmarks"
         directory.mkdir(parents=True, exist_ok=True)
         return f"sqlite:///{(directory / f'{name}.sqlite3').resolve()}"
-
-    def _postgres_url(self, server: str, database: str) -> str:
-        import psycopg
-
-        server = server.rstrip("/")
-        try:
-            with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
-                exists = conn.execute(
-                    "SELECT 1 FROM pg_database WHERE datname = %s", [database]
-                ).fetchone()
-                if not exists:
-                    conn.execute(f'CREATE DATABASE "{database}"')
-        except psycopg.Error as exc:
-            raise CommandError(f"PostgreSQL at {server}: {exc}") from exc
-        return f"{server}/{database}"
 
     def _child(self, url: str, size: int, options: dict[str, Any]) -> dict[str, Any]:
         command = children.command(

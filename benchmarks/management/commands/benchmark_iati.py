@@ -118,19 +118,7 @@ class Command(BaseCommand):
         if engine == "sqlite":
             folder.mkdir(parents=True, exist_ok=True)
             return f"sqlite:///{(folder / 'bench.sqlite3').resolve()}"
-        import psycopg
-
-        server = server.rstrip("/")
-        try:
-            with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
-                found = conn.execute(
-                    "SELECT 1 FROM pg_database WHERE datname = 'adelante_bench_iati'"
-                ).fetchone()
-                if not found:
-                    conn.execute('CREATE DATABASE "adelante_bench_iati"')
-        except psycopg.Error as exc:
-            raise CommandError(f"PostgreSQL at {server}: {exc}") from exc
-        return f"{server}/adelante_bench_iati"
+        return children.postgres_database(server, "adelante_bench_iati")
 
     def _run(self, url: str, arguments: list[str]) -> str:
         done = subprocess.run(

@@ -53,15 +53,10 @@ def in_language(language: str, message: Message) -> str:
         return str(message)
 
 
-@dataclass(frozen=True)
-class Column:
-    name: str
-    #: Frictionless type: string, number, integer, date.
-    type: str
+class _Titled:
+    """A table or column of the dictionary: its title in English and in Spanish."""
+
     title: Message
-    description: Message = ""
-    #: Free text typed by people: escaped against formula injection in spreadsheets.
-    free_text: bool = False
 
     @property
     def title_en(self) -> str:
@@ -70,6 +65,17 @@ class Column:
     @property
     def title_es(self) -> str:
         return in_language("es", self.title)
+
+
+@dataclass(frozen=True)
+class Column(_Titled):
+    name: str
+    #: Frictionless type: string, number, integer, date.
+    type: str
+    title: Message
+    description: Message = ""
+    #: Free text typed by people: escaped against formula injection in spreadsheets.
+    free_text: bool = False
 
     @property
     def description_en(self) -> str:
@@ -97,20 +103,12 @@ def day(name: str, title: Message, description: Message = "") -> Column:
 
 
 @dataclass(frozen=True)
-class Table:
+class Table(_Titled):
     name: str
     title: Message
     columns: tuple[Column, ...]
     rows: Callable[[datetime.date | None], Iterator[Sequence[Cell]]]
     count: Callable[[datetime.date | None], int]
-
-    @property
-    def title_en(self) -> str:
-        return in_language("en", self.title)
-
-    @property
-    def title_es(self) -> str:
-        return in_language("es", self.title)
 
     @property
     def header(self) -> list[str]:
