@@ -75,7 +75,7 @@ def join_request(request: HttpRequest, pk: int) -> HttpResponse:
                 pass  # the form now shows the conflict
             else:
                 return redirect("joining:join_request", pk=found.pk)
-    history = found.history.select_related("history_user").order_by("-history_date")  # type: ignore[attr-defined]
+    history = found.history.select_related("history_user").order_by("-history_date")
     return render(
         request,
         "accounts/join_request.html",
