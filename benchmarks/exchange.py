@@ -28,8 +28,15 @@ from django.http import HttpRequest, HttpResponse
 from django.test import Client, override_settings
 from django.urls import path
 
-from adelante.commitments.models import Commitment, CountryShare, Source
-from adelante.commitments.publication import PUBLISHED_STATUSES, published_commitments
+from adelante.commitments.models import Commitment, CountryShare, Source, Target
+from adelante.commitments.publication import (
+    PUBLISHED_STATUSES,
+    published_commitments,
+    published_partners,
+    published_reports,
+    published_rounds,
+    published_statements,
+)
 from adelante.exchange import exports
 from adelante.exchange.tables import TABLES
 from benchmarks.figures import database_label
@@ -77,8 +84,8 @@ def _commitments_sql() -> str:
     c = Commitment._meta.db_table
     s = CountryShare._meta.db_table
     src = Source._meta.db_table
-    partner = Commitment._meta.get_field("partner").related_model._meta.db_table  # type: ignore[union-attr]
-    rnd = Commitment._meta.get_field("round").related_model._meta.db_table  # type: ignore[union-attr]
+    partner = Commitment._meta.get_field("partner").related_model._meta.db_table
+    rnd = Commitment._meta.get_field("round").related_model._meta.db_table
     statuses = ", ".join(f"'{v}'" for v in PUBLISHED_STATUSES)
     if connection.vendor == "postgresql":
         countries = f"(SELECT string_agg(x.country, ';' ORDER BY x.country) FROM {s} x WHERE x.commitment_id = c.id)"
@@ -120,9 +127,9 @@ def _table_sql(name: str) -> tuple[str, tuple[Any, ...]]:
     from adelante.exchange import tables
 
     querysets: dict[str, Any] = {
-        "partners": (tables.published_partners(None), ("slug", "name", "type", "website")),
+        "partners": (published_partners(None), ("slug", "name", "type", "website")),
         "partner_aliases": (tables._aliases(None), ("partner__slug", "name")),
-        "rounds": (tables.published_rounds(None), ("slug", "label", "announced_on")),
+        "rounds": (published_rounds(None), ("slug", "label", "announced_on")),
         "commitment_countries": (
             tables._of_published(CountryShare)(None),
             (
@@ -142,11 +149,11 @@ def _table_sql(name: str) -> tuple[str, tuple[Any, ...]]:
             ("commitment__reference", "url", "title", "seen_on"),
         ),
         "commitment_targets": (
-            tables._of_published(tables.Target)(None),
+            tables._of_published(Target)(None),
             ("commitment__reference", "metric__code", "value", "by_date"),
         ),
         "statements": (
-            tables.published_statements(None),
+            published_statements(None),
             (
                 "stated_on",
                 "date_precision",
@@ -160,7 +167,7 @@ def _table_sql(name: str) -> tuple[str, tuple[Any, ...]]:
             ),
         ),
         "progress_reports": (
-            tables.published_reports(None),
+            published_reports(None),
             (
                 "pk",
                 "commitment__reference",

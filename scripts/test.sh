@@ -22,6 +22,8 @@ echo "== ruff and mypy"
 .venv/bin/ruff check src tests benchmarks
 .venv/bin/ruff format --check src tests benchmarks
 .venv/bin/mypy
+echo "== the layers (import contracts in pyproject.toml, CONTRIBUTING.md)"
+.venv/bin/lint-imports --no-cache --no-logo
 
 echo "== tests on SQLite"
 DATABASE_URL= .venv/bin/pytest "$@"

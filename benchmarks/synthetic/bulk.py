@@ -210,7 +210,7 @@ def history_model(model: type[models.Model]) -> type[models.Model]:
 
 def raw_delete(queryset: models.QuerySet[Any]) -> int:
     # A plain DELETE: no signals, so no "deleted" history rows for data that never was real.
-    return int(queryset._raw_delete(queryset.db))  # type: ignore[attr-defined]
+    return int(queryset._raw_delete(queryset.db))
 
 
 def after_bulk_load(written: list[type[models.Model]]) -> None:

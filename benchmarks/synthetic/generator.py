@@ -237,7 +237,8 @@ def usd_cents(rng: random.Random) -> int:
     # Two significant digits times 10^4..10^7 dollars, the exponent binomial: from $100,000 to
     # $990 million, most between $1 and $99 million (a discrete log-normal).
     exponent = 4 + bin(rng.getrandbits(3)).count("1")
-    return rng.randint(10, 99) * 10**exponent * 100
+    power: int = 10**exponent
+    return rng.randint(10, 99) * power * 100
 
 
 def _month_end(year: int, month: int) -> datetime.date:
@@ -253,7 +254,7 @@ def _significant(value: int, digits: int = 2) -> int:
     """Rounded down to this many significant digits, as officials state totals."""
     if value <= 0:
         return 0
-    scale = 10 ** max(len(str(value)) - digits, 0)
+    scale: int = 10 ** max(len(str(value)) - digits, 0)
     return value // scale * scale
 
 

@@ -9,22 +9,18 @@ changes and any derived rows that the save recomputes. Who made the change is re
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
-from contextvars import ContextVar
-from dataclasses import dataclass
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
 from django.contrib import admin
 from django.contrib.admin import helpers
 from django.db import models
-from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
-from simple_history.signals import pre_create_historical_record
 
+from adelante import history
 from adelante.accounts.concurrency import ConcurrentEditMixin
 
 admin.site.site_header = "Adelante"
@@ -33,38 +29,6 @@ admin.site.index_title = _("Record of commitments to Central America Forward")
 
 REASON_FIELD = "change_reason"
 REASON_MAX_LENGTH = 500
-
-
-@dataclass
-class _Reason:
-    text: str | None = None
-
-
-_current_reason: ContextVar[_Reason | None] = ContextVar("adelante_change_reason", default=None)
-
-
-@contextmanager
-def reason_scope() -> Iterator[None]:
-    """Within this block, `set_reason` gives every new historical record a change reason."""
-    token = _current_reason.set(_Reason())
-    try:
-        yield
-    finally:
-        _current_reason.reset(token)
-
-
-def set_reason(text: str | None) -> None:
-    """The reason for the changes saved from now on in the current `reason_scope` (if any)."""
-    holder = _current_reason.get()
-    if holder is not None:
-        holder.text = (text or "").strip() or None
-
-
-@receiver(pre_create_historical_record, dispatch_uid="adelante_admin_change_reason")
-def _record_reason(sender: Any, history_instance: Any, **kwargs: Any) -> None:
-    holder = _current_reason.get()
-    if holder is not None and holder.text and not history_instance.history_change_reason:
-        history_instance.history_change_reason = holder.text
 
 
 class ChangeReasonForm(ConcurrentEditMixin, forms.ModelForm):  # type: ignore[type-arg]
@@ -117,7 +81,7 @@ class HistoryAdmin(SimpleHistoryAdmin):
         form_url: str = "",
         extra_context: dict[str, Any] | None = None,
     ) -> HttpResponse:
-        with reason_scope():
+        with history.scope():
             return super().changeform_view(request, object_id, form_url, extra_context)
 
     def history_form_view(
@@ -127,7 +91,7 @@ class HistoryAdmin(SimpleHistoryAdmin):
         version_id: str,
         extra_context: dict[str, Any] | None = None,
     ) -> HttpResponse:
-        with reason_scope():
+        with history.scope():
             response = super().history_form_view(request, object_id, version_id, extra_context)
             if request.method == "POST" and response.status_code == 302:
                 self.after_revert(request, object_id)
@@ -139,7 +103,7 @@ class HistoryAdmin(SimpleHistoryAdmin):
     def save_model(
         self, request: HttpRequest, obj: Any, form: forms.ModelForm[Any], change: bool
     ) -> None:
-        set_reason(form.cleaned_data.get(REASON_FIELD))
+        history.set_reason(form.cleaned_data.get(REASON_FIELD))
         super().save_model(request, obj, form, change)
 
     def render_change_form(
@@ -160,17 +124,3 @@ class HistoryAdmin(SimpleHistoryAdmin):
                 model_admin=self,
             )
         return super().render_change_form(request, context, add, change, form_url, obj)
-
-
-# Two-factor for the admin too: a secretariat user who must use it and has not passed a code
-# this session is sent to sign in again (the admin's login page leads to ours).
-_admin_has_permission = admin.site.has_permission
-
-
-def _has_permission(request: HttpRequest) -> bool:
-    from adelante.accounts import twofactor
-
-    return _admin_has_permission(request) and not twofactor.missing(request)
-
-
-admin.site.has_permission = _has_permission  # type: ignore[method-assign]

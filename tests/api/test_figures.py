@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from django.utils import timezone
 
 from adelante.figures.committed import committed, committed_by
 from adelante.figures.reached import invested, reached
@@ -136,5 +137,5 @@ def test_unknown_dimension_is_refused(db, client):
 
 
 def test_default_date_is_today(db, client):
-    builders.commitment("Today Co", "5", datetime.date.today())
+    builders.commitment("Today Co", "5", timezone.localdate())
     assert get_json(client, "/api/v1/figures/committed")["amount_usd"] == "5.00"

@@ -8,7 +8,13 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from .conftest import COMMITMENT_COLUMNS, commitment, run_import, table_counts, write_csv
+from tests.exchange.conftest import (
+    COMMITMENT_COLUMNS,
+    commitment,
+    run_import,
+    table_counts,
+    write_csv,
+)
 
 pytestmark = pytest.mark.django_db
 

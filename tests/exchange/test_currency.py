@@ -10,8 +10,13 @@ import pytest
 from adelante.commitments.models import Commitment
 from adelante.currency.models import ExchangeRate
 from adelante.exchange.commitments_import import import_commitments
-
-from .conftest import COMMITMENT_COLUMNS, commitment, run_import, table_counts, write_csv
+from tests.exchange.conftest import (
+    COMMITMENT_COLUMNS,
+    commitment,
+    run_import,
+    table_counts,
+    write_csv,
+)
 
 pytestmark = pytest.mark.django_db
 

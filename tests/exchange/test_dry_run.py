@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import read_csv, run_import, table_counts, write_csv
+from tests.exchange.conftest import read_csv, run_import, table_counts, write_csv
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,7 @@ from adelante.commitments.choices import Relation
 from adelante.commitments.models import Commitment, CountryShare
 from adelante.exchange.commitments_import import import_commitments
 from adelante.money.qualifiers import AmountQualifier
-
-from .conftest import commitment, read_csv, run_import, table_counts, write_csv
+from tests.exchange.conftest import commitment, read_csv, run_import, table_counts, write_csv
 
 pytestmark = pytest.mark.django_db
 

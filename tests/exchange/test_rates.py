@@ -9,8 +9,7 @@ import pytest
 
 from adelante.currency.models import ExchangeRate
 from adelante.exchange.rates_import import import_rates
-
-from .conftest import RATE_COLUMNS, run_import, table_counts, write_csv
+from tests.exchange.conftest import RATE_COLUMNS, run_import, table_counts, write_csv
 
 pytestmark = pytest.mark.django_db
 

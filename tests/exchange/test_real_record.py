@@ -14,8 +14,7 @@ from adelante.commitments.models import Commitment, CountryShare, Round, Source
 from adelante.exchange.commitments_import import import_commitments
 from adelante.money.qualifiers import AmountQualifier
 from adelante.partners.models import Partner, PartnerAlias
-
-from .conftest import read_csv
+from tests.exchange.conftest import read_csv
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,7 @@ import pytest
 
 from adelante.commitments.models import OfficialStatement
 from adelante.exchange.statements_import import import_statements
-
-from .conftest import STATEMENT_COLUMNS, read_csv, run_import, table_counts, write_csv
+from tests.exchange.conftest import STATEMENT_COLUMNS, read_csv, run_import, table_counts, write_csv
 
 pytestmark = pytest.mark.django_db
 

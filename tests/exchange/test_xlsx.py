@@ -11,8 +11,7 @@ import pytest
 from adelante.commitments.models import Commitment
 from adelante.exchange.commitments_import import import_commitments
 from adelante.exchange.readers import read_table
-
-from .conftest import read_csv, table_counts
+from tests.exchange.conftest import read_csv, table_counts
 
 pytestmark = pytest.mark.django_db
 
@@ -80,7 +79,8 @@ def test_spreadsheet_numbers_become_exact_decimals(tmp_path):
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.append(["currency", "date", "units_per_usd", "source"])
-    sheet.append(["GTQ", datetime.datetime(2022, 6, 7), 7.7512, "Banguat"])
+    # An Excel cell holds a naive date-time (no time zone): the reader must take it as it is.
+    sheet.append(["GTQ", datetime.datetime(2022, 6, 7), 7.7512, "Banguat"])  # noqa: DTZ001
     sheet.append(["HNL", "2022-06-07", 24, "BCH"])
     path = tmp_path / "rates.xlsx"
     workbook.save(path)

@@ -4,6 +4,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from adelante.figures.committed import REGIONAL, committed_by
 from adelante.figures.country import country_figures
@@ -76,10 +77,10 @@ def test_before_anything_was_announced():
 
 def test_as_recorded_on_an_earlier_day(record):
     # Everything was recorded today: on an earlier day the record was empty.
-    yesterday = datetime.date.today() - datetime.timedelta(days=1)
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
     gt = country_figures("GT", H1, recorded_on=yesterday)
     assert gt.commitments == 0 and gt.partners == 0 and gt.invested_alone.value == 0
-    today = country_figures("GT", H1, recorded_on=datetime.date.today())
+    today = country_figures("GT", H1, recorded_on=timezone.localdate())
     live = country_figures("GT", H1)
     assert (today.allocated, today.shared, today.partners, today.commitments) == (
         live.allocated,

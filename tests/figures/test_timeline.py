@@ -4,6 +4,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from adelante.commitments.choices import Relation, StatementFigure, Status
 from adelante.commitments.models import OfficialStatement
@@ -73,7 +74,7 @@ def test_an_empty_record_has_one_zero_point():
 
 def test_as_recorded_on_an_earlier_day(record):
     # Everything above was recorded today; on an earlier day the record was empty.
-    yesterday = datetime.date.today() - datetime.timedelta(days=1)
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
     timeline = committed_timeline(JUN, recorded_on=yesterday)
     assert timeline.statements == ()
     assert all(p.amount_usd == 0 for p in timeline.points)

@@ -15,8 +15,6 @@ from adelante.iati.validation import Validator
 from tests.conftest import SHARED
 
 IATI = SHARED / "iati"
-#: Official codelists the export needs that ../shared/iati does not hold yet (SOURCES.md).
-EXTRA_CODELISTS = Path(__file__).resolve().parent / "codelists"
 SAMPLE = IATI / "samples" / "ustda-honduras.xml"
 
 
@@ -32,7 +30,7 @@ def _require_shared() -> None:
 @pytest.fixture(scope="session")
 def validator() -> Validator:
     _require_shared()
-    return Validator.from_shared(IATI, EXTRA_CODELISTS)
+    return Validator.from_shared(IATI)
 
 
 @pytest.fixture

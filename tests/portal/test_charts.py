@@ -5,6 +5,7 @@ import datetime
 import io
 
 import pytest
+from django.utils import timezone
 
 from adelante.figures.committed import committed, committed_by
 from adelante.figures.timeline import committed_timeline
@@ -29,7 +30,7 @@ def rows(client, chart, language="en", **params):
     ],
 )
 def test_breakdown_csv_is_the_breakdown(client, record, chart, dimension):
-    today = datetime.date.today()
+    today = timezone.localdate()
     breakdown = committed_by(dimension, today)
     table = rows(client, chart)
     by_key = {r["key"]: r for r in table}

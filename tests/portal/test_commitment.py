@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from django.utils import timezone
 
 from adelante.commitments.geography import set_countries
 from adelante.commitments.models import Commitment
@@ -39,7 +40,7 @@ def test_everything_about_a_commitment(client, record):
 
 def test_progress_is_the_figures_modules(client, record):
     page = page_of(client, record.alpha)
-    today = datetime.date.today()
+    today = timezone.localdate()
     points = verified_points(today, Record(), commitment_ids=[record.alpha.id])
     invested = values_by_commitment(points, "usd_invested", "cumulative")[record.alpha.id]
     assert number_in(figure(page, "progress-usd_invested")) == invested == Decimal("2500000")

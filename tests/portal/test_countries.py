@@ -1,8 +1,7 @@
 """Country pages: the country's row, the shared and regional parts beside it, invested."""
 
-import datetime
-
 import pytest
+from django.utils import timezone
 
 from adelante.figures.committed import committed_by
 from adelante.figures.country import country_figures
@@ -13,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 def test_a_countrys_figures(client, record):
     page = client.get("/en/countries/gt/").content.decode()
-    figures = country_figures("GT", datetime.date.today())
+    figures = country_figures("GT", timezone.localdate())
     assert number_in(figure(page, "allocated")) == figures.allocated.amount_usd
     assert number_in(figure(page, "shared")) == figures.shared.amount_usd
     assert figure(page, "regional").startswith("US$0") or figures.regional.amount_usd == 0
@@ -33,7 +32,7 @@ def test_the_confidential_country_row_is_withheld(client, record):
 
 def test_the_index_rows_are_the_by_country_breakdown(client, record):
     page = client.get("/en/countries/").content.decode()
-    for row in committed_by("country", datetime.date.today()).rows:
+    for row in committed_by("country", timezone.localdate()).rows:
         shown = cell(page, "data-key", row.key)
         assert "withheld" in shown if row.amount_usd is None else number_in(shown) == row.amount_usd
     assert 'href="/en/countries/gt/"' in page

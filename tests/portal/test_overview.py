@@ -1,11 +1,11 @@
 """The overview shows the figures module's answers, in English and Spanish, as of any date."""
 
-import datetime
 import json
 import re
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from adelante.commitments.choices import StatementFigure
 from adelante.figures.committed import committed, committed_by
@@ -26,7 +26,7 @@ def test_root_redirects_by_browser_language(client):
 
 def test_headline_figures_are_the_figures_modules(client, record):
     page = client.get("/en/").content.decode()
-    today = datetime.date.today()
+    today = timezone.localdate()
     total = committed(today)
     assert number_in(figure(page, "committed")) == total.amount_usd
     assert figure(page, "committed").startswith("at least")  # Beta's amount is "at least"
@@ -45,14 +45,14 @@ def test_headline_figures_are_the_figures_modules(client, record):
 def test_the_confidential_amount_counts_but_is_never_shown(client, record):
     page = client.get("/en/").content.decode()
     assert "12,345,678" not in page
-    assert number_in(figure(page, "committed")) == committed(datetime.date.today()).amount_usd
+    assert number_in(figure(page, "committed")) == committed(timezone.localdate()).amount_usd
     # Honduras holds the confidential amount with fewer than three partners: withheld.
     assert "withheld (confidential)" in cell(page, "data-key", "HN")
 
 
 def test_every_breakdown_row_is_the_figures_modules(client, record):
     page = client.get("/en/").content.decode()
-    today = datetime.date.today()
+    today = timezone.localdate()
     for dimension in ("country", "kind", "partner-type", "focus"):
         for row in committed_by(dimension, today).rows:
             shown = re.findall(rf'data-key="{re.escape(row.key)}"[^>]*>(.*?)</td>', page, re.S)
@@ -63,7 +63,7 @@ def test_every_breakdown_row_is_the_figures_modules(client, record):
 
 def test_the_timeline_table_is_committed_on_each_day(client, record):
     page = client.get("/en/").content.decode()
-    for point in committed_timeline(datetime.date.today()).points:
+    for point in committed_timeline(timezone.localdate()).points:
         shown = cell(page, "data-day", point.day.isoformat())
         assert number_in(shown) == committed(point.day).amount_usd
 
@@ -97,13 +97,13 @@ def test_a_future_date_is_brought_back_to_today(client, record):
     page = client.get("/en/", {"as_of": "2999-01-01"}).content.decode()
     assert "after today" in page
     assert "Past view." not in page
-    assert number_in(figure(page, "committed")) == committed(datetime.date.today()).amount_usd
+    assert number_in(figure(page, "committed")) == committed(timezone.localdate()).amount_usd
 
 
 def test_overview_in_spanish(client, record):
     page = client.get("/es/").content.decode()
     assert 'lang="es"' in page
-    total = committed(datetime.date.today()).amount_usd
+    total = committed(timezone.localdate()).amount_usd
     assert number_in(figure(page, "committed"), "es") == total
     assert "345.000.000" in page or f"{int(total):,}".replace(",", ".") in page
     assert re.search(r"\d{1,3}(\.\d{3})+", figure(page, "committed"))

@@ -1,9 +1,8 @@
 """Partner pages and the partner index: figures from the figures module, confidential totals
 withheld, aliases searched."""
 
-import datetime
-
 import pytest
+from django.utils import timezone
 
 from adelante.commitments.models import Commitment
 from adelante.figures.listing import partner_total
@@ -16,7 +15,7 @@ pytestmark = pytest.mark.django_db
 def test_a_partners_figures_and_commitments(client, record):
     partner = record.alpha.partner
     page = client.get(f"/en/partners/{partner.slug}/").content.decode()
-    today = datetime.date.today()
+    today = timezone.localdate()
     total = partner_total(partner.id, today)
     assert number_in(figure(page, "committed")) == total.amount_usd
     mine = Commitment.objects.filter(partner=partner).values("id")

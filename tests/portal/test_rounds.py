@@ -1,8 +1,7 @@
 """Round pages and the round index: the round's row, its statements beside the record."""
 
-import datetime
-
 import pytest
+from django.utils import timezone
 
 from adelante.figures.committed import committed_by
 from adelante.figures.reconcile import reconcile_on
@@ -15,11 +14,11 @@ pytestmark = pytest.mark.django_db
 def test_a_rounds_figures_and_statements(client, record):
     the_round = record.pesos.round
     page = client.get(f"/en/rounds/{the_round.slug}/").content.decode()
-    figures = round_figures(the_round.id, datetime.date.today())
+    figures = round_figures(the_round.id, timezone.localdate())
     # The smallest round is withheld with the confidential one (secondary suppression).
     assert figures.suppressed
     assert figure(page, "committed").startswith("withheld")
-    december = round_figures(record.beta.round.id, datetime.date.today())
+    december = round_figures(record.beta.round.id, timezone.localdate())
     shown = client.get(f"/en/rounds/{record.beta.round.slug}/").content.decode()
     assert number_in(figure(shown, "committed")) == december.amount_usd
     assert number_in(figure(page, "partners")) == figures.partners
@@ -34,7 +33,7 @@ def test_a_rounds_figures_and_statements(client, record):
 
 def test_the_index_rows_are_the_by_round_breakdown(client, record):
     page = client.get("/en/rounds/").content.decode()
-    for row in committed_by("round", datetime.date.today()).rows:
+    for row in committed_by("round", timezone.localdate()).rows:
         shown = cell(page, "data-key", row.key)
         if row.amount_usd is None:
             assert "withheld" in shown

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -86,9 +86,21 @@ def resolve_partner(
     return partner
 
 
+@overload
+def partner_member_required(
+    view: View, *, admin: bool = False, secretariat: bool = True
+) -> View: ...
+
+
+@overload
+def partner_member_required(
+    view: None = None, *, admin: bool = False, secretariat: bool = True
+) -> Callable[[View], View]: ...
+
+
 def partner_member_required(
     view: View | None = None, *, admin: bool = False, secretariat: bool = True
-) -> Any:
+) -> View | Callable[[View], View]:
     """``@partner_member_required`` or ``@partner_member_required(admin=True)``.
 
     The URL must have a ``<slug:partner>`` kwarg; the view gets the `Partner` object.
@@ -113,13 +125,14 @@ def partner_member_required(
 class RoleRequiredMixin:
     """For class-based views: set `allowed` to a role check (a plain function of the user)."""
 
-    allowed: Check = staticmethod(roles.is_secretariat)  # type: ignore[assignment]
+    allowed: Check = staticmethod(roles.is_secretariat)
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         stopped = _gate(request, type(self).allowed)
         if stopped is not None:
             return stopped
-        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+        response: HttpResponseBase = super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+        return response
 
 
 class SecretariatRequiredMixin(RoleRequiredMixin):
@@ -143,4 +156,5 @@ class PartnerMemberRequiredMixin:
             admin=self.partner_admin_only,
             secretariat=self.secretariat_allowed,
         )
-        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+        response: HttpResponseBase = super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+        return response

@@ -45,7 +45,10 @@ def _history_ids(instance: models.Model) -> int | None:
     manager = getattr(instance, "history", None)
     if manager is None:
         return None
-    return manager.order_by("-history_id").values_list("history_id", flat=True).first()
+    latest: int | None = (
+        manager.order_by("-history_id").values_list("history_id", flat=True).first()
+    )
+    return latest
 
 
 def version_of(instance: models.Model) -> str:
@@ -190,7 +193,7 @@ class ConcurrentEditMixin:
 
     def _submitted_version(self) -> str | None:
         key = self.add_prefix(VERSION_FIELD)  # type: ignore[attr-defined]
-        return self.data.get(key) if key in self.data else None  # type: ignore[attr-defined]
+        return self.data.get(key) if key in self.data else None
 
     def clean(self) -> dict[str, Any]:
         data: dict[str, Any] = super().clean()  # type: ignore[misc]
@@ -211,7 +214,7 @@ class ConcurrentEditMixin:
     def _refuse(self, conflict: Conflict) -> None:
         self.conflict = conflict
         # The re-shown form carries the current version: saving again overwrites knowingly.
-        data = self.data.copy()  # type: ignore[attr-defined]
+        data = self.data.copy()
         data[self.add_prefix(VERSION_FIELD)] = conflict.current_version  # type: ignore[attr-defined]
         self.data = data
         self.add_error(None, conflict.message())  # type: ignore[attr-defined]

@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib.auth.models import Group
 from django.db import transaction
 
+from adelante import history
 from adelante.accounts import roles
 from adelante.accounts.groups import GOVERNMENT_VIEWER, SECRETARIAT_ADMIN, SECRETARIAT_REVIEWER
 from adelante.partners.models import Membership, MembershipRole, Partner
@@ -53,8 +54,7 @@ def grant(user: Any, role: str, *, partner_slug: str | None = None) -> None:
             user=user, partner=partner
         )
         membership.role = PARTNER_ROLES[role]
-        membership._change_reason = f"grant-role {role}"  # type: ignore[attr-defined]
-        membership.save()
+        history.save(membership, reason=f"grant-role {role}")
     else:
         raise GrantError(f"Unknown role {role!r}.")
 
@@ -69,7 +69,6 @@ def revoke(user: Any, role: str, *, partner_slug: str | None = None) -> None:
         for membership in Membership.objects.filter(
             user=user, partner=partner, role=PARTNER_ROLES[role]
         ):
-            membership._change_reason = f"grant-role --revoke {role}"  # type: ignore[attr-defined]
-            membership.delete()
+            history.delete(membership, reason=f"grant-role --revoke {role}")
     else:
         raise GrantError(f"Unknown role {role!r}.")

@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from adelante import history
 from adelante.accounts.models import Invitation
 from adelante.partners.models import Membership, MembershipRole, Partner
 
@@ -58,8 +59,7 @@ def invite(
             nonce=secrets.token_urlsafe(24),
             expires_at=now + datetime.timedelta(days=days),
         )
-        invitation._change_reason = _("invited")  # type: ignore[attr-defined]
-        invitation.save()
+        history.save(invitation, reason=_("invited"))
     return invitation
 
 
@@ -136,12 +136,8 @@ def accept(token: str, *, user: Any = None, password: str = "", name: str = "") 
             membership = Membership(user=user, partner=invitation.partner, role=invitation.role)
         elif invitation.role == MembershipRole.ADMIN:
             membership.role = MembershipRole.ADMIN  # an invitation never lowers a role
-        membership._change_reason = reason  # type: ignore[attr-defined]
-        membership._history_user = user  # type: ignore[attr-defined]
-        membership.save()
+        history.save(membership, user=user, reason=reason)
         invitation.accepted_at = timezone.now()
         invitation.accepted_by = user
-        invitation._change_reason = reason  # type: ignore[attr-defined]
-        invitation._history_user = user  # type: ignore[attr-defined]
-        invitation.save()
+        history.save(invitation, user=user, reason=reason)
     return user

@@ -26,6 +26,7 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from adelante import history
 from adelante.accounts import invitations, throttle
 from adelante.accounts.models import Invitation, JoinRequest, JoinStatus, ScreeningOutcome
 from adelante.partners.models import MembershipRole, Partner
@@ -61,8 +62,7 @@ def submit(data: Mapping[str, Any], *, address: str, language: str) -> JoinReque
         language=language,
         status=JoinStatus.UNCONFIRMED,
     )
-    request._change_reason = _("sent through the join form")  # type: ignore[attr-defined]
-    request.save()
+    history.save(request, reason=_("sent through the join form"))
     return request
 
 
@@ -108,8 +108,7 @@ def confirm(token: str) -> JoinRequest:
             return request
         request.status = JoinStatus.NEW
         request.confirmed_at = timezone.now()
-        request._change_reason = _("e-mail address confirmed")  # type: ignore[attr-defined]
-        request.save()
+        history.save(request, reason=_("e-mail address confirmed"))
     join_request_confirmed.send(sender=JoinRequest, join_request=request)
     return request
 
@@ -120,9 +119,7 @@ def queue() -> Any:
 
 
 def _save(request: JoinRequest, by: Any, reason: str) -> None:
-    request._change_reason = reason  # type: ignore[attr-defined]
-    request._history_user = by  # type: ignore[attr-defined]
-    request.save()
+    history.save(request, user=by, reason=reason)
 
 
 def record_screening(request: JoinRequest, outcome: str, note: str, *, by: Any) -> None:
@@ -170,8 +167,7 @@ def partner_for(request: JoinRequest) -> tuple[Partner, bool]:
         normalised_name=normalise(written.main),
         type=request.organisation_type,
     )
-    partner._change_reason = _("joined through the join form")  # type: ignore[attr-defined]
-    partner.save()
+    history.save(partner, reason=_("joined through the join form"))
     return partner, True
 
 

@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
+from adelante import history
 from adelante.commitments.geography import set_countries
 from adelante.commitments.models import Commitment
 from adelante.currency.conversion import to_usd
@@ -99,8 +100,7 @@ def reconvert(rate: ExchangeRate, reason: str | None = None) -> list[Commitment]
         new_usd = to_usd(commitment.amount, rate.units_per_usd)
         if commitment.amount_usd != new_usd:
             commitment.amount_usd = new_usd
-            commitment._change_reason = reason  # type: ignore[attr-defined]
-            commitment.save(update_fields=["amount_usd"])
+            history.save(commitment, reason=reason, update_fields=["amount_usd"])
             set_countries(commitment, stated_shares(commitment), reason=reason)
             changed.append(commitment)
     return changed

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from decimal import ROUND_FLOOR, Decimal
 from typing import TYPE_CHECKING
 
+from adelante import history
 from adelante.money.fields import from_hundredths, to_hundredths
 
 if TYPE_CHECKING:
@@ -92,8 +93,7 @@ def set_countries(
     changed = False
     for country, row in existing.items():
         if country not in wanted:
-            row._change_reason = reason  # type: ignore[attr-defined]
-            row.delete()
+            history.delete(row, reason=reason)
             changed = True
     for country, (share, part) in wanted.items():
         current = existing.get(country)
@@ -101,12 +101,10 @@ def set_countries(
             made = CountryShare(
                 commitment=commitment, country=country, share_percent=share, amount_usd=part
             )
-            made._change_reason = reason  # type: ignore[attr-defined]
-            made.save()
+            history.save(made, reason=reason)
             changed = True
         elif current.share_percent != share or current.amount_usd != part:
             current.share_percent, current.amount_usd = share, part
-            current._change_reason = reason  # type: ignore[attr-defined]
-            current.save(update_fields=["share_percent", "amount_usd"])
+            history.save(current, reason=reason, update_fields=["share_percent", "amount_usd"])
             changed = True
     return changed

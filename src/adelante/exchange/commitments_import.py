@@ -20,6 +20,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 
+from adelante import history
 from adelante.commitments.choices import Relation
 from adelante.commitments.geography import country_rows, set_countries
 from adelante.commitments.models import Commitment, Round, Source
@@ -433,8 +434,8 @@ class Plan:
         if plan.add_source:
             save_with_reason(Source(commitment=commitment, url=row.source_url), reason)
         if plan.focus_areas is not None:
-            commitment._change_reason = reason  # type: ignore[attr-defined]
-            commitment.focus_areas.set(sorted(plan.focus_areas))
+            with history.change(reason=reason):
+                commitment.focus_areas.set(sorted(plan.focus_areas))
         return commitment
 
     # Reporting

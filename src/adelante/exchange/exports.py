@@ -103,7 +103,7 @@ def zip_stream(
 ) -> Iterator[bytes]:
     """A ZIP archive of text files (UTF-8), produced as it is written."""
     sink = _Sink()
-    with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED) as archive:  # type: ignore[arg-type]
+    with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for name, parts in files:
             with archive.open(name, "w", force_zip64=True) as member:
                 for part in parts:

@@ -134,7 +134,7 @@ def _xlsx_rows(data: bytes, file: str, wanted: str | None = None) -> list[tuple[
         named = [s for s in workbook.worksheets if wanted and s.title.casefold() == wanted]
         sheet = named[0] if named else workbook.worksheets[0]
         # Some programs write wrong sheet dimensions; read every row that is there.
-        sheet.reset_dimensions()  # type: ignore[union-attr]
+        sheet.reset_dimensions()
         rows = [
             (number, [_cell_text(value) for value in values])
             for number, values in enumerate(sheet.iter_rows(min_row=1, values_only=True), 1)

@@ -7,6 +7,8 @@ from typing import Any
 
 from django.db import models
 
+from adelante import history
+
 
 def differences(obj: models.Model, values: Mapping[str, Any]) -> list[str]:
     """The fields (attribute names) whose value differs from the one wanted."""
@@ -15,11 +17,10 @@ def differences(obj: models.Model, values: Mapping[str, Any]) -> list[str]:
 
 def save_with_reason(obj: models.Model, reason: str, fields: list[str] | None = None) -> None:
     """Save the object (only `fields`, if given); its history row carries the reason."""
-    obj._change_reason = reason  # type: ignore[attr-defined]
     if fields is None:
-        obj.save()
+        history.save(obj, reason=reason)
     else:
-        obj.save(update_fields=fields)
+        history.save(obj, reason=reason, update_fields=fields)
 
 
 def update(obj: models.Model, values: Mapping[str, Any], reason: str) -> list[str]:

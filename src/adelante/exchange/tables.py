@@ -303,7 +303,10 @@ def _of_published(
     model: type[Any], relation: str = "commitment"
 ) -> Callable[[datetime.date | None], QuerySet[Any]]:
     def queryset(as_of: datetime.date | None) -> QuerySet[Any]:
-        return model.objects.filter(**{f"{relation}__in": published_commitments(as_of)})
+        rows: QuerySet[Any] = model.objects.filter(
+            **{f"{relation}__in": published_commitments(as_of)}
+        )
+        return rows
 
     return queryset
 

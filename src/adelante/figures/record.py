@@ -43,7 +43,8 @@ def _as_recorded(model: type[models.Model], on: datetime.date) -> models.QuerySe
         Q(history_date__gt=OuterRef("history_date"))
         | Q(history_date=OuterRef("history_date"), history_id__gt=OuterRef("history_id"))
     )
-    return saved.filter(~Exists(later)).exclude(history_type="-")
+    latest: models.QuerySet[Any] = saved.filter(~Exists(later)).exclude(history_type="-")
+    return latest
 
 
 @dataclass(frozen=True)
@@ -86,7 +87,7 @@ class Record:
 
     def report_versions(self) -> models.QuerySet[Any]:
         """Every saved version of every progress report known by the day (the history)."""
-        versions = ProgressReport.history.all()  # type: ignore[attr-defined]
+        versions: models.QuerySet[Any] = ProgressReport.history.all()
         if self.recorded_on is None:
             return versions
         return versions.filter(history_date__lt=end_of_day(self.recorded_on))
@@ -113,6 +114,7 @@ class Record:
             return through._default_manager.all()
         # The focus areas a historical version carried are stored with that version.
         hist_through = apps.get_model("commitments", "HistoricalCommitment_focus_areas")
-        return hist_through._default_manager.filter(
+        links: models.QuerySet[Any] = hist_through._default_manager.filter(
             history_id__in=self.commitments().values("history_id")
         )
+        return links

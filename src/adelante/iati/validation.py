@@ -24,6 +24,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from django.utils import timezone
 from lxml import etree
 
 from adelante.iati.xmlsafe import safe_parser
@@ -222,7 +223,7 @@ def _percentages_problem(elements: Iterable[Any], what: str, line: int | None) -
 
 def rules(document: Any, *, today: datetime.date | None = None) -> list[Problem]:
     """The ruleset's checks that an exported activity must pass (docs/iati.md)."""
-    today = today or datetime.date.today()
+    today = today or timezone.localdate()
     problems: list[Problem] = []
     root = document.getroot() if hasattr(document, "getroot") else document
     for activity in root.iterchildren("iati-activity"):

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 SCALE = 2
 _QUANTUM = Decimal(1).scaleb(-SCALE)
-_FACTOR = 10**SCALE
+_FACTOR: int = 10**SCALE
 # Largest value whose hundredths fit in a signed 64-bit integer.
 MAX_VALUE = Decimal(2**63 - 1).scaleb(-SCALE)
 
@@ -40,7 +40,7 @@ class ExactDecimalField(models.BigIntegerField):  # type: ignore[type-arg]
     _pyi_private_get_type: Decimal  # type: ignore[assignment]
 
     @property
-    def validators(self) -> list[Any]:  # type: ignore[override]
+    def validators(self) -> list[Any]:
         # The integer range validators of BigIntegerField do not apply to the Decimal value.
         return [validators.MaxValueValidator(MAX_VALUE), validators.MinValueValidator(-MAX_VALUE)]
 

@@ -144,11 +144,9 @@ class PartnerAdmin(HistoryAdmin):
     inlines = (PartnerAliasInline, MembershipInline)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Partner]:
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(commitment_count=Count("commitments", distinct=True))
-        )
+        # The history admin's base class is untyped (simple_history): say what comes back.
+        partners: QuerySet[Partner] = super().get_queryset(request)
+        return partners.annotate(commitment_count=Count("commitments", distinct=True))
 
     @admin.display(description=_("commitments"), ordering="commitment_count")
     def commitment_count(self, obj: Any) -> int:

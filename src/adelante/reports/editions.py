@@ -155,7 +155,8 @@ def checksum_of(kind: str, subject: str, as_of: datetime.date, figures: Figures)
 
 
 def first_round_date() -> datetime.date | None:
-    return Round.objects.aggregate(first=Min("announced_on"))["first"]
+    first: datetime.date | None = Round.objects.aggregate(first=Min("announced_on"))["first"]
+    return first
 
 
 def check_dates(

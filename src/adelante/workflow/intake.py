@@ -27,6 +27,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from adelante import history
 from adelante.catalogue.models import FocusArea, Metric
 from adelante.commitments.amounts import AmountError, reallocate, usd_amount
 from adelante.commitments.choices import Country, MoneyKind, Relation, Status
@@ -202,30 +203,30 @@ def _write(commitment: Commitment, data: ProposalInput, user: Any, reason: str) 
     commitment.starts_on = data.starts_on
     commitment.ends_on = data.ends_on
     commitment.relation = data.relation
-    recording.save(commitment, user, reason)
+    history.save(commitment, user=user, reason=reason)
     set_countries(commitment, dict(data.countries), reason=reason)
     commitment.focus_areas.set(FocusArea.objects.filter(code__in=list(data.focus_areas)))
     metrics = dict(Metric.objects.values_list("code", "id"))
     wanted_targets = {t.metric: t for t in data.targets}
     for target in commitment.targets.all():
         if target.metric.code not in wanted_targets:
-            recording.delete(target, user, reason)
+            history.delete(target, user=user, reason=reason)
     existing = {t.metric.code: t for t in commitment.targets.select_related("metric")}
     for code, item in wanted_targets.items():
         row = existing.get(code) or Target(commitment=commitment, metric_id=metrics[code])
         if row.pk is None or row.value != item.value or row.by_date != item.by_date:
             row.value, row.by_date = item.value, item.by_date
-            recording.save(row, user, reason)
+            history.save(row, user=user, reason=reason)
     wanted_sources = {s.url: s for s in data.sources}
     for source in commitment.sources.all():
         if source.url not in wanted_sources:
-            recording.delete(source, user, reason)
+            history.delete(source, user=user, reason=reason)
     existing_sources = {s.url: s for s in commitment.sources.all()}
     for url, source_in in wanted_sources.items():
         found = existing_sources.get(url) or Source(commitment=commitment, url=url)
         if found.pk is None or found.title != source_in.title.strip():
             found.title = source_in.title.strip()
-            recording.save(found, user, reason)
+            history.save(found, user=user, reason=reason)
 
 
 def create_proposal(user: Any, partner: Partner, data: ProposalInput) -> Proposal:
@@ -234,13 +235,13 @@ def create_proposal(user: Any, partner: Partner, data: ProposalInput) -> Proposa
     if errors:
         raise Invalid(errors)
     reason = _("draft proposed by %(user)s") % {"user": user.get_username()}
-    with transaction.atomic(), recording.step(reason):
+    with transaction.atomic(), history.change(reason=reason):
         commitment = Commitment(
             reference=new_reference(partner), partner=partner, status=Status.PROPOSED
         )
         _write(commitment, data, user, reason)
         proposal = Proposal(commitment=commitment, stage=Stage.DRAFT, created_by=user)
-        recording.save(proposal, user, reason)
+        history.save(proposal, user=user, reason=reason)
         recording.log(Action.DRAFT_SAVED, user, commitment)
     return proposal
 
@@ -262,7 +263,7 @@ def update_proposal(
     if errors:
         raise Invalid(errors)
     reason = _("proposal edited by %(user)s") % {"user": user.get_username()}
-    with transaction.atomic(), recording.step(reason):
+    with transaction.atomic(), history.change(reason=reason):
         proposal = _locked(proposal)
         if proposal.stage not in EDITABLE_BY_PARTNER:
             raise WrongStage(_("This proposal is with the secretariat and cannot be changed."))
@@ -351,7 +352,7 @@ def submit(user: Any, proposal: Proposal) -> Proposal:
         reason = _("submitted by %(user)s") % {"user": user.get_username()}
         proposal.stage = Stage.SUBMITTED
         proposal.submitted_at = timezone.now()
-        recording.save(proposal, user, reason)
+        history.save(proposal, user=user, reason=reason)
         recording.log(Action.PROPOSAL_SUBMITTED, user, proposal.commitment)
     return proposal
 
@@ -359,7 +360,7 @@ def submit(user: Any, proposal: Proposal) -> Proposal:
 def _set_status(commitment: Commitment, status: str, user: Any, reason: str) -> None:
     if commitment.status != status:
         commitment.status = status
-        recording.save(commitment, user, reason, update_fields=["status"])
+        history.save(commitment, user=user, reason=reason, update_fields=["status"])
 
 
 def pick_up(reviewer: Any, proposal: Proposal) -> Proposal:
@@ -371,7 +372,7 @@ def pick_up(reviewer: Any, proposal: Proposal) -> Proposal:
         reason = _("review started by %(user)s") % {"user": reviewer.get_username()}
         proposal.stage = Stage.UNDER_REVIEW
         proposal.reviewer = reviewer
-        recording.save(proposal, reviewer, reason)
+        history.save(proposal, user=reviewer, reason=reason)
         _set_status(proposal.commitment, Status.UNDER_REVIEW, reviewer, reason)
         recording.log(Action.PICKED_UP, reviewer, proposal.commitment)
     return proposal
@@ -393,7 +394,7 @@ def return_to_partner(reviewer: Any, proposal: Proposal, reason: str) -> Proposa
             raise WrongStage(_("Only a proposal in review can be returned."))
         proposal.stage = Stage.RETURNED
         proposal.reason = reason
-        recording.save(proposal, reviewer, reason)
+        history.save(proposal, user=reviewer, reason=reason)
         _set_status(proposal.commitment, Status.PROPOSED, reviewer, reason)
         recording.log(Action.PROPOSAL_RETURNED, reviewer, proposal.commitment, reason=reason)
     return proposal
@@ -407,7 +408,7 @@ def decline(reviewer: Any, proposal: Proposal, reason: str) -> Proposal:
             raise WrongStage(_("Only a proposal in review can be declined."))
         proposal.stage = Stage.DECLINED
         proposal.reason = reason
-        recording.save(proposal, reviewer, reason)
+        history.save(proposal, user=reviewer, reason=reason)
         _set_status(proposal.commitment, Status.PROPOSED, reviewer, reason)
         recording.log(Action.DECLINED, reviewer, proposal.commitment, reason=reason)
     return proposal
@@ -445,7 +446,7 @@ def answer_question(
         old = row.answer if row.pk else ""
         row.answer, row.attestation = answer, attestation
         row.answered_by, row.answered_at = reviewer, timezone.now()
-        recording.save(row, reviewer, attestation)
+        history.save(row, user=reviewer, reason=attestation)
         recording.log(
             Action.CHECKLIST_ANSWERED,
             reviewer,
@@ -532,18 +533,18 @@ def accept(reviewer: Any, proposal: Proposal, into: Round, reason: str = "") -> 
             "round": into.label,
             "user": reviewer.get_username(),
         }
-        with recording.step(reason):
+        with history.change(reason=reason):
             commitment.round = into
             commitment.announced_on = into.announced_on
             commitment.status = Status.ANNOUNCED
             commitment.amount_usd = usd.amount_usd
             commitment.exchange_rate = usd.exchange_rate
-            recording.save(commitment, reviewer, reason)
+            history.save(commitment, user=reviewer, reason=reason)
             reallocate(commitment)
             proposal.stage = Stage.ACCEPTED
-            recording.save(proposal, reviewer, reason)
+            history.save(proposal, user=reviewer, reason=reason)
             if not ReportingSchedule.objects.filter(commitment=commitment).exists():
-                recording.save(ReportingSchedule(commitment=commitment), reviewer, reason)
+                history.save(ReportingSchedule(commitment=commitment), user=reviewer, reason=reason)
             recording.log(
                 Action.ACCEPTED,
                 reviewer,

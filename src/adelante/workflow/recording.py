@@ -1,43 +1,14 @@
-"""Every step is recorded: the history row of each object saved (who, why) and a review event."""
+"""Every workflow step is recorded as a review event (the history rows are `adelante.history`'s)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from django.db import models
 
-from adelante.admin_base import reason_scope, set_reason
 from adelante.commitments.models import Commitment
 from adelante.progress.models import ProgressReport
 from adelante.workflow.models import ReviewEvent
-
-
-def save(obj: models.Model, user: Any, reason: str = "", **kwargs: Any) -> None:
-    """Save with the history's user and change reason set (also outside a request)."""
-    if user is not None and getattr(user, "pk", None) is not None:
-        obj._history_user = user  # type: ignore[attr-defined]
-    if reason:
-        obj._change_reason = reason  # type: ignore[attr-defined]
-    obj.save(**kwargs)
-
-
-def delete(obj: models.Model, user: Any, reason: str = "") -> None:
-    if user is not None and getattr(user, "pk", None) is not None:
-        obj._history_user = user  # type: ignore[attr-defined]
-    if reason:
-        obj._change_reason = reason  # type: ignore[attr-defined]
-    obj.delete()
-
-
-@contextmanager
-def step(reason: str) -> Iterator[None]:
-    """Every historical record written in the block (inline rows, many-to-many, derived
-    country rows) carries this reason."""
-    with reason_scope():
-        set_reason(reason)
-        yield
 
 
 def log(

@@ -24,6 +24,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from adelante import history
 from adelante.catalogue.models import Metric
 from adelante.commitments.choices import Country, Status
 from adelante.commitments.models import Commitment
@@ -251,7 +252,7 @@ def start_report(
                 status=ReportStatus.DRAFT,
                 verification_level=VerificationLevel.SELF_REPORTED,
             )
-            recording.save(report, user, reason)
+            history.save(report, user=user, reason=reason)
             recording.log(Action.REPORT_SAVED, user, commitment, report=report)
     except IntegrityError:
         raise Conflict(_("A report for this period exists already.")) from None
@@ -266,24 +267,24 @@ def _write_values(
     existing = {v.metric.code: v for v in report.values.select_related("metric")}
     for code, row in existing.items():
         if code not in wanted:
-            recording.delete(row, user, reason)
+            history.delete(row, user=user, reason=reason)
     for code, item in wanted.items():
         row = existing.get(code) or ProgressValue(report=report, metric_id=metrics[code])
         reason_text = item.decrease_reason.strip()
         if row.pk is None or row.value != item.value or row.decrease_reason != reason_text:
             row.value, row.decrease_reason = item.value, reason_text
-            recording.save(row, user, reason)
+            history.save(row, user=user, reason=reason)
         parts = {(b.dimension, b.key): b for b in row.breakdowns.all()}
         for stored_key, stored in parts.items():
             if stored_key not in item.breakdowns:
-                recording.delete(stored, user, reason)
+                history.delete(stored, user=user, reason=reason)
         for (dimension, part_key), amount in item.breakdowns.items():
             part = parts.get((dimension, part_key)) or ProgressBreakdown(
                 value=row, dimension=dimension, key=part_key
             )
             if part.pk is None or part.amount != amount:
                 part.amount = amount
-                recording.save(part, user, reason)
+                history.save(part, user=user, reason=reason)
 
 
 def save_report(
@@ -310,9 +311,9 @@ def save_report(
         if errors:
             raise Invalid(errors)
         reason = _("report edited by %(user)s") % {"user": user.get_username()}
-        with recording.step(reason):
+        with history.change(reason=reason):
             report.narrative = narrative.strip()
-            recording.save(report, user, reason)
+            history.save(report, user=user, reason=reason)
             _write_values(report, values, user, reason)
             recording.log(Action.REPORT_SAVED, user, report.commitment, report=report)
     return report
@@ -359,7 +360,7 @@ def submit_report(user: Any, report: ProgressReport) -> ProgressReport:
         reason = _("submitted by %(user)s") % {"user": user.get_username()}
         report.status = ReportStatus.SUBMITTED
         report.verification_level = VerificationLevel.SELF_REPORTED
-        recording.save(report, user, reason)
+        history.save(report, user=user, reason=reason)
         for decrease in decreases(report, values):
             why = next(v.decrease_reason for v in values if v.metric == decrease.metric)
             recording.log(
@@ -386,7 +387,7 @@ def return_report(reviewer: Any, report: ProgressReport, reason: str) -> Progres
             raise WrongStatus(_("Only a submitted report can be returned."))
         report.status = ReportStatus.RETURNED
         report.return_reason = reason
-        recording.save(report, reviewer, reason)
+        history.save(report, user=reviewer, reason=reason)
         recording.log(
             Action.REPORT_RETURNED, reviewer, report.commitment, report=report, reason=reason
         )
@@ -412,11 +413,11 @@ def verify_report(
         reason = note.strip() or _("verified by %(user)s") % {"user": reviewer.get_username()}
         report.status = ReportStatus.VERIFIED
         report.verification_level = level
-        recording.save(report, reviewer, reason)
+        history.save(report, user=reviewer, reason=reason)
         commitment = report.commitment
         if commitment.status == Status.ANNOUNCED:
             commitment.status = Status.IN_PROGRESS
-            recording.save(commitment, reviewer, reason, update_fields=["status"])
+            history.save(commitment, user=reviewer, reason=reason, update_fields=["status"])
         recording.log(
             Action.REPORT_VERIFIED, reviewer, commitment, report=report, reason=note, level=level
         )
@@ -454,7 +455,7 @@ def correct_value(
         if old == value:
             raise Invalid({"value": [_("The value is unchanged.")]})
         row.value = value
-        recording.save(row, reviewer, reason)
+        history.save(row, user=reviewer, reason=reason)
         recording.log(
             Action.VALUE_CORRECTED,
             reviewer,

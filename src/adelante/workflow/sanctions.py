@@ -38,6 +38,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from rapidfuzz import fuzz, process
 
+from adelante import history
 from adelante.partners.models import Partner
 from adelante.partners.naming import normalise
 from adelante.workflow import recording
@@ -367,7 +368,7 @@ def screen(reviewer: Any, proposal: Proposal, threshold: int = THRESHOLD) -> Scr
                 remarks=entry.remarks,
                 score=Decimal(str(round(match.score, 2))),
             )
-            recording.save(hit, reviewer, _("screening"))
+            history.save(hit, user=reviewer, reason=_("screening"))
         recording.log(
             Action.SCREENED,
             reviewer,
@@ -396,7 +397,7 @@ def decide(reviewer: Any, hit: ScreeningHit, decision: str, reason: str) -> Scre
         hit = ScreeningHit.objects.select_for_update().select_related("run").get(pk=hit.pk)
         hit.decision, hit.decision_reason = decision, reason
         hit.decided_by, hit.decided_at = reviewer, timezone.now()
-        recording.save(hit, reviewer, reason)
+        history.save(hit, user=reviewer, reason=reason)
         recording.log(
             Action.HIT_DECIDED,
             reviewer,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 from django import forms
@@ -11,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -75,7 +75,7 @@ def join_request(request: HttpRequest, pk: int) -> HttpResponse:
                 pass  # the form now shows the conflict
             else:
                 return redirect("joining:join_request", pk=found.pk)
-    history = found.history.select_related("history_user").order_by("-history_date")  # type: ignore[attr-defined]
+    history = found.history.select_related("history_user").order_by("-history_date")
     return render(
         request,
         "accounts/join_request.html",
@@ -182,7 +182,7 @@ def audit_page(request: HttpRequest) -> HttpResponse:
             "users": get_user_model()
             .objects.order_by("username")
             .values_list("username", flat=True),
-            "today": datetime.date.today(),
+            "today": timezone.localdate(),
         },
         status=200 if not form.is_bound or form.is_valid() else 400,
     )

@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from adelante.figures.committed import DIMENSIONS, committed, committed_by
@@ -32,7 +33,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        as_of: datetime.date = options["as_of"] or datetime.date.today()
+        as_of: datetime.date = options["as_of"] or timezone.localdate()
         recorded_on: datetime.date | None = options["recorded_on"]
         total = committed(as_of, recorded_on=recorded_on)
         money_in = invested(as_of, recorded_on=recorded_on)

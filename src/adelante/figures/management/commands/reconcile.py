@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from adelante.figures.management.commands._options import add_date_options, render_table
@@ -27,7 +28,7 @@ class Command(BaseCommand):
         add_date_options(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        as_of: datetime.date = options["as_of"] or datetime.date.today()
+        as_of: datetime.date = options["as_of"] or timezone.localdate()
         rows = [
             {
                 "stated_on": r.stated_on.isoformat(),
