@@ -6,7 +6,7 @@ import pytest
 
 from adelante.figures.committed import committed_by
 from adelante.figures.reconcile import reconcile_on
-from adelante.figures.round_figures import round_figures
+from adelante.figures.rounds import round_figures
 from tests.portal.conftest import DEC, FEB, cell, figure, number_in
 
 pytestmark = pytest.mark.django_db
