@@ -1,6 +1,6 @@
 """The API's enums, derived from the domain's vocabularies: a code is defined once, in the
 domain (`commitments.choices`, `commitments.selectors`, `partners.models`,
-`money.qualifiers`), and the OpenAPI document lists what the domain lists.
+`money.qualifiers`, `figures.committed`), and the OpenAPI document lists what the domain lists.
 
 Each is a `Literal` of the vocabulary's values, so the document shows a plain list of strings
 and a wrong value is a 422 naming the allowed ones. mypy cannot read a `Literal` built at
@@ -23,6 +23,7 @@ from adelante.commitments.choices import (
     country_key,
 )
 from adelante.commitments.selectors import CommitmentSort
+from adelante.figures.committed import DIMENSIONS
 from adelante.money.qualifiers import AmountQualifier, TotalQualifier
 from adelante.partners.models import PartnerType
 
@@ -43,6 +44,7 @@ def _country_key(value: object) -> object:
 if TYPE_CHECKING:
     CountryCode = str
     CountryKey = str
+    Dimension = str
     Kind = str
     PartnerTypeCode = str
     PublishedStatus = str
@@ -54,6 +56,8 @@ else:
     CountryCode = literal_of(Country.values)
     #: The country filter: GT, SV, HN, multi-country or regional (any case).
     CountryKey = Annotated[literal_of(COUNTRY_KEYS), BeforeValidator(_country_key)]
+    #: What a committed figure can be broken down by.
+    Dimension = literal_of(DIMENSIONS)
     Kind = literal_of(MoneyKind.values)
     PartnerTypeCode = literal_of(PartnerType.values)
     PublishedStatus = literal_of(PUBLISHED_STATUSES)
