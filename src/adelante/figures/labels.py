@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from adelante.catalogue.models import FocusArea
-from adelante.commitments.choices import Country, MoneyKind
+from adelante.commitments.choices import Country, CountryGroup, MoneyKind
 from adelante.commitments.models import Round
-from adelante.figures.committed import MULTI_COUNTRY, REGIONAL, UNCLASSIFIED
+from adelante.figures.committed import UNCLASSIFIED
 from adelante.figures.results import Breakdown
 from adelante.partners.models import PartnerType
 
@@ -16,8 +16,7 @@ def row_labels(breakdown: Breakdown) -> dict[str, str]:
     """The label of every row of a breakdown, in the active language."""
     keys = [row.key for row in breakdown.rows]
     special = {
-        MULTI_COUNTRY: _("Several countries (no split stated)"),
-        REGIONAL: _("The region (no country named)"),
+        **{g.value: str(g.label) for g in CountryGroup},
         UNCLASSIFIED: _("No focus area"),
     }
     names: dict[str, str]
