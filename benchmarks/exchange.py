@@ -28,17 +28,17 @@ from django.http import HttpRequest, HttpResponse
 from django.test import Client, override_settings
 from django.urls import path
 
+from adelante.commitments.choices import PUBLISHED_STATUSES
 from adelante.commitments.models import Commitment, CountryShare, Source, Target
 from adelante.commitments.publication import (
-    PUBLISHED_STATUSES,
     published_commitments,
     published_partners,
-    published_reports,
     published_rounds,
     published_statements,
 )
 from adelante.exchange import exports
 from adelante.exchange.tables import TABLES
+from adelante.progress.publication import published_reports
 from benchmarks.figures import database_label
 
 MAX_EXPORT_RATIO = 2.0

@@ -19,7 +19,7 @@ from typing import Any
 from django.db import connection
 
 from adelante.catalogue.models import Metric
-from adelante.commitments.choices import ANNOUNCED_STATUSES, Relation, StatementFigure
+from adelante.commitments.choices import PUBLISHED_STATUSES, Relation, StatementFigure
 from adelante.commitments.models import Commitment, CountryShare, OfficialStatement
 from adelante.figures.committed import MULTI_COUNTRY, REGIONAL
 from adelante.figures.disclosure import suppress
@@ -36,7 +36,7 @@ REPORT = ProgressReport._meta.db_table
 VALUE = ProgressValue._meta.db_table
 METRIC = Metric._meta.db_table
 
-_ANNOUNCED = ", ".join(f"'{status}'" for status in ANNOUNCED_STATUSES)
+_ANNOUNCED = ", ".join(f"'{status}'" for status in PUBLISHED_STATUSES)
 _RESTATEMENT = f"'{Relation.RESTATEMENT}'"
 _VERIFIED = f"'{ReportStatus.VERIFIED}'"
 

@@ -100,6 +100,7 @@ def test_filters(admin_client: Client) -> None:
     assert found(admin_client, geography="SV") == set()
     assert found(admin_client, geography="regional") == {"regional-one"}
     assert found(admin_client, geography="multi") == set()
+    assert found(admin_client, geography="multi-country") == set()
     assert found(admin_client, announced_on__year="2022") == both
 
 

@@ -9,7 +9,7 @@ from adelante.commitments.choices import Relation, StatementFigure
 from adelante.commitments.models import OfficialStatement
 from adelante.figures.committed import committed_by
 from adelante.figures.reconcile import latest_reconciled, reconcile, reconcile_on
-from adelante.figures.round_figures import round_figures
+from adelante.figures.rounds import round_figures
 from adelante.money.qualifiers import AmountQualifier
 from tests import builders
 

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from adelante.figures.committed import committed_by
 from adelante.figures.reconcile import reconcile_on
-from adelante.figures.round_figures import round_figures
+from adelante.figures.rounds import round_figures
 from tests.portal.conftest import DEC, FEB, cell, figure, number_in
 
 pytestmark = pytest.mark.django_db

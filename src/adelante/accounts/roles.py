@@ -20,14 +20,12 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
 
 from adelante.accounts.groups import GOVERNMENT_VIEWER, SECRETARIAT_ADMIN, SECRETARIAT_REVIEWER
-from adelante.commitments.choices import ANNOUNCED_STATUSES
 from adelante.commitments.models import Commitment
+from adelante.commitments.publication import is_published
 from adelante.partners.models import Membership, MembershipRole, Partner
 
 #: Anything `request.user` can be.
 AnyUser = AbstractBaseUser | AnonymousUser
-
-_PUBLISHED = frozenset(str(s) for s in ANNOUNCED_STATUSES)
 
 
 def _active(user: AnyUser | None) -> bool:
@@ -92,10 +90,6 @@ def is_partner_admin(user: AnyUser | None, partner: Partner) -> bool:
             user_id=user_id, partner=partner, role=MembershipRole.ADMIN
         ).exists()
     )
-
-
-def is_published(commitment: Commitment) -> bool:
-    return commitment.status in _PUBLISHED
 
 
 def can_view_commitment(user: AnyUser | None, commitment: Commitment) -> bool:

@@ -48,3 +48,15 @@ def check_text(name: str, value: str | None) -> str | None:
     if value is not None and "\x00" in value:
         raise invalid(name, _("%(name)s contains a NUL character") % {"name": name})
     return value
+
+
+def one_of_names(name: str, value: str | None, old_name: str, old_value: str | None) -> str | None:
+    """A parameter that still answers to its old, deprecated name (no address breaks): either
+    name may be given, both only with the same value."""
+    if value is not None and old_value is not None and value != old_value:
+        raise invalid(
+            old_name,
+            _("%(old)s is the old name of %(name)s: give only one of them.")
+            % {"old": old_name, "name": name},
+        )
+    return value if value is not None else old_value

@@ -8,10 +8,20 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated
 
 from ninja import Schema
 from pydantic import Field, PlainSerializer, WithJsonSchema
+
+from adelante.api.enums import (
+    AmountQualifierCode,
+    CountryCode,
+    Kind,
+    PartnerTypeCode,
+    PublishedStatus,
+    Qualifier,
+    RelationCode,
+)
 
 
 def _plain(value: Decimal) -> str:
@@ -45,8 +55,6 @@ DecimalString = Annotated[
         }
     ),
 ]
-
-Qualifier = Literal["exact", "at_least", "about", "up_to"]
 
 
 class Problem(Schema):
@@ -92,13 +100,13 @@ class FocusAreaOut(Schema):
 class PartnerRef(Schema):
     slug: str
     name: str
-    type: str
+    type: PartnerTypeCode
 
 
 class PartnerOut(Schema):
     slug: str
     name: str
-    type: str
+    type: PartnerTypeCode
     website: str
     aliases: list[str]
     commitments: int = Field(description="Its published commitments.")
@@ -129,7 +137,7 @@ class RoundPage(PageMeta):
 
 
 class CountryOut(Schema):
-    country: str
+    country: CountryCode
     share_percent: DecimalString | None
     amount_usd: Money | None = Field(description="The part allocated; null when withheld.")
 
@@ -152,12 +160,12 @@ class CommitmentOut(Schema):
     partner: PartnerRef
     round: RoundRef | None
     announced_on: datetime.date | None
-    status: str
+    status: PublishedStatus
     withdrawn_on: datetime.date | None
-    kind: str
-    relation: str
+    kind: Kind
+    relation: RelationCode
     relates_to: str | None = Field(description="Reference of the earlier commitment.")
-    qualifier: str = Field(
+    qualifier: AmountQualifierCode = Field(
         description="How the amount was stated: exact, at_least, about, up_to, undisclosed, "
         "or confidential (the amount is then withheld)."
     )

@@ -7,8 +7,9 @@ from typing import Any
 
 from django.db.models import Count, Prefetch, QuerySet
 
+from adelante.commitments.choices import PUBLISHED_STATUSES
 from adelante.commitments.models import Commitment, CountryShare
-from adelante.commitments.publication import PUBLISHED_STATUSES, is_withheld, public_amount
+from adelante.commitments.publication import is_withheld, public_amount
 from adelante.partners.models import Partner
 from adelante.progress.models import ProgressReport, ProgressValue
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
-from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.db.models import Count, QuerySet
 from django.forms import BaseInlineFormSet, ModelForm
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -17,7 +17,7 @@ from adelante.commitments.admin_forms import (
     OfficialStatementForm,
 )
 from adelante.commitments.amounts import reallocate
-from adelante.commitments.choices import Country
+from adelante.commitments.choices import Country, CountryGroup, country_key
 from adelante.commitments.models import (
     Commitment,
     CountryShare,
@@ -26,6 +26,7 @@ from adelante.commitments.models import (
     Source,
     Target,
 )
+from adelante.commitments.selectors import in_country
 
 
 @admin.register(Round)
@@ -49,30 +50,21 @@ class RoundAdmin(HistoryAdmin):
 
 
 class GeographyFilter(admin.SimpleListFilter):
-    """A country named by the commitment, or several countries without shares, or the region."""
+    """A country named by the commitment, or several countries without shares, or the region:
+    the country filter of the portal and the API (`selectors.in_country`)."""
 
     title = _("country")
     parameter_name = "geography"
-    MULTI = "multi"
-    REGIONAL = "regional"
+    #: The filter's earlier value for several countries, still read.
+    OLD_MULTI = "multi"
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
-        return [
-            *Country.choices,
-            (self.MULTI, _("several countries, without shares")),
-            (self.REGIONAL, _("the region (no country named)")),
-        ]
+        return [*Country.choices, *CountryGroup.choices]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        value = self.value()
-        rows = CountryShare.objects.filter(commitment=OuterRef("pk"))
-        if value in Country.values:
-            return queryset.filter(Exists(rows.filter(country=value)))
-        if value == self.MULTI:
-            return queryset.filter(Exists(rows.filter(share_percent__isnull=True)))
-        if value == self.REGIONAL:
-            return queryset.filter(~Exists(rows))
-        return queryset
+        value = self.value() or ""
+        key = CountryGroup.MULTI_COUNTRY.value if value == self.OLD_MULTI else country_key(value)
+        return queryset.filter(in_country(key)) if key else queryset
 
 
 class CountryShareInline(admin.TabularInline):  # type: ignore[type-arg]

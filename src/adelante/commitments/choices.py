@@ -4,21 +4,49 @@ from django.utils.translation import gettext_lazy as _
 from adelante.money.qualifiers import StatementQualifier
 
 __all__ = [
-    "ANNOUNCED_STATUSES",
+    "COUNTRY_KEYS",
+    "PUBLISHED_STATUSES",
     "Country",
+    "CountryGroup",
     "DatePrecision",
     "MoneyKind",
     "Relation",
     "StatementFigure",
     "StatementQualifier",
     "Status",
+    "country_key",
 ]
 
 
 class Country(models.TextChoices):
+    """The countries a commitment can name (ISO 3166-1 alpha-2 codes, as stored)."""
+
     GUATEMALA = "GT", _("Guatemala")
     EL_SALVADOR = "SV", _("El Salvador")
     HONDURAS = "HN", _("Honduras")
+
+
+class CountryGroup(models.TextChoices):
+    """Commitments that no single country takes in full (DOMAIN rule 4): the rows of the
+    by-country breakdown beside the countries, and values of the country filter."""
+
+    MULTI_COUNTRY = "multi-country", _("Several countries (no split stated)")
+    REGIONAL = "regional", _("The region (no country named)")
+
+
+#: Every key of the by-country breakdown and value of the country filter, in that order:
+#: the country codes, then "several countries" and "the region".
+COUNTRY_KEYS: tuple[str, ...] = (*Country.values, *CountryGroup.values)
+
+
+def country_key(text: str) -> str | None:
+    """The key of `COUNTRY_KEYS` that `text` names in any case (`gt` is `GT`, `Regional` is
+    `regional`: addresses write codes in lower case); None when it names none."""
+    if text.upper() in Country.values:
+        return text.upper()
+    if text.lower() in CountryGroup.values:
+        return text.lower()
+    return None
 
 
 class MoneyKind(models.TextChoices):
@@ -46,8 +74,10 @@ class Status(models.TextChoices):
     WITHDRAWN = "withdrawn", _("withdrawn")
 
 
-#: Statuses of a commitment that has been publicly announced.
-ANNOUNCED_STATUSES = (
+#: Statuses of a published commitment: publicly announced, whatever became of it since.
+#: The one definition of "published" for commitments; proposals and commitments under
+#: review are not.
+PUBLISHED_STATUSES: tuple[Status, ...] = (
     Status.ANNOUNCED,
     Status.IN_PROGRESS,
     Status.COMPLETED,

@@ -10,7 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from adelante.catalogue.models import FocusArea, Metric
 from adelante.commitments.choices import (
-    ANNOUNCED_STATUSES,
+    PUBLISHED_STATUSES,
     Country,
     DatePrecision,
     MoneyKind,
@@ -50,7 +50,7 @@ def announced_by_q(day: datetime.date) -> Q:
 
     A Q object, so that the same rule filters the live record and its history.
     """
-    return Q(status__in=ANNOUNCED_STATUSES, announced_on__lte=day) & (
+    return Q(status__in=PUBLISHED_STATUSES, announced_on__lte=day) & (
         Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=day)
     )
 

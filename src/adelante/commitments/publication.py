@@ -1,11 +1,17 @@
-"""What of the record is published: the rules every public output (API, downloads) applies.
+"""What of the record is published: the rules every public output (portal, API, downloads,
+IATI, reports) applies.
 
-- A commitment is public once announced: status announced, in progress, completed or
-  withdrawn. Proposals and commitments under review are not.
+- A commitment is public once announced: its status is one of `PUBLISHED_STATUSES`
+  (announced, in progress, completed or withdrawn). Proposals and commitments under review
+  are not.
 - A partner or a round is public when it has a public commitment.
 - A confidential amount is never shown: the amount is withheld (None) and the qualifier
   ``confidential`` says why. Its country parts are withheld too (they would reveal it).
-- Progress is public when the report is verified and its commitment public.
+- Progress is public when the report is verified and its commitment public: that rule is the
+  progress app's (`adelante.progress.publication`).
+
+Selecting among published commitments (by country, kind, search…) is
+`adelante.commitments.selectors`.
 """
 
 from __future__ import annotations
@@ -15,14 +21,16 @@ from decimal import Decimal
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from adelante.commitments.choices import ANNOUNCED_STATUSES
+from adelante.commitments.choices import PUBLISHED_STATUSES
 from adelante.commitments.models import Commitment, OfficialStatement, Round
 from adelante.money.qualifiers import AmountQualifier
 from adelante.partners.models import Partner
-from adelante.progress.models import ProgressReport, ReportStatus
 
-PUBLISHED_STATUSES = tuple(str(s) for s in ANNOUNCED_STATUSES)
 PUBLISHED_Q = Q(status__in=PUBLISHED_STATUSES)
+
+
+def is_published(commitment: Commitment) -> bool:
+    return commitment.status in PUBLISHED_STATUSES
 
 
 def published_commitments(as_of: datetime.date | None = None) -> QuerySet[Commitment]:
@@ -49,16 +57,6 @@ def published_statements(as_of: datetime.date | None = None) -> QuerySet[Officia
     if as_of is not None:
         statements = statements.filter(stated_on__lte=as_of)
     return statements
-
-
-def published_reports(as_of: datetime.date | None = None) -> QuerySet[ProgressReport]:
-    """Verified progress reports of public commitments (with `as_of`: periods ended by then)."""
-    reports = ProgressReport.objects.filter(
-        status=ReportStatus.VERIFIED, commitment__status__in=PUBLISHED_STATUSES
-    )
-    if as_of is not None:
-        reports = reports.filter(period_end__lte=as_of)
-    return reports
 
 
 def is_withheld(qualifier: str) -> bool:

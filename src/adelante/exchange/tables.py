@@ -32,7 +32,6 @@ from adelante.commitments.publication import (
     is_withheld,
     published_commitments,
     published_partners,
-    published_reports,
     published_rounds,
     published_statements,
 )
@@ -40,6 +39,7 @@ from adelante.currency.models import ExchangeRate
 from adelante.exchange.cells import REGION
 from adelante.partners.models import PartnerAlias
 from adelante.progress.models import ProgressValue
+from adelante.progress.publication import published_reports
 
 CHUNK = 2000
 Cell = str | int | Decimal | datetime.date | None

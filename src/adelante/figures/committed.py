@@ -10,6 +10,7 @@ from typing import Any, cast
 from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce
 
+from adelante.commitments.choices import CountryGroup
 from adelante.commitments.models import NEW_MONEY_Q, announced_by_q
 from adelante.figures.disclosure import suppress
 from adelante.figures.record import Record
@@ -20,8 +21,9 @@ from adelante.money.qualifiers import AmountQualifier, TotalQualifier, combine
 ZERO = Decimal("0.00")
 
 DIMENSIONS = ("country", "kind", "round", "partner-type", "focus")
-MULTI_COUNTRY = "multi-country"
-REGIONAL = "regional"
+#: The by-country rows beside the countries (the domain's `CountryGroup`).
+MULTI_COUNTRY = CountryGroup.MULTI_COUNTRY.value
+REGIONAL = CountryGroup.REGIONAL.value
 UNCLASSIFIED = "unclassified"
 
 _HAS_AMOUNT = Q(amount_usd__isnull=False)

@@ -12,9 +12,9 @@ from collections.abc import Sequence
 from django.utils.translation import gettext as _
 
 from adelante.catalogue.models import FocusArea
-from adelante.commitments.choices import Country, MoneyKind, Relation
+from adelante.commitments.choices import Country, CountryGroup, MoneyKind, Relation
 from adelante.commitments.models import Round
-from adelante.figures.committed import MULTI_COUNTRY, REGIONAL, UNCLASSIFIED
+from adelante.figures.committed import UNCLASSIFIED
 from adelante.figures.progress import BEHIND, LATE, MISSING, NO_REPORT, ON_TIME, ON_TRACK
 from adelante.figures.results import Breakdown
 from adelante.partners.models import PartnerType
@@ -23,8 +23,7 @@ from adelante.partners.models import PartnerType
 def special_rows() -> dict[str, str]:
     """The rows that are no key of their dimension: shared, regional, without focus area."""
     return {
-        MULTI_COUNTRY: _("Several countries (no split stated)"),
-        REGIONAL: _("The region (no country named)"),
+        **{g.value: str(g.label) for g in CountryGroup},
         UNCLASSIFIED: _("No focus area"),
     }
 

@@ -1,23 +1,95 @@
-"""What one announcement round added: new money, restatements, new partners (rules 2, 5, 7).
+"""The figures of one announcement round (DOMAIN rules 2, 5 and 7): for the portal's round
+pages (`round_figures`, as of any date) and the reports' round fact sheets (`round_sheet`, as
+of the round's own date).
 
-The round fact sheets of the reports read this (the portal's round pages read
-`figures.round_figures`).
+A round's committed figure is its row of the by-round breakdown, so the round's figures and
+the overview agree (suppression included). Beside it: the official statements published on
+the round's date, each with the record's figure for it (`reconcile_on`).
 """
 
 from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from decimal import Decimal
 
-from django.db.models import Min
+from django.db.models import Count, Min
 
 from adelante.commitments.choices import Relation
-from adelante.commitments.models import announced_by_q
-from adelante.figures.committed import committed, committed_by
+from adelante.commitments.models import NEW_MONEY_Q, announced_by_q
+from adelante.figures.committed import committed, committed_by, counted
 from adelante.figures.listing import CommitmentLine, commitment_lines
-from adelante.figures.reconcile import reconcile
+from adelante.figures.reconcile import new_partners_on, reconcile_on
 from adelante.figures.record import Record
 from adelante.figures.results import BreakdownRow, Committed, Reconciliation
+from adelante.money.qualifiers import TotalQualifier
+
+
+def _round_row(
+    round_id: int, as_of: datetime.date, recorded_on: datetime.date | None
+) -> BreakdownRow | None:
+    """The round's row of `committed_by("round", as_of)`; None when it counted no new money."""
+    by_round = committed_by("round", as_of, recorded_on=recorded_on)
+    return next((r for r in by_round.rows if r.key == str(round_id)), None)
+
+
+# -- The round as of any date (the portal's round pages) -------------------------------------
+
+
+@dataclass(frozen=True)
+class RoundFigures:
+    round_id: int
+    day: datetime.date
+    as_of: datetime.date
+    recorded_on: datetime.date | None
+    #: False when the round comes after `as_of`: nothing of it counts yet.
+    announced: bool
+    #: New money of the round's commitments that count as of the date; None when suppressed.
+    amount_usd: Decimal | None
+    qualifier: TotalQualifier
+    suppressed: bool
+    #: The round's commitments that count as of the date, restatements included.
+    commitments: int
+    restatements: int
+    #: Organisations with a counted commitment in the round.
+    partners: int
+    #: Organisations whose first commitment came on the round's date (every round that day).
+    new_partners: int
+    #: Official statements published on the round's date, beside the record's figures.
+    statements: tuple[Reconciliation, ...]
+
+
+def round_figures(
+    round_id: int, as_of: datetime.date, *, recorded_on: datetime.date | None = None
+) -> RoundFigures:
+    record = Record(recorded_on)
+    day = record.rounds().values_list("announced_on", flat=True).get(id=round_id)
+    row = _round_row(round_id, as_of, recorded_on)
+    mine = counted(as_of, record).filter(round_id=round_id)
+    counts = mine.aggregate(
+        commitments=Count("id"),
+        restatements=Count("id", filter=~NEW_MONEY_Q),
+        partners=Count("partner_id", distinct=True),
+    )
+    announced = day <= as_of
+    return RoundFigures(
+        round_id=round_id,
+        day=day,
+        as_of=as_of,
+        recorded_on=recorded_on,
+        announced=announced,
+        amount_usd=row.amount_usd if row else Decimal("0.00"),
+        qualifier=row.qualifier if row else TotalQualifier.EXACT,
+        suppressed=row.suppressed if row else False,
+        commitments=counts["commitments"],
+        restatements=counts["restatements"],
+        partners=counts["partners"],
+        new_partners=new_partners_on(day, record) if announced else 0,
+        statements=reconcile_on(day, recorded_on=recorded_on) if announced else (),
+    )
+
+
+# -- The round as announced (the reports' round fact sheets) ---------------------------------
 
 
 @dataclass(frozen=True)
@@ -64,8 +136,7 @@ def round_sheet(round_id: int, *, recorded_on: datetime.date | None = None) -> R
     if found is None:
         raise LookupError(round_id)
     day: datetime.date = found["announced_on"]
-    by_round = committed_by("round", day, recorded_on=recorded_on)
-    row = next((r for r in by_round.rows if r.key == str(round_id)), None)
+    row = _round_row(round_id, day, recorded_on)
     lines = commitment_lines(day, recorded_on=recorded_on, round_id=round_id)
     firsts = (
         record.commitments()
@@ -81,7 +152,7 @@ def round_sheet(round_id: int, *, recorded_on: datetime.date | None = None) -> R
         record.partners().filter(id__in=new_ids).values_list("name", flat=True),
         key=str.casefold,
     )
-    statements = tuple(r for r in reconcile(day, recorded_on=recorded_on) if r.stated_on == day)
+    statements = reconcile_on(day, recorded_on=recorded_on)
     return RoundSheet(
         slug=found["slug"],
         label=found["label"],

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.db.models import Count
 
-from adelante.commitments.choices import ANNOUNCED_STATUSES, StatementFigure
+from adelante.commitments.choices import PUBLISHED_STATUSES, StatementFigure
 from adelante.commitments.models import NEW_MONEY_Q
 from adelante.figures.committed import ZERO, _amount_aggregates, _qualifier
 from adelante.figures.record import Record
@@ -76,7 +76,7 @@ def committed_timeline(
     days = sorted({*rounds, *(s.day for s in statements), as_of})
     groups = list(
         record.commitments()
-        .filter(status__in=ANNOUNCED_STATUSES, announced_on__lte=as_of)
+        .filter(status__in=PUBLISHED_STATUSES, announced_on__lte=as_of)
         .values("announced_on", "withdrawn_on")
         .annotate(commitments=Count("id"), **_amount_aggregates(NEW_MONEY_Q))
         .order_by()

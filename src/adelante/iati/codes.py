@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from decimal import ROUND_FLOOR, Decimal
 
 from adelante.commitments.choices import Status
+from adelante.partners.models import PartnerType
 
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
@@ -26,10 +27,10 @@ SECTOR_NOT_SPECIFIED = "99810"
 #: Partner type → OrganisationType. An NGO whose base is unknown is taken as international
 #: (21): the partnership's NGO partners work across the three countries.
 ORGANISATION_TYPES = {
-    "company": "70",  # Private Sector
-    "foundation": "60",  # Foundation
-    "ngo": "21",  # International NGO
-    "other": "90",  # Other
+    PartnerType.COMPANY.value: "70",  # Private Sector
+    PartnerType.FOUNDATION.value: "60",  # Foundation
+    PartnerType.NGO.value: "21",  # International NGO
+    PartnerType.OTHER.value: "90",  # Other
 }
 OTHER_ORGANISATION = "90"
 

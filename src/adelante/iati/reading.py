@@ -16,10 +16,11 @@ from typing import Any
 from django.utils.translation import gettext as _
 from lxml import etree
 
+from adelante.commitments.choices import Country
 from adelante.money.fields import MAX_VALUE
 
-#: The countries whose official aid Adelante keeps.
-COUNTRIES = frozenset({"GT", "SV", "HN"})
+#: The countries whose official aid Adelante keeps: the record's.
+COUNTRIES = frozenset(Country.values)
 #: Transaction types kept: 2, outgoing commitment, and 3, disbursement. Others (incoming
 #: funds, expenditure, repayments...) are read past.
 KEPT_TRANSACTION_TYPES = frozenset({"2", "3"})

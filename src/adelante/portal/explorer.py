@@ -2,8 +2,9 @@
 
 Every parameter is whitelisted; an unknown value is a `BadParameters` (a 400 page that says
 which parameter is wrong and links to the explorer without it), never a server error. The
-selection itself is the API's (`adelante.api.filters`), so the explorer, its downloads and
-the API list the same commitments for the same filters.
+parameters are the API's, by the same names; the selection itself is the domain's
+(`adelante.commitments.selectors`), so the explorer, its downloads and the API list the same
+commitments for the same filters.
 """
 
 from __future__ import annotations
@@ -11,21 +12,23 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import Any, cast
+from typing import Any
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from adelante.api.filters import DEFAULT_ORDERING, ORDERINGS, CommitmentFilter, filtered_commitments
 from adelante.catalogue.models import FocusArea
-from adelante.commitments.choices import Country, MoneyKind
-from adelante.commitments.models import Commitment, CountryShare, Round
-from adelante.commitments.publication import PUBLISHED_STATUSES
+from adelante.commitments.choices import PUBLISHED_STATUSES, MoneyKind, country_key
+from adelante.commitments.models import Commitment, Round
+from adelante.commitments.selectors import (
+    DEFAULT_SORT,
+    CommitmentFilter,
+    CommitmentSort,
+    select_commitments,
+)
 from adelante.partners.models import Partner, PartnerType
 from adelante.portal.problems import BadParameters
 
-#: The explorer's "country" also offers the commitments that name no country.
-REGIONAL = "regional"
 PAGE_SIZES = (25, 50, 100)
 DEFAULT_PAGE_SIZE = 25
 #: Longer searches are typing accidents or abuse; they would only slow the database down.
@@ -45,9 +48,9 @@ class ExplorerQuery:
     partner_type: str | None = None
     status: str | None = None
     q: str = ""
-    sort: str = DEFAULT_ORDERING
+    sort: str = DEFAULT_SORT
     page: int = 1
-    per_page: int = DEFAULT_PAGE_SIZE
+    page_size: int = DEFAULT_PAGE_SIZE
 
     def params(self, **changes: Any) -> dict[str, str]:
         """URL parameters for this query (with changes), leaving defaults out."""
@@ -55,10 +58,10 @@ class ExplorerQuery:
         params = {name: getattr(query, name) for name in FILTERS if getattr(query, name)}
         if query.q:
             params["q"] = query.q
-        if query.sort != DEFAULT_ORDERING:
+        if query.sort != DEFAULT_SORT:
             params["sort"] = query.sort
-        if query.per_page != DEFAULT_PAGE_SIZE:
-            params["per_page"] = str(query.per_page)
+        if query.page_size != DEFAULT_PAGE_SIZE:
+            params["page_size"] = str(query.page_size)
         if query.page != 1:
             params["page"] = str(query.page)
         return {k: str(v).lower() if k == "country" else str(v) for k, v in params.items()}
@@ -66,6 +69,21 @@ class ExplorerQuery:
     @property
     def filtered(self) -> bool:
         return bool(self.q) or any(getattr(self, name) for name in FILTERS)
+
+    def selection(self, as_of: datetime.date) -> CommitmentFilter:
+        """The domain's filter for this query, announced by the date."""
+        return CommitmentFilter(
+            country=self.country,
+            focus=self.focus,
+            kind=self.kind,
+            round=self.round,
+            partner=self.partner,
+            partner_type=self.partner_type,
+            status=self.status,
+            q=self.q or None,
+            as_of=as_of,
+            sort=self.sort,
+        )
 
 
 def _one(params: Mapping[str, str], name: str) -> str:
@@ -82,12 +100,10 @@ def parse(params: Mapping[str, str]) -> ExplorerQuery:
         drop.append(name)
 
     values: dict[str, Any] = {}
-    country = _one(params, "country").upper()
+    country = _one(params, "country")
     if country:
-        if country in Country.values:
-            values["country"] = country
-        elif country == REGIONAL.upper():
-            values["country"] = REGIONAL
+        if country_key(country):
+            values["country"] = country_key(country)
         else:
             bad(
                 "country",
@@ -96,7 +112,7 @@ def parse(params: Mapping[str, str]) -> ExplorerQuery:
     choices = {
         "kind": MoneyKind.values,
         "partner_type": PartnerType.values,
-        "status": list(PUBLISHED_STATUSES),
+        "status": [str(s) for s in PUBLISHED_STATUSES],
     }
     for name, allowed in choices.items():
         value = _one(params, name)
@@ -134,18 +150,30 @@ def parse(params: Mapping[str, str]) -> ExplorerQuery:
     else:
         values["q"] = q
     sort = _one(params, "sort")
-    if sort and sort not in ORDERINGS:
+    if sort and sort not in CommitmentSort.values:
         bad("sort", _("“%(value)s” is not a way to sort commitments.") % _v(params, "sort"))
     elif sort:
         values["sort"] = sort
-    per_page = _one(params, "per_page")
-    if per_page and per_page not in {str(n) for n in PAGE_SIZES}:
+    # `per_page` is the old name of `page_size` (the API's); it still works.
+    page_size, size_name = _one(params, "page_size"), "page_size"
+    old_size = _one(params, "per_page")
+    if page_size and old_size and page_size != old_size:
         bad(
             "per_page",
-            _("Show %(sizes)s commitments a page.") % {"sizes": ", ".join(map(str, PAGE_SIZES))},
+            _("%(old)s is the old name of %(name)s: give only one of them.")
+            % {"old": "per_page", "name": "page_size"},
         )
-    elif per_page:
-        values["per_page"] = int(per_page)
+    else:
+        if not page_size:
+            page_size, size_name = old_size, "per_page"
+        if page_size and page_size not in {str(n) for n in PAGE_SIZES}:
+            bad(
+                size_name,
+                _("Show %(sizes)s commitments a page.")
+                % {"sizes": ", ".join(map(str, PAGE_SIZES))},
+            )
+        elif page_size:
+            values["page_size"] = int(page_size)
     page = _one(params, "page")
     # Digits only, and few of them, before int(): a huge number must not cost a conversion.
     if page and not (
@@ -167,23 +195,4 @@ def _v(params: Mapping[str, str], name: str) -> dict[str, str]:
 
 def select(query: ExplorerQuery, as_of: datetime.date) -> QuerySet[Commitment]:
     """The published commitments the query selects, announced by the date, in its order."""
-    country = query.country if query.country != REGIONAL else None
-    selection = filtered_commitments(
-        CommitmentFilter(
-            country=cast(Any, country),
-            focus=query.focus,
-            kind=cast(Any, query.kind),
-            round=query.round,
-            partner=query.partner,
-            partner_type=cast(Any, query.partner_type),
-            status=cast(Any, query.status),
-            q=query.q or None,
-            as_of=as_of,
-            ordering=cast(Any, query.sort),
-        )
-    )
-    if query.country == REGIONAL:
-        selection = selection.filter(
-            ~Exists(CountryShare.objects.filter(commitment_id=OuterRef("pk")))
-        )
-    return selection
+    return select_commitments(query.selection(as_of))

@@ -18,8 +18,9 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from adelante.catalogue.models import FocusArea
+from adelante.commitments.choices import PUBLISHED_STATUSES
 from adelante.commitments.models import Commitment, Round
-from adelante.commitments.publication import PUBLISHED_STATUSES, is_withheld
+from adelante.commitments.publication import is_withheld
 from adelante.currency.models import ExchangeRate
 from adelante.money.formatting import format_number, format_usd
 from adelante.partners.models import Partner

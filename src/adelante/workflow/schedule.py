@@ -24,7 +24,7 @@ from enum import StrEnum
 
 from django.db.models import QuerySet
 
-from adelante.commitments.choices import ANNOUNCED_STATUSES, Relation
+from adelante.commitments.choices import PUBLISHED_STATUSES, Relation
 from adelante.commitments.models import Commitment
 from adelante.figures.progress import REPORTING_GRACE_DAYS, SUBMITTED_STATUSES
 from adelante.progress.models import ProgressReport
@@ -182,7 +182,7 @@ def light_of(statuses: Iterable[PeriodStatus], today: datetime.date) -> Light:
 
 def _expects_reports(c: Commitment) -> bool:
     return (
-        c.status in ANNOUNCED_STATUSES
+        c.status in PUBLISHED_STATUSES
         and c.announced_on is not None
         and c.relation != Relation.RESTATEMENT
     )
@@ -241,7 +241,7 @@ def plan_of(commitment: Commitment) -> Plan:
 def expecting(partner_ids: Iterable[int] | None = None) -> QuerySet[Commitment]:
     """Commitments that may owe reports (announced, not restatements)."""
     found = Commitment.objects.filter(
-        status__in=ANNOUNCED_STATUSES, announced_on__isnull=False
+        status__in=PUBLISHED_STATUSES, announced_on__isnull=False
     ).exclude(relation=Relation.RESTATEMENT)
     if partner_ids is not None:
         found = found.filter(partner_id__in=list(partner_ids))

@@ -7,12 +7,13 @@ of cells that would reveal a confidential amount.
 from __future__ import annotations
 
 import datetime
-from typing import Any, Literal
+from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Path, Query, Router
 
+from adelante.api.enums import Dimension
 from adelante.api.params import SLUG_PATTERN, as_of_or_today, check_date
 from adelante.api.problems import Problem
 from adelante.api.schemas import (
@@ -30,7 +31,6 @@ from adelante.figures.results import Committed, Reached
 
 router = Router(tags=["figures"])
 
-Dimension = Literal["country", "kind", "round", "partner-type", "focus"]
 
 AS_OF = Query(None, description="The figure as of this date (default: today).")
 RECORDED_ON = Query(

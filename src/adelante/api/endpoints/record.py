@@ -12,16 +12,7 @@ from django.utils.translation import gettext as _
 from ninja import Path, Query, Router
 
 from adelante.api import serialize
-from adelante.api.filters import (
-    DEFAULT_ORDERING,
-    CommitmentFilter,
-    CountryCode,
-    Kind,
-    Ordering,
-    PartnerTypeCode,
-    PublishedStatus,
-    filtered_commitments,
-)
+from adelante.api.enums import CountryKey, Kind, PartnerTypeCode, PublishedStatus, Sort
 from adelante.api.pagination import paginate
 from adelante.api.params import (
     DEFAULT_PAGE_SIZE,
@@ -31,6 +22,7 @@ from adelante.api.params import (
     check_date,
     check_text,
     invalid,
+    one_of_names,
 )
 from adelante.api.problems import Problem
 from adelante.api.schemas import (
@@ -46,15 +38,16 @@ from adelante.api.schemas import (
     StatementPage,
 )
 from adelante.catalogue.models import FocusArea, Metric
+from adelante.commitments.choices import PUBLISHED_STATUSES
 from adelante.commitments.publication import (
-    PUBLISHED_STATUSES,
     published_commitments,
     published_partners,
-    published_reports,
     published_rounds,
     published_statements,
 )
+from adelante.commitments.selectors import DEFAULT_SORT, CommitmentFilter, select_commitments
 from adelante.partners.models import PartnerAlias
+from adelante.progress.publication import published_reports
 
 router = Router(tags=["record"])
 
@@ -138,7 +131,12 @@ def get_round(request: HttpRequest, slug: str = SLUG) -> dict[str, Any]:
 @router.get("/commitments", response=CommitmentPage, summary="Published commitments")
 def list_commitments(
     request: HttpRequest,
-    country: CountryCode | None = Query(None, description="Concerns this country."),
+    country: CountryKey | None = Query(
+        None,
+        description="Names this country (GT, SV, HN; alone, with a share or among several); "
+        "multi-country: several countries without a split; regional: no country. "
+        "Any case.",
+    ),
     focus: str | None = Query(
         None, pattern=SLUG_PATTERN, max_length=64, description="Focus area code."
     ),
@@ -155,7 +153,12 @@ def list_commitments(
         None, max_length=200, description="Words in the partner, title or summary."
     ),
     as_of: datetime.date | None = AS_OF,
-    ordering: Ordering = Query(DEFAULT_ORDERING, description="Sort order; '-' for descending."),
+    sort: Sort | None = Query(
+        None, description=f"Sort order; '-' for descending (default {DEFAULT_SORT})."
+    ),
+    ordering: Sort | None = Query(
+        None, deprecated=True, description="The old name of `sort`; it still works."
+    ),
     page: int = PAGE,
     page_size: int = PAGE_SIZE,
 ) -> dict[str, Any]:
@@ -169,9 +172,9 @@ def list_commitments(
         status=status,
         q=check_text("q", q),
         as_of=check_date("as_of", as_of),
-        ordering=ordering,
+        sort=one_of_names("sort", sort, "ordering", ordering) or DEFAULT_SORT,
     )
-    items = serialize.with_commitment_details(filtered_commitments(chosen))
+    items = serialize.with_commitment_details(select_commitments(chosen))
     return paginate(request, items, page, page_size, serialize.commitments)
 
 

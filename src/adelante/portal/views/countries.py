@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.urls import reverse
 
-from adelante.commitments.choices import Country
-from adelante.commitments.models import CountryShare
+from adelante.commitments.choices import Country, CountryGroup
 from adelante.commitments.publication import published_commitments, published_partners
+from adelante.commitments.selectors import in_country
 from adelante.figures.committed import committed_by
 from adelante.figures.country import country_figures
 from adelante.figures.labels import row_labels
@@ -61,9 +61,8 @@ def country(request: HttpRequest, code: str) -> HttpResponse:
         raise Http404(code)
     code = code.upper()
     when = date_of(request)
-    shares = CountryShare.objects.filter(commitment_id=OuterRef("pk"))
-    named = Exists(shares.filter(country=code))
-    regional = ~Exists(shares)
+    named = in_country(code)
+    regional = in_country(CountryGroup.REGIONAL)
     concerning = published_commitments(when.as_of)
     listed = (
         concerning.filter(named)
@@ -78,7 +77,7 @@ def country(request: HttpRequest, code: str) -> HttpResponse:
         .order_by("-announced_on", "reference")[:LISTED]
     )
     mine = published_commitments(when.as_of).filter(partner_id=OuterRef("pk"))
-    partners = published_partners(when.as_of).filter(Exists(mine.filter(Q(named) | Q(regional))))
+    partners = published_partners(when.as_of).filter(Exists(mine.filter(named | regional)))
     context = {
         "view_date": when,
         "keep": hidden_params(request, ("as_of",)),

@@ -11,41 +11,29 @@ from django.http.response import HttpResponseBase
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from adelante.api.filters import ORDERINGS
 from adelante.catalogue.models import FocusArea
-from adelante.commitments.choices import Country, MoneyKind, Status
-from adelante.commitments.publication import PUBLISHED_STATUSES, published_rounds
+from adelante.commitments.choices import PUBLISHED_STATUSES, Country, CountryGroup, MoneyKind
+from adelante.commitments.publication import published_rounds
+from adelante.commitments.selectors import CommitmentSort
 from adelante.money.formatting import format_number
 from adelante.partners.models import Partner, PartnerType
 from adelante.portal import downloads
-from adelante.portal.explorer import PAGE_SIZES, REGIONAL, ExplorerQuery, parse, select
+from adelante.portal.explorer import PAGE_SIZES, ExplorerQuery, parse, select
 from adelante.portal.problems import BadParameters
 from adelante.portal.views.common import bad_parameters, date_of, hidden_params, page, portal_page
 
 
-def _sort_labels() -> dict[str, str]:
-    return {
-        "-announced_on": _("Newest first"),
-        "announced_on": _("Oldest first"),
-        "-amount_usd": _("Largest amount first"),
-        "amount_usd": _("Smallest amount first"),
-        "partner": _("Partner, A to Z"),
-        "-partner": _("Partner, Z to A"),
-        "reference": _("Reference, A to Z"),
-        "-reference": _("Reference, Z to A"),
-    }
-
-
 def _choices() -> dict[str, list[tuple[str, str]]]:
+    # Country codes in lower case, as the portal's addresses write them (any case is read).
     return {
         "country": [(c.value.lower(), str(c.label)) for c in Country]
-        + [(REGIONAL, _("The region (no country named)"))],
+        + [(g.value, str(g.label)) for g in CountryGroup],
         "focus": [(a.code, a.name) for a in FocusArea.objects.all()],
         "kind": [(k.value, str(k.label)) for k in MoneyKind],
         "partner_type": [(t.value, str(t.label)) for t in PartnerType],
-        "status": [(s, str(Status(s).label)) for s in PUBLISHED_STATUSES],
-        "sort": [(k, v) for k, v in _sort_labels().items() if k in ORDERINGS],
-        "per_page": [(str(n), str(n)) for n in PAGE_SIZES],
+        "status": [(s.value, str(s.label)) for s in PUBLISHED_STATUSES],
+        "sort": [(s.value, str(s.label)) for s in CommitmentSort],
+        "page_size": [(str(n), str(n)) for n in PAGE_SIZES],
     }
 
 
@@ -56,7 +44,7 @@ def explorer(request: HttpRequest) -> HttpResponse:
     selection = (
         select(query, when.as_of).select_related("partner", "round").prefetch_related("countries")
     )
-    paginator = Paginator(selection, query.per_page)
+    paginator = Paginator(selection, query.page_size)
     if query.page > max(paginator.num_pages, 1):
         return page(
             request,

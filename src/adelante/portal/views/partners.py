@@ -9,9 +9,9 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from adelante.catalogue.models import Metric
-from adelante.commitments.choices import Country
-from adelante.commitments.models import CountryShare
+from adelante.commitments.choices import Country, CountryGroup, country_key
 from adelante.commitments.publication import published_commitments, published_partners
+from adelante.commitments.selectors import in_country
 from adelante.figures.listing import partner_total
 from adelante.figures.partner_counts import commitments_per_partner
 from adelante.figures.progress import values_by_commitment, verified_points
@@ -19,7 +19,7 @@ from adelante.figures.reached import invested, reached_all
 from adelante.figures.record import Record
 from adelante.partners.models import PartnerAlias, PartnerType
 from adelante.portal.caching import remembered
-from adelante.portal.explorer import MAX_SEARCH, REGIONAL
+from adelante.portal.explorer import MAX_SEARCH
 from adelante.portal.problems import BadParameters
 from adelante.portal.views.common import date_of, hidden_params, page, portal_page
 
@@ -38,10 +38,10 @@ def _index_query(request: HttpRequest) -> tuple[str, str, str, int]:
     if kind and kind not in PartnerType.values:
         problems.append(_("“%(value)s” is not a type of partner.") % {"value": kind[:60]})
         drop.append("type")
-    country = request.GET.get("country", "").strip().upper()
-    if country and country not in Country.values and country != REGIONAL.upper():
+    country = request.GET.get("country", "").strip()
+    if country and not country_key(country):
         problems.append(
-            _("There is no country “%(value)s” in the record.") % {"value": country[:60]}
+            _("There is no country “%(value)s” in the record.") % {"value": country.upper()[:60]}
         )
         drop.append("country")
     number = request.GET.get("page", "1").strip() or "1"
@@ -50,7 +50,7 @@ def _index_query(request: HttpRequest) -> tuple[str, str, str, int]:
         drop.append("page")
     if problems:
         raise BadParameters(problems, drop=drop)
-    return q, kind, country, int(number)
+    return q, kind, country_key(country) or "", int(number)
 
 
 @portal_page
@@ -64,13 +64,8 @@ def partners(request: HttpRequest) -> HttpResponse:
     if kind:
         found = found.filter(type=kind)
     if country:
-        mine = published_commitments(when.as_of).filter(partner_id=OuterRef("pk"))
-        if country == REGIONAL.upper():
-            shares = CountryShare.objects.filter(commitment_id=OuterRef("pk"))
-            mine = mine.filter(~Exists(shares))
-        else:
-            mine = mine.filter(countries__country=country)
-        found = found.filter(Exists(mine))
+        mine = published_commitments(when.as_of).filter(in_country(country))
+        found = found.filter(Exists(mine.filter(partner_id=OuterRef("pk"))))
     paginator = Paginator(found.order_by("normalised_name"), PER_PAGE)
     if number > max(paginator.num_pages, 1):
         return page(
@@ -94,7 +89,7 @@ def partners(request: HttpRequest) -> HttpResponse:
         "country": country.lower(),
         "types": [(t.value, str(t.label)) for t in PartnerType],
         "countries": [(c.value.lower(), str(c.label)) for c in Country]
-        + [(REGIONAL, _("The region (no country named)"))],
+        + [(g.value, str(g.label)) for g in CountryGroup],
     }
     return page(request, "portal/partners.html", context)
 

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404
 
 from adelante.commitments.publication import published_commitments, published_rounds
 from adelante.figures.committed import committed_by
-from adelante.figures.round_figures import round_figures
+from adelante.figures.rounds import round_figures
 from adelante.portal.caching import remembered
 from adelante.portal.views.common import date_of, hidden_params, page, portal_page
 

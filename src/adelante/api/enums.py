@@ -1,0 +1,69 @@
+"""The API's enums, derived from the domain's vocabularies: a code is defined once, in the
+domain (`commitments.choices`, `commitments.selectors`, `partners.models`,
+`money.qualifiers`, `figures.committed`), and the OpenAPI document lists what the domain lists.
+
+Each is a `Literal` of the vocabulary's values, so the document shows a plain list of strings
+and a wrong value is a 422 naming the allowed ones. mypy cannot read a `Literal` built at
+run time, so to the type checker they are plain strings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Annotated, Any, Literal
+
+from pydantic import BeforeValidator
+
+from adelante.commitments.choices import (
+    COUNTRY_KEYS,
+    PUBLISHED_STATUSES,
+    Country,
+    MoneyKind,
+    Relation,
+    country_key,
+)
+from adelante.commitments.selectors import CommitmentSort
+from adelante.figures.committed import DIMENSIONS
+from adelante.money.qualifiers import AmountQualifier, TotalQualifier
+from adelante.partners.models import PartnerType
+
+
+def literal_of(values: Iterable[str]) -> Any:
+    """`Literal["a", "b", …]` of these values, in their order."""
+    return Literal[tuple(str(v) for v in values)]
+
+
+def _country_key(value: object) -> object:
+    """A country key as the domain spells it, whatever the case the client wrote it in (the
+    portal's addresses use lower case, so the same query works on both)."""
+    if isinstance(value, str):
+        return country_key(value) or value
+    return value
+
+
+if TYPE_CHECKING:
+    CountryCode = str
+    CountryKey = str
+    Dimension = str
+    Kind = str
+    PartnerTypeCode = str
+    PublishedStatus = str
+    RelationCode = str
+    Sort = str
+    AmountQualifierCode = str
+    Qualifier = str
+else:
+    CountryCode = literal_of(Country.values)
+    #: The country filter: GT, SV, HN, multi-country or regional (any case).
+    CountryKey = Annotated[literal_of(COUNTRY_KEYS), BeforeValidator(_country_key)]
+    #: What a committed figure can be broken down by.
+    Dimension = literal_of(DIMENSIONS)
+    Kind = literal_of(MoneyKind.values)
+    PartnerTypeCode = literal_of(PartnerType.values)
+    PublishedStatus = literal_of(PUBLISHED_STATUSES)
+    RelationCode = literal_of(Relation.values)
+    Sort = literal_of(CommitmentSort.values)
+    #: How a commitment's amount was stated (confidential: the amount is withheld).
+    AmountQualifierCode = literal_of(AmountQualifier.values)
+    #: The qualifier of a computed total.
+    Qualifier = literal_of(TotalQualifier.values)
