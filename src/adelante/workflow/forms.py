@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from adelante.accounts.concurrency import VERSION_FIELD, Conflict
 from adelante.catalogue.models import FocusArea, Metric
-from adelante.commitments.choices import Country, MoneyKind, Relation
+from adelante.commitments.choices import ANNOUNCED_STATUSES, Country, MoneyKind, Relation, Status
 from adelante.commitments.models import Commitment, Round
 from adelante.figures.reached import USD_INVESTED
 from adelante.money.qualifiers import AmountQualifier
@@ -503,6 +503,26 @@ class CorrectionForm(WorkflowForm):
                 for v in report.values.select_related("metric")
             ],
         )
+
+
+class StatusForm(WorkflowForm):
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=[(s, label) for s, label in Status.choices if s in ANNOUNCED_STATUSES],
+    )
+    withdrawn_on = forms.DateField(
+        label=_("Withdrawn on"),
+        required=False,
+        widget=DATE,
+        help_text=_("Only for a withdrawn commitment: until that date it counts as committed."),
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Kept in the history and the review log, with your name and the time."),
+    )
 
 
 class QueueFilter(forms.Form):

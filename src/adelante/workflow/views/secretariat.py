@@ -15,9 +15,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from adelante import web_errors
 from adelante.accounts.access import secretariat_required
+from adelante.commitments.models import Commitment
 from adelante.errors import ErrorKind, ServiceError
 from adelante.progress.models import ProgressReport, ReportStatus
-from adelante.workflow import intake, queues, reporting, sanctions, schedule
+from adelante.workflow import intake, lifecycle, queues, reporting, sanctions, schedule
 from adelante.workflow.forms import (
     AcceptForm,
     ChecklistForm,
@@ -26,6 +27,7 @@ from adelante.workflow.forms import (
     HitForm,
     QueueFilter,
     ReasonForm,
+    StatusForm,
     VerifyForm,
     WorkflowForm,
 )
@@ -420,5 +422,49 @@ def report_correct(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "workflow/report_correct.html",
         {"title": _("Correct a verified value"), "report": report, "form": form},
+        status=status,
+    )
+
+
+# -- A commitment's status ---------------------------------------------------------------------
+
+
+@secretariat_required
+@require_http_methods([*GET, "POST"])
+def commitment_status(request: HttpRequest, reference: str) -> HttpResponse:
+    """Complete, withdraw (on a date) or restore an announced commitment, with the reason."""
+    commitment = get_object_or_404(
+        Commitment.objects.select_related("partner"), reference=reference
+    )
+    initial = {"status": commitment.status, "withdrawn_on": commitment.withdrawn_on}
+    form = StatusForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                lifecycle.change_status(
+                    user=actor(request),
+                    commitment=commitment,
+                    status=form.cleaned_data["status"],
+                    withdrawn_on=form.cleaned_data["withdrawn_on"],
+                    reason=form.cleaned_data["reason"],
+                )
+            except ServiceError as error:
+                web_errors.on_form(form, error)
+                status = web_errors.status(error)
+            else:
+                messages.success(request, _("Status changed."))
+                return redirect("workflow:commitment_status", reference=commitment.reference)
+    form.describe()
+    return page(
+        request,
+        "workflow/commitment_status.html",
+        {
+            "title": _("Change a commitment's status"),
+            "c": commitment,
+            "form": form,
+            "events": commitment.review_events.select_related("user"),
+        },
         status=status,
     )
