@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from adelante.accounts.concurrency import VERSION_FIELD, Conflict
 from adelante.catalogue.models import FocusArea, Metric
-from adelante.commitments.choices import ANNOUNCED_STATUSES, Country, MoneyKind, Relation, Status
+from adelante.commitments.choices import PUBLISHED_STATUSES, Country, MoneyKind, Relation, Status
 from adelante.commitments.models import Commitment, Round
 from adelante.figures.reached import USD_INVESTED
 from adelante.money.qualifiers import AmountQualifier
@@ -508,7 +508,7 @@ class CorrectionForm(WorkflowForm):
 class StatusForm(WorkflowForm):
     status = forms.ChoiceField(
         label=_("Status"),
-        choices=[(s, label) for s, label in Status.choices if s in ANNOUNCED_STATUSES],
+        choices=[(s, label) for s, label in Status.choices if s in PUBLISHED_STATUSES],
     )
     withdrawn_on = forms.DateField(
         label=_("Withdrawn on"),

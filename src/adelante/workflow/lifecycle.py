@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from adelante import history
 from adelante.accounts import roles
 from adelante.commitments import withdrawal
-from adelante.commitments.choices import ANNOUNCED_STATUSES, Status
+from adelante.commitments.choices import PUBLISHED_STATUSES, Status
 from adelante.commitments.models import Commitment
 from adelante.errors import Conflict, Invalid, NotAllowed
 from adelante.workflow import recording
@@ -45,7 +45,7 @@ def check_status_change(
     check_may_change_status(user=user)
     proposal = Proposal.objects.filter(commitment=commitment).first()
     if proposal is not None and (
-        proposal.stage != Stage.ACCEPTED or status not in ANNOUNCED_STATUSES
+        proposal.stage != Stage.ACCEPTED or status not in PUBLISHED_STATUSES
     ):
         raise Conflict(
             _(
