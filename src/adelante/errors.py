@@ -23,7 +23,13 @@ class ErrorKind(StrEnum):
 
 
 class ServiceError(Exception):
-    """A service refused: `message` for the person, `field_errors` per input field."""
+    """A service refused: `message` for the person, `field_errors` per input field.
+
+    `field_errors` maps an input's name to its messages: a form field's name, or a name with
+    a qualifier after a colon ("value:people_trained", the value of one metric); "__all__" is
+    the input as a whole. `extra` carries data a door may show (the decreases to confirm, the
+    other person's changes in a concurrent edit).
+    """
 
     kind: ErrorKind = ErrorKind.INVALID
 
@@ -34,9 +40,13 @@ class ServiceError(Exception):
         kind: ErrorKind | None = None,
         field_errors: Mapping[str, Sequence[str]] | None = None,
         extra: Mapping[str, Any] | None = None,
+        code: str = "",
     ) -> None:
         if kind is not None:
             self.kind = kind
+        #: A stable name of the reason for machines (the API's problem type), e.g.
+        #: "not-your-partner"; empty: the kind says enough.
+        self.code = code
         self.field_errors: dict[str, list[str]] = {
             name: [str(m) for m in messages] for name, messages in (field_errors or {}).items()
         }

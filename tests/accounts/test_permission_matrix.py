@@ -195,6 +195,9 @@ MATRIX: dict[str, Row] = {
     "<lang>/secretariat/reports/<int:pk>/correct/": Row(
         "/en/secretariat/reports/999999/correct/", SECRETARIAT_MISSING
     ),
+    "<lang>/secretariat/commitments/<slug:reference>/status/": Row(
+        "/en/secretariat/commitments/{reference}/status/", SECRETARIAT
+    ),
     # API v1: reads are public (any role, with or without a token); writes need a token.
     "api/v1/": Row("/api/v1/", _roles(404), api=True),
     "api/v1/docs": Row("/api/v1/docs", API_PUBLIC, api=True),

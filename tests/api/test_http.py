@@ -50,7 +50,13 @@ def test_every_kind_of_error_is_a_problem_document(db, client):
 def test_a_conflict_is_409(db):
     mine = builders.commitment("Member Co", "1", datetime.date(2024, 1, 1))
     writer = token_client(member_of(mine.partner))
-    body = {"commitment": mine.reference, "period_start": "2024-01-01", "period_end": "2024-06-30"}
+    body = {
+        "commitment": mine.reference,
+        "period_start": "2024-01-01",
+        "period_end": "2024-06-30",
+        # A report needs a value (the web form's rule, which the API now follows too).
+        "values": [{"metric": "usd_invested", "value": "1.00"}],
+    }
     assert (
         writer.post("/api/v1/progress-reports", body, content_type="application/json").status_code
         == 201

@@ -5,19 +5,19 @@ the old names of parameters still work."""
 from __future__ import annotations
 
 import csv
-import datetime
 import io
 import re
 from urllib.parse import urlencode
 
 import pytest
 from django.core.cache import cache
+from django.utils import timezone
 
 from tests.portal.conftest import DEC
 
 pytestmark = pytest.mark.django_db
 
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()
 
 
 @pytest.fixture(autouse=True)

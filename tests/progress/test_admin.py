@@ -1,4 +1,6 @@
-"""The progress-report admin: values inline, a returned report says why."""
+"""The progress-report admin shows reports and their values; it changes nothing. Returning,
+verifying and correcting happen in the workflow, the one path that checks who may, wants a
+reason and records the review event (tests/workflow)."""
 
 from __future__ import annotations
 
@@ -8,48 +10,45 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from adelante.progress.models import ProgressReport
-from tests.adminforms import posted, sample_record
+from adelante.progress.models import ProgressReport, ReportStatus
+from adelante.workflow.models import ReviewEvent
+from tests.adminforms import sample_record
 
 pytestmark = pytest.mark.django_db
 
 
-def test_returning_a_report_needs_a_reason(admin_client: Client) -> None:
+def test_a_report_is_shown_with_its_values_and_a_way_to_review_it(admin_client: Client) -> None:
+    report = sample_record()["report"]
+    page = admin_client.get(reverse("admin:progress_progressreport_change", args=[report.pk]))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "250" in text
+    assert reverse("workflow:report_review", kwargs={"pk": report.pk}) in text
+    assert 'name="status"' not in text  # nothing to type into
+
+
+def test_returning_through_the_admin_is_refused(admin_client: Client) -> None:
     report = sample_record()["report"]
     url = reverse("admin:progress_progressreport_change", args=[report.pk])
-    response = admin_client.post(url, posted(admin_client.get(url), status="returned"))
-    assert response.status_code == 200
-    assert "Say why the report is returned to the partner." in response.content.decode()
     response = admin_client.post(
-        url,
-        posted(
-            admin_client.get(url),
-            status="returned",
-            return_reason="No evidence attached",
-            change_reason="Reviewed",
-        ),
+        url, {"status": "returned", "return_reason": "No evidence", "change_reason": "Reviewed"}
     )
-    assert response.status_code == 302
+    assert response.status_code == 403
     report.refresh_from_db()
-    assert report.status == "returned"
-    assert report.history.latest().history_change_reason == "Reviewed"  # type: ignore[attr-defined]
+    assert report.status == ReportStatus.DRAFT
+    assert not ReviewEvent.objects.exists()
 
 
-def test_values_are_edited_inline(admin_client: Client) -> None:
+def test_values_are_not_edited_in_the_admin(admin_client: Client) -> None:
     report = sample_record()["report"]
     url = reverse("admin:progress_progressreport_change", args=[report.pk])
-    data = posted(admin_client.get(url), **{"values-0-value": "300", "change_reason": "Update"})
-    assert admin_client.post(url, data).status_code == 302
-    value = report.values.get()
-    assert value.value == Decimal(300)
-    assert value.history.latest().history_change_reason == "Update"  # type: ignore[attr-defined]
+    admin_client.post(url, {"values-0-value": "300", "change_reason": "Update"})
+    assert report.values.get().value == Decimal(250)
 
 
-def test_period_in_order(admin_client: Client) -> None:
+def test_no_report_is_added_or_deleted_in_the_admin(admin_client: Client) -> None:
     report = sample_record()["report"]
-    url = reverse("admin:progress_progressreport_change", args=[report.pk])
-    response = admin_client.post(
-        url, posted(admin_client.get(url), period_start="2023-01-01", period_end="2022-12-31")
-    )
-    assert response.status_code == 200
-    assert ProgressReport.objects.get().period_start.year == 2022
+    assert admin_client.get(reverse("admin:progress_progressreport_add")).status_code == 403
+    delete = reverse("admin:progress_progressreport_delete", args=[report.pk])
+    assert admin_client.post(delete, {"post": "yes"}).status_code == 403
+    assert ProgressReport.objects.filter(pk=report.pk).exists()

@@ -113,17 +113,17 @@ def sdn_list(db: Any, sdn_files: tuple[Path, Path]) -> Any:
 
 @pytest.fixture
 def proposal(member: User, partner: Partner) -> Any:
-    return intake.create_proposal(member, partner, good_input())
+    return intake.create_proposal(user=member, partner=partner, data=good_input())
 
 
 @pytest.fixture
 def submitted(member: User, proposal: Any) -> Any:
-    return intake.submit(member, proposal)
+    return intake.submit(user=member, proposal=proposal)
 
 
 @pytest.fixture
 def under_review(reviewer: User, submitted: Any) -> Any:
-    return intake.pick_up(reviewer, submitted)
+    return intake.pick_up(reviewer=reviewer, proposal=submitted)
 
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
@@ -138,16 +138,26 @@ def pdf_upload(name: str = "policy.pdf") -> Any:
 def complete_checklist(reviewer: User, proposal: Any) -> None:
     """Every active question answered yes, with a document where one is needed."""
     for question in intake.active_questions():
-        intake.answer_question(reviewer, proposal, question, "yes", "Policy seen.")
+        intake.answer_question(
+            reviewer=reviewer,
+            proposal=proposal,
+            question=question,
+            answer="yes",
+            attestation="Policy seen.",
+        )
         if question.requires_document:
-            intake.add_document(reviewer, proposal, pdf_upload(), question)
+            intake.add_document(
+                reviewer=reviewer, proposal=proposal, upload=pdf_upload(), question=question
+            )
 
 
 def screen_and_clear(reviewer: User, proposal: Any) -> Any:
     """Screen, and decide every hit a false positive."""
-    run = sanctions.screen(reviewer, proposal)
+    run = sanctions.screen(reviewer=reviewer, proposal=proposal)
     for hit in run.hits.all():
-        sanctions.decide(reviewer, hit, "false_positive", "Different organisation.")
+        sanctions.decide(
+            reviewer=reviewer, hit=hit, decision="false_positive", reason="Different organisation."
+        )
     return run
 
 
@@ -155,7 +165,7 @@ def screen_and_clear(reviewer: User, proposal: Any) -> Any:
 def accepted(reviewer: User, under_review: Any, sdn_list: Any, the_round: Any) -> Any:
     complete_checklist(reviewer, under_review)
     screen_and_clear(reviewer, under_review)
-    return intake.accept(reviewer, under_review, the_round)
+    return intake.accept(reviewer=reviewer, proposal=under_review, into=the_round)
 
 
 @pytest.fixture(autouse=True)

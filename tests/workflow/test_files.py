@@ -83,19 +83,28 @@ def test_evidence_is_stored_through_the_storage_api(
     member, partner, django_capture_on_commit_callbacks
 ):
     c = builders.commitment(partner.name, "10", date(2023, 2, 6))
-    report = reporting.start_report(member, c, date(2023, 2, 6), date(2023, 6, 30))
-    reporting.save_report(member, report, "", [reporting.ValueInput("usd_invested", Decimal(1))])
-    evidence = reporting.add_evidence(member, report, upload("receipt.pdf", PDF_BYTES), "Receipt")
+    report = reporting.start_report(
+        user=member, commitment=c, period_start=date(2023, 2, 6), period_end=date(2023, 6, 30)
+    )
+    reporting.save_report(
+        user=member,
+        report=report,
+        narrative="",
+        values=[reporting.ValueInput("usd_invested", Decimal(1))],
+    )
+    evidence = reporting.add_evidence(
+        user=member, report=report, upload=upload("receipt.pdf", PDF_BYTES), description="Receipt"
+    )
     assert evidence.kind == "pdf" and evidence.size == len(PDF_BYTES)
     assert default_storage.exists(evidence.file.name)
     with default_storage.open(evidence.file.name) as stored:
         assert stored.read() == PDF_BYTES
     with pytest.raises(files.FileRefused):
-        reporting.add_evidence(member, report, upload("virus.pdf", EXE))
+        reporting.add_evidence(user=member, report=report, upload=upload("virus.pdf", EXE))
     assert Evidence.objects.count() == 1
     assert ReviewEvent.objects.filter(action=Action.EVIDENCE_UPLOADED).count() == 1
     name = evidence.file.name
     with django_capture_on_commit_callbacks(execute=True):
-        reporting.remove_evidence(member, evidence)
+        reporting.remove_evidence(user=member, evidence=evidence)
     assert not Evidence.objects.exists()
     assert not default_storage.exists(name)

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 
+from adelante import errors
 from adelante.commitments.choices import Status
 from adelante.currency.models import ExchangeRate
 from adelante.figures.committed import committed
@@ -43,10 +44,12 @@ def test_draft_history_names_who(proposal, member):
 
 
 def test_a_draft_may_be_incomplete_but_not_submitted(member, partner):
-    draft = intake.create_proposal(member, partner, good_input(title="", summary=""))
-    with pytest.raises(intake.Invalid) as raised:
-        intake.submit(member, draft)
-    assert set(raised.value.errors) == {"title", "summary"}
+    draft = intake.create_proposal(
+        user=member, partner=partner, data=good_input(title="", summary="")
+    )
+    with pytest.raises(errors.Invalid) as raised:
+        intake.submit(user=member, proposal=draft)
+    assert set(raised.value.field_errors) == {"title", "summary"}
     draft.refresh_from_db()
     assert draft.stage == Stage.DRAFT
 
@@ -72,25 +75,27 @@ def test_a_draft_may_be_incomplete_but_not_submitted(member, partner):
 )
 def test_bad_values_are_refused_and_nothing_is_written(member, partner, changes, field):
     before = ReviewEvent.objects.count()
-    with pytest.raises(intake.Invalid) as raised:
-        intake.create_proposal(member, partner, good_input(**changes))
-    assert field in raised.value.errors
+    with pytest.raises(errors.Invalid) as raised:
+        intake.create_proposal(user=member, partner=partner, data=good_input(**changes))
+    assert field in raised.value.field_errors
     assert ReviewEvent.objects.count() == before
     assert not partner.commitments.exists()
 
 
 def test_an_undisclosed_amount_needs_no_amount(member, partner):
-    made = intake.create_proposal(member, partner, good_input(qualifier="undisclosed", amount=None))
-    intake.submit(member, made)
+    made = intake.create_proposal(
+        user=member, partner=partner, data=good_input(qualifier="undisclosed", amount=None)
+    )
+    intake.submit(user=member, proposal=made)
     assert made.commitment.amount_usd is None
 
 
 def test_submit_then_pick_up(member, reviewer, proposal):
-    intake.submit(member, proposal)
+    intake.submit(user=member, proposal=proposal)
     proposal.refresh_from_db()
     assert proposal.stage == Stage.SUBMITTED and proposal.submitted_at is not None
     assert proposal.commitment.status == Status.PROPOSED
-    intake.pick_up(reviewer, proposal)
+    intake.pick_up(reviewer=reviewer, proposal=proposal)
     proposal.refresh_from_db()
     assert proposal.stage == Stage.UNDER_REVIEW and proposal.reviewer == reviewer
     assert proposal.commitment.status == Status.UNDER_REVIEW
@@ -102,22 +107,26 @@ def test_submit_then_pick_up(member, reviewer, proposal):
 
 
 def test_partner_cannot_edit_while_with_the_secretariat(member, submitted):
-    with pytest.raises(intake.WrongStage):
-        intake.update_proposal(member, submitted, good_input(title="Changed"))
-    with pytest.raises(intake.WrongStage):
-        intake.submit(member, submitted)
+    with pytest.raises(errors.Conflict):
+        intake.update_proposal(user=member, proposal=submitted, data=good_input(title="Changed"))
+    with pytest.raises(errors.Conflict):
+        intake.submit(user=member, proposal=submitted)
 
 
 def test_return_needs_a_reason_and_makes_it_editable_again(member, reviewer, under_review):
-    with pytest.raises(intake.Invalid):
-        intake.return_to_partner(reviewer, under_review, "   ")
-    intake.return_to_partner(reviewer, under_review, "Split the amount by country, please.")
+    with pytest.raises(errors.Invalid):
+        intake.return_to_partner(reviewer=reviewer, proposal=under_review, reason="   ")
+    intake.return_to_partner(
+        reviewer=reviewer, proposal=under_review, reason="Split the amount by country, please."
+    )
     under_review.refresh_from_db()
     assert under_review.stage == Stage.RETURNED
     assert under_review.commitment.status == Status.PROPOSED
     assert under_review.reason == "Split the amount by country, please."
-    intake.update_proposal(member, under_review, good_input(title="Better title"))
-    intake.submit(member, under_review)
+    intake.update_proposal(
+        user=member, proposal=under_review, data=good_input(title="Better title")
+    )
+    intake.submit(user=member, proposal=under_review)
     under_review.refresh_from_db()
     assert under_review.stage == Stage.SUBMITTED
     assert under_review.commitment.title == "Better title"
@@ -126,35 +135,51 @@ def test_return_needs_a_reason_and_makes_it_editable_again(member, reviewer, und
 
 
 def test_decline_keeps_it_out_of_the_record(reviewer, under_review):
-    intake.decline(reviewer, under_review, "Outside the partnership's scope.")
+    intake.decline(
+        reviewer=reviewer, proposal=under_review, reason="Outside the partnership's scope."
+    )
     under_review.refresh_from_db()
     assert under_review.stage == Stage.DECLINED
     assert under_review.commitment.status == Status.PROPOSED
-    with pytest.raises(intake.WrongStage):
-        intake.pick_up(reviewer, under_review)
+    with pytest.raises(errors.Conflict):
+        intake.pick_up(reviewer=reviewer, proposal=under_review)
 
 
 def test_acceptance_is_blocked_until_checklist_and_screening(reviewer, under_review, the_round):
     blockers = intake.acceptance_blockers(under_review)
     assert any("Checklist" in b for b in blockers)
     assert any("sanctions" in b for b in blockers)
-    with pytest.raises(intake.Invalid):
-        intake.accept(reviewer, under_review, the_round)
+    with pytest.raises(errors.Invalid):
+        intake.accept(reviewer=reviewer, proposal=under_review, into=the_round)
 
 
 def test_a_no_answer_blocks_acceptance(reviewer, under_review, sdn_list, the_round):
     complete_checklist(reviewer, under_review)
     screen_and_clear(reviewer, under_review)
     question = intake.active_questions()[0]
-    with pytest.raises(intake.Invalid):
-        intake.answer_question(reviewer, under_review, question, "no", "")
-    intake.answer_question(reviewer, under_review, question, "no", "Open labour case.")
+    with pytest.raises(errors.Invalid):
+        intake.answer_question(
+            reviewer=reviewer, proposal=under_review, question=question, answer="no", attestation=""
+        )
+    intake.answer_question(
+        reviewer=reviewer,
+        proposal=under_review,
+        question=question,
+        answer="no",
+        attestation="Open labour case.",
+    )
     assert any("not satisfied" in b for b in intake.acceptance_blockers(under_review))
 
 
 def test_a_required_document_blocks_acceptance(reviewer, under_review, sdn_list):
     for question in intake.active_questions():
-        intake.answer_question(reviewer, under_review, question, "yes", "Seen.")
+        intake.answer_question(
+            reviewer=reviewer,
+            proposal=under_review,
+            question=question,
+            answer="yes",
+            attestation="Seen.",
+        )
     screen_and_clear(reviewer, under_review)
     assert any("needs a document" in b for b in intake.acceptance_blockers(under_review))
 
@@ -188,13 +213,13 @@ def test_accept_in_another_currency_uses_the_rounds_rate(
         source="https://example.org/rates",
     )
     made = intake.create_proposal(
-        member, partner, good_input(amount=Decimal("78000000"), currency="GTQ")
+        user=member, partner=partner, data=good_input(amount=Decimal("78000000"), currency="GTQ")
     )
-    intake.submit(member, made)
-    intake.pick_up(reviewer, made)
+    intake.submit(user=member, proposal=made)
+    intake.pick_up(reviewer=reviewer, proposal=made)
     complete_checklist(reviewer, made)
     screen_and_clear(reviewer, made)
-    intake.accept(reviewer, made, the_round)
+    intake.accept(reviewer=reviewer, proposal=made, into=the_round)
     made.commitment.refresh_from_db()
     assert made.commitment.amount_usd == Decimal("10000000.00")
     assert made.commitment.exchange_rate.currency == "GTQ"
@@ -204,14 +229,14 @@ def test_accept_without_a_rate_says_so(member, reviewer, partner, sdn_list, the_
     ExchangeRate.objects.create(
         currency="HNL", on=datetime.date(2020, 1, 1), units_per_usd=Decimal("24"), source="x"
     )
-    made = intake.create_proposal(member, partner, good_input(currency="HNL"))
-    intake.submit(member, made)
-    intake.pick_up(reviewer, made)
+    made = intake.create_proposal(user=member, partner=partner, data=good_input(currency="HNL"))
+    intake.submit(user=member, proposal=made)
+    intake.pick_up(reviewer=reviewer, proposal=made)
     complete_checklist(reviewer, made)
     screen_and_clear(reviewer, made)
-    with pytest.raises(intake.Invalid) as raised:
-        intake.accept(reviewer, made, the_round)
-    assert "round" in raised.value.errors
+    with pytest.raises(errors.Invalid) as raised:
+        intake.accept(reviewer=reviewer, proposal=made, into=the_round)
+    assert "round" in raised.value.field_errors
     made.refresh_from_db()
     assert made.stage == Stage.UNDER_REVIEW
 
@@ -221,8 +246,8 @@ def test_a_screening_before_resubmission_does_not_count(
 ):
     complete_checklist(reviewer, under_review)
     screen_and_clear(reviewer, under_review)
-    intake.return_to_partner(reviewer, under_review, "Fix the title.")
-    intake.update_proposal(member, under_review, good_input(title="Fixed"))
-    intake.submit(member, under_review)
-    intake.pick_up(reviewer, under_review)
+    intake.return_to_partner(reviewer=reviewer, proposal=under_review, reason="Fix the title.")
+    intake.update_proposal(user=member, proposal=under_review, data=good_input(title="Fixed"))
+    intake.submit(user=member, proposal=under_review)
+    intake.pick_up(reviewer=reviewer, proposal=under_review)
     assert any("sanctions" in b for b in intake.acceptance_blockers(under_review))

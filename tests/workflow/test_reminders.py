@@ -68,8 +68,8 @@ def test_one_email_per_person_and_never_twice_a_day(late_partner, member):
 
 
 def test_the_secretariat_hears_of_what_waits_for_review(member, partner, reviewer):
-    proposal = intake.create_proposal(member, partner, good_input())
-    intake.submit(member, proposal)
+    proposal = intake.create_proposal(user=member, partner=partner, data=good_input())
+    intake.submit(user=member, proposal=proposal)
     builders.commitment("Late Co", "100", date(2023, 2, 6))
     found = {d.user.username: d for d in reminders.digests(TODAY)}
     kinds = [i.kind for i in found["rita"].items]

@@ -29,7 +29,12 @@ def commitment(partner):
 
 @pytest.fixture
 def report(member, commitment):
-    return reporting.start_report(member, commitment, date(2023, 2, 6), date(2023, 6, 30))
+    return reporting.start_report(
+        user=member,
+        commitment=commitment,
+        period_start=date(2023, 2, 6),
+        period_end=date(2023, 6, 30),
+    )
 
 
 def edit_url(partner, report):
@@ -152,7 +157,12 @@ def test_script_in_the_narrative_is_escaped(client, member, partner, report, rev
 
 def test_a_lower_value_is_confirmed_with_a_reason(client, member, partner, commitment, reviewer):
     builders.report(commitment, date(2023, 6, 30), {"people_trained": "300"})
-    later = reporting.start_report(member, commitment, date(2023, 7, 1), date(2023, 12, 31))
+    later = reporting.start_report(
+        user=member,
+        commitment=commitment,
+        period_start=date(2023, 7, 1),
+        period_end=date(2023, 12, 31),
+    )
     client.force_login(member)
     response = post(client, partner, later, value_people_trained="280", action="submit")
     assert response.status_code == 400

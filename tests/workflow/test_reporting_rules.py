@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 
+from adelante import errors
 from adelante.commitments.choices import Status
 from adelante.figures.reached import invested, reached
 from adelante.progress.models import ProgressValue, ReportStatus
@@ -28,14 +29,18 @@ def commitment(partner):
 
 @pytest.fixture
 def draft(member, commitment):
-    return reporting.start_report(member, commitment, ANNOUNCED, date(2023, 6, 30))
+    return reporting.start_report(
+        user=member, commitment=commitment, period_start=ANNOUNCED, period_end=date(2023, 6, 30)
+    )
 
 
 def verified(member, reviewer, commitment, end, values):
-    report = reporting.start_report(member, commitment, ANNOUNCED, end)
-    reporting.save_report(member, report, "Done.", values)
-    reporting.submit_report(member, report)
-    return reporting.verify_report(reviewer, report)
+    report = reporting.start_report(
+        user=member, commitment=commitment, period_start=ANNOUNCED, period_end=end
+    )
+    reporting.save_report(user=member, report=report, narrative="Done.", values=values)
+    reporting.submit_report(user=member, report=report)
+    return reporting.verify_report(reviewer=reviewer, report=report)
 
 
 def test_fill_submit_verify_feeds_the_figures(member, reviewer, draft, commitment):
@@ -47,10 +52,12 @@ def test_fill_submit_verify_feeds_the_figures(member, reviewer, draft, commitmen
             {("sex", "female"): Decimal("180"), ("country", "GT"): Decimal("200")},
         ),
     ]
-    reporting.save_report(member, draft, "Two cohorts trained.", values)
-    reporting.submit_report(member, draft)
+    reporting.save_report(
+        user=member, report=draft, narrative="Two cohorts trained.", values=values
+    )
+    reporting.submit_report(user=member, report=draft)
     assert invested(date(2024, 1, 1)).value == 0
-    reporting.verify_report(reviewer, draft)
+    reporting.verify_report(reviewer=reviewer, report=draft)
     draft.refresh_from_db()
     assert draft.status == ReportStatus.VERIFIED
     assert draft.verification_level == "secretariat_reviewed"
@@ -78,35 +85,46 @@ def test_fill_submit_verify_feeds_the_figures(member, reviewer, draft, commitmen
     ],
 )
 def test_bad_values_are_refused(member, draft, value, message):
-    with pytest.raises(reporting.Invalid) as raised:
-        reporting.save_report(member, draft, "x", [value])
+    with pytest.raises(errors.Invalid) as raised:
+        reporting.save_report(user=member, report=draft, narrative="x", values=[value])
     assert message in str(raised.value)
     assert not draft.values.exists()
 
 
 def test_a_submitted_report_is_not_editable(member, draft):
-    reporting.save_report(member, draft, "x", [ValueInput("usd_invested", Decimal(1))])
-    reporting.submit_report(member, draft)
-    with pytest.raises(reporting.WrongStatus):
-        reporting.save_report(member, draft, "y", [ValueInput("usd_invested", Decimal(2))])
+    reporting.save_report(
+        user=member, report=draft, narrative="x", values=[ValueInput("usd_invested", Decimal(1))]
+    )
+    reporting.submit_report(user=member, report=draft)
+    with pytest.raises(errors.Conflict):
+        reporting.save_report(
+            user=member,
+            report=draft,
+            narrative="y",
+            values=[ValueInput("usd_invested", Decimal(2))],
+        )
 
 
 def test_nothing_to_submit(member, draft):
-    with pytest.raises(reporting.Invalid):
-        reporting.submit_report(member, draft)
+    with pytest.raises(errors.Invalid):
+        reporting.submit_report(user=member, report=draft)
 
 
 def test_returned_with_a_reason_then_corrected(member, reviewer, draft):
-    reporting.save_report(member, draft, "x", [ValueInput("usd_invested", Decimal(100))])
-    reporting.submit_report(member, draft)
-    with pytest.raises(reporting.Invalid):
-        reporting.return_report(reviewer, draft, "")
-    reporting.return_report(reviewer, draft, "The invoice shows 90.")
+    reporting.save_report(
+        user=member, report=draft, narrative="x", values=[ValueInput("usd_invested", Decimal(100))]
+    )
+    reporting.submit_report(user=member, report=draft)
+    with pytest.raises(errors.Invalid):
+        reporting.return_report(reviewer=reviewer, report=draft, reason="")
+    reporting.return_report(reviewer=reviewer, report=draft, reason="The invoice shows 90.")
     draft.refresh_from_db()
     assert draft.status == ReportStatus.RETURNED and draft.return_reason == "The invoice shows 90."
-    reporting.save_report(member, draft, "x", [ValueInput("usd_invested", Decimal(90))])
-    reporting.submit_report(member, draft)
-    reporting.verify_report(reviewer, draft)
+    reporting.save_report(
+        user=member, report=draft, narrative="x", values=[ValueInput("usd_invested", Decimal(90))]
+    )
+    reporting.submit_report(user=member, report=draft)
+    reporting.verify_report(reviewer=reviewer, report=draft)
     assert invested(date(2024, 1, 1)).value == Decimal("90.00")
     assert list(ReviewEvent.objects.filter(report=draft).values_list("action", flat=True)) == [
         Action.REPORT_SAVED,
@@ -127,12 +145,19 @@ def test_a_lower_cumulative_value_needs_a_confirmed_reason(member, reviewer, com
         date(2023, 6, 30),
         [ValueInput("people_trained", Decimal(300))],
     )
-    later = reporting.start_report(member, commitment, date(2023, 7, 1), date(2023, 12, 31))
+    later = reporting.start_report(
+        user=member,
+        commitment=commitment,
+        period_start=date(2023, 7, 1),
+        period_end=date(2023, 12, 31),
+    )
     # Saving a draft with the lower value is fine; submitting it is not, without a reason.
-    reporting.save_report(member, later, "", [ValueInput("people_trained", Decimal(280))])
-    with pytest.raises(reporting.NeedsConfirmation) as raised:
-        reporting.submit_report(member, later)
-    decrease = raised.value.decreases[0]
+    reporting.save_report(
+        user=member, report=later, narrative="", values=[ValueInput("people_trained", Decimal(280))]
+    )
+    with pytest.raises(errors.Invalid) as raised:
+        reporting.submit_report(user=member, report=later)
+    decrease = raised.value.extra["decreases"][0]
     assert (decrease.metric, decrease.last_verified, decrease.new) == (
         "people_trained",
         Decimal("300.00"),
@@ -141,12 +166,14 @@ def test_a_lower_cumulative_value_needs_a_confirmed_reason(member, reviewer, com
     later.refresh_from_db()
     assert later.status == ReportStatus.DRAFT
     reporting.save_report(
-        member,
-        later,
-        "",
-        [ValueInput("people_trained", Decimal(280), decrease_reason="20 counted twice before.")],
+        user=member,
+        report=later,
+        narrative="",
+        values=[
+            ValueInput("people_trained", Decimal(280), decrease_reason="20 counted twice before.")
+        ],
     )
-    reporting.submit_report(member, later)
+    reporting.submit_report(user=member, report=later)
     event = ReviewEvent.objects.get(action=Action.DECREASE_CONFIRMED)
     assert event.reason == "20 counted twice before." and event.details["new"] == "280.00"
 
@@ -155,11 +182,25 @@ def test_correcting_a_verified_value_keeps_the_old_one(member, reviewer, commitm
     report = verified(
         member, reviewer, commitment, date(2023, 6, 30), [ValueInput("usd_invested", Decimal(1000))]
     )
-    with pytest.raises(reporting.Invalid):
-        reporting.correct_value(reviewer, report, "usd_invested", Decimal(900), "  ")
-    with pytest.raises(reporting.Invalid):
-        reporting.correct_value(reviewer, report, "usd_invested", Decimal(-9), "typo")
-    reporting.correct_value(reviewer, report, "usd_invested", Decimal(900), "Audit: 900.")
+    with pytest.raises(errors.Invalid):
+        reporting.correct_value(
+            reviewer=reviewer, report=report, metric="usd_invested", value=Decimal(900), reason="  "
+        )
+    with pytest.raises(errors.Invalid):
+        reporting.correct_value(
+            reviewer=reviewer,
+            report=report,
+            metric="usd_invested",
+            value=Decimal(-9),
+            reason="typo",
+        )
+    reporting.correct_value(
+        reviewer=reviewer,
+        report=report,
+        metric="usd_invested",
+        value=Decimal(900),
+        reason="Audit: 900.",
+    )
     value = ProgressValue.objects.get(report=report)
     assert value.value == Decimal("900.00")
     versions = list(value.history.order_by("history_date").values_list("value", flat=True))
@@ -172,30 +213,41 @@ def test_correcting_a_verified_value_keeps_the_old_one(member, reviewer, commitm
 
 
 def test_only_ended_periods_and_one_report_per_period(member, commitment):
-    with pytest.raises(reporting.Invalid):
-        reporting.start_report(member, commitment, date(2023, 1, 1), date(2099, 1, 1))
-    reporting.start_report(member, commitment, ANNOUNCED, date(2023, 6, 30))
-    with pytest.raises(reporting.Conflict):
-        reporting.start_report(member, commitment, ANNOUNCED, date(2023, 6, 30))
+    with pytest.raises(errors.Invalid):
+        reporting.start_report(
+            user=member,
+            commitment=commitment,
+            period_start=date(2023, 1, 1),
+            period_end=date(2099, 1, 1),
+        )
+    reporting.start_report(
+        user=member, commitment=commitment, period_start=ANNOUNCED, period_end=date(2023, 6, 30)
+    )
+    with pytest.raises(errors.Conflict):
+        reporting.start_report(
+            user=member, commitment=commitment, period_start=ANNOUNCED, period_end=date(2023, 6, 30)
+        )
 
 
 def test_submit_new_for_the_api(member, commitment):
     report = reporting.submit_new(
-        member,
-        commitment,
-        ANNOUNCED,
-        date(2023, 6, 30),
-        "By API",
-        [ValueInput("usd_invested", Decimal(5))],
+        user=member,
+        commitment=commitment,
+        period_start=ANNOUNCED,
+        period_end=date(2023, 6, 30),
+        narrative="By API",
+        values=[ValueInput("usd_invested", Decimal(5))],
+        through=reporting.Through.API,
     )
     assert report.status == ReportStatus.SUBMITTED
-    with pytest.raises(reporting.Invalid):
+    with pytest.raises(errors.Invalid):
         reporting.submit_new(
-            member,
-            commitment,
-            ANNOUNCED,
-            date(2023, 12, 31),
-            "",
-            [ValueInput("usd_invested", Decimal(-5))],
+            user=member,
+            commitment=commitment,
+            period_start=ANNOUNCED,
+            period_end=date(2023, 12, 31),
+            narrative="",
+            values=[ValueInput("usd_invested", Decimal(-5))],
+            through=reporting.Through.API,
         )
     assert commitment.progress_reports.count() == 1

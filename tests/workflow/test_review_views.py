@@ -28,11 +28,11 @@ def review_url(proposal):
 
 
 def test_queue_oldest_first_with_filters(client, reviewer, member, partner, other_partner):
-    older = intake.create_proposal(member, partner, good_input(title="Older"))
-    intake.submit(member, older)
+    older = intake.create_proposal(user=member, partner=partner, data=good_input(title="Older"))
+    intake.submit(user=member, proposal=older)
     Proposal.objects.filter(pk=older.pk).update(submitted_at=timezone.now() - timedelta(days=9))
-    newer = intake.create_proposal(member, partner, good_input(title="Newer"))
-    intake.submit(member, newer)
+    newer = intake.create_proposal(user=member, partner=partner, data=good_input(title="Newer"))
+    intake.submit(user=member, proposal=newer)
     c = builders.commitment(other_partner.name, "10", date(2023, 2, 6))
     builders.report(c, date(2023, 6, 30), {"usd_invested": "1"}, status=ReportStatus.SUBMITTED)
     client.force_login(reviewer)
@@ -131,9 +131,16 @@ def test_screening_without_a_list_says_so(client, reviewer, under_review):
 
 def test_report_verify_return_and_correct(client, reviewer, member, partner):
     c = builders.commitment(partner.name, "100", date(2023, 2, 6))
-    report = reporting.start_report(member, c, date(2023, 2, 6), date(2023, 6, 30))
-    reporting.save_report(member, report, "", [reporting.ValueInput("usd_invested", Decimal(70))])
-    reporting.submit_report(member, report)
+    report = reporting.start_report(
+        user=member, commitment=c, period_start=date(2023, 2, 6), period_end=date(2023, 6, 30)
+    )
+    reporting.save_report(
+        user=member,
+        report=report,
+        narrative="",
+        values=[reporting.ValueInput("usd_invested", Decimal(70))],
+    )
+    reporting.submit_report(user=member, report=report)
     client.force_login(reviewer)
     url = reverse("workflow:report_review", args=[report.pk])
     assert client.get(url).status_code == 200
@@ -145,7 +152,7 @@ def test_report_verify_return_and_correct(client, reviewer, member, partner):
         client.post(url, {"action": "verify", "verify-level": "secretariat_reviewed"}).status_code
         == 409
     )
-    reporting.submit_report(member, report)
+    reporting.submit_report(user=member, report=report)
     response = client.post(url, {"action": "verify", "verify-level": "secretariat_reviewed"})
     assert response.status_code == 302
     assert invested(date(2024, 1, 1)).value == Decimal("70.00")

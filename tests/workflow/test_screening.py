@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from adelante import errors
 from adelante.workflow import intake, sanctions
 from adelante.workflow.models import (
     Action,
@@ -105,7 +106,7 @@ def test_scores():
 
 
 def test_screening_finds_the_name_and_the_alias(reviewer, under_review, sdn_list):
-    run = sanctions.screen(reviewer, under_review)
+    run = sanctions.screen(reviewer=reviewer, proposal=under_review)
     assert run.names == ["Café Ejemplo S.A.", "Ejemplo Coffee"]
     assert run.threshold == sanctions.THRESHOLD
     hits = {h.listed_name: h for h in run.hits.all()}
@@ -120,12 +121,15 @@ def test_screening_finds_the_name_and_the_alias(reviewer, under_review, sdn_list
 
 
 def test_a_false_positive_is_recorded_with_why(reviewer, under_review, sdn_list):
-    run = sanctions.screen(reviewer, under_review)
+    run = sanctions.screen(reviewer=reviewer, proposal=under_review)
     hit = run.hits.get(listed_name="CAFE EJEMPLO TRADING")
-    with pytest.raises(intake.Invalid):
-        sanctions.decide(reviewer, hit, Decision.FALSE_POSITIVE, "")
+    with pytest.raises(errors.Invalid):
+        sanctions.decide(reviewer=reviewer, hit=hit, decision=Decision.FALSE_POSITIVE, reason="")
     sanctions.decide(
-        reviewer, hit, Decision.FALSE_POSITIVE, "Listed party is a Panamanian trading firm."
+        reviewer=reviewer,
+        hit=hit,
+        decision=Decision.FALSE_POSITIVE,
+        reason="Listed party is a Panamanian trading firm.",
     )
     hit.refresh_from_db()
     assert hit.decision == Decision.FALSE_POSITIVE
@@ -139,16 +143,21 @@ def test_a_false_positive_is_recorded_with_why(reviewer, under_review, sdn_list)
 
 
 def test_a_true_match_blocks_acceptance(reviewer, under_review, sdn_list):
-    run = sanctions.screen(reviewer, under_review)
+    run = sanctions.screen(reviewer=reviewer, proposal=under_review)
     for hit in run.hits.all():
-        sanctions.decide(reviewer, hit, Decision.TRUE_MATCH, "Same registration number.")
+        sanctions.decide(
+            reviewer=reviewer,
+            hit=hit,
+            decision=Decision.TRUE_MATCH,
+            reason="Same registration number.",
+        )
     assert any("true match" in b for b in intake.acceptance_blockers(under_review))
 
 
 def test_hits_read_the_same_after_the_list_is_imported_again(
     reviewer, under_review, sdn_list, sdn_files
 ):
-    sanctions.screen(reviewer, under_review)
+    sanctions.screen(reviewer=reviewer, proposal=under_review)
     sanctions.import_list("US SDN", "sdn", [sdn_files[0]])
     assert ScreeningHit.objects.filter(listed_name="EJEMPLO COFFEE GROUP").exists()
     assert ScreeningHit.objects.get(listed_name="CAFE EJEMPLO TRADING").score == Decimal("100.00")
@@ -156,7 +165,7 @@ def test_hits_read_the_same_after_the_list_is_imported_again(
 
 def test_no_list_no_screening(reviewer, under_review):
     with pytest.raises(sanctions.NoLists):
-        sanctions.screen(reviewer, under_review)
+        sanctions.screen(reviewer=reviewer, proposal=under_review)
 
 
 def test_the_shipped_sample_list_imports(reviewer, under_review):
@@ -167,5 +176,5 @@ def test_the_shipped_sample_list_imports(reviewer, under_review):
     sample = Path(adelante.workflow.__file__).parent / "data" / "sample-sanctions.csv"
     summary = sanctions.import_list("Sample", "names", [sample])
     assert summary.entries == 4
-    run = sanctions.screen(reviewer, under_review)
+    run = sanctions.screen(reviewer=reviewer, proposal=under_review)
     assert run.hits.count() == 0

@@ -16,6 +16,8 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
+from adelante.errors import ErrorKind, ServiceError
+
 CONTENT_TYPE = "application/problem+json"
 
 #: Problem types beyond the plain HTTP status (documented in docs/api.md, "Errors").
@@ -24,7 +26,18 @@ RATE_LIMITED = "urn:adelante:problem:rate-limited"
 NOT_YOUR_PARTNER = "urn:adelante:problem:not-your-partner"
 CONFLICT = "urn:adelante:problem:conflict"
 INVALID_TOKEN = "urn:adelante:problem:invalid-token"
+NOT_ALLOWED = "urn:adelante:problem:not-allowed"
 GENERIC = "about:blank"
+#: A service's refusal with a `code` has the type ``urn:adelante:problem:<code>``.
+CODED = "urn:adelante:problem:"
+
+#: A service's refusal (`adelante.errors.ServiceError`): its kind's status and problem type.
+SERVICE_ERRORS: dict[ErrorKind, tuple[int, str]] = {
+    ErrorKind.INVALID: (422, INVALID_PARAMETERS),
+    ErrorKind.CONFLICT: (409, CONFLICT),
+    ErrorKind.NOT_ALLOWED: (403, NOT_ALLOWED),
+    ErrorKind.NOT_FOUND: (404, GENERIC),
+}
 
 
 class Problem(Exception):
@@ -78,6 +91,23 @@ def from_exception(request: HttpRequest, problem: Problem) -> HttpResponse:
         title=problem.title,
         extra=problem.extra,
     )
+
+
+def from_service_error(request: HttpRequest, error: ServiceError) -> HttpResponse:
+    """A service's refusal as a problem: its message the detail, its input errors in `errors`
+    (``loc`` is ``["body", <input>, …]``: "value:people_trained" is
+    ``["body", "value", "people_trained"]``)."""
+    status, type = SERVICE_ERRORS[error.kind]
+    if error.code:
+        type = CODED + error.code
+    extra: dict[str, Any] = {}
+    if error.field_errors:
+        extra["errors"] = [
+            {"loc": ["body", *([] if name == "__all__" else name.split(":"))], "msg": text}
+            for name, texts in error.field_errors.items()
+            for text in texts
+        ]
+    return problem_response(request, status, error.message, type=type, extra=extra)
 
 
 def default_detail(status: int) -> str:

@@ -287,6 +287,11 @@ ValueText = Annotated[str, Field(pattern=r"^[0-9]{1,17}(\.[0-9]{1,2})?$", exampl
 class ValueIn(Schema):
     metric: str = Field(max_length=64, examples=["people_trained"])
     value: ValueText
+    decrease_reason: str = Field(
+        default="",
+        max_length=1000,
+        description="Why a cumulative value is lower than the last verified one (then needed).",
+    )
 
 
 class ProgressReportIn(Schema):

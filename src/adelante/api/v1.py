@@ -9,9 +9,9 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.openapi.docs import Swagger
-from ninja.security import HttpBearer
 
 from adelante.api import problems
+from adelante.errors import ServiceError
 
 VERSION = "1"
 
@@ -22,19 +22,6 @@ from it. Reads are public; writing progress reports needs a partner's API token
 problem details. See docs/api.md for pagination, caching, rate limits and the versioning and
 deprecation policy.
 """
-
-
-class TokenAuth(HttpBearer):
-    """A per-user API token (created with `adelante token create USERNAME`).
-
-    The API middleware has already checked the header; this only asks for one.
-    """
-
-    def authenticate(self, request: HttpRequest, token: str) -> Any:
-        return getattr(request, "api_token", None)
-
-
-token_auth = TokenAuth()
 
 
 class AdelanteApi(NinjaAPI):
@@ -88,6 +75,11 @@ api = AdelanteApi(
 @api.exception_handler(problems.Problem)
 def _problem(request: HttpRequest, exc: problems.Problem) -> HttpResponse:
     return problems.from_exception(request, exc)
+
+
+@api.exception_handler(ServiceError)
+def _refused(request: HttpRequest, exc: ServiceError) -> HttpResponse:
+    return problems.from_service_error(request, exc)
 
 
 @api.exception_handler(ValidationError)

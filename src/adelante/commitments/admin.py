@@ -8,6 +8,9 @@ from django.contrib import admin
 from django.db.models import Count, QuerySet
 from django.forms import BaseInlineFormSet, ModelForm
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from adelante.admin_base import URL_FIELDS, HistoryAdmin
@@ -27,6 +30,9 @@ from adelante.commitments.models import (
     Target,
 )
 from adelante.commitments.selectors import in_country
+
+#: What only the workflow changes on a recorded commitment.
+LIFECYCLE_FIELDS = ("status", "withdrawn_on")
 
 
 @admin.register(Round)
@@ -104,6 +110,11 @@ class CommitmentAdmin(HistoryAdmin):
     - each country's allocated US$ amount is read-only and is recomputed
       (`commitments.amounts.reallocate`, i.e. `geography.set_countries`) after the commitment
       and its country rows are saved; the shares are checked first (`geography.check_shares`).
+
+    The status of a recorded commitment (and its withdrawal date) is the workflow's to change,
+    with a reason and a review event: the intake while it is a proposal, a verified report for
+    *in progress*, the status page (`workflow.lifecycle`) otherwise, linked from here. So the
+    change form shows them read-only and a save (or a revert from the history) keeps them.
     """
 
     form = CommitmentForm
@@ -174,6 +185,38 @@ class CommitmentAdmin(HistoryAdmin):
         ),
         (_("Relation to earlier commitments"), {"fields": ("relation", "relates_to")}),
     )
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        fields = tuple(super().get_readonly_fields(request, obj))
+        if obj is None:
+            return fields  # a new record states its status
+        return (*fields, *LIFECYCLE_FIELDS, "change_status")
+
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None:
+            return fieldsets
+        first, *rest = fieldsets
+        name, options = first
+        fields = [*options["fields"]]
+        fields.insert(fields.index("withdrawn_on") + 1, "change_status")
+        return [(name, {**options, "fields": fields}), *rest]
+
+    @admin.display(description=_("change the status"))
+    def change_status(self, obj: Commitment) -> SafeString:
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("workflow:commitment_status", kwargs={"reference": obj.reference}),
+            _("Complete, withdraw or restore it, with the reason, in the workflow"),
+        )
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        if change:
+            # A revert from the history sets every field: the status stays the workflow's.
+            stored = Commitment.objects.filter(pk=obj.pk).values(*LIFECYCLE_FIELDS).first()
+            for name, value in (stored or {}).items():
+                setattr(obj, name, value)
+        super().save_model(request, obj, form, change)
 
     def save_formset(
         self,

@@ -12,8 +12,9 @@ from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext_lazy as _
 
 from adelante.admin_base import ChangeReasonForm
+from adelante.commitments import withdrawal
 from adelante.commitments.amounts import USD, MissingDate, MissingRate, usd_amount
-from adelante.commitments.choices import StatementFigure, Status
+from adelante.commitments.choices import StatementFigure
 from adelante.commitments.geography import HUNDRED, SharesError, check_shares
 from adelante.money.qualifiers import AmountQualifier
 
@@ -64,17 +65,10 @@ class CommitmentForm(ChangeReasonForm):
             earlier = data.get("relates_to")
             if earlier is not None and self.instance.pk and earlier.pk == self.instance.pk:
                 self.add_error("relates_to", _("A commitment cannot relate to itself."))
-        if "status" in fields and "withdrawn_on" in fields:
-            status, withdrawn_on = data.get("status"), data.get("withdrawn_on")
-            if status == Status.WITHDRAWN and withdrawn_on is None:
-                self.add_error(
-                    "withdrawn_on",
-                    _("Give the date it was withdrawn: until that date it counts as committed."),
-                )
-            elif status and status != Status.WITHDRAWN and withdrawn_on is not None:
-                self.add_error(
-                    "withdrawn_on", _("Only a withdrawn commitment has a withdrawal date.")
-                )
+        if "status" in fields and "withdrawn_on" in fields and data.get("status"):
+            wrong = withdrawal.problem(data["status"], data.get("withdrawn_on"))
+            if wrong:
+                self.add_error("withdrawn_on", wrong)
         starts_on, ends_on = data.get("starts_on"), data.get("ends_on")
         if starts_on and ends_on and ends_on < starts_on:
             self.add_error("ends_on", _("The end comes before the start."))

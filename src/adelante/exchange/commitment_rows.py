@@ -11,6 +11,7 @@ from typing import TypeVar
 
 from django.utils.translation import gettext as _
 
+from adelante.commitments import withdrawal
 from adelante.commitments.choices import MoneyKind, Relation, Status
 from adelante.currency.conversion import to_usd
 from adelante.currency.models import ExchangeRate
@@ -270,17 +271,9 @@ class RowReader:
         )
         if status is None or (row.get("withdrawn_on") and withdrawn_on is None):
             return None
-        if status == Status.WITHDRAWN and withdrawn_on is None:
-            self.problems.add(
-                row.line, "withdrawn_on", _("empty; required when the status is withdrawn")
-            )
-            return None
-        if status != Status.WITHDRAWN and withdrawn_on is not None:
-            self.problems.add(
-                row.line,
-                "withdrawn_on",
-                _("a withdrawal date, but the status is %(status)s") % {"status": status},
-            )
+        wrong = withdrawal.problem(status, withdrawn_on)
+        if wrong:
+            self.problems.add(row.line, "withdrawn_on", wrong)
             return None
         if withdrawn_on is not None and announced_on is not None and withdrawn_on < announced_on:
             self.problems.add(row.line, "withdrawn_on", _("before the announcement date"))

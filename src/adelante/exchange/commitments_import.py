@@ -15,6 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -24,6 +25,7 @@ from adelante import history
 from adelante.commitments.choices import Relation
 from adelante.commitments.geography import country_rows, set_countries
 from adelante.commitments.models import Commitment, Round, Source
+from adelante.errors import ServiceError
 from adelante.exchange.commitment_rows import COLUMNS, CommitmentRow, RowReader, resolve_qualifier
 from adelante.exchange.focus import focus_keywords, match_focus
 from adelante.exchange.partner_matching import NewPartner, PartnerDirectory
@@ -34,8 +36,11 @@ from adelante.exchange.round_matching import NewRound, RoundDirectory
 from adelante.exchange.saving import differences, save_with_reason, update
 from adelante.partners.models import Partner, PartnerAlias
 from adelante.partners.naming import normalise
+from adelante.workflow import lifecycle
 
 REFERENCE_LENGTH = 200
+#: A recorded commitment's fields that only `workflow.lifecycle` changes.
+LIFECYCLE = ("status", "withdrawn_on")
 #: References looked up per query (databases limit the parameters of one query).
 LOOKUP_BATCH = 500
 
@@ -47,21 +52,26 @@ def import_commitments(
     progress: bool = False,
     name: str | None = None,
     reason: str | None = None,
+    user: User | None = None,
 ) -> ImportResult:
     """Import a commitments file. Raises ImportRejected, having written nothing, if any row
-    has a problem. With `dry_run`, works out what would change and writes nothing."""
+    has a problem. With `dry_run`, works out what would change and writes nothing.
+
+    `user`: who imports (the web import's); None for the command line. A change of a recorded
+    commitment's status goes through `workflow.lifecycle.change_status`, as on the status page.
+    """
     path = Path(path)
     table = read_table(path, file=name, sheet="commitments")
     reason = reason or f"import {name or path.name}"
     if dry_run:
-        return _plan(table, progress).result(dry_run=True)
+        return _plan(table, progress, user, reason).result(dry_run=True)
     with transaction.atomic():
-        plan = _plan(table, progress)
+        plan = _plan(table, progress, user, reason)
         plan.apply(reason, progress)
     return plan.result(dry_run=False)
 
 
-def _plan(table: Table, progress: bool) -> Plan:
+def _plan(table: Table, progress: bool, user: User | None, reason: str) -> Plan:
     problems = Problems(table.file)
     COLUMNS.check(table, problems)
     problems.raise_if_any()
@@ -72,7 +82,7 @@ def _plan(table: Table, progress: bool) -> Plan:
         if (read := reader.read(row)) is not None
     ]
     problems.raise_if_any()
-    plan = Plan(table, reader.partners, reader.rounds)
+    plan = Plan(table, reader.partners, reader.rounds, user=user, reason=reason)
     plan.add(rows, problems)
     problems.raise_if_any()
     return plan
@@ -104,6 +114,11 @@ class CommitmentPlan:
     notes: list[str] = field(default_factory=list)
 
     @property
+    def status_changes(self) -> bool:
+        """The row changes a recorded commitment's status or withdrawal date."""
+        return self.existing is not None and bool(set(self.values) & set(LIFECYCLE))
+
+    @property
     def outcome(self) -> Outcome:
         if self.existing is None:
             return Outcome.NEW
@@ -113,10 +128,20 @@ class CommitmentPlan:
 class Plan:
     """Every write the file calls for, worked out before anything is written."""
 
-    def __init__(self, table: Table, partners: PartnerDirectory, rounds: RoundDirectory) -> None:
+    def __init__(
+        self,
+        table: Table,
+        partners: PartnerDirectory,
+        rounds: RoundDirectory,
+        *,
+        user: User | None = None,
+        reason: str = "",
+    ) -> None:
         self.table = table
         self.partners = partners
         self.rounds = rounds
+        self.user = user
+        self.reason = reason
         self.commitments: list[CommitmentPlan] = []
         self._focus_keywords = focus_keywords()
 
@@ -156,7 +181,20 @@ class Plan:
                     % {"reference": reference, "other": found.partner.name},
                 )
                 continue
-            self.commitments.append(self._plan_row(row, reference, found))
+            plan = self._plan_row(row, reference, found)
+            if found is not None and plan.status_changes:
+                try:
+                    lifecycle.check_status_change(
+                        user=self.user,
+                        commitment=found,
+                        status=row.status,
+                        withdrawn_on=row.withdrawn_on,
+                        reason=self.reason,
+                    )
+                except ServiceError as refused:
+                    problems.add(row.line, "status", refused.message)
+                    continue
+            self.commitments.append(plan)
         self._relate(problems)
 
     def _references(self, rows: list[CommitmentRow]) -> list[str]:
@@ -409,8 +447,12 @@ class Plan:
             reference=plan.reference,
             partner=partners[id(partner)] if isinstance(partner, NewPartner) else partner,
         )
-        fields = list(plan.values)
-        for name, value in plan.values.items():
+        # A recorded commitment's status changes through the workflow, after its other fields.
+        values = {
+            k: v for k, v in plan.values.items() if not (plan.status_changes and k in LIFECYCLE)
+        }
+        fields = list(values)
+        for name, value in values.items():
             setattr(commitment, name, value)
         if plan.existing is None or plan.round_changes:
             commitment.round = (
@@ -436,6 +478,14 @@ class Plan:
         if plan.focus_areas is not None:
             with history.change(reason=reason):
                 commitment.focus_areas.set(sorted(plan.focus_areas))
+        if plan.status_changes:
+            commitment = lifecycle.change_status(
+                user=self.user,
+                commitment=commitment,
+                status=row.status,
+                withdrawn_on=row.withdrawn_on,
+                reason=reason,
+            )
         return commitment
 
     # Reporting

@@ -67,15 +67,19 @@ def _pending(request: HttpRequest) -> dict[str, dict[str, str]]:
     return request.session.setdefault(SESSION_KEY, {})  # type: ignore[no-any-return]
 
 
-def _run(entry: dict[str, str], *, dry_run: bool, reason: str | None = None) -> ImportResult:
+def _run(
+    entry: dict[str, str], *, user: Any, dry_run: bool, reason: str | None = None
+) -> ImportResult:
     """Run the importer on the stored file, through a local temporary copy."""
     importer = IMPORTERS[entry["kind"]]
     suffix = PurePath(entry["name"]).suffix.lower()
+    # Commitments change status through the workflow, which records who changed it.
+    who = {"user": user} if entry["kind"] == "commitments" else {}
     with tempfile.TemporaryDirectory() as folder:
         local = Path(folder) / f"upload{suffix}"
         with default_storage.open(entry["stored"], "rb") as source:
             local.write_bytes(source.read())
-        return importer(local, dry_run=dry_run, name=entry["name"], reason=reason)
+        return importer(local, dry_run=dry_run, name=entry["name"], reason=reason, **who)
 
 
 @staff_required
@@ -98,7 +102,7 @@ def upload(request: HttpRequest) -> HttpResponse:
 def _dry_run(request: HttpRequest, key: str, entry: dict[str, str]) -> HttpResponse:
     context: dict[str, Any] = {"key": key, "entry": entry}
     try:
-        context["result"] = _run(entry, dry_run=True)
+        context["result"] = _run(entry, user=request.user, dry_run=True)
     except ImportRejected as rejected:
         _forget(request, key)
         context["problems"] = rejected.problems
@@ -130,7 +134,7 @@ def confirm(request: HttpRequest, key: str) -> HttpResponse:
     reason = _("import %(file)s (web, by %(user)s)") % {"file": entry["name"], "user": user}
     context: dict[str, Any] = {"entry": entry}
     try:
-        context["result"] = _run(entry, dry_run=False, reason=reason)
+        context["result"] = _run(entry, user=request.user, dry_run=False, reason=reason)
     except ImportRejected as rejected:  # the record changed since the dry run
         context["problems"] = rejected.problems
     finally:

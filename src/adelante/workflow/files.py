@@ -21,6 +21,8 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 
+from adelante.errors import Invalid
+
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 #: Bytes read to tell what a file is.
 HEAD = 8192
@@ -53,8 +55,13 @@ TEXT = Kind("text", "txt", "text/plain; charset=utf-8", "text")
 KINDS = {k.code: k for k in (PDF, PNG, JPEG, DOCX, XLSX, TEXT)}
 
 
-class FileRefused(ValueError):
-    """Why an upload is refused; the message is for the user."""
+class FileRefused(Invalid):
+    """Why an upload is refused (a service's `Invalid`); the message is for the user."""
+
+
+def _refused(message: str) -> FileRefused:
+    """The refusal of the input named "file" (a door shows it beside its file field)."""
+    return FileRefused(field_errors={"file": [message]})
 
 
 def max_bytes() -> int:
@@ -133,16 +140,16 @@ def check(upload: UploadedFile) -> CheckedFile:
     size = upload.size or 0
     limit = max_bytes()
     if size == 0:
-        raise FileRefused(_("The file is empty."))
+        raise _refused(_("The file is empty."))
     if size > limit:
-        raise FileRefused(
+        raise _refused(
             _("The file is too large (%(size)s MB); the limit is %(limit)s MB.")
             % {"size": round(size / 1048576, 1), "limit": round(limit / 1048576, 1)}
         )
     stream = upload.file
     kind = sniff(stream) if stream is not None else None
     if kind is None:
-        raise FileRefused(
+        raise _refused(
             _("This file is not of an accepted type (%(types)s), whatever its name says.")
             % {"types": accepted_types()}
         )

@@ -1,10 +1,10 @@
 """The workflow's forms: they parse and re-show what was typed; the rules decide (intake,
-reporting). Every field is labelled, its help and errors tied to it (aria-describedby), and
-an error summary links to each field in error."""
+reporting), and their refusals are shown on the forms by `adelante.web_errors`. Every field is
+labelled, its help and errors tied to it (aria-describedby), and an error summary links to
+each field in error."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from adelante.accounts.concurrency import VERSION_FIELD, Conflict
 from adelante.catalogue.models import FocusArea, Metric
-from adelante.commitments.choices import Country, MoneyKind, Relation
+from adelante.commitments.choices import PUBLISHED_STATUSES, Country, MoneyKind, Relation, Status
 from adelante.commitments.models import Commitment, Round
 from adelante.figures.reached import USD_INVESTED
 from adelante.money.qualifiers import AmountQualifier
@@ -55,13 +55,6 @@ class WorkflowForm(forms.Form):
             for error in errors:
                 rows.append((anchor, f"{label}: {error}" if label else str(error)))
         return rows
-
-    def add_rule_errors(self, errors: Mapping[str, list[str]], aliases: Mapping[str, str]) -> None:
-        """Errors from the rules, on the fields they concern (else on the whole form)."""
-        for key, messages in errors.items():
-            name = aliases.get(key, key)
-            for message in messages:
-                self.add_error(name if name in self.fields else None, message)
 
     def set_version(self, version: str) -> None:
         """The version the re-shown form carries (after a save, or someone else's)."""
@@ -241,12 +234,23 @@ class ProposalForm(WorkflowForm):
     }
 
 
+class PeriodField(forms.ChoiceField):
+    """The end of a period, offered from the schedule. Any date parses: whether the period may
+    be reported for is the rules' to say (`reporting.check_new_report`), not the list's."""
+
+    def valid_value(self, value: Any) -> bool:
+        return True
+
+    def clean(self, value: Any) -> Any:
+        text = super().clean(value)
+        return forms.DateField().clean(text)
+
+
 class PeriodForm(WorkflowForm):
-    period = forms.ChoiceField(label=_("Period"), widget=forms.RadioSelect)
+    period = PeriodField(label=_("Period"), widget=forms.RadioSelect)
 
     def __init__(self, *args: Any, periods: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.periods = {p.end.isoformat(): p for p in periods}
         _choices(
             self,
             "period",
@@ -397,9 +401,11 @@ class ReportForm(WorkflowForm):
             )
         return values
 
-    def add_report_errors(self, errors: Mapping[str, list[str]]) -> None:
-        aliases = {f"value:{g['metric'].code}": g["value"] for g in self.metric_groups}
-        self.add_rule_errors(errors, aliases)
+    def aliases(self) -> dict[str, str]:
+        """The rules' input names → the fields that show their errors."""
+        found = {f"value:{g['metric'].code}": g["value"] for g in self.metric_groups}
+        found["file"] = "evidence"
+        return found
 
 
 class ReasonForm(WorkflowForm):
@@ -497,6 +503,26 @@ class CorrectionForm(WorkflowForm):
                 for v in report.values.select_related("metric")
             ],
         )
+
+
+class StatusForm(WorkflowForm):
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=[(s, label) for s, label in Status.choices if s in PUBLISHED_STATUSES],
+    )
+    withdrawn_on = forms.DateField(
+        label=_("Withdrawn on"),
+        required=False,
+        widget=DATE,
+        help_text=_("Only for a withdrawn commitment: until that date it counts as committed."),
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Kept in the history and the review log, with your name and the time."),
+    )
 
 
 class QueueFilter(forms.Form):

@@ -11,6 +11,10 @@ While draft, submitted or returned the commitment is *proposed*; under review it
 review*; accepted, *announced* in a round. A declined proposal stays *proposed* (it never
 counts nor shows) with the stage saying why. Partners edit only drafts and returned proposals.
 Every step is a review event, and every row saved keeps its history with who and why.
+
+These functions are the one write path of the intake: each checks who may act (a member of
+the organisation or the secretariat proposes; the secretariat reviews), validates, writes in
+one transaction and records the review event; a refusal is an `adelante.errors.ServiceError`.
 """
 
 from __future__ import annotations
@@ -22,18 +26,22 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.auth.models import User
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from adelante import history
+from adelante.accounts import roles
 from adelante.catalogue.models import FocusArea, Metric
 from adelante.commitments.amounts import AmountError, reallocate, usd_amount
 from adelante.commitments.choices import Country, MoneyKind, Relation, Status
 from adelante.commitments.geography import SharesError, check_shares, set_countries
 from adelante.commitments.models import Commitment, Round, Source, Target
 from adelante.currency.models import ExchangeRate
+from adelante.errors import Conflict, Invalid, NotAllowed
 from adelante.money.qualifiers import AmountQualifier
 from adelante.partners.models import Partner
 from adelante.workflow import recording
@@ -59,22 +67,6 @@ MAX_SOURCES = 20
 
 EDITABLE_BY_PARTNER = (Stage.DRAFT, Stage.RETURNED)
 REVIEWABLE = (Stage.SUBMITTED, Stage.UNDER_REVIEW)
-
-
-class IntakeError(Exception):
-    """Why a step cannot be taken; the message is for the user."""
-
-
-class WrongStage(IntakeError):
-    pass
-
-
-class Invalid(IntakeError):
-    """The proposal has problems: `errors` maps a field (or "__all__") to messages."""
-
-    def __init__(self, errors: Mapping[str, Sequence[str]]) -> None:
-        self.errors = {k: list(v) for k, v in errors.items() if v}
-        super().__init__("; ".join(m for msgs in self.errors.values() for m in msgs))
 
 
 @dataclass(frozen=True)
@@ -108,6 +100,27 @@ class ProposalInput:
     relation: str = Relation.NEW
     targets: Sequence[TargetInput] = ()
     sources: Sequence[SourceInput] = ()
+
+
+# -- Who may -----------------------------------------------------------------------------------
+
+
+def check_may_propose(*, user: Any, partner: Partner) -> None:
+    """A member of the organisation, or the secretariat acting for it."""
+    if not (roles.is_secretariat(user) or roles.is_partner_member(user, partner)):
+        raise NotAllowed(_("You may only propose commitments for the organisations you belong to."))
+
+
+def check_may_review(*, user: Any) -> None:
+    if not roles.is_secretariat(user):
+        raise NotAllowed(_("Only the secretariat reviews proposals."))
+
+
+def check_proposal(*, data: ProposalInput, complete: bool) -> None:
+    """The proposal's fields follow the rules (`complete`: all a submission needs)."""
+    errors = problems(data, complete=complete)
+    if errors:
+        raise Invalid(field_errors=errors)
 
 
 def currencies() -> list[str]:
@@ -229,11 +242,10 @@ def _write(commitment: Commitment, data: ProposalInput, user: Any, reason: str) 
             history.save(found, user=user, reason=reason)
 
 
-def create_proposal(user: Any, partner: Partner, data: ProposalInput) -> Proposal:
-    """A new draft proposal of the partner (the caller checked the user may act for it)."""
-    errors = problems(data, complete=False)
-    if errors:
-        raise Invalid(errors)
+def create_proposal(*, user: User, partner: Partner, data: ProposalInput) -> Proposal:
+    """A new draft proposal of the organisation (a draft may be incomplete)."""
+    check_may_propose(user=user, partner=partner)
+    check_proposal(data=data, complete=False)
     reason = _("draft proposed by %(user)s") % {"user": user.get_username()}
     with transaction.atomic(), history.change(reason=reason):
         commitment = Commitment(
@@ -248,25 +260,36 @@ def create_proposal(user: Any, partner: Partner, data: ProposalInput) -> Proposa
 
 def _locked(proposal: Proposal) -> Proposal:
     """The proposal re-read under a row lock, so that two steps cannot cross."""
-    return Proposal.objects.select_for_update().select_related("commitment").get(pk=proposal.pk)
+    return (
+        Proposal.objects.select_for_update()
+        .select_related("commitment", "commitment__partner")
+        .get(pk=proposal.pk)
+    )
+
+
+def check_editable(*, proposal: Proposal) -> None:
+    if proposal.stage not in EDITABLE_BY_PARTNER:
+        raise Conflict(_("This proposal is with the secretariat and cannot be changed."))
 
 
 def update_proposal(
-    user: Any, proposal: Proposal, data: ProposalInput, *, version: str | None = None
+    *,
+    user: User,
+    proposal: Proposal,
+    data: ProposalInput,
+    version: str | None = None,
 ) -> Proposal:
     """Save the partner's changes to a draft or returned proposal.
 
     `version`: the commitment's version the form was loaded from (accounts.concurrency); if
-    someone saved since, nothing is saved and `ConcurrentEdit` says what they changed.
+    someone saved since, nothing is saved and the `Conflict` carries what they changed.
     """
-    errors = problems(data, complete=False)
-    if errors:
-        raise Invalid(errors)
     reason = _("proposal edited by %(user)s") % {"user": user.get_username()}
     with transaction.atomic(), history.change(reason=reason):
         proposal = _locked(proposal)
-        if proposal.stage not in EDITABLE_BY_PARTNER:
-            raise WrongStage(_("This proposal is with the secretariat and cannot be changed."))
+        check_may_propose(user=user, partner=proposal.commitment.partner)
+        check_editable(proposal=proposal)
+        check_proposal(data=data, complete=False)
         commitment = Commitment.objects.select_for_update().get(pk=proposal.commitment_id)
         recording.check_version(
             commitment, version, _commitment_fields(data), _other_changes(commitment, data)
@@ -340,15 +363,14 @@ def stored_input(commitment: Commitment) -> ProposalInput:
     )
 
 
-def submit(user: Any, proposal: Proposal) -> Proposal:
+def submit(*, user: User, proposal: Proposal) -> Proposal:
     """The partner hands the proposal to the secretariat: it must be complete."""
     with transaction.atomic():
         proposal = _locked(proposal)
+        check_may_propose(user=user, partner=proposal.commitment.partner)
         if proposal.stage not in EDITABLE_BY_PARTNER:
-            raise WrongStage(_("This proposal has already been submitted."))
-        errors = problems(stored_input(proposal.commitment), complete=True)
-        if errors:
-            raise Invalid(errors)
+            raise Conflict(_("This proposal has already been submitted."))
+        check_proposal(data=stored_input(proposal.commitment), complete=True)
         reason = _("submitted by %(user)s") % {"user": user.get_username()}
         proposal.stage = Stage.SUBMITTED
         proposal.submitted_at = timezone.now()
@@ -363,12 +385,13 @@ def _set_status(commitment: Commitment, status: str, user: Any, reason: str) -> 
         history.save(commitment, user=user, reason=reason, update_fields=["status"])
 
 
-def pick_up(reviewer: Any, proposal: Proposal) -> Proposal:
+def pick_up(*, reviewer: User, proposal: Proposal) -> Proposal:
     """A reviewer takes a submitted proposal: the commitment is now under review."""
+    check_may_review(user=reviewer)
     with transaction.atomic():
         proposal = _locked(proposal)
         if proposal.stage != Stage.SUBMITTED:
-            raise WrongStage(_("Only a submitted proposal can be taken for review."))
+            raise Conflict(_("Only a submitted proposal can be taken for review."))
         reason = _("review started by %(user)s") % {"user": reviewer.get_username()}
         proposal.stage = Stage.UNDER_REVIEW
         proposal.reviewer = reviewer
@@ -381,17 +404,18 @@ def pick_up(reviewer: Any, proposal: Proposal) -> Proposal:
 def _need_reason(reason: str) -> str:
     reason = reason.strip()
     if not reason:
-        raise Invalid({"reason": [_("Say why: the partner reads it.")]})
+        raise Invalid(field_errors={"reason": [_("Say why: the partner reads it.")]})
     return reason
 
 
-def return_to_partner(reviewer: Any, proposal: Proposal, reason: str) -> Proposal:
+def return_to_partner(*, reviewer: User, proposal: Proposal, reason: str) -> Proposal:
     """Back to the partner, editable again, with the reason."""
+    check_may_review(user=reviewer)
     reason = _need_reason(reason)
     with transaction.atomic():
         proposal = _locked(proposal)
         if proposal.stage not in REVIEWABLE:
-            raise WrongStage(_("Only a proposal in review can be returned."))
+            raise Conflict(_("Only a proposal in review can be returned."))
         proposal.stage = Stage.RETURNED
         proposal.reason = reason
         history.save(proposal, user=reviewer, reason=reason)
@@ -400,12 +424,14 @@ def return_to_partner(reviewer: Any, proposal: Proposal, reason: str) -> Proposa
     return proposal
 
 
-def decline(reviewer: Any, proposal: Proposal, reason: str) -> Proposal:
+def decline(*, reviewer: User, proposal: Proposal, reason: str) -> Proposal:
+    """Declined, with the reason: the commitment stays proposed, never counts nor shows."""
+    check_may_review(user=reviewer)
     reason = _need_reason(reason)
     with transaction.atomic():
         proposal = _locked(proposal)
         if proposal.stage not in REVIEWABLE:
-            raise WrongStage(_("Only a proposal in review can be declined."))
+            raise Conflict(_("Only a proposal in review can be declined."))
         proposal.stage = Stage.DECLINED
         proposal.reason = reason
         history.save(proposal, user=reviewer, reason=reason)
@@ -421,23 +447,35 @@ def active_questions() -> list[DueDiligenceQuestion]:
     return list(DueDiligenceQuestion.objects.filter(active=True))
 
 
+def check_in_review(*, proposal: Proposal, message: str) -> None:
+    """The step needs the proposal under review; `message` says which step."""
+    if proposal.stage != Stage.UNDER_REVIEW:
+        raise Conflict(message)
+
+
 def answer_question(
-    reviewer: Any,
+    *,
+    reviewer: User,
     proposal: Proposal,
     question: DueDiligenceQuestion,
     answer: str,
     attestation: str,
 ) -> DueDiligenceAnswer:
     """Record (or change) the answer to one checklist question."""
+    check_may_review(user=reviewer)
     if answer not in Answer.values:
-        raise Invalid({"answer": [_("Choose an answer.")]})
+        raise Invalid(field_errors={"answer": [_("Choose an answer.")]})
     attestation = attestation.strip()
     if answer != Answer.YES and not attestation:
-        raise Invalid({"attestation": [_("Explain a “no” or “not applicable” answer.")]})
+        raise Invalid(
+            field_errors={"attestation": [_("Explain a “no” or “not applicable” answer.")]}
+        )
     with transaction.atomic():
         proposal = _locked(proposal)
-        if proposal.stage != Stage.UNDER_REVIEW:
-            raise WrongStage(_("Take the proposal for review before answering the checklist."))
+        check_in_review(
+            proposal=proposal,
+            message=_("Take the proposal for review before answering the checklist."),
+        )
         row = DueDiligenceAnswer.objects.filter(
             commitment=proposal.commitment, question=question
         ).first() or DueDiligenceAnswer(commitment=proposal.commitment, question=question)
@@ -507,19 +545,20 @@ def acceptance_blockers(proposal: Proposal) -> list[str]:
     return blockers
 
 
-def accept(reviewer: Any, proposal: Proposal, into: Round, reason: str = "") -> Proposal:
+def accept(*, reviewer: User, proposal: Proposal, into: Round, reason: str = "") -> Proposal:
     """Announce the commitment in the round: its date, US$ amount, countries and schedule."""
+    check_may_review(user=reviewer)
     with transaction.atomic():
         proposal = _locked(proposal)
         blockers = acceptance_blockers(proposal)
         if blockers:
-            raise Invalid({"__all__": blockers})
+            raise Invalid(field_errors={"__all__": blockers})
         commitment = proposal.commitment
         try:
             usd = usd_amount(commitment.amount, commitment.currency, into.announced_on)
         except AmountError:
             raise Invalid(
-                {
+                field_errors={
                     "round": [
                         _(
                             "No exchange rate for %(currency)s on %(date)s: record it first "
@@ -567,19 +606,23 @@ def partner_proposals(partner: Partner) -> list[Proposal]:
 
 
 def add_document(
-    reviewer: Any,
+    *,
+    reviewer: User,
     proposal: Proposal,
-    upload: Any,
+    upload: UploadedFile,
     question: DueDiligenceQuestion | None = None,
 ) -> DueDiligenceDocument:
     """A due-diligence document, checked by its content and kept through the storage API."""
     from adelante.workflow import files
 
+    check_may_review(user=reviewer)
     checked = files.check(upload)
     with transaction.atomic():
         proposal = _locked(proposal)
-        if proposal.stage != Stage.UNDER_REVIEW:
-            raise WrongStage(_("Take the proposal for review before adding documents."))
+        check_in_review(
+            proposal=proposal,
+            message=_("Take the proposal for review before adding documents."),
+        )
         document = DueDiligenceDocument(
             commitment=proposal.commitment,
             question=question,

@@ -93,6 +93,7 @@ class Action(models.TextChoices):
     DECREASE_CONFIRMED = "decrease_confirmed", _("lower cumulative value confirmed")
     EVIDENCE_UPLOADED = "evidence_uploaded", _("evidence uploaded")
     EVIDENCE_REMOVED = "evidence_removed", _("evidence removed")
+    STATUS_CHANGED = "status_changed", _("commitment's status changed")
 
 
 class ReviewEvent(models.Model):

@@ -7,8 +7,12 @@ from typing import Any
 from django.db import models
 
 from adelante.commitments.models import Commitment
+from adelante.errors import Conflict
 from adelante.progress.models import ProgressReport
 from adelante.workflow.models import ReviewEvent
+
+#: The `code` of a refusal because someone else saved first.
+CONCURRENT_EDIT = "concurrent-edit"
 
 
 def log(
@@ -50,10 +54,11 @@ def check_version(
     """Refuse a save over someone else's (accounts.concurrency): `stored` is the row as read
     under its lock, `version` what the form was loaded from (None: not a form, no check).
     `extra` adds (field, theirs, yours) for what the row's own fields do not show (a report's
-    values, a proposal's countries)."""
+    values, a proposal's countries). The refusal is a `Conflict` whose `extra["conflict"]` is
+    what the other person changed (a form shows it beside your values)."""
     from dataclasses import replace
 
-    from adelante.accounts.concurrency import Change, ConcurrentEdit, conflict_since
+    from adelante.accounts.concurrency import Change, conflict_since
 
     if version is None:
         return
@@ -64,4 +69,4 @@ def check_version(
         conflict = replace(
             conflict, changes=[*conflict.changes, *(Change(f, t, y) for f, t, y in extra)]
         )
-    raise ConcurrentEdit(conflict)
+    raise Conflict(conflict.message(), extra={"conflict": conflict}, code=CONCURRENT_EDIT)

@@ -8,8 +8,12 @@
 Values are cumulative to date (for a cumulative metric) and may be broken down by country and
 by sex where the metric allows it; the parts of one breakdown add up to at most the total. A
 cumulative value lower than the last verified one is allowed only when the partner confirms
-it with a reason. Counts (people, jobs, organisations) are whole numbers. These functions are
-what the web forms call, and what the API can call too.
+it with a reason. Counts (people, jobs, organisations) are whole numbers.
+
+This module is the one write path for progress reports: the partner's web form, the API
+(`submit_new`) and anything later call these functions, which check who may act (`check_*`),
+validate, write in one transaction and record the review event. They refuse with
+`adelante.errors.ServiceError` (Invalid, Conflict, NotAllowed), which each door shows its way.
 """
 
 from __future__ import annotations
@@ -18,16 +22,21 @@ import datetime
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from enum import StrEnum
 from typing import Any
 
+from django.contrib.auth.models import User
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from adelante import history
+from adelante.accounts import roles
 from adelante.catalogue.models import Metric
 from adelante.commitments.choices import Country, Status
 from adelante.commitments.models import Commitment
+from adelante.errors import Conflict, Invalid, NotAllowed
 from adelante.progress.models import (
     BreakdownDimension,
     ProgressBreakdown,
@@ -45,26 +54,17 @@ MAX_USD = Decimal("1000000000000")
 MAX_COUNT = Decimal("1000000000")
 
 EDITABLE = (ReportStatus.DRAFT, ReportStatus.RETURNED)
+#: A commitment reports its progress while it is announced or in progress.
+REPORTING = (Status.ANNOUNCED, Status.IN_PROGRESS)
+#: The `code` of a refusal to report for another organisation (the API's problem type).
+NOT_YOUR_PARTNER = "not-your-partner"
 
 
-class ReportError(Exception):
-    """Why a step cannot be taken; the message is for the user."""
+class Through(StrEnum):
+    """The door a submission came through: said in the history, never in the review event."""
 
-
-class WrongStatus(ReportError):
-    pass
-
-
-class Conflict(ReportError):
-    pass
-
-
-class Invalid(ReportError):
-    """`errors` maps a field ("narrative", "value:<metric>", "period", "__all__") to messages."""
-
-    def __init__(self, errors: Mapping[str, Sequence[str]]) -> None:
-        self.errors = {k: list(v) for k, v in errors.items() if v}
-        super().__init__("; ".join(m for msgs in self.errors.values() for m in msgs))
+    WEB = "web"
+    API = "api"
 
 
 @dataclass(frozen=True)
@@ -75,23 +75,22 @@ class Decrease:
     new: Decimal
 
 
-class NeedsConfirmation(Invalid):
-    """Cumulative values lower than the last verified ones, not confirmed with a reason."""
-
-    def __init__(self, decreases: Sequence[Decrease]) -> None:
-        self.decreases = list(decreases)
-        super().__init__(
-            {
-                f"value:{d.metric}": [
-                    _(
-                        "Lower than the last verified value (%(old)s, period ending %(date)s): "
-                        "confirm it with a reason."
-                    )
-                    % {"old": d.last_verified, "date": d.last_period_end.isoformat()}
-                ]
-                for d in decreases
-            }
-        )
+def needs_confirmation(found: Sequence[Decrease]) -> Invalid:
+    """The refusal of cumulative values lower than the last verified ones, not confirmed with
+    a reason: a message per value, and the decreases in `extra["decreases"]`."""
+    return Invalid(
+        field_errors={
+            f"value:{d.metric}": [
+                _(
+                    "Lower than the last verified value (%(old)s, period ending %(date)s): "
+                    "confirm it with a reason."
+                )
+                % {"old": d.last_verified, "date": d.last_period_end.isoformat()}
+            ]
+            for d in found
+        },
+        extra={"decreases": list(found)},
+    )
 
 
 @dataclass(frozen=True)
@@ -225,8 +224,72 @@ def _locked(report: ProgressReport) -> ProgressReport:
     )
 
 
-def start_report(
+# -- Who may -----------------------------------------------------------------------------------
+
+
+def may_report_for(user: Any, commitment: Commitment) -> bool:
+    """A member of the commitment's organisation, or the secretariat acting for it."""
+    return roles.is_secretariat(user) or roles.is_partner_member(user, commitment.partner)
+
+
+def check_may_report(*, user: Any, commitment: Commitment) -> None:
+    if not may_report_for(user, commitment):
+        raise NotAllowed(
+            _("You may only report for commitments of the organisations you belong to."),
+            code=NOT_YOUR_PARTNER,
+        )
+
+
+def check_may_review(*, user: Any) -> None:
+    if not roles.is_secretariat(user):
+        raise NotAllowed(_("Only the secretariat reviews progress reports."))
+
+
+# -- Checks ------------------------------------------------------------------------------------
+
+
+def check_reporting(*, commitment: Commitment) -> None:
+    """The commitment takes reports: announced, or in progress."""
+    if commitment.status not in REPORTING:
+        raise Conflict(_("Progress is reported for announced commitments in progress."))
+
+
+def check_new_report(
+    *,
     user: Any,
+    commitment: Commitment,
+    period_start: datetime.date,
+    period_end: datetime.date,
+    today: datetime.date,
+) -> None:
+    """Who may, the commitment's status, an ended period, one report per period end."""
+    check_may_report(user=user, commitment=commitment)
+    check_reporting(commitment=commitment)
+    if period_end < period_start:
+        raise Invalid(field_errors={"period": [_("The period ends before it starts.")]})
+    if period_end >= today:
+        raise Invalid(field_errors={"period": [_("Report for a period once it has ended.")]})
+    if ProgressReport.objects.filter(commitment=commitment, period_end=period_end).exists():
+        raise Conflict(_("A report for this period exists already."))
+
+
+def check_values(*, commitment: Commitment, values: Sequence[ValueInput]) -> None:
+    errors = value_problems(commitment, values)
+    if errors:
+        raise Invalid(field_errors=errors)
+
+
+def check_editable(*, report: ProgressReport) -> None:
+    if report.status not in EDITABLE:
+        raise Conflict(_("This report is with the secretariat and cannot be changed."))
+
+
+# -- The partner's steps -----------------------------------------------------------------------
+
+
+def start_report(
+    *,
+    user: User,
     commitment: Commitment,
     period_start: datetime.date,
     period_end: datetime.date,
@@ -234,14 +297,13 @@ def start_report(
 ) -> ProgressReport:
     """A draft report for the period (one per commitment and period end)."""
     today = today or timezone.localdate()
-    if commitment.status not in (Status.ANNOUNCED, Status.IN_PROGRESS):
-        raise WrongStatus(_("Progress is reported for announced commitments in progress."))
-    if period_end < period_start:
-        raise Invalid({"period": [_("The period ends before it starts.")]})
-    if period_end >= today:
-        raise Invalid({"period": [_("Report for a period once it has ended.")]})
-    if ProgressReport.objects.filter(commitment=commitment, period_end=period_end).exists():
-        raise Conflict(_("A report for this period exists already."))
+    check_new_report(
+        user=user,
+        commitment=commitment,
+        period_start=period_start,
+        period_end=period_end,
+        today=today,
+    )
     reason = _("report started by %(user)s") % {"user": user.get_username()}
     try:
         with transaction.atomic():
@@ -254,7 +316,7 @@ def start_report(
             )
             history.save(report, user=user, reason=reason)
             recording.log(Action.REPORT_SAVED, user, commitment, report=report)
-    except IntegrityError:
+    except IntegrityError:  # a concurrent start for the same period end
         raise Conflict(_("A report for this period exists already.")) from None
     return report
 
@@ -288,28 +350,26 @@ def _write_values(
 
 
 def save_report(
-    user: Any,
+    *,
+    user: User,
     report: ProgressReport,
     narrative: str,
     values: Sequence[ValueInput],
-    *,
     version: str | None = None,
 ) -> ProgressReport:
     """The partner's values and narrative, saved on a draft or returned report.
 
     `version`: the report's version the form was loaded from (accounts.concurrency); if
-    someone saved since, nothing is saved and `ConcurrentEdit` says what they changed.
+    someone saved since, nothing is saved and the `Conflict` carries what they changed.
     """
     with transaction.atomic():
         report = _locked(report)
-        if report.status not in EDITABLE:
-            raise WrongStatus(_("This report is with the secretariat and cannot be changed."))
+        check_may_report(user=user, commitment=report.commitment)
+        check_editable(report=report)
         recording.check_version(
             report, version, {"narrative": narrative}, _value_changes(report, values)
         )
-        errors = value_problems(report.commitment, values)
-        if errors:
-            raise Invalid(errors)
+        check_values(commitment=report.commitment, values=values)
         reason = _("report edited by %(user)s") % {"user": user.get_username()}
         with history.change(reason=reason):
             report.narrative = narrative.strip()
@@ -342,22 +402,29 @@ def _value_changes(
     return rows
 
 
-def submit_report(user: Any, report: ProgressReport) -> ProgressReport:
+def submit_report(
+    *, user: User, report: ProgressReport, through: Through = Through.WEB
+) -> ProgressReport:
     """Hand the report to the secretariat: at least one value, lower values confirmed."""
     with transaction.atomic():
         report = _locked(report)
+        check_may_report(user=user, commitment=report.commitment)
         if report.status not in EDITABLE:
-            raise WrongStatus(_("This report has already been submitted."))
+            raise Conflict(_("This report has already been submitted."))
         values = stored_values(report)
         if not values:
-            raise Invalid({"__all__": [_("Give at least one value before submitting.")]})
-        errors = value_problems(report.commitment, values)
-        if errors:
-            raise Invalid(errors)
+            raise Invalid(
+                field_errors={"__all__": [_("Give at least one value before submitting.")]}
+            )
+        check_values(commitment=report.commitment, values=values)
         missing = unconfirmed(report, values)
         if missing:
-            raise NeedsConfirmation(missing)
-        reason = _("submitted by %(user)s") % {"user": user.get_username()}
+            raise needs_confirmation(missing)
+        texts = {
+            Through.WEB: _("submitted by %(user)s"),
+            Through.API: _("submitted through the API by %(user)s"),
+        }
+        reason = texts[through] % {"user": user.get_username()}
         report.status = ReportStatus.SUBMITTED
         report.verification_level = VerificationLevel.SELF_REPORTED
         history.save(report, user=user, reason=reason)
@@ -377,14 +444,44 @@ def submit_report(user: Any, report: ProgressReport) -> ProgressReport:
     return report
 
 
-def return_report(reviewer: Any, report: ProgressReport, reason: str) -> ProgressReport:
+def submit_new(
+    *,
+    user: User,
+    commitment: Commitment,
+    period_start: datetime.date,
+    period_end: datetime.date,
+    narrative: str,
+    values: Sequence[ValueInput],
+    through: Through,
+    today: datetime.date | None = None,
+) -> ProgressReport:
+    """Start, fill and submit a report in one step, all or nothing (what an API client does):
+    the same three steps, checks and review events as the web form's."""
+    with transaction.atomic():
+        report = start_report(
+            user=user,
+            commitment=commitment,
+            period_start=period_start,
+            period_end=period_end,
+            today=today,
+        )
+        save_report(user=user, report=report, narrative=narrative, values=values)
+        return submit_report(user=user, report=report, through=through)
+
+
+# -- The secretariat's review ------------------------------------------------------------------
+
+
+def return_report(*, reviewer: User, report: ProgressReport, reason: str) -> ProgressReport:
+    """Back to the partner with the reason: editable again."""
+    check_may_review(user=reviewer)
     reason = reason.strip()
     if not reason:
-        raise Invalid({"reason": [_("Say why: the partner reads it.")]})
+        raise Invalid(field_errors={"reason": [_("Say why: the partner reads it.")]})
     with transaction.atomic():
         report = _locked(report)
         if report.status != ReportStatus.SUBMITTED:
-            raise WrongStatus(_("Only a submitted report can be returned."))
+            raise Conflict(_("Only a submitted report can be returned."))
         report.status = ReportStatus.RETURNED
         report.return_reason = reason
         history.save(report, user=reviewer, reason=reason)
@@ -394,22 +491,28 @@ def return_report(reviewer: Any, report: ProgressReport, reason: str) -> Progres
     return report
 
 
+VERIFIED_LEVELS = (
+    VerificationLevel.SECRETARIAT_REVIEWED,
+    VerificationLevel.INDEPENDENTLY_VERIFIED,
+)
+
+
 def verify_report(
-    reviewer: Any,
+    *,
+    reviewer: User,
     report: ProgressReport,
     level: str = VerificationLevel.SECRETARIAT_REVIEWED,
     note: str = "",
 ) -> ProgressReport:
-    """Verified values count in the figures (invested, reached) from now on."""
-    if level not in (
-        VerificationLevel.SECRETARIAT_REVIEWED,
-        VerificationLevel.INDEPENDENTLY_VERIFIED,
-    ):
-        raise Invalid({"level": [_("Choose how the report was verified.")]})
+    """Verified values count in the figures (invested, reached) from now on; the first
+    verified report moves an announced commitment to *in progress*."""
+    check_may_review(user=reviewer)
+    if level not in VERIFIED_LEVELS:
+        raise Invalid(field_errors={"level": [_("Choose how the report was verified.")]})
     with transaction.atomic():
         report = _locked(report)
         if report.status != ReportStatus.SUBMITTED:
-            raise WrongStatus(_("Only a submitted report can be verified."))
+            raise Conflict(_("Only a submitted report can be verified."))
         reason = note.strip() or _("verified by %(user)s") % {"user": reviewer.get_username()}
         report.status = ReportStatus.VERIFIED
         report.verification_level = level
@@ -425,20 +528,22 @@ def verify_report(
 
 
 def correct_value(
-    reviewer: Any,
+    *,
+    reviewer: User,
     report: ProgressReport,
     metric: str,
     value: Decimal,
     reason: str,
 ) -> ProgressValue:
     """Correct a verified value: a reason is required; the old value stays in the history."""
+    check_may_review(user=reviewer)
     reason = reason.strip()
     if not reason:
-        raise Invalid({"reason": [_("Say why the verified value is corrected.")]})
+        raise Invalid(field_errors={"reason": [_("Say why the verified value is corrected.")]})
     with transaction.atomic():
         report = _locked(report)
         if report.status != ReportStatus.VERIFIED:
-            raise WrongStatus(_("Only a verified value is corrected; edit the report instead."))
+            raise Conflict(_("Only a verified value is corrected; edit the report instead."))
         row = (
             ProgressValue.objects.select_for_update()
             .select_related("metric")
@@ -446,14 +551,14 @@ def correct_value(
             .first()
         )
         if row is None:
-            raise Invalid({"metric": [_("The report has no value for this metric.")]})
+            raise Invalid(field_errors={"metric": [_("The report has no value for this metric.")]})
         breakdowns = {(b.dimension, b.key): b.amount for b in row.breakdowns.all()}
         errors = value_problems(report.commitment, [ValueInput(metric, value, breakdowns)])
         if errors:
-            raise Invalid({"value": [m for msgs in errors.values() for m in msgs]})
+            raise Invalid(field_errors={"value": [m for msgs in errors.values() for m in msgs]})
         old = row.value
         if old == value:
-            raise Invalid({"value": [_("The value is unchanged.")]})
+            raise Invalid(field_errors={"value": [_("The value is unchanged.")]})
         row.value = value
         history.save(row, user=reviewer, reason=reason)
         recording.log(
@@ -472,13 +577,20 @@ def correct_value(
 # -- Evidence ----------------------------------------------------------------------------------
 
 
-def add_evidence(user: Any, report: ProgressReport, upload: Any, description: str = "") -> Evidence:
+def add_evidence(
+    *,
+    user: User,
+    report: ProgressReport,
+    upload: UploadedFile,
+    description: str = "",
+) -> Evidence:
     """Check the file by its content and store it (Django's storage API)."""
+    check_may_report(user=user, commitment=report.commitment)
     checked = files.check(upload)
     with transaction.atomic():
         report = _locked(report)
         if report.status not in EDITABLE:
-            raise WrongStatus(_("Evidence is added while the report is with the partner."))
+            raise Conflict(_("Evidence is added while the report is with the partner."))
         evidence = Evidence(
             report=report,
             original_name=checked.original_name,
@@ -503,11 +615,12 @@ def add_evidence(user: Any, report: ProgressReport, upload: Any, description: st
     return evidence
 
 
-def remove_evidence(user: Any, evidence: Evidence) -> None:
+def remove_evidence(*, user: User, evidence: Evidence) -> None:
     with transaction.atomic():
         report = _locked(evidence.report)
+        check_may_report(user=user, commitment=report.commitment)
         if report.status not in EDITABLE:
-            raise WrongStatus(_("Evidence is removed while the report is with the partner."))
+            raise Conflict(_("Evidence is removed while the report is with the partner."))
         name = evidence.file.name or ""
         recording.log(
             Action.EVIDENCE_REMOVED,
@@ -519,18 +632,3 @@ def remove_evidence(user: Any, evidence: Evidence) -> None:
         evidence.delete()
         if name:
             transaction.on_commit(lambda: evidence.file.storage.delete(name))
-
-
-def submit_new(
-    user: Any,
-    commitment: Commitment,
-    period_start: datetime.date,
-    period_end: datetime.date,
-    narrative: str,
-    values: Sequence[ValueInput],
-) -> ProgressReport:
-    """Create, fill and submit a report in one step (what an API client does), all or nothing."""
-    with transaction.atomic():
-        report = start_report(user, commitment, period_start, period_end)
-        save_report(user, report, narrative, values)
-        return submit_report(user, report)

@@ -31,17 +31,19 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from rapidfuzz import fuzz, process
 
 from adelante import history
+from adelante.errors import Conflict, Invalid
 from adelante.partners.models import Partner
 from adelante.partners.naming import normalise
 from adelante.workflow import recording
+from adelante.workflow.intake import check_in_review, check_may_review
 from adelante.workflow.models import (
     Action,
     Decision,
@@ -329,12 +331,18 @@ def matches(names: Iterable[str], threshold: int = THRESHOLD) -> list[Match]:
     return sorted(best.values(), key=lambda m: (-m.score, m.listed.name))
 
 
-class NoLists(SanctionsError):
-    pass
+class NoLists(Conflict):
+    """Screening refused: no list to screen against (a proposal is never accepted unscreened)."""
 
 
-def screen(reviewer: Any, proposal: Proposal, threshold: int = THRESHOLD) -> ScreeningRun:
+def screen(*, reviewer: User, proposal: Proposal, threshold: int = THRESHOLD) -> ScreeningRun:
     """Screen the proposing organisation's names against every imported list."""
+    check_may_review(user=reviewer)
+    # As stored now, not as the caller last read it.
+    proposal = Proposal.objects.select_related("commitment__partner").get(pk=proposal.pk)
+    check_in_review(
+        proposal=proposal, message=_("Take the proposal for review before screening it.")
+    )
     lists = list(SanctionsList.objects.order_by("name"))
     if not lists:
         raise NoLists(
@@ -381,10 +389,10 @@ def screen(reviewer: Any, proposal: Proposal, threshold: int = THRESHOLD) -> Scr
     return run
 
 
-def decide(reviewer: Any, hit: ScreeningHit, decision: str, reason: str) -> ScreeningHit:
-    """The reviewer's decision on a hit, with why (a hit may be decided again, with history)."""
-    from adelante.workflow.intake import Invalid
-
+def decide(*, reviewer: User, hit: ScreeningHit, decision: str, reason: str) -> ScreeningHit:
+    """The reviewer's decision on a hit, with why (a hit may be decided again, with history),
+    while the proposal is under review."""
+    check_may_review(user=reviewer)
     reason = reason.strip()
     errors: dict[str, list[str]] = {}
     if decision not in (Decision.TRUE_MATCH, Decision.FALSE_POSITIVE):
@@ -392,9 +400,15 @@ def decide(reviewer: Any, hit: ScreeningHit, decision: str, reason: str) -> Scre
     if not reason:
         errors["reason"] = [_("Say why: the decision is kept with your name.")]
     if errors:
-        raise Invalid(errors)
+        raise Invalid(field_errors=errors)
     with transaction.atomic():
         hit = ScreeningHit.objects.select_for_update().select_related("run").get(pk=hit.pk)
+        proposal = Proposal.objects.filter(commitment_id=hit.run.commitment_id).first()
+        if proposal is not None:
+            check_in_review(
+                proposal=proposal,
+                message=_("Take the proposal for review before deciding hits."),
+            )
         hit.decision, hit.decision_reason = decision, reason
         hit.decided_by, hit.decided_at = reviewer, timezone.now()
         history.save(hit, user=reviewer, reason=reason)

@@ -169,6 +169,18 @@ def next_period(announced_on: datetime.date, today: datetime.date, plan: Plan) -
     raise AssertionError("a period always ends within one interval")  # pragma: no cover
 
 
+def period_ending(commitment: Commitment, end: datetime.date) -> Period | None:
+    """The commitment's reporting period that ends on `end`, ended or not (None if its
+    schedule has no period ending that day, or it has no announcement date)."""
+    if commitment.announced_on is None:
+        return None
+    try:
+        found = periods(commitment.announced_on, end, plan_of(commitment))
+    except (ValueError, OverflowError):  # beyond the calendar's last year
+        return None
+    return found[-1] if found and found[-1].end == end else None
+
+
 def light_of(statuses: Iterable[PeriodStatus], today: datetime.date) -> Light:
     fallen_due = [p for p in statuses if p.period.due_on < today]
     if not fallen_due:

@@ -57,4 +57,9 @@ urlpatterns = [
         secretariat.report_correct,
         name="report_correct",
     ),
+    path(
+        "secretariat/commitments/<slug:reference>/status/",
+        secretariat.commitment_status,
+        name="commitment_status",
+    ),
 ]

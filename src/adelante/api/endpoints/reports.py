@@ -1,4 +1,9 @@
-"""Write endpoints: a partner's member submits a progress report with an API token."""
+"""Write endpoints: a partner's member submits a progress report with an API token.
+
+The submission is `workflow.reporting.submit_new`, the same steps, rules and review events as
+the web form's; its refusals (`adelante.errors.ServiceError`) become problem documents in
+`adelante.api.v1` (422, 409, 403, 404).
+"""
 
 from __future__ import annotations
 
@@ -9,13 +14,16 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 
+from adelante.accounts import roles
 from adelante.api import serialize
-from adelante.api.problems import CONFLICT, NOT_YOUR_PARTNER, Problem
+from adelante.api.auth import token_auth
+from adelante.api.problems import NOT_YOUR_PARTNER, Problem
 from adelante.api.schemas import MeOut, ProgressOut, ProgressReportIn
-from adelante.api.v1 import token_auth
+from adelante.commitments.models import Commitment
+from adelante.errors import NotFound
 from adelante.partners.models import Membership
-from adelante.progress import submission
 from adelante.progress.models import ProgressReport
+from adelante.workflow import reporting
 
 router = Router(tags=["partners"], auth=token_auth)
 
@@ -46,26 +54,24 @@ def me(request: HttpRequest) -> dict[str, Any]:
     summary="Submit a progress report (status submitted; the secretariat verifies it)",
 )
 def submit(request: HttpRequest, body: ProgressReportIn) -> Status[dict[str, Any]]:
-    values = [submission.SubmittedValue(v.metric, Decimal(v.value)) for v in body.values]
-    try:
-        report = submission.submit_report(
-            _user(request),
-            body.commitment,
-            body.period_start,
-            body.period_end,
-            body.narrative,
-            values,
-        )
-    except submission.NotFound as exc:
-        raise Problem(404, str(exc)) from None
-    except submission.NotAllowed as exc:
-        raise Problem(403, str(exc), type=NOT_YOUR_PARTNER) from None
-    except submission.Conflict as exc:
-        raise Problem(409, str(exc), type=CONFLICT) from None
-    except submission.Invalid as exc:
-        raise Problem(422, str(exc)) from None
-    found = serialize.with_report_details(ProgressReport.objects.filter(pk=report.pk)).get()
-    return Status(201, serialize.report(found))
+    commitment = Commitment.objects.filter(reference=body.commitment).select_related("partner")
+    found = commitment.first()
+    if found is None:
+        raise NotFound(_("No commitment with the reference “%(ref)s”.") % {"ref": body.commitment})
+    report = reporting.submit_new(
+        user=_user(request),
+        commitment=found,
+        period_start=body.period_start,
+        period_end=body.period_end,
+        narrative=body.narrative,
+        values=[
+            reporting.ValueInput(v.metric, Decimal(v.value), decrease_reason=v.decrease_reason)
+            for v in body.values
+        ],
+        through=reporting.Through.API,
+    )
+    created = serialize.with_report_details(ProgressReport.objects.filter(pk=report.pk)).get()
+    return Status(201, serialize.report(created))
 
 
 @router.get(
@@ -74,10 +80,15 @@ def submit(request: HttpRequest, body: ProgressReportIn) -> Status[dict[str, Any
     summary="One of your organisations' progress reports, whatever its status",
 )
 def get_report(request: HttpRequest, report_id: int) -> dict[str, Any]:
-    found = serialize.with_report_details(ProgressReport.objects.filter(pk=report_id)).first()
+    found = (
+        serialize.with_report_details(ProgressReport.objects.filter(pk=report_id))
+        .select_related("commitment__partner")
+        .first()
+    )
     if found is None:
         raise Problem(404, _("No progress report %(id)d.") % {"id": report_id})
-    if not submission.may_report_for(_user(request), found.commitment):
+    # A read of the organisation's own unpublished data: its members only.
+    if not roles.is_partner_member(_user(request), found.commitment.partner):
         raise Problem(
             403,
             _("This report belongs to an organisation you are not a member of."),

@@ -4,12 +4,24 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from adelante import web_errors
 from adelante.accounts import roles
+from adelante.errors import ServiceError
 from adelante.workflow import files
 from adelante.workflow.models import StoredFile
+
+
+def actor(request: HttpRequest) -> User:
+    """The signed-in person acting (the pages' gates let no one else through)."""
+    user = request.user
+    if not isinstance(user, User):
+        raise PermissionDenied
+    return user
 
 
 def page(
@@ -20,6 +32,17 @@ def page(
     # Unpublished data: never kept by a shared cache or the browser's back-forward cache.
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def refused(request: HttpRequest, error: ServiceError) -> HttpResponse:
+    """A page that only says why the rules refused (not allowed, not found): nothing of the
+    record is shown."""
+    return page(
+        request,
+        "workflow/refused.html",
+        {"title": error.message, "refusal": error},
+        status=web_errors.status(error),
+    )
 
 
 def file_response(stored: StoredFile) -> FileResponse:

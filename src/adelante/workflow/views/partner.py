@@ -18,17 +18,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from adelante import web_errors
 from adelante.accounts import roles
 from adelante.accounts.access import partner_member_required, role_required
-from adelante.accounts.concurrency import ConcurrentEdit, version_of
-from adelante.commitments.choices import Status
+from adelante.accounts.concurrency import version_of
 from adelante.commitments.models import Commitment
+from adelante.errors import ErrorKind, ServiceError
 from adelante.partners.models import Partner
 from adelante.progress.models import ProgressReport
-from adelante.workflow import files, intake, queues, reporting, schedule
+from adelante.workflow import intake, queues, reporting, schedule
 from adelante.workflow.forms import PeriodForm, ProposalForm, ReportForm
 from adelante.workflow.models import Evidence, Proposal
-from adelante.workflow.views.common import file_response, page
+from adelante.workflow.views.common import actor, file_response, page, refused
 
 
 def _has_workspace(user: Any) -> bool:
@@ -95,13 +96,11 @@ def _proposal_page(
 
 def _try_submit(request: HttpRequest, form: ProposalForm, proposal: Proposal) -> bool:
     try:
-        intake.submit(request.user, proposal)
-    except intake.Invalid as exc:
-        form.add_rule_errors(exc.errors, form.ALIASES)
-        form.add_error(None, _("Your draft is saved, but it cannot be submitted yet."))
-        return False
-    except intake.IntakeError as exc:
-        form.add_error(None, str(exc))
+        intake.submit(user=actor(request), proposal=proposal)
+    except ServiceError as error:
+        web_errors.on_form(form, error, form.ALIASES)
+        if error.kind == ErrorKind.INVALID:
+            form.add_error(None, _("Your draft is saved, but it cannot be submitted yet."))
         return False
     return True
 
@@ -115,10 +114,12 @@ def proposal_new(request: HttpRequest, partner: Partner) -> HttpResponse:
     if not form.is_valid():
         return _proposal_page(request, partner, form, None, status=400)
     try:
-        proposal = intake.create_proposal(request.user, partner, form.to_input())
-    except intake.Invalid as exc:
-        form.add_rule_errors(exc.errors, form.ALIASES)
-        return _proposal_page(request, partner, form, None, status=400)
+        proposal = intake.create_proposal(
+            user=actor(request), partner=partner, data=form.to_input()
+        )
+    except ServiceError as error:
+        web_errors.on_form(form, error, form.ALIASES)
+        return _proposal_page(request, partner, form, None, status=web_errors.form_status(error))
     if request.POST.get("action") == "submit" and not _try_submit(request, form, proposal):
         # The draft exists now: the form goes on from its page, with its version.
         form.set_version(version_of(Commitment.objects.get(pk=proposal.commitment_id)))
@@ -152,27 +153,20 @@ def proposal_edit(request: HttpRequest, partner: Partner, pk: int) -> HttpRespon
         )
         return _proposal_page(request, partner, form, proposal)
     form = ProposalForm(request.POST)
-    if proposal.stage not in intake.EDITABLE_BY_PARTNER or not roles.can_edit_commitment(
-        request.user, commitment
-    ):
-        form.is_valid()
-        form.add_error(None, _("This proposal is with the secretariat and cannot be changed."))
-        return _proposal_page(request, partner, form, proposal, status=400)
     if not form.is_valid():
         return _proposal_page(request, partner, form, proposal, status=400)
     try:
         intake.update_proposal(
-            request.user, proposal, form.to_input(), version=form.cleaned_data.get("version") or ""
+            user=actor(request),
+            proposal=proposal,
+            data=form.to_input(),
+            version=form.cleaned_data.get("version") or "",
         )
-    except ConcurrentEdit as exc:
-        form.refuse(exc.conflict)
-        return _proposal_page(request, partner, form, proposal, status=409)
-    except intake.Invalid as exc:
-        form.add_rule_errors(exc.errors, form.ALIASES)
-        return _proposal_page(request, partner, form, proposal, status=400)
-    except intake.IntakeError as exc:
-        form.add_error(None, str(exc))
-        return _proposal_page(request, partner, form, proposal, status=400)
+    except ServiceError as error:
+        web_errors.on_form(form, error, form.ALIASES)
+        return _proposal_page(
+            request, partner, form, proposal, status=web_errors.form_status(error)
+        )
     if request.POST.get("action") == "submit" and not _try_submit(request, form, proposal):
         form.set_version(version_of(Commitment.objects.get(pk=commitment.pk)))
         return _proposal_page(request, partner, form, proposal, status=400)
@@ -182,47 +176,70 @@ def proposal_edit(request: HttpRequest, partner: Partner, pk: int) -> HttpRespon
 # -- Progress reports --------------------------------------------------------------------------
 
 
-@partner_member_required
+def _signed_in(user: Any) -> bool:
+    return True
+
+
+@role_required(_signed_in)
 @require_http_methods(["GET", "HEAD", "POST"])
-def report_new(request: HttpRequest, partner: Partner, reference: str) -> HttpResponse:
-    """Choose the period to report for (ended periods without a report)."""
-    commitment = get_object_or_404(
-        Commitment,
-        reference=reference,
-        partner=partner,
-        status__in=(Status.ANNOUNCED, Status.IN_PROGRESS),
-    )
+def report_new(request: HttpRequest, partner: str, reference: str) -> HttpResponse:
+    """Choose the period to report for (ended periods without a report).
+
+    Who may, and for which commitment, is the rules' to say (`reporting.check_may_report`,
+    `check_reporting`): a refusal here reads as the API's.
+    """
+    organisation = get_object_or_404(Partner, slug=partner)
+    commitment = get_object_or_404(Commitment, reference=reference, partner=organisation)
+    try:
+        reporting.check_may_report(user=actor(request), commitment=commitment)
+    except ServiceError as error:
+        return refused(request, error)
     today = timezone.localdate()
     found = schedule.status_of(commitment, today)
     periods = [p.period for p in found.periods if p.report_id is None]
     form = PeriodForm(request.POST or None, periods=periods)
     status = 200
-    if request.method == "POST":
+    refusal = None
+    try:
+        reporting.check_reporting(commitment=commitment)
+    except ServiceError as error:
+        refusal = error
+        status = web_errors.form_status(error) if request.method == "POST" else 200
+    if refusal is None and request.method == "POST":
         status = 400
         if form.is_valid():
-            period = form.periods[form.cleaned_data["period"]]
-            try:
-                report = reporting.start_report(
-                    request.user, commitment, period.start, period.end, today
-                )
-            except reporting.ReportError as exc:
-                form.add_error(None, str(exc))
+            period = schedule.period_ending(commitment, form.cleaned_data["period"])
+            if period is None:
+                form.add_error("period", _("Choose a period from the list."))
             else:
-                return redirect("workflow:report_edit", partner=partner.slug, pk=report.pk)
+                try:
+                    report = reporting.start_report(
+                        user=actor(request),
+                        commitment=commitment,
+                        period_start=period.start,
+                        period_end=period.end,
+                        today=today,
+                    )
+                except ServiceError as error:
+                    web_errors.on_form(form, error)
+                    status = web_errors.form_status(error)
+                else:
+                    return redirect("workflow:report_edit", partner=organisation.slug, pk=report.pk)
     form.describe()
     upcoming = None
-    if commitment.announced_on is not None:
+    if commitment.announced_on is not None and refusal is None:
         upcoming = schedule.next_period(commitment.announced_on, today, found.plan)
     return page(
         request,
         "workflow/report_new.html",
         {
             "title": _("Report progress"),
-            "partner": partner,
+            "partner": organisation,
             "commitment": commitment,
             "form": form,
-            "periods": periods,
+            "periods": periods if refusal is None else [],
             "upcoming": upcoming,
+            "refusal": refusal,
         },
         status=status,
     )
@@ -274,10 +291,6 @@ def report_edit(request: HttpRequest, partner: Partner, pk: int) -> HttpResponse
     if request.POST.get("action") == "remove_evidence":
         return _remove_evidence(request, partner, report)
     form = ReportForm(request.POST, request.FILES, report=report)
-    if report.status not in reporting.EDITABLE:
-        form.is_valid()
-        form.add_error(None, _("This report is with the secretariat and cannot be changed."))
-        return _report_page(request, partner, report, form, status=400)
     if not form.is_valid():
         return _report_page(request, partner, report, form, status=400)
     values = form.to_values()
@@ -285,43 +298,40 @@ def report_edit(request: HttpRequest, partner: Partner, pk: int) -> HttpResponse
         return _report_page(request, partner, report, form, status=400)
     try:
         reporting.save_report(
-            request.user,
-            report,
-            form.cleaned_data.get("narrative", ""),
-            values,
+            user=actor(request),
+            report=report,
+            narrative=form.cleaned_data.get("narrative", ""),
+            values=values,
             version=form.cleaned_data.get("version") or "",
         )
-    except ConcurrentEdit as exc:
-        form.refuse(exc.conflict)
-        return _report_page(request, partner, report, form, status=409)
-    except reporting.Invalid as exc:
-        form.add_report_errors(exc.errors)
-        return _report_page(request, partner, report, form, status=400)
-    except reporting.ReportError as exc:
-        form.add_error(None, str(exc))
-        return _report_page(request, partner, report, form, status=400)
+    except ServiceError as error:
+        web_errors.on_form(form, error, form.aliases())
+        return _report_page(request, partner, report, form, status=web_errors.form_status(error))
     # The values are saved: from here on, the form carries the new version.
     form.set_version(version_of(ProgressReport.objects.get(pk=report.pk)))
     upload = form.cleaned_data.get("evidence")
     if upload:
         try:
             reporting.add_evidence(
-                request.user, report, upload, form.cleaned_data.get("evidence_description", "")
+                user=actor(request),
+                report=report,
+                upload=upload,
+                description=form.cleaned_data.get("evidence_description", ""),
             )
-        except (files.FileRefused, reporting.ReportError) as exc:
-            form.add_error("evidence", str(exc))
+        except ServiceError as error:
+            web_errors.on_form(form, error, form.aliases())
             form.add_error(None, _("Your values were saved; the file was not."))
             return _report_page(request, partner, report, form, status=400)
     if request.POST.get("action") == "submit":
         try:
-            reporting.submit_report(request.user, report)
-        except reporting.Invalid as exc:
-            form.add_report_errors(exc.errors)
-            form.add_error(None, _("Your report is saved, but it cannot be submitted yet."))
-            return _report_page(request, partner, report, form, status=400)
-        except reporting.ReportError as exc:
-            form.add_error(None, str(exc))
-            return _report_page(request, partner, report, form, status=400)
+            reporting.submit_report(user=actor(request), report=report)
+        except ServiceError as error:
+            web_errors.on_form(form, error, form.aliases())
+            if error.kind == ErrorKind.INVALID:
+                form.add_error(None, _("Your report is saved, but it cannot be submitted yet."))
+            return _report_page(
+                request, partner, report, form, status=web_errors.form_status(error)
+            )
         messages.success(request, _("Report submitted to the secretariat."))
         return redirect("workflow:workspace", partner=partner.slug)
     messages.success(request, _("Report saved."))
@@ -336,9 +346,9 @@ def _remove_evidence(
         Evidence, pk=int(raw) if raw.isascii() and raw.isdigit() else 0, report=report
     )
     try:
-        reporting.remove_evidence(request.user, evidence)
-    except reporting.ReportError as exc:
-        messages.error(request, str(exc))
+        reporting.remove_evidence(user=actor(request), evidence=evidence)
+    except ServiceError as error:
+        web_errors.to_messages(request, error)
     else:
         messages.success(request, _("File removed."))
     return redirect(

@@ -13,9 +13,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from adelante import web_errors
 from adelante.accounts.access import secretariat_required
+from adelante.commitments.models import Commitment
+from adelante.errors import ErrorKind, ServiceError
 from adelante.progress.models import ProgressReport, ReportStatus
-from adelante.workflow import files, intake, queues, reporting, sanctions, schedule
+from adelante.workflow import intake, lifecycle, queues, reporting, sanctions, schedule
 from adelante.workflow.forms import (
     AcceptForm,
     ChecklistForm,
@@ -24,6 +27,7 @@ from adelante.workflow.forms import (
     HitForm,
     QueueFilter,
     ReasonForm,
+    StatusForm,
     VerifyForm,
     WorkflowForm,
 )
@@ -34,7 +38,7 @@ from adelante.workflow.models import (
     ScreeningHit,
     Stage,
 )
-from adelante.workflow.views.common import file_response, page
+from adelante.workflow.views.common import actor, file_response, page
 
 GET = ["GET", "HEAD"]
 
@@ -145,45 +149,57 @@ def proposal_review(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method != "POST":
         return _review_page(request, proposal)
     action = request.POST.get("action", "")
-    user = request.user
+    user = actor(request)
+    form: WorkflowForm | None = None
     try:
         if action == "pick_up":
-            intake.pick_up(user, proposal)
+            intake.pick_up(reviewer=user, proposal=proposal)
             messages.success(request, _("The review has started."))
         elif action in ("return", "decline"):
             form = ReasonForm(request.POST, prefix=action)
             if not form.is_valid():
                 return _review_page(request, proposal, 400, **{f"{action}_form": form})
             if action == "return":
-                intake.return_to_partner(user, proposal, form.cleaned_data["reason"])
+                intake.return_to_partner(
+                    reviewer=user, proposal=proposal, reason=form.cleaned_data["reason"]
+                )
                 messages.success(request, _("Returned to the partner."))
             else:
-                intake.decline(user, proposal, form.cleaned_data["reason"])
+                intake.decline(reviewer=user, proposal=proposal, reason=form.cleaned_data["reason"])
                 messages.success(request, _("Proposal declined."))
         elif action == "accept":
-            accept = AcceptForm(request.POST, prefix="accept")
-            if not accept.is_valid():
-                return _review_page(request, proposal, 400, accept_form=accept)
-            try:
-                intake.accept(
-                    user, proposal, accept.cleaned_data["round"], accept.cleaned_data["note"]
-                )
-            except intake.Invalid as exc:
-                accept.add_rule_errors(exc.errors, {})
-                return _review_page(request, proposal, 400, accept_form=accept)
+            form = AcceptForm(request.POST, prefix="accept")
+            if not form.is_valid():
+                return _review_page(request, proposal, 400, accept_form=form)
+            intake.accept(
+                reviewer=user,
+                proposal=proposal,
+                into=form.cleaned_data["round"],
+                reason=form.cleaned_data["note"],
+            )
             messages.success(request, _("Accepted: the commitment is announced in the round."))
         else:
             messages.error(request, _("Choose an action."))
             return _review_page(request, proposal, 400)
-    except intake.Invalid as exc:
-        form = ReasonForm(request.POST, prefix=action)
-        form.is_valid()
-        form.add_rule_errors(exc.errors, {})
-        return _review_page(request, proposal, 400, **{f"{action}_form": form})
-    except intake.IntakeError as exc:
-        messages.error(request, str(exc))
-        return _review_page(request, proposal, 409)
+    except ServiceError as error:
+        return _refused_review(request, proposal, error, form, f"{action}_form")
     return redirect("workflow:proposal_review", pk=proposal.pk)
+
+
+def _refused_review(
+    request: HttpRequest,
+    proposal: Proposal,
+    error: ServiceError,
+    form: WorkflowForm | None,
+    name: str,
+) -> HttpResponse:
+    """Invalid input is shown on its form (400); a step the proposal's stage does not allow,
+    as a message (409)."""
+    if error.kind == ErrorKind.INVALID and form is not None:
+        web_errors.on_form(form, error)
+        return _review_page(request, proposal, 400, **{name: form})
+    web_errors.to_messages(request, error)
+    return _review_page(request, proposal, web_errors.status(error))
 
 
 @secretariat_required
@@ -204,15 +220,20 @@ def proposal_checklist(request: HttpRequest, pk: int) -> HttpResponse:
         if current is not None and current.answer == answer and current.attestation == note:
             continue
         try:
-            intake.answer_question(request.user, proposal, question, answer, note)
+            intake.answer_question(
+                reviewer=actor(request),
+                proposal=proposal,
+                question=question,
+                answer=answer,
+                attestation=note,
+            )
             changed += 1
-        except intake.Invalid as exc:
-            for messages_ in exc.errors.values():
-                for message in messages_:
-                    form.add_error(f"q{question.id}_note", message)
-        except intake.IntakeError as exc:
-            form.add_error(None, str(exc))
-            break
+        except ServiceError as error:
+            # The rules name "answer" and "attestation": both show beside this question.
+            note_field = f"q{question.id}_note"
+            web_errors.on_form(form, error, {"answer": note_field, "attestation": note_field})
+            if error.kind != ErrorKind.INVALID:
+                break
     if form.errors:
         return _review_page(request, proposal, 400, checklist_form=form)
     messages.success(request, _("Checklist saved (%(n)d answers changed).") % {"n": changed})
@@ -228,13 +249,13 @@ def proposal_document(request: HttpRequest, pk: int) -> HttpResponse:
         return _review_page(request, proposal, 400, document_form=form)
     try:
         intake.add_document(
-            request.user, proposal, form.cleaned_data["file"], form.cleaned_data["question"]
+            reviewer=actor(request),
+            proposal=proposal,
+            upload=form.cleaned_data["file"],
+            question=form.cleaned_data["question"],
         )
-    except files.FileRefused as exc:
-        form.add_error("file", str(exc))
-        return _review_page(request, proposal, 400, document_form=form)
-    except intake.IntakeError as exc:
-        form.add_error(None, str(exc))
+    except ServiceError as error:
+        web_errors.on_form(form, error)
         return _review_page(request, proposal, 400, document_form=form)
     messages.success(request, _("Document added."))
     return redirect("workflow:proposal_review", pk=proposal.pk)
@@ -244,14 +265,11 @@ def proposal_document(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def proposal_screen(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = _proposal(pk)
-    if proposal.stage != Stage.UNDER_REVIEW:
-        messages.error(request, _("Take the proposal for review before screening it."))
-        return _review_page(request, proposal, 409)
     try:
-        run = sanctions.screen(request.user, proposal)
-    except sanctions.SanctionsError as exc:
-        messages.error(request, str(exc))
-        return _review_page(request, proposal, 409)
+        run = sanctions.screen(reviewer=actor(request), proposal=proposal)
+    except ServiceError as error:
+        web_errors.to_messages(request, error)
+        return _review_page(request, proposal, web_errors.status(error))
     count = run.hits.count()
     messages.success(
         request,
@@ -268,16 +286,16 @@ def hit_decide(request: HttpRequest, pk: int) -> HttpResponse:
     form = HitForm(request.POST, prefix=f"hit{hit.pk}")
     if not form.is_valid():
         return _review_page(request, proposal, 400, **{f"hit_{hit.pk}": form})
-    if proposal.stage != Stage.UNDER_REVIEW:
-        form.add_error(None, _("Take the proposal for review before deciding hits."))
-        return _review_page(request, proposal, 409, **{f"hit_{hit.pk}": form})
     try:
         sanctions.decide(
-            request.user, hit, form.cleaned_data["decision"], form.cleaned_data["reason"]
+            reviewer=actor(request),
+            hit=hit,
+            decision=form.cleaned_data["decision"],
+            reason=form.cleaned_data["reason"],
         )
-    except intake.Invalid as exc:
-        form.add_rule_errors(exc.errors, {})
-        return _review_page(request, proposal, 400, **{f"hit_{hit.pk}": form})
+    except ServiceError as error:
+        web_errors.on_form(form, error)
+        return _review_page(request, proposal, web_errors.status(error), **{f"hit_{hit.pk}": form})
     messages.success(request, _("Decision recorded."))
     return redirect("workflow:proposal_review", pk=proposal.pk)
 
@@ -342,30 +360,36 @@ def report_review(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method != "POST":
         return _report_page(request, report)
     action = request.POST.get("action", "")
+    form: WorkflowForm | None = None
     try:
         if action == "verify":
-            form: WorkflowForm = VerifyForm(request.POST, prefix="verify")
+            form = VerifyForm(request.POST, prefix="verify")
             if not form.is_valid():
                 return _report_page(request, report, 400, verify_form=form)
             reporting.verify_report(
-                request.user, report, form.cleaned_data["level"], form.cleaned_data["note"]
+                reviewer=actor(request),
+                report=report,
+                level=form.cleaned_data["level"],
+                note=form.cleaned_data["note"],
             )
             messages.success(request, _("Verified: its values count in the figures."))
         elif action == "return":
             form = ReasonForm(request.POST, prefix="return")
             if not form.is_valid():
                 return _report_page(request, report, 400, return_form=form)
-            reporting.return_report(request.user, report, form.cleaned_data["reason"])
+            reporting.return_report(
+                reviewer=actor(request), report=report, reason=form.cleaned_data["reason"]
+            )
             messages.success(request, _("Returned to the partner."))
         else:
             messages.error(request, _("Choose an action."))
             return _report_page(request, report, 400)
-    except reporting.Invalid as exc:
-        form.add_rule_errors(exc.errors, {})
-        return _report_page(request, report, 400, **{f"{action}_form": form})
-    except reporting.ReportError as exc:
-        messages.error(request, str(exc))
-        return _report_page(request, report, 409)
+    except ServiceError as error:
+        if error.kind == ErrorKind.INVALID and form is not None:
+            web_errors.on_form(form, error)
+            return _report_page(request, report, 400, **{f"{action}_form": form})
+        web_errors.to_messages(request, error)
+        return _report_page(request, report, web_errors.status(error))
     return redirect("workflow:report_review", pk=report.pk)
 
 
@@ -381,17 +405,15 @@ def report_correct(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             try:
                 reporting.correct_value(
-                    request.user,
-                    report,
-                    form.cleaned_data["metric"],
-                    form.cleaned_data["value"],
-                    form.cleaned_data["reason"],
+                    reviewer=actor(request),
+                    report=report,
+                    metric=form.cleaned_data["metric"],
+                    value=form.cleaned_data["value"],
+                    reason=form.cleaned_data["reason"],
                 )
-            except reporting.Invalid as exc:
-                form.add_rule_errors(exc.errors, {})
-            except reporting.ReportError as exc:
-                form.add_error(None, str(exc))
-                status = 409
+            except ServiceError as error:
+                web_errors.on_form(form, error)
+                status = web_errors.status(error)
             else:
                 messages.success(request, _("Value corrected; the old one is kept in the history."))
                 return redirect("workflow:report_review", pk=report.pk)
@@ -400,5 +422,49 @@ def report_correct(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "workflow/report_correct.html",
         {"title": _("Correct a verified value"), "report": report, "form": form},
+        status=status,
+    )
+
+
+# -- A commitment's status ---------------------------------------------------------------------
+
+
+@secretariat_required
+@require_http_methods([*GET, "POST"])
+def commitment_status(request: HttpRequest, reference: str) -> HttpResponse:
+    """Complete, withdraw (on a date) or restore an announced commitment, with the reason."""
+    commitment = get_object_or_404(
+        Commitment.objects.select_related("partner"), reference=reference
+    )
+    initial = {"status": commitment.status, "withdrawn_on": commitment.withdrawn_on}
+    form = StatusForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                lifecycle.change_status(
+                    user=actor(request),
+                    commitment=commitment,
+                    status=form.cleaned_data["status"],
+                    withdrawn_on=form.cleaned_data["withdrawn_on"],
+                    reason=form.cleaned_data["reason"],
+                )
+            except ServiceError as error:
+                web_errors.on_form(form, error)
+                status = web_errors.status(error)
+            else:
+                messages.success(request, _("Status changed."))
+                return redirect("workflow:commitment_status", reference=commitment.reference)
+    form.describe()
+    return page(
+        request,
+        "workflow/commitment_status.html",
+        {
+            "title": _("Change a commitment's status"),
+            "c": commitment,
+            "form": form,
+            "events": commitment.review_events.select_related("user"),
+        },
         status=status,
     )
