@@ -44,7 +44,7 @@ TRACKED = (
 
 @functools.cache
 def _query(vendor: str) -> str:
-    history = [model.history.model._meta.db_table for model in TRACKED]  # type: ignore[attr-defined]
+    history = [model.history.model._meta.db_table for model in TRACKED]
     quote = connection.ops.quote_name
     parts = " UNION ALL ".join(f"SELECT MAX(history_date) AS d FROM {quote(t)}" for t in history)
     return f"SELECT MAX(d) FROM ({parts}) AS changes"

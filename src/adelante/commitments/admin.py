@@ -44,11 +44,9 @@ class RoundAdmin(HistoryAdmin):
     ordering = ("-announced_on",)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Round]:
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(commitment_count=Count("commitments", distinct=True))
-        )
+        # The history admin's base class is untyped (django-simple-history has no hints).
+        rounds: QuerySet[Round] = super().get_queryset(request)
+        return rounds.annotate(commitment_count=Count("commitments", distinct=True))
 
     @admin.display(description=_("commitments"), ordering="commitment_count")
     def commitment_count(self, obj: Any) -> int:

@@ -73,7 +73,7 @@ def public_history(commitment: Commitment) -> tuple[HistoryEntry, ...]:
     Versions saved moments apart (an import writes the commitment, then its focus areas) are
     one change: a group of versions within `SAME_CHANGE` of its first counts as one entry.
     """
-    versions = list(commitment.history.order_by("history_date", "history_id"))  # type: ignore[attr-defined]
+    versions = list(commitment.history.order_by("history_date", "history_id"))
     public = [v for v in versions if v.status in PUBLISHED_STATUSES and v.history_type != "-"]
     groups: list[list[Any]] = []
     for version in public:

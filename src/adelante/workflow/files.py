@@ -126,7 +126,7 @@ def accepted_types() -> str:
 
 @dataclass(frozen=True)
 class CheckedFile:
-    upload: UploadedFile
+    upload: UploadedFile[bytes]
     kind: Kind
     size: int
     original_name: str
@@ -135,7 +135,7 @@ class CheckedFile:
         return f"{folder}/{secrets.token_hex(16)}.{self.kind.extension}"
 
 
-def check(upload: UploadedFile) -> CheckedFile:
+def check(upload: UploadedFile[bytes]) -> CheckedFile:
     """The upload if it is an accepted type within the size limit; else FileRefused."""
     size = upload.size or 0
     limit = max_bytes()

@@ -609,7 +609,7 @@ def add_document(
     *,
     reviewer: User,
     proposal: Proposal,
-    upload: UploadedFile,
+    upload: UploadedFile[bytes],
     question: DueDiligenceQuestion | None = None,
 ) -> DueDiligenceDocument:
     """A due-diligence document, checked by its content and kept through the storage API."""

@@ -34,7 +34,7 @@ class QueueItem:
 
 def _submitted_at() -> Any:
     """When each report was last submitted, from its history."""
-    history = ProgressReport.history.model  # type: ignore[attr-defined]
+    history = ProgressReport.history.model
     return Subquery(
         history.objects.filter(id=OuterRef("pk"), status=ReportStatus.SUBMITTED)
         .order_by("-history_date")

@@ -581,7 +581,7 @@ def add_evidence(
     *,
     user: User,
     report: ProgressReport,
-    upload: UploadedFile,
+    upload: UploadedFile[bytes],
     description: str = "",
 ) -> Evidence:
     """Check the file by its content and store it (Django's storage API)."""

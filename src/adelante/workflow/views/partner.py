@@ -28,7 +28,7 @@ from adelante.partners.models import Partner
 from adelante.progress.models import ProgressReport
 from adelante.workflow import intake, queues, reporting, schedule
 from adelante.workflow.forms import PeriodForm, ProposalForm, ReportForm
-from adelante.workflow.models import Evidence, Proposal
+from adelante.workflow.models import Evidence, Proposal, Stage
 from adelante.workflow.views.common import actor, file_response, page, refused
 
 
@@ -129,7 +129,7 @@ def proposal_new(request: HttpRequest, partner: Partner) -> HttpResponse:
 
 def _after_save(request: HttpRequest, partner: Partner, proposal: Proposal) -> HttpResponse:
     proposal.refresh_from_db()
-    if proposal.stage == intake.Stage.SUBMITTED:
+    if proposal.stage == Stage.SUBMITTED:
         messages.success(request, _("Proposal submitted to the secretariat."))
         return redirect("workflow:workspace", partner=partner.slug)
     messages.success(request, _("Draft saved."))

@@ -331,7 +331,7 @@ def _report_page(
                 "value": value,
                 "last": last,
                 "lower": bool(last and value.value < last[0]),
-                "corrections": value.history.exclude(history_type="+").order_by("history_date"),  # type: ignore[attr-defined]
+                "corrections": value.history.exclude(history_type="+").order_by("history_date"),
             }
         )
     return page(
