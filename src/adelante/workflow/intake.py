@@ -45,6 +45,7 @@ from adelante.errors import Conflict, Invalid, NotAllowed
 from adelante.money.qualifiers import AmountQualifier
 from adelante.partners.models import Partner
 from adelante.workflow import recording
+from adelante.workflow.locking import locked
 from adelante.workflow.models import (
     Action,
     Answer,
@@ -258,15 +259,6 @@ def create_proposal(*, user: User, partner: Partner, data: ProposalInput) -> Pro
     return proposal
 
 
-def _locked(proposal: Proposal) -> Proposal:
-    """The proposal re-read under a row lock, so that two steps cannot cross."""
-    return (
-        Proposal.objects.select_for_update()
-        .select_related("commitment", "commitment__partner")
-        .get(pk=proposal.pk)
-    )
-
-
 def check_editable(*, proposal: Proposal) -> None:
     if proposal.stage not in EDITABLE_BY_PARTNER:
         raise Conflict(_("This proposal is with the secretariat and cannot be changed."))
@@ -286,7 +278,7 @@ def update_proposal(
     """
     reason = _("proposal edited by %(user)s") % {"user": user.get_username()}
     with transaction.atomic(), history.change(reason=reason):
-        proposal = _locked(proposal)
+        proposal = locked(proposal)
         check_may_propose(user=user, partner=proposal.commitment.partner)
         check_editable(proposal=proposal)
         check_proposal(data=data, complete=False)
@@ -366,7 +358,7 @@ def stored_input(commitment: Commitment) -> ProposalInput:
 def submit(*, user: User, proposal: Proposal) -> Proposal:
     """The partner hands the proposal to the secretariat: it must be complete."""
     with transaction.atomic():
-        proposal = _locked(proposal)
+        proposal = locked(proposal)
         check_may_propose(user=user, partner=proposal.commitment.partner)
         if proposal.stage not in EDITABLE_BY_PARTNER:
             raise Conflict(_("This proposal has already been submitted."))
@@ -389,7 +381,7 @@ def pick_up(*, reviewer: User, proposal: Proposal) -> Proposal:
     """A reviewer takes a submitted proposal: the commitment is now under review."""
     check_may_review(user=reviewer)
     with transaction.atomic():
-        proposal = _locked(proposal)
+        proposal = locked(proposal)
         if proposal.stage != Stage.SUBMITTED:
             raise Conflict(_("Only a submitted proposal can be taken for review."))
         reason = _("review started by %(user)s") % {"user": reviewer.get_username()}
@@ -413,7 +405,7 @@ def return_to_partner(*, reviewer: User, proposal: Proposal, reason: str) -> Pro
     check_may_review(user=reviewer)
     reason = _need_reason(reason)
     with transaction.atomic():
-        proposal = _locked(proposal)
+        proposal = locked(proposal)
         if proposal.stage not in REVIEWABLE:
             raise Conflict(_("Only a proposal in review can be returned."))
         proposal.stage = Stage.RETURNED
@@ -429,7 +421,7 @@ def decline(*, reviewer: User, proposal: Proposal, reason: str) -> Proposal:
     check_may_review(user=reviewer)
     reason = _need_reason(reason)
     with transaction.atomic():
-        proposal = _locked(proposal)
+        proposal = locked(proposal)
         if proposal.stage not in REVIEWABLE:
             raise Conflict(_("Only a proposal in review can be declined."))
         proposal.stage = Stage.DECLINED
@@ -471,7 +463,7 @@ def answer_question(
             field_errors={"attestation": [_("Explain a “no” or “not applicable” answer.")]}
         )
     with transaction.atomic():
-        proposal = _locked(proposal)
+        proposal = locked(proposal)
         check_in_review(
             proposal=proposal,
             message=_("Take the proposal for review before answering the checklist."),
@@ -549,7 +541,7 @@ def accept(*, reviewer: User, proposal: Proposal, into: Round, reason: str = "")
     """Announce the commitment in the round: its date, US$ amount, countries and schedule."""
     check_may_review(user=reviewer)
     with transaction.atomic():
-        proposal = _locked(proposal)
+        proposal = locked(proposal)
         blockers = acceptance_blockers(proposal)
         if blockers:
             raise Invalid(field_errors={"__all__": blockers})
@@ -618,7 +610,7 @@ def add_document(
     check_may_review(user=reviewer)
     checked = files.check(upload)
     with transaction.atomic():
-        proposal = _locked(proposal)
+        proposal = locked(proposal)
         check_in_review(
             proposal=proposal,
             message=_("Take the proposal for review before adding documents."),
