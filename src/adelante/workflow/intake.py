@@ -402,33 +402,45 @@ def _need_reason(reason: str) -> str:
 
 def return_to_partner(*, reviewer: User, proposal: Proposal, reason: str) -> Proposal:
     """Back to the partner, editable again, with the reason."""
-    check_may_review(user=reviewer)
-    reason = _need_reason(reason)
-    with transaction.atomic():
-        proposal = locked(proposal)
-        if proposal.stage not in REVIEWABLE:
-            raise Conflict(_("Only a proposal in review can be returned."))
-        proposal.stage = Stage.RETURNED
-        proposal.reason = reason
-        history.save(proposal, user=reviewer, reason=reason)
-        _set_status(proposal.commitment, Status.PROPOSED, reviewer, reason)
-        recording.log(Action.PROPOSAL_RETURNED, reviewer, proposal.commitment, reason=reason)
-    return proposal
+    return _end_review(
+        reviewer,
+        proposal,
+        reason,
+        Stage.RETURNED,
+        Action.PROPOSAL_RETURNED,
+        _("Only a proposal in review can be returned."),
+    )
 
 
 def decline(*, reviewer: User, proposal: Proposal, reason: str) -> Proposal:
     """Declined, with the reason: the commitment stays proposed, never counts nor shows."""
+    return _end_review(
+        reviewer,
+        proposal,
+        reason,
+        Stage.DECLINED,
+        Action.DECLINED,
+        _("Only a proposal in review can be declined."),
+    )
+
+
+def _end_review(
+    reviewer: User, proposal: Proposal, reason: str, stage: Stage, action: Action, refused: str
+) -> Proposal:
+    """A review that ends without recording (returned or declined): the proposal takes the
+    stage and the reason, and its commitment is proposed again. `refused`: the conflict's
+    message for a proposal that is not in review."""
     check_may_review(user=reviewer)
     reason = _need_reason(reason)
     with transaction.atomic():
         proposal = locked(proposal)
         if proposal.stage not in REVIEWABLE:
-            raise Conflict(_("Only a proposal in review can be declined."))
-        proposal.stage = Stage.DECLINED
+            raise Conflict(refused)
+        proposal.stage = stage
         proposal.reason = reason
         history.save(proposal, user=reviewer, reason=reason)
         _set_status(proposal.commitment, Status.PROPOSED, reviewer, reason)
-        recording.log(Action.DECLINED, reviewer, proposal.commitment, reason=reason)
+        recording.log(action, reviewer, proposal.commitment, reason=reason)
     return proposal
 
 
