@@ -9,6 +9,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from adelante.commitments.models import Round
+from adelante.exchange import cells
 from adelante.exchange.problems import CellError
 
 LABEL_LENGTH = 200
@@ -47,11 +48,7 @@ class RoundDirectory:
         label = " ".join(label.split())
         if not label:
             raise CellError(_("empty; the round's label is required"))
-        if len(label) > LABEL_LENGTH:
-            raise CellError(
-                _("too long (%(length)d characters, at most %(max)d)")
-                % {"length": len(label), "max": LABEL_LENGTH}
-            )
+        cells.text(label, max_length=LABEL_LENGTH)
         found = self._by_key.get((announced_on, label))
         if found is None:
             found = NewRound(label, self._unique_slug(announced_on, label), announced_on, line)
