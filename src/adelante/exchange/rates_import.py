@@ -15,7 +15,6 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from tqdm import tqdm
 
 from adelante.commitments.amounts import reconvert
 from adelante.commitments.models import Commitment
@@ -25,6 +24,7 @@ from adelante.exchange.columns import Columns
 from adelante.exchange.problems import CellError, Problems
 from adelante.exchange.readers import Row, Table, read_table
 from adelante.exchange.results import ImportResult, Outcome, RowOutcome
+from adelante.exchange.row_checks import checked_rows
 from adelante.exchange.saving import differences, save_with_reason, update
 
 COLUMNS = Columns(required=("currency", "date", "units_per_usd", "source"))
@@ -88,29 +88,18 @@ def import_rates(
 
 
 def _read_rows(table: Table, progress: bool) -> list[RateRow]:
-    problems = Problems(table.file)
-    COLUMNS.check(table, problems)
-    problems.raise_if_any()
-    rows: list[RateRow] = []
-    first_line: dict[tuple[str, datetime.date], int] = {}
-    bar = None if progress else True
-    for raw in tqdm(table.rows, desc=_("Checking"), unit=_("rows"), disable=bar):
-        row = _read_row(raw, problems)
-        if row is None:
-            continue
-        identity = (row.currency, row.on)
-        if identity in first_line:
-            problems.add(
-                row.line,
-                "date",
-                _("a second rate for %(currency)s on this date (first on line %(line)d)")
-                % {"currency": row.currency, "line": first_line[identity]},
-            )
-            continue
-        first_line[identity] = row.line
-        rows.append(row)
-    problems.raise_if_any()
-    return rows
+    return checked_rows(
+        table,
+        COLUMNS,
+        _read_row,
+        progress=progress,
+        identity=lambda row: (row.currency, row.on),
+        repeated=lambda row, first: (
+            "date",
+            _("a second rate for %(currency)s on this date (first on line %(line)d)")
+            % {"currency": row.currency, "line": first},
+        ),
+    )
 
 
 def _read_row(raw: Row, problems: Problems) -> RateRow | None:

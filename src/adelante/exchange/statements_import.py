@@ -13,7 +13,6 @@ from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
-from tqdm import tqdm
 
 from adelante.commitments.choices import StatementFigure, StatementQualifier
 from adelante.commitments.models import OfficialStatement
@@ -22,6 +21,7 @@ from adelante.exchange.columns import Columns
 from adelante.exchange.problems import CellError, Problems
 from adelante.exchange.readers import Row, Table, read_table
 from adelante.exchange.results import ImportResult, Outcome, RowOutcome
+from adelante.exchange.row_checks import checked_rows
 from adelante.exchange.saving import differences, save_with_reason, update
 
 COLUMNS = Columns(
@@ -101,28 +101,17 @@ class StatementPlan:
 
 
 def _read_rows(table: Table, progress: bool) -> list[StatementRow]:
-    problems = Problems(table.file)
-    COLUMNS.check(table, problems)
-    problems.raise_if_any()
-    rows: list[StatementRow] = []
-    first_line: dict[tuple[datetime.date, str, str], int] = {}
-    bar = None if progress else True
-    for raw in tqdm(table.rows, desc=_("Checking"), unit=_("rows"), disable=bar):
-        row = _read_row(raw, problems)
-        if row is None:
-            continue
-        if row.identity in first_line:
-            problems.add(
-                row.line,
-                "metric",
-                _("the same date, metric and source as line %(line)d")
-                % {"line": first_line[row.identity]},
-            )
-            continue
-        first_line[row.identity] = row.line
-        rows.append(row)
-    problems.raise_if_any()
-    return rows
+    return checked_rows(
+        table,
+        COLUMNS,
+        _read_row,
+        progress=progress,
+        identity=lambda row: row.identity,
+        repeated=lambda row, first: (
+            "metric",
+            _("the same date, metric and source as line %(line)d") % {"line": first},
+        ),
+    )
 
 
 def _read_row(raw: Row, problems: Problems) -> StatementRow | None:
