@@ -34,7 +34,7 @@ from adelante.exchange.readers import Table, read_table
 from adelante.exchange.results import ImportResult, Outcome, RowOutcome
 from adelante.exchange.round_matching import NewRound, RoundDirectory
 from adelante.exchange.row_checks import no_bar
-from adelante.exchange.saving import differences, save_with_reason, update
+from adelante.exchange.saving import differences, import_reason, save_with_reason, update
 from adelante.partners.models import Partner, PartnerAlias
 from adelante.partners.naming import normalise
 from adelante.workflow import lifecycle
@@ -63,7 +63,7 @@ def import_commitments(
     """
     path = Path(path)
     table = read_table(path, file=name, sheet="commitments")
-    reason = reason or f"import {name or path.name}"
+    reason = import_reason(path, name, reason)
     if dry_run:
         return _plan(table, progress, user, reason).result(dry_run=True)
     with transaction.atomic():

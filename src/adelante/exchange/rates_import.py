@@ -25,7 +25,7 @@ from adelante.exchange.problems import CellError, Problems
 from adelante.exchange.readers import Row, Table, read_table
 from adelante.exchange.results import ImportResult, Outcome, RowOutcome
 from adelante.exchange.row_checks import checked_rows
-from adelante.exchange.saving import differences, save_with_reason, update
+from adelante.exchange.saving import create_or_update, differences, import_reason
 
 COLUMNS = Columns(required=("currency", "date", "units_per_usd", "source"))
 
@@ -71,19 +71,16 @@ def import_rates(
     row has a problem. With `dry_run`, works out what would change and writes nothing."""
     path = Path(path)
     table = read_table(path, file=name, sheet="exchange_rates")
-    reason = reason or f"import {name or path.name}"
+    reason = import_reason(path, name, reason)
     rows = _read_rows(table, progress)
     if dry_run:
         return _result(table, _plan(rows), dry_run=True)
     with transaction.atomic():
         plans = _plan(rows)
         for plan in plans:
-            if plan.existing is None:
-                save_with_reason(ExchangeRate(**plan.values), reason)
-            elif plan.changes:
-                update(plan.existing, plan.values, reason)
-                if "units_per_usd" in plan.changes:
-                    reconvert(plan.existing, reason)
+            create_or_update(ExchangeRate, plan.existing, plan.values, plan.changes, reason)
+            if plan.existing is not None and "units_per_usd" in plan.changes:
+                reconvert(plan.existing, reason)
     return _result(table, plans, dry_run=False)
 
 

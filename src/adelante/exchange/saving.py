@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from pathlib import Path
+from typing import Any, TypeVar
 
 from django.db import models
 
 from adelante import history
+
+_Model = TypeVar("_Model", bound=models.Model)
+
+
+def import_reason(path: Path, name: str | None, reason: str | None) -> str:
+    """The reason an import's writes carry in the history: the one given, else "import" and
+    the file's name (as uploaded, else on disk)."""
+    return reason or f"import {name or path.name}"
 
 
 def differences(obj: models.Model, values: Mapping[str, Any]) -> list[str]:
@@ -31,3 +40,18 @@ def update(obj: models.Model, values: Mapping[str, Any], reason: str) -> list[st
             setattr(obj, name, values[name])
         save_with_reason(obj, reason, changed)
     return changed
+
+
+def create_or_update(
+    model: type[_Model],
+    existing: _Model | None,
+    values: Mapping[str, Any],
+    changes: tuple[str, ...],
+    reason: str,
+) -> None:
+    """Write one planned row: a new `model` with the values, else the changes (if any) to the
+    existing one."""
+    if existing is None:
+        save_with_reason(model(**values), reason)
+    elif changes:
+        update(existing, values, reason)
