@@ -44,7 +44,7 @@ from adelante.currency.models import ExchangeRate
 from adelante.errors import Conflict, Invalid, NotAllowed
 from adelante.money.qualifiers import AmountQualifier
 from adelante.partners.models import Partner
-from adelante.workflow import recording
+from adelante.workflow import reasons, recording
 from adelante.workflow.locking import locked
 from adelante.workflow.models import (
     Action,
@@ -393,13 +393,6 @@ def pick_up(*, reviewer: User, proposal: Proposal) -> Proposal:
     return proposal
 
 
-def _need_reason(reason: str) -> str:
-    reason = reason.strip()
-    if not reason:
-        raise Invalid(field_errors={"reason": [_("Say why: the partner reads it.")]})
-    return reason
-
-
 def return_to_partner(*, reviewer: User, proposal: Proposal, reason: str) -> Proposal:
     """Back to the partner, editable again, with the reason."""
     return _end_review(
@@ -431,7 +424,7 @@ def _end_review(
     stage and the reason, and its commitment is proposed again. `refused`: the conflict's
     message for a proposal that is not in review."""
     check_may_review(user=reviewer)
-    reason = _need_reason(reason)
+    reason = reasons.for_partner(reason)
     with transaction.atomic():
         proposal = locked(proposal)
         if proposal.stage not in REVIEWABLE:

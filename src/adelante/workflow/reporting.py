@@ -46,7 +46,7 @@ from adelante.progress.models import (
     Sex,
     VerificationLevel,
 )
-from adelante.workflow import files, recording
+from adelante.workflow import files, reasons, recording
 from adelante.workflow.locking import locked
 from adelante.workflow.models import Action, Evidence
 
@@ -468,9 +468,7 @@ def submit_new(
 def return_report(*, reviewer: User, report: ProgressReport, reason: str) -> ProgressReport:
     """Back to the partner with the reason: editable again."""
     check_may_review(user=reviewer)
-    reason = reason.strip()
-    if not reason:
-        raise Invalid(field_errors={"reason": [_("Say why: the partner reads it.")]})
+    reason = reasons.for_partner(reason)
     with transaction.atomic():
         report = locked(report)
         if report.status != ReportStatus.SUBMITTED:
