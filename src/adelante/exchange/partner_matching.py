@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from adelante.exchange import cells
 from adelante.exchange.problems import CellError
+from adelante.exchange.slugs import unique_slug
 from adelante.partners.models import Partner, PartnerAlias
 from adelante.partners.naming import normalise, parse_name
 
@@ -156,10 +157,4 @@ class PartnerDirectory:
         return partner
 
     def _unique_slug(self, name: str) -> str:
-        base = slugify(name)[:SLUG_LENGTH].strip("-") or "partner"
-        slug, n = base, 1
-        while slug in self._slugs:
-            n += 1
-            slug = f"{base}-{n}"
-        self._slugs.add(slug)
-        return slug
+        return unique_slug(slugify(name)[:SLUG_LENGTH].strip("-") or "partner", self._slugs)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from adelante.commitments.models import Round
 from adelante.exchange import cells
 from adelante.exchange.problems import CellError
+from adelante.exchange.slugs import unique_slug
 
 LABEL_LENGTH = 200
 SLUG_LENGTH = 100
@@ -58,9 +59,4 @@ class RoundDirectory:
 
     def _unique_slug(self, announced_on: datetime.date, label: str) -> str:
         base = slugify(f"{announced_on.isoformat()}-{label}")[:SLUG_LENGTH].strip("-")
-        slug, n = base, 1
-        while slug in self._slugs:
-            n += 1
-            slug = f"{base}-{n}"
-        self._slugs.add(slug)
-        return slug
+        return unique_slug(base, self._slugs)
