@@ -15,17 +15,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from adelante.exchange import cells
 from adelante.exchange.problems import CellError
-from adelante.exchange.slugs import unique_slug
 from adelante.partners.models import Partner, PartnerAlias
 from adelante.partners.naming import normalise, parse_name
+from adelante.partners.slugs import partner_slug
 
 NAME_LENGTH = 300
-SLUG_LENGTH = 100
 
 
 @dataclass(eq=False)
@@ -157,4 +155,6 @@ class PartnerDirectory:
         return partner
 
     def _unique_slug(self, name: str) -> str:
-        return unique_slug(slugify(name)[:SLUG_LENGTH].strip("-") or "partner", self._slugs)
+        slug = partner_slug(name, self._slugs.__contains__)
+        self._slugs.add(slug)
+        return slug

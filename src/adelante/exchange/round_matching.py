@@ -11,10 +11,9 @@ from django.utils.translation import gettext as _
 from adelante.commitments.models import Round
 from adelante.exchange import cells
 from adelante.exchange.problems import CellError
-from adelante.exchange.slugs import unique_slug
+from adelante.partners.slugs import SLUG_LENGTH, free_slug
 
 LABEL_LENGTH = 200
-SLUG_LENGTH = 100
 
 
 @dataclass(eq=False)
@@ -59,4 +58,6 @@ class RoundDirectory:
 
     def _unique_slug(self, announced_on: datetime.date, label: str) -> str:
         base = slugify(f"{announced_on.isoformat()}-{label}")[:SLUG_LENGTH].strip("-")
-        return unique_slug(base, self._slugs)
+        slug = free_slug(base, self._slugs.__contains__)
+        self._slugs.add(slug)
+        return slug
