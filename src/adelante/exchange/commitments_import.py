@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from tqdm import tqdm
@@ -34,7 +33,13 @@ from adelante.exchange.readers import Table, read_table
 from adelante.exchange.results import ImportResult, Outcome, RowOutcome
 from adelante.exchange.round_matching import NewRound, RoundDirectory
 from adelante.exchange.row_checks import no_bar
-from adelante.exchange.saving import differences, import_reason, save_with_reason, update
+from adelante.exchange.saving import (
+    differences,
+    import_reason,
+    planned,
+    save_with_reason,
+    update,
+)
 from adelante.partners.models import Partner, PartnerAlias
 from adelante.partners.naming import normalise
 from adelante.workflow import lifecycle
@@ -64,12 +69,12 @@ def import_commitments(
     path = Path(path)
     table = read_table(path, file=name, sheet="commitments")
     reason = import_reason(path, name, reason)
-    if dry_run:
-        return _plan(table, progress, user, reason).result(dry_run=True)
-    with transaction.atomic():
-        plan = _plan(table, progress, user, reason)
-        plan.apply(reason, progress)
-    return plan.result(dry_run=False)
+    plan = planned(
+        lambda: _plan(table, progress, user, reason),
+        lambda plan: plan.apply(reason, progress),
+        dry_run=dry_run,
+    )
+    return plan.result(dry_run=dry_run)
 
 
 def _plan(table: Table, progress: bool, user: User | None, reason: str) -> Plan:

@@ -12,7 +12,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -25,7 +24,7 @@ from adelante.exchange.problems import CellError, Problems
 from adelante.exchange.readers import Row, Table, read_table
 from adelante.exchange.results import ImportResult, Outcome, RowOutcome
 from adelante.exchange.row_checks import checked_rows
-from adelante.exchange.saving import create_or_update, differences, import_reason
+from adelante.exchange.saving import create_or_update, differences, import_reason, planned
 
 COLUMNS = Columns(required=("currency", "date", "units_per_usd", "source"))
 
@@ -73,15 +72,15 @@ def import_rates(
     table = read_table(path, file=name, sheet="exchange_rates")
     reason = import_reason(path, name, reason)
     rows = _read_rows(table, progress)
-    if dry_run:
-        return _result(table, _plan(rows), dry_run=True)
-    with transaction.atomic():
-        plans = _plan(rows)
-        for plan in plans:
-            create_or_update(ExchangeRate, plan.existing, plan.values, plan.changes, reason)
-            if plan.existing is not None and "units_per_usd" in plan.changes:
-                reconvert(plan.existing, reason)
-    return _result(table, plans, dry_run=False)
+    plans = planned(lambda: _plan(rows), lambda plans: _write(plans, reason), dry_run=dry_run)
+    return _result(table, plans, dry_run=dry_run)
+
+
+def _write(plans: list[RatePlan], reason: str) -> None:
+    for plan in plans:
+        create_or_update(ExchangeRate, plan.existing, plan.values, plan.changes, reason)
+        if plan.existing is not None and "units_per_usd" in plan.changes:
+            reconvert(plan.existing, reason)
 
 
 def _read_rows(table: Table, progress: bool) -> list[RateRow]:

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
-from django.db import models
+from django.db import models, transaction
 
 from adelante import history
 
 _Model = TypeVar("_Model", bound=models.Model)
+_Plan = TypeVar("_Plan")
 
 
 def import_reason(path: Path, name: str | None, reason: str | None) -> str:
@@ -55,3 +56,14 @@ def create_or_update(
         save_with_reason(model(**values), reason)
     elif changes:
         update(existing, values, reason)
+
+
+def planned(plan: Callable[[], _Plan], write: Callable[[_Plan], object], *, dry_run: bool) -> _Plan:
+    """An import's plan (`plan()`), then, unless `dry_run`, written by `write` in the same
+    transaction: all or nothing. A dry run writes nothing."""
+    if dry_run:
+        return plan()
+    with transaction.atomic():
+        made = plan()
+        write(made)
+    return made

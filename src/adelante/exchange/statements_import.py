@@ -11,7 +11,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from adelante.commitments.choices import StatementFigure, StatementQualifier
@@ -22,7 +21,7 @@ from adelante.exchange.problems import CellError, Problems
 from adelante.exchange.readers import Row, Table, read_table
 from adelante.exchange.results import ImportResult, Outcome, RowOutcome
 from adelante.exchange.row_checks import checked_rows
-from adelante.exchange.saving import create_or_update, differences, import_reason
+from adelante.exchange.saving import create_or_update, differences, import_reason, planned
 
 COLUMNS = Columns(
     required=("date", "metric", "value", "unit", "qualifier", "note", "source_url"),
@@ -80,13 +79,15 @@ def import_statements(
     table = read_table(path, file=name, sheet="statements")
     reason = import_reason(path, name, reason)
     rows = _read_rows(table, progress)
-    if dry_run:
-        return _result(table, _plan(table, rows), dry_run=True)
-    with transaction.atomic():
-        plans = _plan(table, rows)
-        for plan in plans:
-            create_or_update(OfficialStatement, plan.existing, plan.values, plan.changes, reason)
-    return _result(table, plans, dry_run=False)
+    plans = planned(
+        lambda: _plan(table, rows), lambda plans: _write(plans, reason), dry_run=dry_run
+    )
+    return _result(table, plans, dry_run=dry_run)
+
+
+def _write(plans: list[StatementPlan], reason: str) -> None:
+    for plan in plans:
+        create_or_update(OfficialStatement, plan.existing, plan.values, plan.changes, reason)
 
 
 @dataclass(frozen=True)
