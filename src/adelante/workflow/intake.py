@@ -284,15 +284,16 @@ def update_proposal(
         check_proposal(data=data, complete=False)
         commitment = Commitment.objects.select_for_update().get(pk=proposal.commitment_id)
         recording.check_version(
-            commitment, version, _commitment_fields(data), _other_changes(commitment, data)
+            commitment, version, commitment_fields(data), _other_changes(commitment, data)
         )
         _write(proposal.commitment, data, user, reason)
         recording.log(Action.DRAFT_SAVED, user, proposal.commitment)
     return proposal
 
 
-def _commitment_fields(data: ProposalInput) -> dict[str, Any]:
-    """The proposal's values by Commitment field name (what a conflict compares)."""
+def commitment_fields(data: ProposalInput) -> dict[str, Any]:
+    """The proposal's values by Commitment field name (what a conflict compares, and the
+    proposal form's initial values by the same names)."""
     return {
         "title": data.title,
         "summary": data.summary,
