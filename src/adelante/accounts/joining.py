@@ -23,7 +23,6 @@ from django.dispatch import Signal
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from adelante import history
@@ -31,10 +30,10 @@ from adelante.accounts import invitations, throttle
 from adelante.accounts.models import Invitation, JoinRequest, JoinStatus, ScreeningOutcome
 from adelante.partners.models import MembershipRole, Partner
 from adelante.partners.naming import normalise, parse_name
+from adelante.partners.slugs import partner_slug
 
 SALT = "adelante.accounts.join"
 CONFIRM_SECONDS = 3 * 24 * 3600
-SLUG_LENGTH = 100
 
 #: Sent with ``join_request=`` when a request is confirmed and enters the queue.
 join_request_confirmed = Signal()
@@ -146,12 +145,7 @@ def decline(request: JoinRequest, reason: str, *, by: Any) -> None:
 
 
 def _unique_slug(name: str) -> str:
-    base = slugify(name)[:SLUG_LENGTH].strip("-") or "partner"
-    slug, n = base, 1
-    while Partner.objects.filter(slug=slug).exists():
-        n += 1
-        slug = f"{base}-{n}"
-    return slug
+    return partner_slug(name, lambda slug: Partner.objects.filter(slug=slug).exists())
 
 
 def partner_for(request: JoinRequest) -> tuple[Partner, bool]:

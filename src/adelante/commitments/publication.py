@@ -51,6 +51,20 @@ def published_rounds(as_of: datetime.date | None = None) -> QuerySet[Round]:
     return Round.objects.filter(Exists(mine))
 
 
+#: An official statement's published fields (besides its id), in the order every output gives.
+STATEMENT_FIELDS = (
+    "stated_on",
+    "date_precision",
+    "metric",
+    "value",
+    "unit",
+    "qualifier",
+    "note",
+    "source_url",
+    "figure",
+)
+
+
 def published_statements(as_of: datetime.date | None = None) -> QuerySet[OfficialStatement]:
     """Official statements are public as published."""
     statements = OfficialStatement.objects.all()

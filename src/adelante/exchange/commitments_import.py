@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from tqdm import tqdm
@@ -33,7 +32,14 @@ from adelante.exchange.problems import Problems
 from adelante.exchange.readers import Table, read_table
 from adelante.exchange.results import ImportResult, Outcome, RowOutcome
 from adelante.exchange.round_matching import NewRound, RoundDirectory
-from adelante.exchange.saving import differences, save_with_reason, update
+from adelante.exchange.row_checks import no_bar
+from adelante.exchange.saving import (
+    differences,
+    import_reason,
+    planned,
+    save_with_reason,
+    update,
+)
 from adelante.partners.models import Partner, PartnerAlias
 from adelante.partners.naming import normalise
 from adelante.workflow import lifecycle
@@ -62,13 +68,13 @@ def import_commitments(
     """
     path = Path(path)
     table = read_table(path, file=name, sheet="commitments")
-    reason = reason or f"import {name or path.name}"
-    if dry_run:
-        return _plan(table, progress, user, reason).result(dry_run=True)
-    with transaction.atomic():
-        plan = _plan(table, progress, user, reason)
-        plan.apply(reason, progress)
-    return plan.result(dry_run=False)
+    reason = import_reason(path, name, reason)
+    plan = planned(
+        lambda: _plan(table, progress, user, reason),
+        lambda plan: plan.apply(reason, progress),
+        dry_run=dry_run,
+    )
+    return plan.result(dry_run=dry_run)
 
 
 def _plan(table: Table, progress: bool, user: User | None, reason: str) -> Plan:
@@ -78,7 +84,7 @@ def _plan(table: Table, progress: bool, user: User | None, reason: str) -> Plan:
     reader = RowReader(table, problems)
     rows = [
         read
-        for row in tqdm(table.rows, desc=_("Checking"), unit=_("rows"), disable=_bar(progress))
+        for row in tqdm(table.rows, desc=_("Checking"), unit=_("rows"), disable=no_bar(progress))
         if (read := reader.read(row)) is not None
     ]
     problems.raise_if_any()
@@ -86,11 +92,6 @@ def _plan(table: Table, progress: bool, user: User | None, reason: str) -> Plan:
     plan.add(rows, problems)
     problems.raise_if_any()
     return plan
-
-
-def _bar(progress: bool) -> bool | None:
-    # None lets tqdm show the bar only on a terminal.
-    return None if progress else True
 
 
 @dataclass
@@ -394,7 +395,7 @@ class Plan:
         rounds = self._write_rounds(reason)
         written: dict[str, Commitment] = {}
         ordered = sorted(self.commitments, key=lambda p: (p.row.announced_on, p.row.line))
-        for plan in tqdm(ordered, desc=_("Importing"), unit=_("rows"), disable=_bar(progress)):
+        for plan in tqdm(ordered, desc=_("Importing"), unit=_("rows"), disable=no_bar(progress)):
             if plan.outcome == Outcome.UNCHANGED:
                 continue
             written[plan.reference] = self._write_commitment(

@@ -15,15 +15,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from adelante.exchange import cells
 from adelante.exchange.problems import CellError
 from adelante.partners.models import Partner, PartnerAlias
 from adelante.partners.naming import normalise, parse_name
+from adelante.partners.slugs import partner_slug
 
 NAME_LENGTH = 300
-SLUG_LENGTH = 100
 
 
 @dataclass(eq=False)
@@ -85,11 +85,7 @@ class PartnerDirectory:
         """The partner this row names (the existing one, or a new one planned for the file)."""
         if not written:
             raise CellError(_("empty; the partner's name is required"))
-        if len(written) > NAME_LENGTH:
-            raise CellError(
-                _("too long (%(length)d characters, at most %(max)d)")
-                % {"length": len(written), "max": NAME_LENGTH}
-            )
+        cells.text(written, max_length=NAME_LENGTH)
         parsed = parse_name(written)
         forms = [(form, normalise(form)) for form in (parsed.written, parsed.main, *parsed.aliases)]
         if not any(key for _form, key in forms):
@@ -159,10 +155,6 @@ class PartnerDirectory:
         return partner
 
     def _unique_slug(self, name: str) -> str:
-        base = slugify(name)[:SLUG_LENGTH].strip("-") or "partner"
-        slug, n = base, 1
-        while slug in self._slugs:
-            n += 1
-            slug = f"{base}-{n}"
+        slug = partner_slug(name, self._slugs.__contains__)
         self._slugs.add(slug)
         return slug

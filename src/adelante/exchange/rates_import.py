@@ -12,10 +12,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from tqdm import tqdm
 
 from adelante.commitments.amounts import reconvert
 from adelante.commitments.models import Commitment
@@ -25,7 +23,8 @@ from adelante.exchange.columns import Columns
 from adelante.exchange.problems import CellError, Problems
 from adelante.exchange.readers import Row, Table, read_table
 from adelante.exchange.results import ImportResult, Outcome, RowOutcome
-from adelante.exchange.saving import differences, save_with_reason, update
+from adelante.exchange.row_checks import checked_rows
+from adelante.exchange.saving import create_or_update, differences, import_reason, planned
 
 COLUMNS = Columns(required=("currency", "date", "units_per_usd", "source"))
 
@@ -71,46 +70,32 @@ def import_rates(
     row has a problem. With `dry_run`, works out what would change and writes nothing."""
     path = Path(path)
     table = read_table(path, file=name, sheet="exchange_rates")
-    reason = reason or f"import {name or path.name}"
+    reason = import_reason(path, name, reason)
     rows = _read_rows(table, progress)
-    if dry_run:
-        return _result(table, _plan(rows), dry_run=True)
-    with transaction.atomic():
-        plans = _plan(rows)
-        for plan in plans:
-            if plan.existing is None:
-                save_with_reason(ExchangeRate(**plan.values), reason)
-            elif plan.changes:
-                update(plan.existing, plan.values, reason)
-                if "units_per_usd" in plan.changes:
-                    reconvert(plan.existing, reason)
-    return _result(table, plans, dry_run=False)
+    plans = planned(lambda: _plan(rows), lambda plans: _write(plans, reason), dry_run=dry_run)
+    return _result(table, plans, dry_run=dry_run)
+
+
+def _write(plans: list[RatePlan], reason: str) -> None:
+    for plan in plans:
+        create_or_update(ExchangeRate, plan.existing, plan.values, plan.changes, reason)
+        if plan.existing is not None and "units_per_usd" in plan.changes:
+            reconvert(plan.existing, reason)
 
 
 def _read_rows(table: Table, progress: bool) -> list[RateRow]:
-    problems = Problems(table.file)
-    COLUMNS.check(table, problems)
-    problems.raise_if_any()
-    rows: list[RateRow] = []
-    first_line: dict[tuple[str, datetime.date], int] = {}
-    bar = None if progress else True
-    for raw in tqdm(table.rows, desc=_("Checking"), unit=_("rows"), disable=bar):
-        row = _read_row(raw, problems)
-        if row is None:
-            continue
-        identity = (row.currency, row.on)
-        if identity in first_line:
-            problems.add(
-                row.line,
-                "date",
-                _("a second rate for %(currency)s on this date (first on line %(line)d)")
-                % {"currency": row.currency, "line": first_line[identity]},
-            )
-            continue
-        first_line[identity] = row.line
-        rows.append(row)
-    problems.raise_if_any()
-    return rows
+    return checked_rows(
+        table,
+        COLUMNS,
+        _read_row,
+        progress=progress,
+        identity=lambda row: (row.currency, row.on),
+        repeated=lambda row, first: (
+            "date",
+            _("a second rate for %(currency)s on this date (first on line %(line)d)")
+            % {"currency": row.currency, "line": first},
+        ),
+    )
 
 
 def _read_row(raw: Row, problems: Problems) -> RateRow | None:

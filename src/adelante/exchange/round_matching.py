@@ -9,10 +9,11 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from adelante.commitments.models import Round
+from adelante.exchange import cells
 from adelante.exchange.problems import CellError
+from adelante.partners.slugs import SLUG_LENGTH, free_slug
 
 LABEL_LENGTH = 200
-SLUG_LENGTH = 100
 
 
 @dataclass(eq=False)
@@ -47,11 +48,7 @@ class RoundDirectory:
         label = " ".join(label.split())
         if not label:
             raise CellError(_("empty; the round's label is required"))
-        if len(label) > LABEL_LENGTH:
-            raise CellError(
-                _("too long (%(length)d characters, at most %(max)d)")
-                % {"length": len(label), "max": LABEL_LENGTH}
-            )
+        cells.text(label, max_length=LABEL_LENGTH)
         found = self._by_key.get((announced_on, label))
         if found is None:
             found = NewRound(label, self._unique_slug(announced_on, label), announced_on, line)
@@ -61,9 +58,6 @@ class RoundDirectory:
 
     def _unique_slug(self, announced_on: datetime.date, label: str) -> str:
         base = slugify(f"{announced_on.isoformat()}-{label}")[:SLUG_LENGTH].strip("-")
-        slug, n = base, 1
-        while slug in self._slugs:
-            n += 1
-            slug = f"{base}-{n}"
+        slug = free_slug(base, self._slugs.__contains__)
         self._slugs.add(slug)
         return slug

@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any, TypeVar
 
-from django.db import models
+from django.db import models, transaction
 
 from adelante import history
+
+_Model = TypeVar("_Model", bound=models.Model)
+_Plan = TypeVar("_Plan")
+
+
+def import_reason(path: Path, name: str | None, reason: str | None) -> str:
+    """The reason an import's writes carry in the history: the one given, else "import" and
+    the file's name (as uploaded, else on disk)."""
+    return reason or f"import {name or path.name}"
 
 
 def differences(obj: models.Model, values: Mapping[str, Any]) -> list[str]:
@@ -31,3 +41,29 @@ def update(obj: models.Model, values: Mapping[str, Any], reason: str) -> list[st
             setattr(obj, name, values[name])
         save_with_reason(obj, reason, changed)
     return changed
+
+
+def create_or_update(
+    model: type[_Model],
+    existing: _Model | None,
+    values: Mapping[str, Any],
+    changes: tuple[str, ...],
+    reason: str,
+) -> None:
+    """Write one planned row: a new `model` with the values, else the changes (if any) to the
+    existing one."""
+    if existing is None:
+        save_with_reason(model(**values), reason)
+    elif changes:
+        update(existing, values, reason)
+
+
+def planned(plan: Callable[[], _Plan], write: Callable[[_Plan], object], *, dry_run: bool) -> _Plan:
+    """An import's plan (`plan()`), then, unless `dry_run`, written by `write` in the same
+    transaction: all or nothing. A dry run writes nothing."""
+    if dry_run:
+        return plan()
+    with transaction.atomic():
+        made = plan()
+        write(made)
+    return made

@@ -11,9 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from django.db import transaction
 from django.utils.translation import gettext as _
-from tqdm import tqdm
 
 from adelante.commitments.choices import StatementFigure, StatementQualifier
 from adelante.commitments.models import OfficialStatement
@@ -22,7 +20,8 @@ from adelante.exchange.columns import Columns
 from adelante.exchange.problems import CellError, Problems
 from adelante.exchange.readers import Row, Table, read_table
 from adelante.exchange.results import ImportResult, Outcome, RowOutcome
-from adelante.exchange.saving import differences, save_with_reason, update
+from adelante.exchange.row_checks import checked_rows
+from adelante.exchange.saving import create_or_update, differences, import_reason, planned
 
 COLUMNS = Columns(
     required=("date", "metric", "value", "unit", "qualifier", "note", "source_url"),
@@ -78,18 +77,17 @@ def import_statements(
     any row has a problem. With `dry_run`, works out what would change and writes nothing."""
     path = Path(path)
     table = read_table(path, file=name, sheet="statements")
-    reason = reason or f"import {name or path.name}"
+    reason = import_reason(path, name, reason)
     rows = _read_rows(table, progress)
-    if dry_run:
-        return _result(table, _plan(table, rows), dry_run=True)
-    with transaction.atomic():
-        plans = _plan(table, rows)
-        for plan in plans:
-            if plan.existing is None:
-                save_with_reason(OfficialStatement(**plan.values), reason)
-            elif plan.changes:
-                update(plan.existing, plan.values, reason)
-    return _result(table, plans, dry_run=False)
+    plans = planned(
+        lambda: _plan(table, rows), lambda plans: _write(plans, reason), dry_run=dry_run
+    )
+    return _result(table, plans, dry_run=dry_run)
+
+
+def _write(plans: list[StatementPlan], reason: str) -> None:
+    for plan in plans:
+        create_or_update(OfficialStatement, plan.existing, plan.values, plan.changes, reason)
 
 
 @dataclass(frozen=True)
@@ -101,28 +99,17 @@ class StatementPlan:
 
 
 def _read_rows(table: Table, progress: bool) -> list[StatementRow]:
-    problems = Problems(table.file)
-    COLUMNS.check(table, problems)
-    problems.raise_if_any()
-    rows: list[StatementRow] = []
-    first_line: dict[tuple[datetime.date, str, str], int] = {}
-    bar = None if progress else True
-    for raw in tqdm(table.rows, desc=_("Checking"), unit=_("rows"), disable=bar):
-        row = _read_row(raw, problems)
-        if row is None:
-            continue
-        if row.identity in first_line:
-            problems.add(
-                row.line,
-                "metric",
-                _("the same date, metric and source as line %(line)d")
-                % {"line": first_line[row.identity]},
-            )
-            continue
-        first_line[row.identity] = row.line
-        rows.append(row)
-    problems.raise_if_any()
-    return rows
+    return checked_rows(
+        table,
+        COLUMNS,
+        _read_row,
+        progress=progress,
+        identity=lambda row: row.identity,
+        repeated=lambda row, first: (
+            "metric",
+            _("the same date, metric and source as line %(line)d") % {"line": first},
+        ),
+    )
 
 
 def _read_row(raw: Row, problems: Problems) -> StatementRow | None:

@@ -29,6 +29,7 @@ from adelante.catalogue.models import FocusArea, Metric
 from adelante.commitments.choices import DatePrecision
 from adelante.commitments.models import Commitment, CountryShare, Source, Target
 from adelante.commitments.publication import (
+    STATEMENT_FIELDS,
     is_withheld,
     published_commitments,
     published_partners,
@@ -495,21 +496,7 @@ TABLES: tuple[Table, ...] = (
                 _("The computed figure it is reconciled with."),
             ),
         ),
-        _simple(
-            published_statements,
-            (
-                "stated_on",
-                "date_precision",
-                "metric",
-                "value",
-                "unit",
-                "qualifier",
-                "note",
-                "source_url",
-                "figure",
-            ),
-            _statement,
-        ),
+        _simple(published_statements, STATEMENT_FIELDS, _statement),
         _counter(published_statements),
     ),
     Table(

@@ -107,11 +107,18 @@ def announced_on(day: datetime.date, record: Record) -> tuple[Decimal, TotalQual
 
 def new_partners_on(day: datetime.date, record: Record) -> int:
     """Organisations whose first announced commitment came on this day."""
-    firsts = (
+    firsts = first_announced_on(day, record)
+    return firsts.aggregate(n=Count("partner_id"))["n"] if firsts.exists() else 0
+
+
+def first_announced_on(day: datetime.date, record: Record) -> QuerySet[Any, dict[str, Any]]:
+    """The organisations (rows of `partner_id`, with `first`) whose first commitment that
+    counts on the day was announced that day: the day's new partners."""
+    firsts: QuerySet[Any, dict[str, Any]] = (
         record.commitments()
         .filter(announced_by_q(day))
         .values("partner_id")
         .annotate(first=Min("announced_on"))
         .filter(first=day)
     )
-    return firsts.aggregate(n=Count("partner_id"))["n"] if firsts.exists() else 0
+    return firsts

@@ -13,13 +13,13 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Min
+from django.db.models import Count
 
 from adelante.commitments.choices import Relation
 from adelante.commitments.models import NEW_MONEY_Q, announced_by_q
 from adelante.figures.committed import committed, committed_by, counted
 from adelante.figures.listing import CommitmentLine, commitment_lines
-from adelante.figures.reconcile import new_partners_on, reconcile_on
+from adelante.figures.reconcile import first_announced_on, new_partners_on, reconcile_on
 from adelante.figures.record import Record
 from adelante.figures.results import BreakdownRow, Committed, Reconciliation
 from adelante.money.qualifiers import TotalQualifier
@@ -128,7 +128,7 @@ def round_sheet(round_id: int, *, recorded_on: datetime.date | None = None) -> R
     """The round's figures as of its announcement date. Raises LookupError when the round
     is not in the record (as it stood on `recorded_on`).
 
-    New partners follow `reconcile.new_partners_on`: organisations whose first commitment
+    New partners follow `reconcile.first_announced_on`: organisations whose first commitment
     that counts on the round's date was announced that day, and that have one in this round.
     """
     record = Record(recorded_on)
@@ -138,14 +138,7 @@ def round_sheet(round_id: int, *, recorded_on: datetime.date | None = None) -> R
     day: datetime.date = found["announced_on"]
     row = _round_row(round_id, day, recorded_on)
     lines = commitment_lines(day, recorded_on=recorded_on, round_id=round_id)
-    firsts = (
-        record.commitments()
-        .filter(announced_by_q(day))
-        .values("partner_id")
-        .annotate(first=Min("announced_on"))
-        .filter(first=day)
-        .values("partner_id")
-    )
+    firsts = first_announced_on(day, record).values("partner_id")
     in_round = record.commitments().filter(announced_by_q(day), round_id=round_id)
     new_ids = in_round.filter(partner_id__in=firsts).values("partner_id")
     names = sorted(

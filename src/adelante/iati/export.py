@@ -505,19 +505,24 @@ def write_activities(
     Returns the number of activities. IATI requires at least one activity in a file: with no
     published commitment the document is empty, and not valid; the command says so.
     """
-    context = _context(as_of, generated_at)
     count = 0
-    with etree.xmlfile(out, encoding="utf-8") as xf:
+    for xf in _document(out, _context(as_of, generated_at)):
+        count += 1
+        if count % CHUNK == 0:
+            xf.flush()
+    return count
+
+
+def _document(target: IO[bytes] | Any, context: ExportContext) -> Iterator[Any]:
+    """Write the activity file to the target, giving back the writer after each activity."""
+    with etree.xmlfile(target, encoding="utf-8") as xf:
         xf.write_declaration()
         root = {"version": codes.VERSION, "generated-datetime": context.generated_at.isoformat()}
         with xf.element("iati-activities", root):
             xf.write("\n")
             for commitment in commitments_for_export(context.as_of).iterator(chunk_size=CHUNK):
                 xf.write(activity_element(commitment, context), pretty_print=True)
-                count += 1
-                if count % CHUNK == 0:
-                    xf.flush()
-    return count
+                yield xf
 
 
 class _Chunks:
@@ -539,19 +544,12 @@ def stream_activities(
     as_of: datetime.date | None = None, *, generated_at: datetime.datetime | None = None
 ) -> Iterator[bytes]:
     """The same document as `write_activities`, in pieces of about one activity each."""
-    context = _context(as_of, generated_at)
     chunks = _Chunks()
-    with etree.xmlfile(chunks, encoding="utf-8") as xf:
-        xf.write_declaration()
-        root = {"version": codes.VERSION, "generated-datetime": context.generated_at.isoformat()}
-        with xf.element("iati-activities", root):
-            xf.write("\n")
-            for commitment in commitments_for_export(context.as_of).iterator(chunk_size=CHUNK):
-                xf.write(activity_element(commitment, context), pretty_print=True)
-                xf.flush()
-                data = chunks.take()
-                if data:
-                    yield data
+    for xf in _document(chunks, _context(as_of, generated_at)):
+        xf.flush()
+        data = chunks.take()
+        if data:
+            yield data
     data = chunks.take()
     if data:
         yield data

@@ -284,6 +284,14 @@ def targets_table(rows: Sequence[TargetProgress], words: Words, as_of: datetime.
     )
 
 
+def targets_section(
+    rows: Sequence[TargetProgress], words: Words, as_of: datetime.date, none: str
+) -> list[Block]:
+    """What a section on targets says under its heading: the rule, then the targets' table
+    (`none` when there is no target)."""
+    return [target_rule(words), targets_table(rows, words, as_of) if rows else Paragraph(none)]
+
+
 def target_rule(words: Words) -> Paragraph:
     return Paragraph(
         _(

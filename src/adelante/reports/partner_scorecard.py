@@ -20,8 +20,7 @@ from adelante.reports.blocks import (
     edition_dates,
     line_sources,
     sources_block,
-    target_rule,
-    targets_table,
+    targets_section,
 )
 from adelante.reports.document import Block, Cell, Fact, Facts, Heading, Paragraph, Table
 from adelante.reports.editions import Edition, PartnerFigures
@@ -86,11 +85,11 @@ def partner_scorecard(edition: Edition, f: PartnerFigures, words: Words) -> Comp
         blocks.append(Paragraph(_("No commitment of this partner counts by this date.")))
 
     blocks.append(Heading(_("Targets")))
-    blocks.append(target_rule(words))
-    if f.targets:
-        blocks.append(targets_table(f.targets, words, edition.as_of))
-    else:
-        blocks.append(Paragraph(_("No commitment of this partner has a target.")))
+    blocks.extend(
+        targets_section(
+            f.targets, words, edition.as_of, _("No commitment of this partner has a target.")
+        )
+    )
 
     blocks.append(Heading(_("Reported progress over time")))
     metrics = sorted({p.metric for p in f.series}, key=lambda m: (m != USD_INVESTED, m))

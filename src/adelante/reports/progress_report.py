@@ -23,8 +23,7 @@ from adelante.reports.blocks import (
     reached_table,
     sources_block,
     statements_table,
-    target_rule,
-    targets_table,
+    targets_section,
 )
 from adelante.reports.document import Block, Fact, Facts, Heading, Paragraph
 from adelante.reports.editions import Edition, ProgressFigures
@@ -155,11 +154,14 @@ def progress_report(edition: Edition, f: ProgressFigures, words: Words) -> Compo
         blocks.append(Paragraph(_("No commitment counts by this date.")))
 
     blocks.append(Heading(_("Progress against targets")))
-    blocks.append(target_rule(words))
-    if f.targets:
-        blocks.append(targets_table(f.targets, words, edition.as_of))
-    else:
-        blocks.append(Paragraph(_("No commitment that counts by this date has a target.")))
+    blocks.extend(
+        targets_section(
+            f.targets,
+            words,
+            edition.as_of,
+            _("No commitment that counts by this date has a target."),
+        )
+    )
 
     blocks.append(Heading(_("Methods")))
     blocks.extend(Paragraph(text) for text in _methods())

@@ -168,17 +168,9 @@ class ProposalForm(WorkflowForm):
     def initial_for(cls, commitment: Commitment) -> dict[str, Any]:
         data = intake.stored_input(commitment)
         initial: dict[str, Any] = {
-            "title": data.title,
-            "summary": data.summary,
-            "kind": data.kind,
-            "qualifier": data.qualifier,
-            "amount": data.amount,
-            "currency": data.currency,
+            **intake.commitment_fields(data),
             "countries": list(data.countries),
             "focus_areas": list(data.focus_areas),
-            "starts_on": data.starts_on,
-            "ends_on": data.ends_on,
-            "relation": data.relation,
         }
         for code, share in data.countries.items():
             initial[f"share_{code}"] = share

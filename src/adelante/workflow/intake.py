@@ -44,7 +44,8 @@ from adelante.currency.models import ExchangeRate
 from adelante.errors import Conflict, Invalid, NotAllowed
 from adelante.money.qualifiers import AmountQualifier
 from adelante.partners.models import Partner
-from adelante.workflow import recording
+from adelante.workflow import reasons, recording
+from adelante.workflow.locking import locked
 from adelante.workflow.models import (
     Action,
     Answer,
@@ -258,15 +259,6 @@ def create_proposal(*, user: User, partner: Partner, data: ProposalInput) -> Pro
     return proposal
 
 
-def _locked(proposal: Proposal) -> Proposal:
-    """The proposal re-read under a row lock, so that two steps cannot cross."""
-    return (
-        Proposal.objects.select_for_update()
-        .select_related("commitment", "commitment__partner")
-        .get(pk=proposal.pk)
-    )
-
-
 def check_editable(*, proposal: Proposal) -> None:
     if proposal.stage not in EDITABLE_BY_PARTNER:
         raise Conflict(_("This proposal is with the secretariat and cannot be changed."))
@@ -286,21 +278,22 @@ def update_proposal(
     """
     reason = _("proposal edited by %(user)s") % {"user": user.get_username()}
     with transaction.atomic(), history.change(reason=reason):
-        proposal = _locked(proposal)
+        proposal = locked(proposal)
         check_may_propose(user=user, partner=proposal.commitment.partner)
         check_editable(proposal=proposal)
         check_proposal(data=data, complete=False)
         commitment = Commitment.objects.select_for_update().get(pk=proposal.commitment_id)
         recording.check_version(
-            commitment, version, _commitment_fields(data), _other_changes(commitment, data)
+            commitment, version, commitment_fields(data), _other_changes(commitment, data)
         )
         _write(proposal.commitment, data, user, reason)
         recording.log(Action.DRAFT_SAVED, user, proposal.commitment)
     return proposal
 
 
-def _commitment_fields(data: ProposalInput) -> dict[str, Any]:
-    """The proposal's values by Commitment field name (what a conflict compares)."""
+def commitment_fields(data: ProposalInput) -> dict[str, Any]:
+    """The proposal's values by Commitment field name (what a conflict compares, and the
+    proposal form's initial values by the same names)."""
     return {
         "title": data.title,
         "summary": data.summary,
@@ -366,7 +359,7 @@ def stored_input(commitment: Commitment) -> ProposalInput:
 def submit(*, user: User, proposal: Proposal) -> Proposal:
     """The partner hands the proposal to the secretariat: it must be complete."""
     with transaction.atomic():
-        proposal = _locked(proposal)
+        proposal = locked(proposal)
         check_may_propose(user=user, partner=proposal.commitment.partner)
         if proposal.stage not in EDITABLE_BY_PARTNER:
             raise Conflict(_("This proposal has already been submitted."))
@@ -389,7 +382,7 @@ def pick_up(*, reviewer: User, proposal: Proposal) -> Proposal:
     """A reviewer takes a submitted proposal: the commitment is now under review."""
     check_may_review(user=reviewer)
     with transaction.atomic():
-        proposal = _locked(proposal)
+        proposal = locked(proposal)
         if proposal.stage != Stage.SUBMITTED:
             raise Conflict(_("Only a submitted proposal can be taken for review."))
         reason = _("review started by %(user)s") % {"user": reviewer.get_username()}
@@ -401,42 +394,47 @@ def pick_up(*, reviewer: User, proposal: Proposal) -> Proposal:
     return proposal
 
 
-def _need_reason(reason: str) -> str:
-    reason = reason.strip()
-    if not reason:
-        raise Invalid(field_errors={"reason": [_("Say why: the partner reads it.")]})
-    return reason
-
-
 def return_to_partner(*, reviewer: User, proposal: Proposal, reason: str) -> Proposal:
     """Back to the partner, editable again, with the reason."""
-    check_may_review(user=reviewer)
-    reason = _need_reason(reason)
-    with transaction.atomic():
-        proposal = _locked(proposal)
-        if proposal.stage not in REVIEWABLE:
-            raise Conflict(_("Only a proposal in review can be returned."))
-        proposal.stage = Stage.RETURNED
-        proposal.reason = reason
-        history.save(proposal, user=reviewer, reason=reason)
-        _set_status(proposal.commitment, Status.PROPOSED, reviewer, reason)
-        recording.log(Action.PROPOSAL_RETURNED, reviewer, proposal.commitment, reason=reason)
-    return proposal
+    return _end_review(
+        reviewer,
+        proposal,
+        reason,
+        Stage.RETURNED,
+        Action.PROPOSAL_RETURNED,
+        _("Only a proposal in review can be returned."),
+    )
 
 
 def decline(*, reviewer: User, proposal: Proposal, reason: str) -> Proposal:
     """Declined, with the reason: the commitment stays proposed, never counts nor shows."""
+    return _end_review(
+        reviewer,
+        proposal,
+        reason,
+        Stage.DECLINED,
+        Action.DECLINED,
+        _("Only a proposal in review can be declined."),
+    )
+
+
+def _end_review(
+    reviewer: User, proposal: Proposal, reason: str, stage: Stage, action: Action, refused: str
+) -> Proposal:
+    """A review that ends without recording (returned or declined): the proposal takes the
+    stage and the reason, and its commitment is proposed again. `refused`: the conflict's
+    message for a proposal that is not in review."""
     check_may_review(user=reviewer)
-    reason = _need_reason(reason)
+    reason = reasons.for_partner(reason)
     with transaction.atomic():
-        proposal = _locked(proposal)
+        proposal = locked(proposal)
         if proposal.stage not in REVIEWABLE:
-            raise Conflict(_("Only a proposal in review can be declined."))
-        proposal.stage = Stage.DECLINED
+            raise Conflict(refused)
+        proposal.stage = stage
         proposal.reason = reason
         history.save(proposal, user=reviewer, reason=reason)
         _set_status(proposal.commitment, Status.PROPOSED, reviewer, reason)
-        recording.log(Action.DECLINED, reviewer, proposal.commitment, reason=reason)
+        recording.log(action, reviewer, proposal.commitment, reason=reason)
     return proposal
 
 
@@ -471,7 +469,7 @@ def answer_question(
             field_errors={"attestation": [_("Explain a “no” or “not applicable” answer.")]}
         )
     with transaction.atomic():
-        proposal = _locked(proposal)
+        proposal = locked(proposal)
         check_in_review(
             proposal=proposal,
             message=_("Take the proposal for review before answering the checklist."),
@@ -549,7 +547,7 @@ def accept(*, reviewer: User, proposal: Proposal, into: Round, reason: str = "")
     """Announce the commitment in the round: its date, US$ amount, countries and schedule."""
     check_may_review(user=reviewer)
     with transaction.atomic():
-        proposal = _locked(proposal)
+        proposal = locked(proposal)
         blockers = acceptance_blockers(proposal)
         if blockers:
             raise Invalid(field_errors={"__all__": blockers})
@@ -618,7 +616,7 @@ def add_document(
     check_may_review(user=reviewer)
     checked = files.check(upload)
     with transaction.atomic():
-        proposal = _locked(proposal)
+        proposal = locked(proposal)
         check_in_review(
             proposal=proposal,
             message=_("Take the proposal for review before adding documents."),

@@ -69,6 +69,20 @@ def _title(commitment: Any) -> str:
     return str(commitment.title or commitment.reference)
 
 
+def _partner_item(
+    kind: str,
+    commitment: Any,
+    view: str,
+    args: dict[str, Any],
+    period_end: datetime.date | None = None,
+    due_on: datetime.date | None = None,
+) -> Item:
+    """An item about one of a partner's commitments, linking to a page of the partner's
+    (`view`, with the partner's slug and `args`)."""
+    path = reverse(view, kwargs={"partner": commitment.partner.slug, **args})
+    return Item(kind, _title(commitment), commitment.partner.name, path, period_end, due_on)
+
+
 def partner_items(partner_ids: Iterable[int], today: datetime.date) -> dict[int, list[Item]]:
     """Per partner: overdue and due-soon reports, returned reports and proposals."""
     ids = list(partner_ids)
@@ -83,14 +97,11 @@ def partner_items(partner_ids: Iterable[int], today: datetime.date) -> dict[int,
         ):
             for p in found:
                 items[c.partner_id].append(
-                    Item(
+                    _partner_item(
                         kind,
-                        _title(c),
-                        c.partner.name,
-                        reverse(
-                            "workflow:report_new",
-                            kwargs={"partner": c.partner.slug, "reference": c.reference},
-                        ),
+                        c,
+                        "workflow:report_new",
+                        {"reference": c.reference},
                         p.period.end,
                         p.period.due_on,
                     )
@@ -100,14 +111,11 @@ def partner_items(partner_ids: Iterable[int], today: datetime.date) -> dict[int,
     ).select_related("commitment", "commitment__partner")
     for r in returned:
         items[r.commitment.partner_id].append(
-            Item(
+            _partner_item(
                 ItemKind.REPORT_RETURNED,
-                _title(r.commitment),
-                r.commitment.partner.name,
-                reverse(
-                    "workflow:report_edit",
-                    kwargs={"partner": r.commitment.partner.slug, "pk": r.pk},
-                ),
+                r.commitment,
+                "workflow:report_edit",
+                {"pk": r.pk},
                 r.period_end,
             )
         )
@@ -116,14 +124,11 @@ def partner_items(partner_ids: Iterable[int], today: datetime.date) -> dict[int,
     ).select_related("commitment", "commitment__partner")
     for proposal in proposals:
         items[proposal.commitment.partner_id].append(
-            Item(
+            _partner_item(
                 ItemKind.PROPOSAL_RETURNED,
-                _title(proposal.commitment),
-                proposal.commitment.partner.name,
-                reverse(
-                    "workflow:proposal_edit",
-                    kwargs={"partner": proposal.commitment.partner.slug, "pk": proposal.pk},
-                ),
+                proposal.commitment,
+                "workflow:proposal_edit",
+                {"pk": proposal.pk},
             )
         )
     return items

@@ -46,7 +46,8 @@ from adelante.progress.models import (
     Sex,
     VerificationLevel,
 )
-from adelante.workflow import files, recording
+from adelante.workflow import files, reasons, recording
+from adelante.workflow.locking import locked
 from adelante.workflow.models import Action, Evidence
 
 #: Upper bounds that no real report reaches: anything above is a typing slip.
@@ -216,14 +217,6 @@ def stored_values(report: ProgressReport) -> list[ValueInput]:
     return result
 
 
-def _locked(report: ProgressReport) -> ProgressReport:
-    return (
-        ProgressReport.objects.select_for_update()
-        .select_related("commitment", "commitment__partner")
-        .get(pk=report.pk)
-    )
-
-
 # -- Who may -----------------------------------------------------------------------------------
 
 
@@ -363,7 +356,7 @@ def save_report(
     someone saved since, nothing is saved and the `Conflict` carries what they changed.
     """
     with transaction.atomic():
-        report = _locked(report)
+        report = locked(report)
         check_may_report(user=user, commitment=report.commitment)
         check_editable(report=report)
         recording.check_version(
@@ -407,7 +400,7 @@ def submit_report(
 ) -> ProgressReport:
     """Hand the report to the secretariat: at least one value, lower values confirmed."""
     with transaction.atomic():
-        report = _locked(report)
+        report = locked(report)
         check_may_report(user=user, commitment=report.commitment)
         if report.status not in EDITABLE:
             raise Conflict(_("This report has already been submitted."))
@@ -475,11 +468,9 @@ def submit_new(
 def return_report(*, reviewer: User, report: ProgressReport, reason: str) -> ProgressReport:
     """Back to the partner with the reason: editable again."""
     check_may_review(user=reviewer)
-    reason = reason.strip()
-    if not reason:
-        raise Invalid(field_errors={"reason": [_("Say why: the partner reads it.")]})
+    reason = reasons.for_partner(reason)
     with transaction.atomic():
-        report = _locked(report)
+        report = locked(report)
         if report.status != ReportStatus.SUBMITTED:
             raise Conflict(_("Only a submitted report can be returned."))
         report.status = ReportStatus.RETURNED
@@ -510,7 +501,7 @@ def verify_report(
     if level not in VERIFIED_LEVELS:
         raise Invalid(field_errors={"level": [_("Choose how the report was verified.")]})
     with transaction.atomic():
-        report = _locked(report)
+        report = locked(report)
         if report.status != ReportStatus.SUBMITTED:
             raise Conflict(_("Only a submitted report can be verified."))
         reason = note.strip() or _("verified by %(user)s") % {"user": reviewer.get_username()}
@@ -541,7 +532,7 @@ def correct_value(
     if not reason:
         raise Invalid(field_errors={"reason": [_("Say why the verified value is corrected.")]})
     with transaction.atomic():
-        report = _locked(report)
+        report = locked(report)
         if report.status != ReportStatus.VERIFIED:
             raise Conflict(_("Only a verified value is corrected; edit the report instead."))
         row = (
@@ -588,7 +579,7 @@ def add_evidence(
     check_may_report(user=user, commitment=report.commitment)
     checked = files.check(upload)
     with transaction.atomic():
-        report = _locked(report)
+        report = locked(report)
         if report.status not in EDITABLE:
             raise Conflict(_("Evidence is added while the report is with the partner."))
         evidence = Evidence(
@@ -617,7 +608,7 @@ def add_evidence(
 
 def remove_evidence(*, user: User, evidence: Evidence) -> None:
     with transaction.atomic():
-        report = _locked(evidence.report)
+        report = locked(evidence.report)
         check_may_report(user=user, commitment=report.commitment)
         if report.status not in EDITABLE:
             raise Conflict(_("Evidence is removed while the report is with the partner."))

@@ -92,6 +92,16 @@ def people(request: HttpRequest, partner: Partner) -> HttpResponse:
     return render(request, "accounts/people.html", context, status=400 if form.errors else 200)
 
 
+def _invalid(request: HttpRequest, exc: invitations.InvitationInvalid) -> HttpResponse:
+    """The page for a link that is no longer good (gone: 410), saying why."""
+    return render(
+        request,
+        "accounts/invitation_invalid.html",
+        {"title": _("Invitation"), "reason": str(exc)},
+        status=410,
+    )
+
+
 @sensitive_post_parameters("password1", "password2")
 @never_cache
 def accept(request: HttpRequest, token: str) -> HttpResponse:
@@ -99,12 +109,7 @@ def accept(request: HttpRequest, token: str) -> HttpResponse:
     try:
         invitation = invitations.open_invitation(token)
     except invitations.InvitationInvalid as exc:
-        return render(
-            request,
-            "accounts/invitation_invalid.html",
-            {"title": _("Invitation"), "reason": str(exc)},
-            status=410,
-        )
+        return _invalid(request, exc)
     existing = invitations.existing_account(invitation)
     user = request.user if request.user.is_authenticated else None
     if existing is not None and user is None:
@@ -120,12 +125,7 @@ def accept(request: HttpRequest, token: str) -> HttpResponse:
                 name=form.cleaned_data.get("name", "") if user is None else "",
             )
         except invitations.InvitationInvalid as exc:
-            return render(
-                request,
-                "accounts/invitation_invalid.html",
-                {"title": _("Invitation"), "reason": str(exc)},
-                status=410,
-            )
+            return _invalid(request, exc)
         if user is None:
             signin.finish(request, accepted, BACKEND, verified=False)
         messages.success(

@@ -40,6 +40,7 @@ from adelante.api.schemas import (
 from adelante.catalogue.models import FocusArea, Metric
 from adelante.commitments.choices import PUBLISHED_STATUSES
 from adelante.commitments.publication import (
+    STATEMENT_FIELDS,
     published_commitments,
     published_partners,
     published_rounds,
@@ -199,19 +200,7 @@ def list_statements(
     page_size: int = PAGE_SIZE,
 ) -> dict[str, Any]:
     items = published_statements(check_date("as_of", as_of)).order_by("stated_on", "metric", "id")
-    fields = (
-        "id",
-        "stated_on",
-        "date_precision",
-        "metric",
-        "value",
-        "unit",
-        "qualifier",
-        "note",
-        "source_url",
-        "figure",
-    )
-    return paginate(request, items.values(*fields), page, page_size, list)
+    return paginate(request, items.values("id", *STATEMENT_FIELDS), page, page_size, list)
 
 
 # -- Progress -------------------------------------------------------------------------------

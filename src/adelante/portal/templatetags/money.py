@@ -153,6 +153,14 @@ def commitment_name(commitment: Any) -> str:
 
 
 @register.filter
+def commitment_countries(commitment: Any) -> str:
+    """The countries a commitment names, in a list ("Guatemala, Honduras"); "the region" when
+    it names none."""
+    names = [str(share.get_country_display()) for share in commitment.countries.all()]
+    return ", ".join(names) if names else str(_("the region"))
+
+
+@register.filter
 def usd_compact_stated(amount: Decimal | None, qualifier: str) -> str:
     """An official statement's figure in words ("more than US$4.2 billion")."""
     if amount is None:

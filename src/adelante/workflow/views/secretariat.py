@@ -6,6 +6,9 @@ Who may: secretariat reviewers and admins (`accounts.access.secretariat_required
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect
@@ -398,32 +401,53 @@ def report_review(request: HttpRequest, pk: int) -> HttpResponse:
 def report_correct(request: HttpRequest, pk: int) -> HttpResponse:
     """Correct a verified value, with a reason (the old value stays in the history)."""
     report = _report(pk)
-    form = CorrectionForm(request.POST or None, report=report)
+
+    def correct(data: dict[str, Any]) -> None:
+        reporting.correct_value(
+            reviewer=actor(request),
+            report=report,
+            metric=data["metric"],
+            value=data["value"],
+            reason=data["reason"],
+        )
+
+    return _form_step(
+        request,
+        CorrectionForm(request.POST or None, report=report),
+        correct,
+        _("Value corrected; the old one is kept in the history."),
+        redirect("workflow:report_review", pk=report.pk),
+        "workflow/report_correct.html",
+        {"title": _("Correct a verified value"), "report": report},
+    )
+
+
+def _form_step(
+    request: HttpRequest,
+    form: WorkflowForm,
+    step: Callable[[dict[str, Any]], object],
+    done: str,
+    then: HttpResponse,
+    template: str,
+    context: dict[str, Any],
+) -> HttpResponse:
+    """A page whose form, posted, takes one step (`step`, given the cleaned data): done, the
+    `done` message and `then`; else the page again with the form's errors, 400 for invalid
+    input, or the status of the step's refusal."""
     status = 200
     if request.method == "POST":
         status = 400
         if form.is_valid():
             try:
-                reporting.correct_value(
-                    reviewer=actor(request),
-                    report=report,
-                    metric=form.cleaned_data["metric"],
-                    value=form.cleaned_data["value"],
-                    reason=form.cleaned_data["reason"],
-                )
+                step(form.cleaned_data)
             except ServiceError as error:
                 web_errors.on_form(form, error)
                 status = web_errors.status(error)
             else:
-                messages.success(request, _("Value corrected; the old one is kept in the history."))
-                return redirect("workflow:report_review", pk=report.pk)
+                messages.success(request, done)
+                return then
     form.describe()
-    return page(
-        request,
-        "workflow/report_correct.html",
-        {"title": _("Correct a verified value"), "report": report, "form": form},
-        status=status,
-    )
+    return page(request, template, {**context, "form": form}, status=status)
 
 
 # -- A commitment's status ---------------------------------------------------------------------
@@ -437,34 +461,26 @@ def commitment_status(request: HttpRequest, reference: str) -> HttpResponse:
         Commitment.objects.select_related("partner"), reference=reference
     )
     initial = {"status": commitment.status, "withdrawn_on": commitment.withdrawn_on}
-    form = StatusForm(request.POST or None, initial=initial)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                lifecycle.change_status(
-                    user=actor(request),
-                    commitment=commitment,
-                    status=form.cleaned_data["status"],
-                    withdrawn_on=form.cleaned_data["withdrawn_on"],
-                    reason=form.cleaned_data["reason"],
-                )
-            except ServiceError as error:
-                web_errors.on_form(form, error)
-                status = web_errors.status(error)
-            else:
-                messages.success(request, _("Status changed."))
-                return redirect("workflow:commitment_status", reference=commitment.reference)
-    form.describe()
-    return page(
+
+    def change(data: dict[str, Any]) -> None:
+        lifecycle.change_status(
+            user=actor(request),
+            commitment=commitment,
+            status=data["status"],
+            withdrawn_on=data["withdrawn_on"],
+            reason=data["reason"],
+        )
+
+    return _form_step(
         request,
+        StatusForm(request.POST or None, initial=initial),
+        change,
+        _("Status changed."),
+        redirect("workflow:commitment_status", reference=commitment.reference),
         "workflow/commitment_status.html",
         {
             "title": _("Change a commitment's status"),
             "c": commitment,
-            "form": form,
             "events": commitment.review_events.select_related("user"),
         },
-        status=status,
     )
