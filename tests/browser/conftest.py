@@ -16,6 +16,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from tests import snapshots
+
 # Playwright's synchronous API runs an event loop in the test thread; Django's guard against
 # database calls from async code would refuse the test's own set-up queries.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -48,15 +50,21 @@ def _missing() -> str | None:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    browser_tests = [
+        item for item in items if "tests/browser/" in str(item.fspath).replace(os.sep, "/")
+    ]
+    # In parallel runs (pytest-xdist, --dist loadgroup) every browser test goes to the same
+    # worker: one live server, one Chromium, and the real record imported once (snapshots).
+    for item in browser_tests:
+        item.add_marker(pytest.mark.xdist_group("browser"))
     missing = _missing()
     if missing is None:
         return
     if os.environ.get("ADELANTE_REQUIRE_BROWSER") == "1":
         raise pytest.UsageError(f"browser tests are required but cannot run: {missing}")
     skip = pytest.mark.skip(reason=f"browser tests skipped: {missing}")
-    for item in items:
-        if "tests/browser/" in str(item.fspath).replace(os.sep, "/"):
-            item.add_marker(skip)
+    for item in browser_tests:
+        item.add_marker(skip)
 
 
 @pytest.fixture(scope="session")
@@ -132,7 +140,11 @@ def screenshots(page: Any, name: str) -> list[Path]:
         page.set_viewport_size({"width": width, "height": 900})
         page.wait_for_timeout(300)
         path = ARTIFACTS / f"{safe}-{width}.png"
-        page.screenshot(path=str(path), full_page=True)
+        # Written whole, then renamed: two runs at once (SQLite and PostgreSQL) never leave
+        # a half-written picture.
+        partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
+        partial.write_bytes(page.screenshot(full_page=True))
+        partial.replace(path)
         paths.append(path)
     page.set_viewport_size({"width": 1280, "height": 900})
     return paths
@@ -154,27 +166,23 @@ def check_page(page: Any, url: str, name: str) -> None:
     assert overflow <= 0, f"{url} scrolls sideways at 375 px by {overflow} px"
 
 
-SEEDS = (
-    ("adelante.catalogue.migrations.0002_seed", "seed"),
-    ("adelante.catalogue.migrations.0004_seed_dac_sectors", "seed"),
-    ("adelante.accounts.migrations.0002_role_groups", "create_groups"),
-    ("adelante.workflow.migrations.0002_seed_questions", "seed"),
-)
-
-
 @pytest.fixture(autouse=True)
-def seeded_vocabularies(request: pytest.FixtureRequest) -> None:
-    """Put back what the data migrations seed (metrics, focus areas, role groups, questions).
+def initial_database(request: pytest.FixtureRequest) -> None:
+    """Every live-server test starts from the rows migrations left (vocabularies, role groups,
+    due-diligence questions), copied back exactly (tests/snapshots.py).
 
-    A transactional test empties every table when it ends; serialized rollback should restore
-    them but does not always, depending on which tests ran before. The seeds are idempotent.
+    pytest-django's serialized rollback does that only on the connection object the test
+    database was created with. Playwright's synchronous API leaves an asyncio loop marked as
+    running in the test's thread, and Django (asgiref) then hands the test another connection
+    object, without the serialized contents: depending on which fixture first touched the
+    database, nothing was put back after the previous test's flush (hence the re-seeding once
+    done here). Put the rows back on that object too, and adopt it for the next tests.
     """
     if "live_server" not in request.fixturenames:
         return
-    import importlib
-
-    from django.apps import apps
+    from django.db import connection
 
     request.getfixturevalue("transactional_db")
-    for module, function in SEEDS:
-        getattr(importlib.import_module(module), function)(apps, None)
+    if not snapshots.adopted(connection):
+        snapshots.restore_initial(connection)
+        snapshots.adopt(connection)
