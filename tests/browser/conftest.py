@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -113,8 +114,18 @@ def page(browser: Any, live_server: Any) -> Iterator[Any]:
     problems.attach(opened)
     opened.problems = problems
     yield opened
-    context.close()
+    close(context)
     assert problems.errors == []
+
+
+def close(context: Any) -> None:
+    """Close a browser context, then wait until the live server has answered every request
+    it had started: none may outlive its test (the next test's flush, or the end of the
+    server with the session, would pull the database from under it)."""
+    context.close()
+    for thread in threading.enumerate():
+        if thread.name.endswith("(process_request_thread)"):
+            thread.join(timeout=60)
 
 
 def axe_violations(page: Any) -> list[dict[str, Any]]:
