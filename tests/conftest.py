@@ -37,6 +37,78 @@ def run_id(config: pytest.Config) -> str:
     return config.stash.setdefault(RUN_ID, uuid.uuid4().hex[:12])
 
 
+#: Tests that share one worker in parallel runs (pytest-xdist, --dist loadgroup), by path: the
+#: browser tests, so that one live server, one Chromium and one import of the real record serve
+#: them all. The group goes first (the largest work unit); other tests go wherever is free.
+GROUPS = {"tests/browser/": "browser"}
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """--dist loadgroup, with the groups of GROUPS taken from the tests' paths.
+
+    pytest-xdist's own xdist_group marks name a test's group in a suffix it writes into the
+    test's id; pytest 9.2 builds ids in a way plugins can no longer change, and the marks are
+    then silently ignored (each browser test went to any worker)."""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadGroupScheduling
+
+    class PathGroupScheduling(LoadGroupScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            for prefix, group in GROUPS.items():
+                if nodeid.startswith(prefix):
+                    return group
+            return super()._split_scope(nodeid)
+
+    return PathGroupScheduling(config, log)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Schemathesis makes one test per API operation, named test_x[GET /api/v1/…]; on pytest
+    9.2 their ids lose the operation (19 tests with the id test_x), and pytest-xdist, which
+    schedules by id, then ran one operation of the 19. Give each id its operation back."""
+    for item in items:
+        label = getattr(item, "operation_label", None)
+        node_id = getattr(item, "_id", None)
+        if label and not item.nodeid.endswith("]") and hasattr(node_id, "with_params"):
+            item._id = node_id.with_params(label)  # type: ignore[attr-defined]
+
+
+class EveryTestReported:
+    """In a parallel run, fail a run that would pass if fewer tests ran than were collected:
+    a test the scheduler lost (as with the schemathesis ids above) must not go unnoticed."""
+
+    def __init__(self) -> None:
+        self.collected = 0
+        self.ran = 0
+
+    def pytest_xdist_node_collection_finished(self, node: Any, ids: list[str]) -> None:
+        self.collected = max(self.collected, len(ids))
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        # A test that ran has a call report, or a setup report that is not "passed" (skipped,
+        # or an error in a fixture).
+        if report.when == "call" or (report.when == "setup" and not report.passed):
+            self.ran += 1
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
+        if session.exitstatus != pytest.ExitCode.OK or self.ran >= self.collected:
+            return
+        message = f"{self.collected} tests collected, but only {self.ran} ran"
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.write_line(f"ERROR: {message}", red=True, bold=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    controller = not hasattr(config, "workerinput") and bool(getattr(config.option, "tx", None))
+    if controller and config.getoption("dist", "no") != "no":
+        config.pluginmanager.register(EveryTestReported(), "adelante-every-test-reported")
+
+
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(request: pytest.FixtureRequest) -> None:
     """A PostgreSQL test database of its own for every run and every parallel worker:

@@ -84,8 +84,18 @@ def _sqlite_value(value: Any) -> Any:
     return value
 
 
+def _check_test_database(connection: BaseDatabaseWrapper) -> None:
+    """Never write anywhere but in a test database (pytest-django's, test_… or in memory)."""
+    name = str(connection.settings_dict["NAME"])
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+        return
+    if not name.rsplit("/", 1)[-1].startswith("test_"):
+        raise RuntimeError(f"tests.snapshots: {name!r} is not a test database")
+
+
 def insert(connection: BaseDatabaseWrapper, tables: Iterable[Table]) -> None:
     """Insert the rows as they are (ids included). Foreign keys are checked at commit."""
+    _check_test_database(connection)
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
         for table in tables:
@@ -110,6 +120,7 @@ def insert(connection: BaseDatabaseWrapper, tables: Iterable[Table]) -> None:
 
 def restore(connection: BaseDatabaseWrapper, state: State) -> None:
     """Make every table hold exactly the rows of `state`, in one transaction."""
+    _check_test_database(connection)
     quote = connection.ops.quote_name
     with transaction.atomic(using=connection.alias):
         with connection.cursor() as cursor:

@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from django.core.signals import request_finished, request_started
 
 from tests import snapshots
 
@@ -51,13 +52,10 @@ def _missing() -> str | None:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # (In parallel runs every browser test goes to the same worker: tests/conftest.py, GROUPS.)
     browser_tests = [
         item for item in items if "tests/browser/" in str(item.fspath).replace(os.sep, "/")
     ]
-    # In parallel runs (pytest-xdist, --dist loadgroup) every browser test goes to the same
-    # worker: one live server, one Chromium, and the real record imported once (snapshots).
-    for item in browser_tests:
-        item.add_marker(pytest.mark.xdist_group("browser"))
     missing = _missing()
     if missing is None:
         return
@@ -76,6 +74,11 @@ def browser() -> Iterator[Any]:
         launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield launched
         launched.close()
+    # The browser's connections are closed: let the live server's threads see it and end
+    # before the server (stopped next, with the session) stops sharing the database with them.
+    for thread in threading.enumerate():
+        if thread.name.endswith("(process_request_thread)"):
+            thread.join(timeout=30)
 
 
 class PageProblems:
@@ -120,12 +123,39 @@ def page(browser: Any, live_server: Any) -> Iterator[Any]:
 
 def close(context: Any) -> None:
     """Close a browser context, then wait until the live server has answered every request
-    it had started: none may outlive its test (the next test's flush, or the end of the
-    server with the session, would pull the database from under it)."""
+    it had started: none may outlive its test (the next test's flush would pull the database
+    from under it)."""
     context.close()
-    for thread in threading.enumerate():
-        if thread.name.endswith("(process_request_thread)"):
-            thread.join(timeout=60)
+    assert LIVE_REQUESTS.wait_until_idle(timeout=120), "the live server is still answering"
+
+
+class Requests:
+    """Requests being answered outside the main thread (by the live server's threads), from
+    Django's request_started and request_finished signals."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.changed = threading.Condition()
+
+    def started(self, **kwargs: Any) -> None:
+        if threading.current_thread() is not threading.main_thread():
+            with self.changed:
+                self.count += 1
+
+    def finished(self, **kwargs: Any) -> None:
+        if threading.current_thread() is not threading.main_thread():
+            with self.changed:
+                self.count -= 1
+                self.changed.notify_all()
+
+    def wait_until_idle(self, timeout: float) -> bool:
+        with self.changed:
+            return self.changed.wait_for(lambda: self.count <= 0, timeout)
+
+
+LIVE_REQUESTS = Requests()
+request_started.connect(LIVE_REQUESTS.started, dispatch_uid="tests.browser.started")
+request_finished.connect(LIVE_REQUESTS.finished, dispatch_uid="tests.browser.finished")
 
 
 def axe_violations(page: Any) -> list[dict[str, Any]]:
@@ -197,3 +227,25 @@ def initial_database(request: pytest.FixtureRequest) -> None:
     if not snapshots.adopted(connection):
         snapshots.restore_initial(connection)
         snapshots.adopt(connection)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    """After the last of a run of live-server tests (pytest-django flushed the database when
+    it ended), put back the rows migrations left, for the tests that follow in this process:
+    they run in a transaction on the database as they find it. (In parallel runs the browser
+    tests go first on their worker, and other tests follow.)"""
+    try:
+        return (yield)
+    finally:
+        # (nextitem None: the session ended and the test database is gone.)
+        if _live(item) and nextitem is not None and not _live(nextitem):
+            from django.db import connection
+            from pytest_django.plugin import blocking_manager_key
+
+            with item.config.stash[blocking_manager_key].unblock():
+                snapshots.restore_initial(connection)
+
+
+def _live(item: pytest.Item) -> bool:
+    return "live_server" in getattr(item, "fixturenames", ())
