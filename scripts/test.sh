@@ -1,8 +1,17 @@
 #!/bin/sh
-# Installs the test tools and runs every test: the whole suite on SQLite, then on PostgreSQL.
-# PostgreSQL: TEST_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/adelante).
-# Without a reachable server the PostgreSQL run is skipped and said so, unless
-# ADELANTE_REQUIRE_POSTGRES=1 (as .ci/run sets), which makes it a failure.
+# Installs the test tools and runs every test: ruff and mypy, and the whole suite on SQLite and
+# on PostgreSQL, all three at once, each suite in parallel workers (pytest-xdist, one per CPU).
+# How tests run, and how to run them one at a time: docs/testing.md.
+#
+# PostgreSQL: TEST_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/adelante); the tests
+# use databases of their own, test_adelante_<run id>_gw<n>, dropped at the end (even when a run
+# is interrupted), so runs at the same time never meet. Without a reachable server the
+# PostgreSQL run is skipped and said so, unless ADELANTE_REQUIRE_POSTGRES=1 (as .ci/run sets),
+# which makes it a failure.
+#
+# ADELANTE_TEST_WORKERS: workers per suite (default: the number of CPUs; 0: no workers, each
+# test in this process). ADELANTE_TEST_ONE_AT_A_TIME=1: the three phases one after another.
+# Arguments go to pytest (sh scripts/test.sh tests/figures -x).
 set -eu
 cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:-python3}
@@ -15,20 +24,16 @@ if command -v npm >/dev/null 2>&1; then
 fi
 
 PG_URL=${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/adelante}
+WORKERS=${ADELANTE_TEST_WORKERS:-$(.venv/bin/python -c 'import os; print(len(os.sched_getaffinity(0)))')}
 export DEBUG=0
-export ADELANTE_DATA_DIR="${ADELANTE_DATA_DIR:-$(mktemp -d)}"
+# One id for this run: in the PostgreSQL test databases' names (tests/conftest.py).
+ADELANTE_TEST_RUN_ID=${ADELANTE_TEST_RUN_ID:-r$(date +%s)_$$}
+export ADELANTE_TEST_RUN_ID
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/adelante-test.XXXXXX")
+started=$(date +%s)
 
-echo "== ruff and mypy"
-.venv/bin/ruff check src tests benchmarks
-.venv/bin/ruff format --check src tests benchmarks
-.venv/bin/mypy
-echo "== the layers (import contracts in pyproject.toml, CONTRIBUTING.md)"
-.venv/bin/lint-imports --no-cache --no-logo
-
-echo "== tests on SQLite"
-DATABASE_URL= .venv/bin/pytest "$@"
-
-if .venv/bin/python - "$PG_URL" <<'PY'
+pg_reachable() {
+  .venv/bin/python - "$PG_URL" <<'PY'
 import sys, psycopg
 try:
     psycopg.connect(sys.argv[1].rsplit("/", 1)[0] + "/postgres", connect_timeout=3).close()
@@ -36,12 +41,106 @@ except Exception as exc:
     print(f"PostgreSQL unreachable at {sys.argv[1]}: {exc}", file=sys.stderr)
     sys.exit(1)
 PY
-then
-  echo "== tests on PostgreSQL ($PG_URL)"
-  DATABASE_URL="$PG_URL" .venv/bin/pytest "$@"
+}
+
+# Whatever happens: drop this run's PostgreSQL test databases if any are left (a run killed
+# before pytest could), and the temporary data directories.
+cleanup() {
+  if [ "${PG_OK:-0}" = 1 ]; then
+    .venv/bin/python - "$PG_URL" "$ADELANTE_TEST_RUN_ID" <<'PY' || true
+import sys, psycopg
+url, run = sys.argv[1], sys.argv[2]
+with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as db:
+    names = [n for (n,) in db.execute("SELECT datname FROM pg_database WHERE datname LIKE %s",
+                                      [f"test\\_%\\_{run}%"])]
+    for name in names:
+        db.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        print(f"dropped the leftover test database {name}")
+PY
+  fi
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+PG_OK=0
+if pg_reachable; then
+  PG_OK=1
 elif [ "${ADELANTE_REQUIRE_POSTGRES:-0}" = 1 ]; then
   echo "PostgreSQL is required (ADELANTE_REQUIRE_POSTGRES=1) but unreachable: failing." >&2
   exit 1
+fi
+
+# One phase: its name, then the command. Writes WORK/<name>.log and WORK/<name>.status.
+phase() {
+  name=$1
+  shift
+  begin=$(date +%s)
+  if "$@" >"$WORK/$name.log" 2>&1; then status=0; else status=$?; fi
+  echo "$status $(($(date +%s) - begin))" >"$WORK/$name.status"
+}
+lint() {
+  .venv/bin/ruff check src tests benchmarks &&
+    .venv/bin/ruff format --check src tests benchmarks &&
+    .venv/bin/mypy &&
+    echo "the layers (import contracts in pyproject.toml, CONTRIBUTING.md):" &&
+    .venv/bin/lint-imports --no-cache --no-logo
+}
+suite() {
+  # $1: the database URL (empty: SQLite); the rest: pytest's arguments. Each suite writes to a
+  # data directory of its own (uploads, static files), each worker to a subdirectory of it.
+  url=$1
+  shift
+  data=$(mktemp -d "$WORK/data.XXXXXX")
+  DATABASE_URL="$url" ADELANTE_DATA_DIR="$data" \
+    .venv/bin/pytest -n "$WORKERS" --durations=15 "$@"
+}
+
+phases="lint sqlite"
+if [ "$PG_OK" = 1 ]; then
+  phases="$phases postgresql"
+  echo "== ruff and mypy; tests on SQLite and on PostgreSQL ($PG_URL)"
 else
+  echo "== ruff and mypy; tests on SQLite"
+fi
+echo "   $WORKERS worker(s) per suite; run id $ADELANTE_TEST_RUN_ID"
+if [ "${ADELANTE_TEST_ONE_AT_A_TIME:-0}" = 1 ]; then
+  phase lint lint
+  phase sqlite suite "" "$@"
+  if [ "$PG_OK" = 1 ]; then phase postgresql suite "$PG_URL" "$@"; fi
+else
+  phase lint lint &
+  phase sqlite suite "" "$@" &
+  if [ "$PG_OK" = 1 ]; then phase postgresql suite "$PG_URL" "$@" & fi
+  wait
+fi
+
+failed=0
+for name in $phases; do
+  case $name in
+    lint) title="ruff, mypy and the layers" ;;
+    sqlite) title="tests on SQLite" ;;
+    postgresql) title="tests on PostgreSQL ($PG_URL)" ;;
+  esac
+  echo
+  echo "== $title"
+  cat "$WORK/$name.log"
+  read -r status seconds <"$WORK/$name.status"
+  # Any status but 0 fails, pytest's 5 (no test collected) included.
+  if [ "$status" = 0 ]; then
+    echo "== $title: passed in ${seconds}s"
+  else
+    echo "== $title: FAILED (exit status $status) in ${seconds}s"
+    failed=1
+  fi
+done
+echo
+for name in $phases; do
+  read -r status seconds <"$WORK/$name.status"
+  printf '   %-12s %4ss  %s\n' "$name" "$seconds" "$([ "$status" = 0 ] && echo passed || echo "FAILED ($status)")"
+done
+echo "== all phases: $(($(date +%s) - started))s"
+if [ "$PG_OK" = 0 ]; then
   echo "== PostgreSQL SKIPPED: no server reachable at $PG_URL; only SQLite was tested."
 fi
+exit "$failed"

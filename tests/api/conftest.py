@@ -28,7 +28,7 @@ def _fresh_rate_limits() -> Iterator[None]:
 
 @pytest.fixture
 def demo(db: Any) -> None:
-    from adelante.exchange.real_record import load_real_record
+    from tests.snapshots import load_real_record
 
     load_real_record()
 

@@ -9,12 +9,16 @@ from __future__ import annotations
 import json
 import os
 import re
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from django.core.signals import request_finished, request_started
+
+from tests import snapshots
 
 # Playwright's synchronous API runs an event loop in the test thread; Django's guard against
 # database calls from async code would refuse the test's own set-up queries.
@@ -48,15 +52,18 @@ def _missing() -> str | None:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # (In parallel runs every browser test goes to the same worker: tests/conftest.py, GROUPS.)
+    browser_tests = [
+        item for item in items if "tests/browser/" in str(item.fspath).replace(os.sep, "/")
+    ]
     missing = _missing()
     if missing is None:
         return
     if os.environ.get("ADELANTE_REQUIRE_BROWSER") == "1":
         raise pytest.UsageError(f"browser tests are required but cannot run: {missing}")
     skip = pytest.mark.skip(reason=f"browser tests skipped: {missing}")
-    for item in items:
-        if "tests/browser/" in str(item.fspath).replace(os.sep, "/"):
-            item.add_marker(skip)
+    for item in browser_tests:
+        item.add_marker(skip)
 
 
 @pytest.fixture(scope="session")
@@ -67,6 +74,11 @@ def browser() -> Iterator[Any]:
         launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield launched
         launched.close()
+    # The browser's connections are closed: let the live server's threads see it and end
+    # before the server (stopped next, with the session) stops sharing the database with them.
+    for thread in threading.enumerate():
+        if thread.name.endswith("(process_request_thread)"):
+            thread.join(timeout=30)
 
 
 class PageProblems:
@@ -105,8 +117,45 @@ def page(browser: Any, live_server: Any) -> Iterator[Any]:
     problems.attach(opened)
     opened.problems = problems
     yield opened
-    context.close()
+    close(context)
     assert problems.errors == []
+
+
+def close(context: Any) -> None:
+    """Close a browser context, then wait until the live server has answered every request
+    it had started: none may outlive its test (the next test's flush would pull the database
+    from under it)."""
+    context.close()
+    assert LIVE_REQUESTS.wait_until_idle(timeout=120), "the live server is still answering"
+
+
+class Requests:
+    """Requests being answered outside the main thread (by the live server's threads), from
+    Django's request_started and request_finished signals."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.changed = threading.Condition()
+
+    def started(self, **kwargs: Any) -> None:
+        if threading.current_thread() is not threading.main_thread():
+            with self.changed:
+                self.count += 1
+
+    def finished(self, **kwargs: Any) -> None:
+        if threading.current_thread() is not threading.main_thread():
+            with self.changed:
+                self.count -= 1
+                self.changed.notify_all()
+
+    def wait_until_idle(self, timeout: float) -> bool:
+        with self.changed:
+            return self.changed.wait_for(lambda: self.count <= 0, timeout)
+
+
+LIVE_REQUESTS = Requests()
+request_started.connect(LIVE_REQUESTS.started, dispatch_uid="tests.browser.started")
+request_finished.connect(LIVE_REQUESTS.finished, dispatch_uid="tests.browser.finished")
 
 
 def axe_violations(page: Any) -> list[dict[str, Any]]:
@@ -132,7 +181,11 @@ def screenshots(page: Any, name: str) -> list[Path]:
         page.set_viewport_size({"width": width, "height": 900})
         page.wait_for_timeout(300)
         path = ARTIFACTS / f"{safe}-{width}.png"
-        page.screenshot(path=str(path), full_page=True)
+        # Written whole, then renamed: two runs at once (SQLite and PostgreSQL) never leave
+        # a half-written picture.
+        partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
+        partial.write_bytes(page.screenshot(full_page=True))
+        partial.replace(path)
         paths.append(path)
     page.set_viewport_size({"width": 1280, "height": 900})
     return paths
@@ -154,27 +207,45 @@ def check_page(page: Any, url: str, name: str) -> None:
     assert overflow <= 0, f"{url} scrolls sideways at 375 px by {overflow} px"
 
 
-SEEDS = (
-    ("adelante.catalogue.migrations.0002_seed", "seed"),
-    ("adelante.catalogue.migrations.0004_seed_dac_sectors", "seed"),
-    ("adelante.accounts.migrations.0002_role_groups", "create_groups"),
-    ("adelante.workflow.migrations.0002_seed_questions", "seed"),
-)
-
-
 @pytest.fixture(autouse=True)
-def seeded_vocabularies(request: pytest.FixtureRequest) -> None:
-    """Put back what the data migrations seed (metrics, focus areas, role groups, questions).
+def initial_database(request: pytest.FixtureRequest) -> None:
+    """Every live-server test starts from the rows migrations left (vocabularies, role groups,
+    due-diligence questions), copied back exactly (tests/snapshots.py).
 
-    A transactional test empties every table when it ends; serialized rollback should restore
-    them but does not always, depending on which tests ran before. The seeds are idempotent.
+    pytest-django's serialized rollback does that only on the connection object the test
+    database was created with. Playwright's synchronous API leaves an asyncio loop marked as
+    running in the test's thread, and Django (asgiref) then hands the test another connection
+    object, without the serialized contents: depending on which fixture first touched the
+    database, nothing was put back after the previous test's flush (hence the re-seeding once
+    done here). Put the rows back on that object too, and adopt it for the next tests.
     """
     if "live_server" not in request.fixturenames:
         return
-    import importlib
-
-    from django.apps import apps
+    from django.db import connection
 
     request.getfixturevalue("transactional_db")
-    for module, function in SEEDS:
-        getattr(importlib.import_module(module), function)(apps, None)
+    if not snapshots.adopted(connection):
+        snapshots.restore_initial(connection)
+        snapshots.adopt(connection)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    """After the last of a run of live-server tests (pytest-django flushed the database when
+    it ended), put back the rows migrations left, for the tests that follow in this process:
+    they run in a transaction on the database as they find it. (In parallel runs the browser
+    tests go first on their worker, and other tests follow.)"""
+    try:
+        return (yield)
+    finally:
+        # (nextitem None: the session ended and the test database is gone.)
+        if _live(item) and nextitem is not None and not _live(nextitem):
+            from django.db import connection
+            from pytest_django.plugin import blocking_manager_key
+
+            with item.config.stash[blocking_manager_key].unblock():
+                snapshots.restore_initial(connection)
+
+
+def _live(item: pytest.Item) -> bool:
+    return "live_server" in getattr(item, "fixturenames", ())

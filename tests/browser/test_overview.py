@@ -2,8 +2,8 @@
 
 import pytest
 
-from adelante.exchange.real_record import load_real_record
 from tests.browser.conftest import check_page
+from tests.snapshots import load_real_record
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 
 from adelante.commitments.models import Commitment, Round
-from adelante.exchange.real_record import load_real_record
 from adelante.partners.models import Partner
 from tests.browser.conftest import check_page
+from tests.snapshots import load_real_record
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 

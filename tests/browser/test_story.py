@@ -23,12 +23,12 @@ from django.core import mail
 
 from adelante.accounts.groups import SECRETARIAT_REVIEWER
 from adelante.commitments.models import Commitment
-from adelante.exchange.real_record import load_real_record
 from adelante.progress.models import ProgressReport, ReportStatus
 from adelante.workflow import sanctions
 from adelante.workflow.models import Decision, ScreeningHit, Stage
 from tests import builders
-from tests.browser.conftest import PageProblems, axe_violations, check_page
+from tests.browser.conftest import PageProblems, axe_violations, check_page, close
+from tests.snapshots import load_real_record
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -67,7 +67,7 @@ def second(browser: Any, live_server: Any) -> Iterator[Any]:
     problems.attach(opened)
     opened.problems = problems
     yield opened
-    context.close()
+    close(context)
     assert problems.errors == []
 
 

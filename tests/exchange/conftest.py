@@ -13,6 +13,8 @@ from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from tests import snapshots
+
 #: The columns of ../shared/data/commitments.csv.
 COMMITMENT_COLUMNS = (
     "partner",
@@ -94,6 +96,12 @@ def run_import(what: str, path: Path, *args: str, **options: object) -> Run:
 
 @pytest.fixture
 def real_record(real_commitments_csv, real_statements_csv):
-    """The real record imported, as the database to compare against."""
-    assert run_import("commitments", real_commitments_csv).ok
-    assert run_import("statements", real_statements_csv).ok
+    """The real record imported, as the database to compare against (imported once per test
+    process; then the rows it added are copied back: tests/snapshots.py)."""
+
+    def load() -> None:
+        assert run_import("commitments", real_commitments_csv).ok
+        assert run_import("statements", real_statements_csv).ok
+
+    files = (real_commitments_csv, real_statements_csv)
+    snapshots.replay(("import", *((str(f), snapshots.file_digest(f)) for f in files)), load)

@@ -15,6 +15,7 @@ from adelante.exchange.statements_import import import_statements
 from adelante.figures.committed import MULTI_COUNTRY, REGIONAL, committed, committed_by
 from adelante.figures.reconcile import reconcile
 from adelante.money.qualifiers import combine
+from tests import snapshots
 
 pytestmark = pytest.mark.django_db
 
@@ -28,8 +29,13 @@ DATES = [
 
 @pytest.fixture
 def rows(real_commitments_csv, real_statements_csv):
-    import_commitments(real_commitments_csv)
-    import_statements(real_statements_csv)
+    def load() -> None:
+        import_commitments(real_commitments_csv)
+        import_statements(real_statements_csv)
+
+    # Imported once per test process, then copied back (tests/snapshots.py).
+    files = (real_commitments_csv, real_statements_csv)
+    snapshots.replay(("functions", *((str(f), snapshots.file_digest(f)) for f in files)), load)
     with real_commitments_csv.open(encoding="utf-8") as f:
         return list(csv.DictReader(f))
 

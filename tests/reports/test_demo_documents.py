@@ -4,16 +4,17 @@ the PDFs' pages rendered to PNG (pdftoppm) into test-artifacts/reports/ to look 
 from __future__ import annotations
 
 import datetime
+import os
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from adelante.exchange.real_record import load_real_record
 from adelante.figures.committed import committed
 from adelante.reports.build import generate
 from tests.reports import extract
+from tests.snapshots import load_real_record
 
 pytestmark = pytest.mark.django_db
 
@@ -31,22 +32,28 @@ def demo():
     load_real_record()
 
 
-def render_pages(pdf: bytes, stem: str) -> list[Path]:
-    """The PDF's pages as PNG files (skipped only where pdftoppm is not installed)."""
+def render_pages(pdf: bytes, stem: str, folder: Path) -> list[Path]:
+    """The PDF's pages as PNG files (skipped only where pdftoppm is not installed), rendered
+    in the test's own folder, then copied to the artefacts (two runs at once never mix)."""
     if shutil.which("pdftoppm") is None:
         pytest.skip("pdftoppm (poppler-utils) is not installed: no page images")
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    source = ARTIFACTS / f"{stem}.pdf"
+    source = folder / f"{stem}.pdf"
     source.write_bytes(pdf)
+    subprocess.run(["pdftoppm", "-r", "80", "-png", str(source), str(folder / stem)], check=True)
+    pages = sorted(folder.glob(f"{stem}-*.png"))
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     for old in ARTIFACTS.glob(f"{stem}-*.png"):
-        old.unlink()
-    subprocess.run(["pdftoppm", "-r", "80", "-png", str(source), str(ARTIFACTS / stem)], check=True)
-    return sorted(ARTIFACTS.glob(f"{stem}-*.png"))
+        old.unlink(missing_ok=True)
+    for made in [source, *pages]:
+        partial = ARTIFACTS / f"{made.name}.{os.getpid()}.partial"
+        shutil.copyfile(made, partial)
+        partial.replace(ARTIFACTS / made.name)
+    return pages
 
 
 @pytest.mark.parametrize("kind,subject", DOCUMENTS)
 @pytest.mark.parametrize("lang", ["en", "es"])
-def test_the_demo_documents_in_every_format(demo, kind, subject, lang):
+def test_the_demo_documents_in_every_format(demo, kind, subject, lang, tmp_path):
     as_of = None if kind == "round" else FEB_2023
     texts = {}
     for fmt in ("html", "pdf", "docx"):
@@ -55,7 +62,7 @@ def test_the_demo_documents_in_every_format(demo, kind, subject, lang):
         texts[fmt] = extract.text_of(output.content, fmt)
         assert output.edition.checksum in texts[fmt]
         if fmt == "pdf":
-            pages = render_pages(output.content, f"{kind}-{lang}")
+            pages = render_pages(output.content, f"{kind}-{lang}", tmp_path)
             assert pages and all(p.stat().st_size > 10_000 for p in pages)
     month = "febrero" if lang == "es" else "February"
     for text in texts.values():
