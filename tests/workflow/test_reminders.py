@@ -9,9 +9,10 @@ from django.contrib.auth.models import User
 from django.core import mail
 from django.core.management import call_command
 
+from adelante.commitments.choices import Status
 from adelante.partners.models import Membership
 from adelante.progress.models import ReportStatus
-from adelante.workflow import intake, reminders
+from adelante.workflow import intake, reminders, schedule
 from adelante.workflow.models import ReminderSend
 from tests import builders
 from tests.workflow.conftest import good_input, make_user
@@ -48,6 +49,21 @@ def test_items_are_grouped_per_person(late_partner, member, outsider):
         ]
     )
     assert [i.kind for i in found["carlos"].items] == [i.kind for i in found["maria"].items]
+
+
+@pytest.mark.parametrize("status", [Status.WITHDRAWN, Status.COMPLETED])
+def test_no_reminder_for_a_commitment_that_takes_no_reports(partner, member, status):
+    # Late for June 2023, but withdrawn or completed since: no report can be submitted, so
+    # nobody is asked for one; its public light still shows the period it missed.
+    gone = builders.commitment(
+        partner.name,
+        "100",
+        date(2023, 2, 6),
+        status=status,
+        withdrawn_on=date(2024, 1, 15) if status == Status.WITHDRAWN else None,
+    )
+    assert reminders.digests(TODAY) == []
+    assert schedule.status_of(gone, TODAY).overdue
 
 
 def test_one_email_per_person_and_never_twice_a_day(late_partner, member):

@@ -27,6 +27,8 @@ from django import forms
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
+from adelante.errors import ErrorKind, ServiceError
+
 VERSION_FIELD = "version"
 
 
@@ -89,7 +91,11 @@ class Conflict:
         return " ".join([lead, *lines])
 
 
-class ConcurrentEdit(Exception):
+class ConcurrentEdit(ServiceError):
+    """Someone else saved the record after this form was shown: a conflict (409)."""
+
+    kind = ErrorKind.CONFLICT
+
     def __init__(self, conflict: Conflict) -> None:
         super().__init__(conflict.message())
         self.conflict = conflict

@@ -10,6 +10,7 @@ from django.db import transaction
 from adelante import history
 from adelante.accounts import roles
 from adelante.accounts.groups import GOVERNMENT_VIEWER, SECRETARIAT_ADMIN, SECRETARIAT_REVIEWER
+from adelante.errors import Invalid
 from adelante.partners.models import Membership, MembershipRole, Partner
 
 GROUP_ROLES = {
@@ -21,8 +22,8 @@ PARTNER_ROLES = {"partner-member": MembershipRole.MEMBER, "partner-admin": Membe
 ROLES = {*GROUP_ROLES, *PARTNER_ROLES}
 
 
-class GrantError(Exception):
-    pass
+class GrantError(Invalid):
+    """A role that cannot be granted as asked; the message says why."""
 
 
 def _partner(slug: str | None) -> Partner:

@@ -23,12 +23,13 @@ from django.utils.translation import gettext as _
 
 from adelante import history
 from adelante.accounts.models import Invitation
+from adelante.errors import Invalid
 from adelante.partners.models import Membership, MembershipRole, Partner
 
 SALT = "adelante.accounts.invitation"
 
 
-class InvitationInvalid(Exception):
+class InvitationInvalid(Invalid):
     """Why an invitation link cannot be used; the message is for the person holding it."""
 
 

@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from adelante import history
 from adelante.accounts import invitations, throttle
 from adelante.accounts.models import Invitation, JoinRequest, JoinStatus, ScreeningOutcome
+from adelante.errors import Invalid
 from adelante.partners.models import MembershipRole, Partner
 from adelante.partners.naming import normalise, parse_name
 from adelante.partners.slugs import partner_slug
@@ -39,7 +40,7 @@ CONFIRM_SECONDS = 3 * 24 * 3600
 join_request_confirmed = Signal()
 
 
-class JoinError(Exception):
+class JoinError(Invalid):
     """Why a step cannot be taken; the message is for the user."""
 
 

@@ -6,6 +6,7 @@ from adelante.money.qualifiers import StatementQualifier
 __all__ = [
     "COUNTRY_KEYS",
     "PUBLISHED_STATUSES",
+    "REPORTING_STATUSES",
     "Country",
     "CountryGroup",
     "DatePrecision",
@@ -83,6 +84,11 @@ PUBLISHED_STATUSES: tuple[Status, ...] = (
     Status.COMPLETED,
     Status.WITHDRAWN,
 )
+
+#: Statuses of a commitment that takes progress reports (and so is reminded of them): announced
+#: or in progress. A completed or withdrawn commitment keeps the periods it owed (the public
+#: status light shows them) but takes no new report.
+REPORTING_STATUSES: tuple[Status, ...] = (Status.ANNOUNCED, Status.IN_PROGRESS)
 
 
 class DatePrecision(models.TextChoices):

@@ -22,6 +22,7 @@ from typing import IO, Any
 
 from django.utils import timezone
 
+from adelante.errors import Invalid
 from adelante.exchange.safety import safe_text
 from adelante.exchange.tables import TABLES, Cell, Table
 
@@ -32,7 +33,7 @@ FORMATS = ("csv", "xlsx", "json", "datapackage")
 Progress = Callable[[int], None]
 
 
-class ExportTooLarge(Exception):
+class ExportTooLarge(Invalid):
     """The record does not fit the format (an XLSX sheet holds at most 1,048,576 rows)."""
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from adelante.errors import Invalid
+
 #: The column named in a problem that concerns the whole file rather than one column.
 WHOLE_FILE = "(file)"
 
@@ -25,7 +27,7 @@ class Problem:
         return f"{self.file}:{self.line}: {self.column}: {self.reason}"
 
 
-class ImportRejected(Exception):
+class ImportRejected(Invalid):
     """The file has problems, so nothing was imported."""
 
     def __init__(self, problems: Iterable[Problem]) -> None:

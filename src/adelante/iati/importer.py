@@ -26,6 +26,7 @@ from django.utils.translation import ngettext
 
 from adelante.currency.conversion import to_usd
 from adelante.currency.models import ExchangeRate
+from adelante.errors import Invalid
 from adelante.iati import reading
 from adelante.iati.models import AidActivity, AidCountry, AidSector, AidTransaction
 from adelante.iati.xmlsafe import ACTIVITIES, ActivityStream, XmlFileError
@@ -38,7 +39,7 @@ MAX_WARNINGS = 100
 ONE = Decimal(1)
 
 
-class IatiImportError(Exception):
+class IatiImportError(Invalid):
     """The import stopped and wrote nothing: which file, which line, why."""
 
     def __init__(self, file: Path, error: XmlFileError) -> None:

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from adelante.commitments.models import Round
+from adelante.errors import ErrorKind, Invalid
 from adelante.figures.committed import committed, committed_by
 from adelante.figures.listing import (
     CommitmentLine,
@@ -53,7 +54,7 @@ KINDS = (PROGRESS, ROUND, PARTNER)
 BREAKDOWNS = ("country", "kind", "focus")
 
 
-class ReportError(Exception):
+class ReportError(Invalid):
     """Input that cannot make a report: an unknown round or partner, a date out of range."""
 
 
@@ -166,7 +167,9 @@ def check_dates(
     today = timezone.localdate()
     first = first_round_date()
     if first is None:
-        raise ReportError(_("The record has no rounds yet: there is nothing to report."))
+        raise ReportError(
+            _("The record has no rounds yet: there is nothing to report."), kind=ErrorKind.CONFLICT
+        )
     as_of = as_of or today
     if as_of > today:
         raise ReportError(
@@ -199,7 +202,8 @@ def find_round(text: str) -> Round:
         known = ", ".join(Round.objects.values_list("slug", flat=True))
         raise ReportError(
             _("No round is called “%(name)s”. Known rounds: %(known)s.")
-            % {"name": text, "known": known or _("none")}
+            % {"name": text, "known": known or _("none")},
+            kind=ErrorKind.NOT_FOUND,
         )
     return found
 
@@ -210,7 +214,8 @@ def find_partner(text: str) -> Partner:
     found = Partner.objects.filter(slug=text).first() or Partner.objects.named(text).first()
     if found is None:
         raise ReportError(
-            _("No partner is called “%(name)s” (by slug, name or alias).") % {"name": text}
+            _("No partner is called “%(name)s” (by slug, name or alias).") % {"name": text},
+            kind=ErrorKind.NOT_FOUND,
         )
     return found
 

@@ -34,7 +34,7 @@ from django.utils.translation import gettext as _
 from adelante import history
 from adelante.accounts import roles
 from adelante.catalogue.models import Metric
-from adelante.commitments.choices import Country, Status
+from adelante.commitments.choices import REPORTING_STATUSES, Country, Status
 from adelante.commitments.models import Commitment
 from adelante.errors import Conflict, Invalid, NotAllowed
 from adelante.progress.models import (
@@ -56,7 +56,6 @@ MAX_COUNT = Decimal("1000000000")
 
 EDITABLE = (ReportStatus.DRAFT, ReportStatus.RETURNED)
 #: A commitment reports its progress while it is announced or in progress.
-REPORTING = (Status.ANNOUNCED, Status.IN_PROGRESS)
 #: The `code` of a refusal to report for another organisation (the API's problem type).
 NOT_YOUR_PARTNER = "not-your-partner"
 
@@ -243,7 +242,7 @@ def check_may_review(*, user: Any) -> None:
 
 def check_reporting(*, commitment: Commitment) -> None:
     """The commitment takes reports: announced, or in progress."""
-    if commitment.status not in REPORTING:
+    if commitment.status not in REPORTING_STATUSES:
         raise Conflict(_("Progress is reported for announced commitments in progress."))
 
 

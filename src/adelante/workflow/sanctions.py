@@ -65,7 +65,7 @@ SDN_EMPTY = "-0-"
 BATCH = 2000
 
 
-class SanctionsError(ValueError):
+class SanctionsError(Invalid, ValueError):
     """A list file that cannot be read; the message says where and why."""
 
 

@@ -9,8 +9,9 @@ schedule these are exactly the half-years of the reports' punctuality (figures.p
 
 A period counts as reported when a report whose period ends within it was submitted (it is
 submitted, returned or verified: a returned report was reported, and is back with the partner
-to correct). Restatements expect no reports (the earlier pledge reports); an ended or
-withdrawn commitment reports up to its end.
+to correct). Restatements expect no reports (the earlier pledge reports); the light of an
+ended or withdrawn commitment shows its periods up to its end, but only commitments that take
+reports (`REPORTING_STATUSES`) are reminded or listed as late (`expecting`).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from enum import StrEnum
 
 from django.db.models import QuerySet
 
-from adelante.commitments.choices import PUBLISHED_STATUSES, Relation
+from adelante.commitments.choices import PUBLISHED_STATUSES, REPORTING_STATUSES, Relation
 from adelante.commitments.models import Commitment
 from adelante.figures.progress import REPORTING_GRACE_DAYS, SUBMITTED_STATUSES
 from adelante.progress.models import ProgressReport
@@ -251,9 +252,11 @@ def plan_of(commitment: Commitment) -> Plan:
 
 
 def expecting(partner_ids: Iterable[int] | None = None) -> QuerySet[Commitment]:
-    """Commitments that may owe reports (announced, not restatements)."""
+    """Commitments that take reports now (announced or in progress, not restatements): the ones
+    reminded, listed as late or due. A completed or withdrawn one takes no new report, so no
+    one is asked for it."""
     found = Commitment.objects.filter(
-        status__in=PUBLISHED_STATUSES, announced_on__isnull=False
+        status__in=REPORTING_STATUSES, announced_on__isnull=False
     ).exclude(relation=Relation.RESTATEMENT)
     if partner_ids is not None:
         found = found.filter(partner_id__in=list(partner_ids))
