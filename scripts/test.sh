@@ -87,13 +87,27 @@ lint() {
     .venv/bin/lint-imports --no-cache --no-logo
 }
 suite() {
-  # $1: the database URL (empty: SQLite); the rest: pytest's arguments. Each suite writes to a
-  # data directory of its own (uploads, static files), each worker to a subdirectory of it.
+  # $1: the database URL (empty: SQLite); $2: the markers this suite leaves to the other one;
+  # the rest: pytest's arguments. Each suite writes to a data directory of its own (uploads,
+  # static files), each worker to a subdirectory of it.
   url=$1
-  shift
+  leave=$2
+  shift 2
   data=$(mktemp -d "$WORK/data.XXXXXX")
-  DATABASE_URL="$url" ADELANTE_DATA_DIR="$data" \
-    .venv/bin/pytest -n "$WORKERS" --durations=15 "$@"
+  if DATABASE_URL="$url" ADELANTE_DATA_DIR="$data" ADELANTE_TEST_DESELECT="$leave" \
+    .venv/bin/pytest -n "$WORKERS" --durations=15 "$@"; then
+    return 0
+  else
+    status=$?
+  fi
+  # No test collected (5) only because every test asked for runs in the other suite (say,
+  # `sh scripts/test.sh tests/browser`): not a failure, as long as the paths hold tests.
+  if [ "$status" = 5 ] && [ -n "$leave" ] &&
+    DATABASE_URL="$url" .venv/bin/pytest --collect-only -q "$@" >/dev/null 2>&1; then
+    echo "(every test asked for runs in the other suite: $leave)"
+    return 0
+  fi
+  return "$status"
 }
 
 phases="lint sqlite"
@@ -104,14 +118,20 @@ else
   echo "== ruff and mypy; tests on SQLite"
 fi
 echo "   $WORKERS worker(s) per suite; run id $ADELANTE_TEST_RUN_ID"
+# Which suite runs what (docs/testing.md, "Which suite"): every test runs on both databases,
+# except the browser tests, which run once, against PostgreSQL (production's database), and the
+# tests marked any_database (they start processes on an embedded database of their own, so the
+# suite's database changes nothing), which run once, in the SQLite suite. Without PostgreSQL
+# the SQLite suite runs them all.
+if [ "$PG_OK" = 1 ]; then sqlite_leaves=browser; else sqlite_leaves=; fi
 if [ "${ADELANTE_TEST_ONE_AT_A_TIME:-0}" = 1 ]; then
   phase lint lint
-  phase sqlite suite "" "$@"
-  if [ "$PG_OK" = 1 ]; then phase postgresql suite "$PG_URL" "$@"; fi
+  phase sqlite suite "" "$sqlite_leaves" "$@"
+  if [ "$PG_OK" = 1 ]; then phase postgresql suite "$PG_URL" any_database "$@"; fi
 else
   phase lint lint &
-  phase sqlite suite "" "$@" &
-  if [ "$PG_OK" = 1 ]; then phase postgresql suite "$PG_URL" "$@" & fi
+  phase sqlite suite "" "$sqlite_leaves" "$@" &
+  if [ "$PG_OK" = 1 ]; then phase postgresql suite "$PG_URL" any_database "$@" & fi
   wait
 fi
 

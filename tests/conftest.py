@@ -64,10 +64,27 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
     return PathGroupScheduling(config, log)
 
 
+#: Markers whose tests this suite leaves to the other one (comma-separated), set by
+#: scripts/test.sh when it runs the SQLite and PostgreSQL suites side by side: each such test
+#: runs once per run, in the suite where it means something (docs/testing.md, "Which suite").
+DESELECT = "ADELANTE_TEST_DESELECT"
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Schemathesis makes one test per API operation, named test_x[GET /api/v1/…]; on pytest
+    """Mark the browser tests `browser`; leave out the markers of ADELANTE_TEST_DESELECT.
+
+    Schemathesis makes one test per API operation, named test_x[GET /api/v1/…]; on pytest
     9.2 their ids lose the operation (19 tests with the id test_x), and pytest-xdist, which
     schedules by id, then ran one operation of the 19. Give each id its operation back."""
+    for item in items:
+        if item.nodeid.startswith("tests/browser/"):
+            item.add_marker(pytest.mark.browser)
+    leave = {m.strip() for m in os.environ.get(DESELECT, "").split(",") if m.strip()}
+    if leave:
+        left = [item for item in items if leave & {m.name for m in item.iter_markers()}]
+        if left:
+            config.hook.pytest_deselected(items=left)
+            items[:] = [item for item in items if item not in left]
     for item in items:
         label = getattr(item, "operation_label", None)
         node_id = getattr(item, "_id", None)

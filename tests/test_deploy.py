@@ -6,6 +6,9 @@ import sys
 
 import pytest
 
+# Each check runs the command line in processes of its own, on their own embedded database.
+pytestmark = pytest.mark.any_database
+
 
 def adelante(*args, env):
     return subprocess.run(

@@ -291,11 +291,17 @@ def test_amount_in_another_currency_needs_a_date(admin_client: Client) -> None:
     ("changes", "message"),
     [
         ({"currency": "US$"}, "Enter a three-letter ISO 4217 currency code"),
-        ({"qualifier": "undisclosed"}, "An undisclosed amount has no figure"),
-        ({"amount": "-5"}, "An amount cannot be negative."),
+        ({"qualifier": "undisclosed"}, "An undisclosed amount is left empty"),
+        ({"amount": "-5"}, "The amount must be more than zero."),
+        ({"amount": "0"}, "The amount must be more than zero."),
+        ({"amount": "1000000000000.01"}, "The amount is too large"),
+        ({"amount": ""}, "Give the amount, or choose “undisclosed”."),
         ({"status": "withdrawn"}, "Give the date it was withdrawn"),
         ({"withdrawn_on": "2022-07-01"}, "Only a withdrawn commitment has a withdrawal date."),
-        ({"starts_on": "2023-01-01", "ends_on": "2022-01-01"}, "The end comes before the start."),
+        (
+            {"starts_on": "2023-01-01", "ends_on": "2022-01-01"},
+            "The commitment ends before it starts.",
+        ),
     ],
 )
 def test_inconsistent_commitments_are_form_errors(

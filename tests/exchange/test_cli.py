@@ -9,6 +9,9 @@ from pathlib import Path
 
 import pytest
 
+# The command runs on an embedded database of its own, whatever the suite's.
+pytestmark = pytest.mark.any_database
+
 ADELANTE = Path(sys.executable).with_name("adelante")
 
 

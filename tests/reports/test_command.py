@@ -87,6 +87,7 @@ def test_no_file_is_left_behind_after_an_error(record, tmp_path):
     assert not (tmp_path / "x.pdf").exists()
 
 
+@pytest.mark.any_database  # its own embedded database
 def test_exit_status_and_stderr_from_the_command_line(tmp_path):
     """The real `adelante` executable: message on stderr, status 1 (an empty database)."""
     env = {

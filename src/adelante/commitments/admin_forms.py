@@ -8,15 +8,13 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.formats import date_format, number_format
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from adelante.admin_base import ChangeReasonForm
-from adelante.commitments import withdrawal
+from adelante.commitments import rules, withdrawal
 from adelante.commitments.amounts import USD, MissingDate, MissingRate, usd_amount
 from adelante.commitments.choices import StatementFigure
-from adelante.commitments.geography import HUNDRED, SharesError, check_shares
-from adelante.money.qualifiers import AmountQualifier
 
 _CURRENCY_CODE = re.compile(r"^[A-Z]{3}$")
 
@@ -69,21 +67,16 @@ class CommitmentForm(ChangeReasonForm):
             wrong = withdrawal.problem(data["status"], data.get("withdrawn_on"))
             if wrong:
                 self.add_error("withdrawn_on", wrong)
-        starts_on, ends_on = data.get("starts_on"), data.get("ends_on")
-        if starts_on and ends_on and ends_on < starts_on:
-            self.add_error("ends_on", _("The end comes before the start."))
+        wrong_period = rules.period_problem(data.get("starts_on"), data.get("ends_on"))
+        if wrong_period:
+            self.add_error("ends_on", wrong_period)
         return data
 
     def _clean_amount(self, data: dict[str, Any]) -> None:
         amount: Decimal | None = data.get("amount")
-        if amount is not None and amount < 0:
-            self.add_error("amount", _("An amount cannot be negative."))
-            return
-        if data.get("qualifier") == AmountQualifier.UNDISCLOSED and amount is not None:
-            self.add_error(
-                "amount",
-                _("An undisclosed amount has no figure: clear it or choose another qualifier."),
-            )
+        wrong = rules.amount_problem(amount, data.get("qualifier", ""), required=True)
+        if wrong:
+            self.add_error("amount", wrong)
             return
         if "currency" not in data:
             return  # the currency already has an error
@@ -115,23 +108,6 @@ class CommitmentForm(ChangeReasonForm):
         self.instance.exchange_rate = result.exchange_rate
 
 
-def shares_problem(shares: dict[str, Decimal | None]) -> str | None:
-    """What is wrong with these shares (`geography.check_shares`), in the reader's language."""
-    try:
-        check_shares(shares)
-    except SharesError:
-        given = [s for s in shares.values() if s is not None]
-        if len(given) != len(shares):
-            return str(_("Give a share for every country, or for none."))
-        if any(s < 0 or s > HUNDRED for s in given):
-            return str(_("A share is between 0 and 100."))
-        return str(
-            _("The shares add up to %(total)s%%; they must add up to 100%%.")
-            % {"total": number_format(sum(given))}
-        )
-    return None
-
-
 class CountryShareFormSet(forms.BaseInlineFormSet):  # type: ignore[type-arg]
     """Country rows of a commitment: shares all given or none, each 0 to 100, summing to 100.
 
@@ -148,7 +124,7 @@ class CountryShareFormSet(forms.BaseInlineFormSet):  # type: ignore[type-arg]
             if not data or data.get("DELETE") or not data.get("country"):
                 continue
             shares[data["country"]] = data.get("share_percent")
-        problem = shares_problem(shares)
+        problem = rules.shares_problem(shares)
         if problem:
             raise ValidationError(problem, code="shares")
         self.shares = shares

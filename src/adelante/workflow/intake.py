@@ -36,9 +36,10 @@ from django.utils.translation import gettext as _
 from adelante import history
 from adelante.accounts import roles
 from adelante.catalogue.models import FocusArea, Metric
+from adelante.commitments import rules
 from adelante.commitments.amounts import AmountError, reallocate, usd_amount
 from adelante.commitments.choices import Country, MoneyKind, Relation, Status
-from adelante.commitments.geography import SharesError, check_shares, set_countries
+from adelante.commitments.geography import set_countries
 from adelante.commitments.models import Commitment, Round, Source, Target
 from adelante.currency.models import ExchangeRate
 from adelante.errors import Conflict, Invalid, NotAllowed
@@ -59,8 +60,6 @@ from adelante.workflow.models import (
     Stage,
 )
 
-#: The largest amount a proposal may state, in its currency: anything above is a typing slip.
-MAX_AMOUNT = Decimal("1000000000000")
 #: The largest target value (people, jobs, organisations or US dollars).
 MAX_TARGET = Decimal("1000000000000")
 MAX_TARGETS = 20
@@ -147,31 +146,22 @@ def problems(data: ProposalInput, *, complete: bool) -> dict[str, list[str]]:
         add("qualifier", _("Choose how the amount is stated from the list."))
     if data.currency not in currencies():
         add("currency", _("Choose a currency from the list."))
-    if data.amount is not None:
-        if data.amount <= 0:
-            add("amount", _("The amount must be more than zero."))
-        elif data.amount > MAX_AMOUNT:
-            add("amount", _("The amount is too large: check the number of digits."))
-    if data.qualifier == AmountQualifier.UNDISCLOSED and data.amount is not None:
-        add("amount", _("An undisclosed amount is left empty; or choose another qualifier."))
-    if complete and data.qualifier != AmountQualifier.UNDISCLOSED and data.amount is None:
-        add("amount", _("Give the amount, or choose “undisclosed”."))
+    wrong_amount = rules.amount_problem(data.amount, data.qualifier, required=complete)
+    if wrong_amount:
+        add("amount", wrong_amount)
     unknown = set(data.countries) - set(Country.values)
     if unknown:
         add("countries", _("Choose countries from the list."))
     else:
-        try:
-            check_shares(data.countries)
-        except SharesError:
-            add(
-                "countries",
-                _("Give a share for every country or for none; shares must add up to 100."),
-            )
+        wrong_shares = rules.shares_problem(dict(data.countries))
+        if wrong_shares:
+            add("countries", wrong_shares)
     focus = set(data.focus_areas)
     if focus and FocusArea.objects.filter(code__in=focus).count() != len(focus):
         add("focus_areas", _("Choose focus areas from the list."))
-    if data.starts_on and data.ends_on and data.ends_on < data.starts_on:
-        add("ends_on", _("The commitment ends before it starts."))
+    wrong_period = rules.period_problem(data.starts_on, data.ends_on)
+    if wrong_period:
+        add("ends_on", wrong_period)
     if data.relation not in Relation.values:
         add("relation", _("Choose a relation from the list."))
     metrics = set(Metric.objects.values_list("code", flat=True))
