@@ -21,6 +21,7 @@ from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
 from django.utils.translation import gettext as _
 
+from adelante.accounts.addresses import client_address
 from adelante.api import problems, ratelimit
 from adelante.api.conditional import record_last_changed
 from adelante.api.tokens import authenticate
@@ -62,7 +63,7 @@ class ApiMiddleware:
                 return self._cors(refused)
             request.api_token = token  # type: ignore[attr-defined]
         token = request.api_token  # type: ignore[attr-defined]
-        client = f"token:{token.pk}" if token else f"addr:{request.META.get('REMOTE_ADDR', '')}"
+        client = f"token:{token.pk}" if token else f"addr:{client_address(request)}"
         decision = ratelimit.hit(client, ratelimit.limit_for(token is not None))
         response: HttpResponseBase
         if not decision.allowed:
