@@ -180,14 +180,40 @@ LOGOUT_REDIRECT_URL = "portal:overview"
 # Password-reset and invitation links stay good this long (seconds).
 PASSWORD_RESET_TIMEOUT = int(os.environ.get("PASSWORD_RESET_TIMEOUT", 3 * 24 * 3600))
 ADELANTE_INVITATION_DAYS = int(os.environ.get("ADELANTE_INVITATION_DAYS", 7))
-# Failed sign-ins: at most this many per account and per address within the window (seconds).
+# Failed sign-ins (docs/accounts.md, "Sign-in protections"), within the window (seconds):
+# at most this many per account and address (that address is paused on that account), per
+# account from every address together (the account is paused), and per address across
+# accounts (then that address waits ADELANTE_SIGNIN_SLOWDOWN_SECONDS between tries on the
+# accounts it failed on; it is never shut out of the others).
+ADELANTE_SIGNIN_FAILURES_PER_ACCOUNT_AND_ADDRESS = int(
+    os.environ.get("ADELANTE_SIGNIN_FAILURES_PER_ACCOUNT_AND_ADDRESS", 5)
+)
 ADELANTE_SIGNIN_FAILURES_PER_ACCOUNT = int(
-    os.environ.get("ADELANTE_SIGNIN_FAILURES_PER_ACCOUNT", 5)
+    os.environ.get("ADELANTE_SIGNIN_FAILURES_PER_ACCOUNT", 20)
 )
 ADELANTE_SIGNIN_FAILURES_PER_ADDRESS = int(
     os.environ.get("ADELANTE_SIGNIN_FAILURES_PER_ADDRESS", 20)
 )
+ADELANTE_SIGNIN_SLOWDOWN_SECONDS = int(os.environ.get("ADELANTE_SIGNIN_SLOWDOWN_SECONDS", 30))
 ADELANTE_SIGNIN_LOCKOUT_SECONDS = int(os.environ.get("ADELANTE_SIGNIN_LOCKOUT_SECONDS", 15 * 60))
+# Password-reset e-mails and invitations: at most this many per e-mail address and per client
+# address within the window (seconds); past it the same answer is given and nothing is sent.
+ADELANTE_RESETS_PER_ACCOUNT = int(os.environ.get("ADELANTE_RESETS_PER_ACCOUNT", 3))
+ADELANTE_RESETS_PER_ADDRESS = int(os.environ.get("ADELANTE_RESETS_PER_ADDRESS", 10))
+ADELANTE_INVITATIONS_PER_EMAIL = int(os.environ.get("ADELANTE_INVITATIONS_PER_EMAIL", 3))
+ADELANTE_INVITATIONS_PER_ADDRESS = int(os.environ.get("ADELANTE_INVITATIONS_PER_ADDRESS", 30))
+ADELANTE_MAIL_THROTTLE_SECONDS = int(os.environ.get("ADELANTE_MAIL_THROTTLE_SECONDS", 3600))
+# Reverse proxies whose X-Forwarded-For is believed: addresses or networks (CIDR), separated
+# by commas (adelante.accounts.addresses). Empty: the header is ignored, REMOTE_ADDR is used.
+ADELANTE_TRUSTED_PROXIES = [
+    p.strip() for p in os.environ.get("ADELANTE_TRUSTED_PROXIES", "").split(",") if p.strip()
+]
+# API tokens (docs/api.md, "Tokens"): lifetime in days, and how long a rotated token keeps
+# working beside its successor (hours; 0: it stops at once).
+ADELANTE_API_TOKEN_DAYS = int(os.environ.get("ADELANTE_API_TOKEN_DAYS", 90))
+ADELANTE_API_TOKEN_ROTATION_OVERLAP_HOURS = int(
+    os.environ.get("ADELANTE_API_TOKEN_ROTATION_OVERLAP_HOURS", 24)
+)
 # The join form: at most this many requests per address per day.
 ADELANTE_JOIN_REQUESTS_PER_ADDRESS = int(os.environ.get("ADELANTE_JOIN_REQUESTS_PER_ADDRESS", 5))
 ADELANTE_REQUIRE_2FA_FOR_SECRETARIAT = env_flag("ADELANTE_REQUIRE_2FA_FOR_SECRETARIAT", False)

@@ -8,6 +8,7 @@ import re
 import pytest
 import time_machine
 from django.contrib.auth.models import User
+from django.test import override_settings
 from django.utils import timezone
 
 from adelante.accounts import invitations
@@ -95,14 +96,44 @@ def test_an_existing_account_signs_in_then_accepts(client, cast: Cast) -> None:
 def test_only_partner_admins_and_the_secretariat_invite(client, cast: Cast) -> None:
     for user, status in (
         (cast.member, 403),
-        (cast.other_member, 403),
-        (cast.government, 403),
+        # Not members: the organisation's page is not there (issue 10: was 403).
+        (cast.other_member, 404),
+        (cast.government, 404),
         (cast.partner_admin, 200),
         (cast.reviewer, 200),
     ):
         client.force_login(user)
         assert client.get(_people(cast)).status_code == status, user
         post = client.post(_people(cast), {"email": "x@example.org", "role": "admin"})
-        assert post.status_code == (302 if status == 200 else 403)
+        assert post.status_code == (302 if status == 200 else status)
     client.force_login(cast.partner_admin)
     assert client.get("/en/accounts/partners/no-such-partner/people/").status_code == 404
+
+
+@override_settings(ADELANTE_INVITATIONS_PER_EMAIL=3, ADELANTE_INVITATIONS_PER_ADDRESS=50)
+def test_resending_invitations_to_one_address_is_limited(client, cast: Cast, mailoutbox) -> None:
+    client.force_login(cast.partner_admin)
+    statuses = [
+        client.post(_people(cast), {"email": "Flooded@Example.org", "role": "member"}).status_code
+        for _n in range(3)
+    ]
+    assert statuses == [302, 302, 302]
+    refused = client.post(_people(cast), {"email": "flooded@example.org", "role": "member"})
+    assert refused.status_code == 429
+    assert "Too many invitations to this address" in refused.content.decode()
+    assert len(mailoutbox) == 3
+    # Another address is not held up.
+    assert (
+        client.post(_people(cast), {"email": "x@example.org", "role": "member"}).status_code == 302
+    )
+
+
+@override_settings(ADELANTE_INVITATIONS_PER_EMAIL=10, ADELANTE_INVITATIONS_PER_ADDRESS=2)
+def test_invitations_from_one_client_address_are_limited(client, cast: Cast, mailoutbox) -> None:
+    client.force_login(cast.reviewer)
+    for n in range(2):
+        sent = client.post(_people(cast), {"email": f"p{n}@example.org", "role": "member"})
+        assert sent.status_code == 302
+    refused = client.post(_people(cast), {"email": "p9@example.org", "role": "member"})
+    assert refused.status_code == 429
+    assert len(mailoutbox) == 2

@@ -65,3 +65,55 @@ def test_a_reset_ends_the_sign_in_pause(client, cast: Cast, mailoutbox) -> None:
     )
     signed = client.post("/en/accounts/sign-in/", {"username": "member", "password": NEW_PASSWORD})
     assert signed.status_code == 302
+
+
+@override_settings(
+    ADELANTE_SIGNIN_FAILURES_PER_ACCOUNT_AND_ADDRESS=2, ADELANTE_SIGNIN_FAILURES_PER_ACCOUNT=50
+)
+def test_a_reset_ends_the_pause_of_the_account_and_address(client, cast: Cast, mailoutbox) -> None:
+    for _n in range(2):
+        client.post("/en/accounts/sign-in/", {"username": "member", "password": "wrong"})
+    client.post("/en/accounts/password-reset/", {"email": "member@example.org"})
+    page = client.get(_link(mailoutbox), follow=True)
+    client.post(
+        page.redirect_chain[-1][0],
+        {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+    )
+    signed = client.post("/en/accounts/sign-in/", {"username": "member", "password": NEW_PASSWORD})
+    assert signed.status_code == 302
+
+
+def _answer(client, email: str) -> tuple[int, str, str]:  # type: ignore[no-untyped-def]
+    """What a person sees: the status, where it leads, and the page it leads to."""
+    response = client.post("/en/accounts/password-reset/", {"email": email}, follow=True)
+    first = response.redirect_chain[0] if response.redirect_chain else ("", response.status_code)
+    return first[1], first[0], response.content.decode()
+
+
+def test_resets_are_limited_per_account_with_the_same_answer(
+    client, cast: Cast, mailoutbox
+) -> None:
+    """30 requests for one account send the limit's number of e-mails (3 by default); each
+    answer is the same page, for an account that exists and for one that does not."""
+    known = [_answer(client, "member@example.org") for _n in range(30)]
+    assert len(mailoutbox) == 3
+    unknown = [_answer(client, "nobody@example.org") for _n in range(30)]
+    assert len(mailoutbox) == 3
+    assert set(known) == set(unknown)
+    assert len(set(known)) == 1
+    status, location, page = known[0]
+    assert (status, location) == (302, "/en/accounts/password-reset/sent/")
+    assert "If an account has this address" in page
+
+
+@override_settings(ADELANTE_RESETS_PER_ADDRESS=4, ADELANTE_RESETS_PER_ACCOUNT=3)
+def test_resets_are_limited_per_client_address(client, cast: Cast, mailoutbox) -> None:
+    for email in ("member@example.org", "padmin@example.org", "reviewer@example.org"):
+        for _n in range(2):
+            assert _answer(client, email)[:2] == (302, "/en/accounts/password-reset/sent/")
+    assert len(mailoutbox) == 4
+    # Another client address may still ask.
+    client.post(
+        "/en/accounts/password-reset/", {"email": "gov@example.org"}, REMOTE_ADDR="192.0.2.44"
+    )
+    assert len(mailoutbox) == 5

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 
+from adelante.commitments.choices import Status
 from adelante.figures.reached import invested
 from adelante.progress.models import ProgressReport, ReportStatus
 from tests import builders
@@ -70,8 +71,40 @@ def test_no_one_submits_for_another_organisation(db):
     assert response.status_code == 403
     assert response.json()["type"] == "urn:adelante:problem:not-your-partner"
     report = builders.report(theirs, datetime.date(2024, 6, 30), {}, status=ReportStatus.SUBMITTED)
-    assert client.get(f"/api/v1/progress-reports/{report.pk}").status_code == 403
     assert ProgressReport.objects.filter(commitment=theirs).count() == 1
+    # Another organisation's report answers as a missing one (issue 10: it was 403, which said
+    # that the id exists).
+    theirs_read = client.get(f"/api/v1/progress-reports/{report.pk}")
+    missing_read = client.get("/api/v1/progress-reports/999999")
+    assert theirs_read.status_code == missing_read.status_code == 404
+    assert _without_ids(theirs_read.json()) == _without_ids(missing_read.json())
+
+
+def _without_ids(problem: dict) -> dict:  # type: ignore[type-arg]
+    return {
+        key: value.replace("999999", "N").replace(str(ProgressReport.objects.get().pk), "N")
+        for key, value in problem.items()
+        if isinstance(value, str)
+    } | {"status": problem["status"]}
+
+
+def test_another_organisations_proposal_is_not_there(db):
+    """Submitting for an unpublished commitment of another organisation answers exactly as
+    for a reference that does not exist."""
+    theirs = builders.commitment("Their Co", "1", DAY, status=Status.PROPOSED)
+    mine = builders.commitment("Member Co", "1", DAY)
+    client = token_client(member_of(mine.partner))
+    hidden = client.post(
+        "/api/v1/progress-reports", _body(theirs.reference), content_type="application/json"
+    )
+    missing = client.post(
+        "/api/v1/progress-reports", _body("no-such-reference"), content_type="application/json"
+    )
+    assert hidden.status_code == missing.status_code == 404
+    assert hidden.json()["type"] == missing.json()["type"]
+    assert hidden.json()["detail"].replace(theirs.reference, "R") == missing.json()[
+        "detail"
+    ].replace("no-such-reference", "R")
 
 
 def test_anonymous_cannot_write(db, client):

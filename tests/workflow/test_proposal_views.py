@@ -167,8 +167,9 @@ def test_no_edit_once_submitted(client, member, partner, submitted):
 def test_other_organisations_cannot_see_or_edit(client, outsider, partner, proposal, other_partner):
     client.force_login(outsider)
     url = reverse("workflow:proposal_edit", kwargs={"partner": partner.slug, "pk": proposal.pk})
-    assert client.get(url).status_code == 403
-    assert client.post(url, form_data()).status_code == 403
+    # Not a member: the organisation's workspace is not there (issue 10: was 403).
+    assert client.get(url).status_code == 404
+    assert client.post(url, form_data()).status_code == 404
     # Under their own organisation's address, another's proposal does not exist.
     theirs = reverse(
         "workflow:proposal_edit", kwargs={"partner": other_partner.slug, "pk": proposal.pk}

@@ -228,7 +228,8 @@ def test_no_changes_after_submission(client, member, partner, report):
 
 def test_another_organisation_gets_nothing(client, outsider, partner, report, other_partner):
     client.force_login(outsider)
-    assert client.get(edit_url(partner, report)).status_code == 403
+    # Not a member: the organisation's workspace is not there (issue 10: was 403).
+    assert client.get(edit_url(partner, report)).status_code == 404
     theirs = reverse(
         "workflow:report_edit", kwargs={"partner": other_partner.slug, "pk": report.pk}
     )

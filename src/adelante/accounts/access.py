@@ -5,7 +5,8 @@
 - a secretariat user who must use two-factor and has not passed a code this session →
   redirected to the two-factor page;
 - `partner_member_required`: the organisation comes from the URL (the ``partner`` slug kwarg);
-  an unknown slug is 404, an organisation the user does not belong to 403. The view receives
+  an unknown slug and an organisation the user does not belong to are both 404 (one cannot
+  tell them apart), a member without the admin role on an admins' page 403. The view receives
   the `Partner` object as ``partner`` instead of the slug.
 """
 
@@ -17,8 +18,8 @@ from typing import Any, TypeVar, overload
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponseBase
-from django.shortcuts import get_object_or_404, redirect
+from django.http import Http404, HttpRequest, HttpResponseBase
+from django.shortcuts import redirect
 
 from adelante.accounts import roles, twofactor
 from adelante.partners.models import Partner
@@ -74,14 +75,18 @@ def resolve_partner(
 ) -> Partner:
     """The organisation named in the URL, if the user may act for it (else 404 or 403).
 
-    ``admin``: only its partner admins; ``secretariat``: the secretariat may act too.
+    ``admin``: only its partner admins; ``secretariat``: the secretariat may act too. To anyone
+    who is not one of its members (nor the secretariat, where it may act) the organisation's
+    workspace is not there: 404, as for an unknown slug, so that what exists cannot be
+    probed. Its own members who lack the admin role get 403.
     """
-    partner = get_object_or_404(Partner, slug=slug)
+    partner = Partner.objects.filter(slug=slug).first()
     user = request.user
-    if secretariat and roles.is_secretariat(user):
+    if partner is not None and secretariat and roles.is_secretariat(user):
         return partner
-    allowed = roles.is_partner_admin if admin else roles.is_partner_member
-    if not allowed(user, partner):
+    if partner is None or not roles.is_partner_member(user, partner):
+        raise Http404
+    if admin and not roles.is_partner_admin(user, partner):
         raise PermissionDenied
     return partner
 

@@ -22,6 +22,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from adelante import history
+from adelante.accounts import throttle
 from adelante.accounts.models import Invitation
 from adelante.errors import Invalid
 from adelante.partners.models import Membership, MembershipRole, Partner
@@ -62,6 +63,16 @@ def invite(
         )
         history.save(invitation, reason=_("invited"))
     return invitation
+
+
+def sending_wait(*, email: str, address: str) -> int:
+    """Take a slot to send an invitation (or a new one: a resend) to `email` from the client
+    at `address`: 0 if it may go now, else the seconds to wait (ADELANTE_INVITATIONS_PER_*).
+    One address cannot be flooded with invitations, by one organisation or by several."""
+    email = get_user_model().objects.normalize_email(email.strip())
+    return throttle.reserve_all(
+        (throttle.invitation_address(), address), (throttle.invitation_email(), email)
+    )
 
 
 def token_for(invitation: Invitation) -> str:

@@ -45,13 +45,19 @@ class JoinError(Invalid):
 
 
 def rate_limited(address: str) -> int:
-    """Seconds until this address may send another request (0: now)."""
+    """Seconds until this address may send another request (0: now); a read."""
     return throttle.retry_after(throttle.join_address(), address)
 
 
-def submit(data: Mapping[str, Any], *, address: str, language: str) -> JoinRequest:
-    """Record a request (not yet in the queue: it awaits its e-mail confirmation)."""
-    throttle.record(throttle.join_address(), address)
+def take_slot(address: str) -> int:
+    """Take one of the address's requests for the day before a request is kept: 0 if taken,
+    else the seconds to wait (atomic: concurrent requests cannot pass the limit)."""
+    return throttle.reserve(throttle.join_address(), address)
+
+
+def submit(data: Mapping[str, Any], *, language: str) -> JoinRequest:
+    """Record a request (not yet in the queue: it awaits its e-mail confirmation). The caller
+    took the address's slot first (`take_slot`)."""
     request = JoinRequest(
         organisation_name=data["organisation_name"],
         organisation_type=data["organisation_type"],

@@ -1,4 +1,4 @@
-"""Accounts: two-factor devices, invitations, join requests and the sign-in attempt log.
+"""Accounts: two-factor devices, invitations, join requests and the attempt counters.
 
 Roles themselves live in Django groups (secretariat, government) and `partners.Membership`
 (partner member / admin); see `adelante.accounts.roles`.
@@ -39,21 +39,30 @@ class TwoFactorDevice(models.Model):
         return f"{self.user} (TOTP)"
 
 
-class Attempt(models.Model):
-    """One counted attempt (a failed sign-in, a join form sent), for limits across processes.
+class AttemptCounter(models.Model):
+    """How many attempts of one kind (a failed sign-in, a reset e-mail…) one key made in the
+    current window, for limits that hold across processes (`adelante.accounts.throttle`).
 
-    A log that is itself the record of attempts and is pruned as it ages: no history.
+    One row per kind and key, changed only by single conditional UPDATEs, so that concurrent
+    requests cannot both take the last slot. A counter, pruned as windows end: no history.
     """
 
     kind = models.CharField(max_length=30)
     key = models.CharField(max_length=300)
-    at = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+    #: When the window ends (and the count starts again from 0).
+    window_ends = models.DateTimeField()
+    #: The last counted attempt (for the spacing asked of a noisy address).
+    last_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["kind", "key", "at"], name="attempt_lookup")]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "key"], name="attempt_counter_unique")
+        ]
+        indexes = [models.Index(fields=["kind", "window_ends"], name="attempt_counter_ends")]
 
     def __str__(self) -> str:
-        return f"{self.kind} {self.key} {self.at:%Y-%m-%d %H:%M:%S}"
+        return f"{self.kind} {self.key}: {self.count} until {self.window_ends:%Y-%m-%d %H:%M:%S}"
 
 
 class Invitation(models.Model):

@@ -1,16 +1,25 @@
 """The rules of signing in: failed-attempt limits and the two-factor step in between.
 
-A sign-in is refused (whatever the password) while the account or the address has had too
-many failures within the window; the check comes before the password is looked at, so a
-locked account cannot be probed. A success clears the account's failures (not the address's).
+Before a password is checked, `begin` takes a slot in two counters (`adelante.accounts.throttle`,
+one atomic UPDATE each): the account from this address, and the account from every address.
+When either is full, the password is not checked at all and the sign-in is refused with the
+seconds to wait, so N concurrent guesses make at most the limit's number of password checks. A
+wrong password leaves its slots taken (they are the failures); a right one clears the account's
+counters (`succeeded`).
+
+An address that has failed many times across accounts (a shared NAT, or someone trying many
+accounts) is slowed down, never shut out: on the accounts it has failed on, its tries must be
+`ADELANTE_SIGNIN_SLOWDOWN_SECONDS` apart; on any other account it signs in as usual.
 """
 
 from __future__ import annotations
 
+import datetime
 import time
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth.models import AbstractBaseUser
 from django.http import HttpRequest
@@ -22,22 +31,66 @@ SESSION_PENDING = "adelante_2fa_pending"
 PENDING_SECONDS = 300
 
 
-def lockout_wait(username: str, address: str) -> int:
-    """Seconds until a sign-in may be tried for this account from this address (0: now)."""
+def _pair(username: str, address: str) -> str:
+    return throttle.key_of(username, address)
+
+
+def _spacing(address: str) -> datetime.timedelta | None:
+    """The slowdown asked of an address that failed on many accounts (None: none)."""
+    limit = throttle.signin_address()
+    if throttle.count(limit, address) < limit.allowed:
+        return None
+    return datetime.timedelta(seconds=settings.ADELANTE_SIGNIN_SLOWDOWN_SECONDS)
+
+
+def begin(username: str, address: str) -> int:
+    """Take the attempt's slots before the password is checked: 0 if it may be checked, else
+    the seconds to wait (nothing is taken then)."""
+    pair = _pair(username, address)
+    wait = throttle.reserve(throttle.signin_account_address(), pair, spacing=_spacing(address))
+    if wait:
+        return wait
+    wait = throttle.reserve(throttle.signin_account(), username)
+    if wait:
+        throttle.release(throttle.signin_account_address(), pair)
+    return wait
+
+
+def paused(username: str, address: str) -> int:
+    """Seconds until `begin` may succeed for this account from this address (0: now); a read,
+    for saying so after a failure."""
     return max(
+        throttle.retry_after(throttle.signin_account_address(), _pair(username, address)),
         throttle.retry_after(throttle.signin_account(), username),
-        throttle.retry_after(throttle.signin_address(), address),
     )
 
 
-def note_failure(username: str, address: str) -> None:
-    if username:
-        throttle.record(throttle.signin_account(), username)
+def failed(username: str, address: str) -> None:
+    """A wrong password: its slots stay taken; the address's failures across accounts grow."""
     throttle.record(throttle.signin_address(), address)
 
 
-def note_success(username: str) -> None:
+def succeeded(username: str, address: str) -> None:
+    """A right password: the account's failures from everywhere and from this address are
+    forgotten (other addresses' failures on it stay: a guesser stays paused)."""
     throttle.clear(throttle.signin_account(), username)
+    throttle.clear(throttle.signin_account_address(), _pair(username, address))
+
+
+def reset_done(username: str) -> None:
+    """A password reset: whoever reads the account's e-mail may sign in again at once, from
+    anywhere (a guesser does not know the new password)."""
+    throttle.clear(throttle.signin_account(), username)
+    throttle.clear_prefix(throttle.signin_account_address(), throttle.key_of(username) + " ")
+
+
+def may_send_reset(*, email: str, address: str) -> bool:
+    """Whether a password-reset e-mail for this address may go out to this client now (per
+    e-mail address and per client address, ADELANTE_RESETS_PER_*). Asked whether or not an
+    account has the address, and the page answers the same either way."""
+    return not throttle.reserve_all(
+        (throttle.reset_address(), address), (throttle.reset_account(), email)
+    )
 
 
 def needs_second_step(user: AbstractBaseUser) -> bool:

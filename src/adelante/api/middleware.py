@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import logging
 from collections.abc import Callable
@@ -21,9 +22,10 @@ from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
 from django.utils.translation import gettext as _
 
+from adelante.accounts.addresses import client_address
 from adelante.api import problems, ratelimit
 from adelante.api.conditional import record_last_changed
-from adelante.api.tokens import authenticate
+from adelante.api.tokens import Checked, check
 
 logger = logging.getLogger(__name__)
 
@@ -50,19 +52,12 @@ class ApiMiddleware:
         header = request.META.get("HTTP_AUTHORIZATION", "")
         if header:
             scheme, _sep, key = header.partition(" ")
-            token = authenticate(key.strip()) if scheme.lower() == "bearer" else None
-            if token is None:
-                refused = problems.problem_response(
-                    request,
-                    401,
-                    _("The API token is not valid (revoked, unknown or malformed)."),
-                    type=problems.INVALID_TOKEN,
-                )
-                refused["WWW-Authenticate"] = 'Bearer realm="adelante", error="invalid_token"'
-                return self._cors(refused)
-            request.api_token = token  # type: ignore[attr-defined]
+            checked = check(key.strip()) if scheme.lower() == "bearer" else Checked()
+            if checked.token is None:
+                return self._cors(_refused_token(request, checked))
+            request.api_token = checked.token  # type: ignore[attr-defined]
         token = request.api_token  # type: ignore[attr-defined]
-        client = f"token:{token.pk}" if token else f"addr:{request.META.get('REMOTE_ADDR', '')}"
+        client = f"token:{token.pk}" if token else f"addr:{client_address(request)}"
         decision = ratelimit.hit(client, ratelimit.limit_for(token is not None))
         response: HttpResponseBase
         if not decision.allowed:
@@ -134,6 +129,36 @@ class ApiMiddleware:
             request, etag=response["ETag"], last_modified=last_modified, response=response
         )
         return conditional if conditional is not None else response
+
+
+def _refused_token(request: HttpRequest, checked: Checked) -> HttpResponse:
+    """401: an expired token says so and when (its holder may rotate or ask for a new one);
+    anything else is "not valid", without saying which of unknown, revoked or malformed."""
+    if checked.expired is not None:
+        expired = checked.expired.expires
+        refused = problems.problem_response(
+            request,
+            401,
+            _(
+                "The API token expired on %(when)s (UTC). Ask for a new one, or rotate tokens "
+                "before they expire."
+            )
+            % {"when": expired.astimezone(datetime.UTC).strftime("%Y-%m-%d %H:%M")},
+            type=problems.TOKEN_EXPIRED,
+            extra={"expired": expired.astimezone(datetime.UTC).isoformat()},
+        )
+        refused["WWW-Authenticate"] = (
+            'Bearer realm="adelante", error="invalid_token", error_description="The token expired"'
+        )
+        return refused
+    refused = problems.problem_response(
+        request,
+        401,
+        _("The API token is not valid (revoked, unknown or malformed)."),
+        type=problems.INVALID_TOKEN,
+    )
+    refused["WWW-Authenticate"] = 'Bearer realm="adelante", error="invalid_token"'
+    return refused
 
 
 def _preflight() -> HttpResponse:

@@ -9,7 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 class ApiToken(models.Model):
     """A per-user API token. The token itself is shown once, when created; only its SHA-256
-    hash is kept, so a database leak reveals no usable token."""
+    hash is kept, so a database leak reveals no usable token. It expires, and can be rotated
+    (a new token, the old one ending soon after: `adelante.api.tokens.rotate`)."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -25,6 +26,17 @@ class ApiToken(models.Model):
     created = models.DateTimeField(_("created"), auto_now_add=True)
     last_used = models.DateTimeField(_("last used"), null=True, blank=True)
     revoked = models.DateTimeField(_("revoked"), null=True, blank=True)
+    #: A token stops working at this time (ADELANTE_API_TOKEN_DAYS after it was made).
+    expires = models.DateTimeField(_("expires"))
+    #: The token that took this one's place when it was rotated.
+    replaced_by = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("replaced by"),
+    )
 
     class Meta:
         ordering = ["-created"]

@@ -26,6 +26,7 @@ RATE_LIMITED = "urn:adelante:problem:rate-limited"
 NOT_YOUR_PARTNER = "urn:adelante:problem:not-your-partner"
 CONFLICT = "urn:adelante:problem:conflict"
 INVALID_TOKEN = "urn:adelante:problem:invalid-token"
+TOKEN_EXPIRED = "urn:adelante:problem:token-expired"
 NOT_ALLOWED = "urn:adelante:problem:not-allowed"
 GENERIC = "about:blank"
 #: A service's refusal with a `code` has the type ``urn:adelante:problem:<code>``.

@@ -12,11 +12,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 
-from adelante.accounts import invitations, signin
+from adelante.accounts import addresses, invitations, signin
 from adelante.accounts.access import partner_member_required
 from adelante.accounts.models import Invitation
 from adelante.partners.models import Membership, MembershipRole, Partner
@@ -69,7 +69,27 @@ class AcceptForm(forms.Form):
 def people(request: HttpRequest, partner: Partner) -> HttpResponse:
     """An organisation's members and open invitations; its admins (and the secretariat) invite."""
     form = InviteForm(request.POST or None)
+    status = 200
+    wait = 0
     if request.method == "POST" and form.is_valid():
+        wait = invitations.sending_wait(
+            email=form.cleaned_data["email"], address=addresses.client_address(request)
+        )
+        if wait:
+            minutes = (wait + 59) // 60
+            form.add_error(
+                "email",
+                ngettext(
+                    "Too many invitations to this address, or from you, just now: try again "
+                    "in %(minutes)d minute.",
+                    "Too many invitations to this address, or from you, just now: try again "
+                    "in %(minutes)d minutes.",
+                    minutes,
+                )
+                % {"minutes": minutes},
+            )
+            status = 429
+    if request.method == "POST" and form.is_valid() and not wait:
         invitation = invitations.invite(
             partner, form.cleaned_data["email"], form.cleaned_data["role"], invited_by=request.user
         )
@@ -89,7 +109,9 @@ def people(request: HttpRequest, partner: Partner) -> HttpResponse:
             expires_at__gt=timezone.now(),
         ),
     }
-    return render(request, "accounts/people.html", context, status=400 if form.errors else 200)
+    if form.errors and status == 200:
+        status = 400
+    return render(request, "accounts/people.html", context, status=status)
 
 
 def _invalid(request: HttpRequest, exc: invitations.InvitationInvalid) -> HttpResponse:

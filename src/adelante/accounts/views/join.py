@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 
-from adelante.accounts import joining, throttle
+from adelante.accounts import addresses, joining
 from adelante.accounts.models import JoinRequest, JoinStatus
 from adelante.accounts.views.session import locked_message
 
@@ -47,19 +47,19 @@ def join(request: HttpRequest) -> HttpResponse:
     form = JoinForm(request.POST or None)
     status = 200
     if request.method == "POST":
-        address = throttle.client_address(request)
-        wait = joining.rate_limited(address)
+        address = addresses.client_address(request)
         if request.POST.get(HONEYPOT):
             # A bot: answered as if all went well, and nothing is kept or sent.
             return redirect("joining:join_sent")
+        wait = joining.rate_limited(address)
+        if not wait and form.is_valid():
+            wait = joining.take_slot(address)
         if wait:
             form.is_valid()  # errors can only be added to a cleaned form
             form.add_error(None, locked_message(wait))
             status = 429
         elif form.is_valid():
-            made = joining.submit(
-                form.cleaned_data, address=address, language=request.LANGUAGE_CODE
-            )
+            made = joining.submit(form.cleaned_data, language=request.LANGUAGE_CODE)
             link = request.build_absolute_uri(joining.confirmation_path(made))
             joining.send_confirmation(made, link)
             return redirect("joining:join_sent")

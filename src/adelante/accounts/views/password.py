@@ -1,15 +1,16 @@
 """Password reset by e-mail: Django's views (tokens that die once the password changes, so a
-replayed link is refused), our templates, and a cleared sign-in lockout after a reset."""
+replayed link is refused), our templates, a limit on the e-mails sent, and a cleared sign-in
+lockout after a reset."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.contrib.auth import views as auth_views
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import reverse_lazy
 
-from adelante.accounts import signin
+from adelante.accounts import addresses, signin
 
 
 class ResetConfirm(auth_views.PasswordResetConfirmView):
@@ -19,16 +20,27 @@ class ResetConfirm(auth_views.PasswordResetConfirmView):
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
         # Whoever can read the account's e-mail may sign in again at once.
-        signin.note_success(form.user.get_username())
+        signin.reset_done(form.user.get_username())
         return response
 
 
-reset = auth_views.PasswordResetView.as_view(
-    template_name="accounts/password_reset.html",
-    email_template_name="accounts/email/password_reset.txt",
-    subject_template_name="accounts/email/password_reset_subject.txt",
-    success_url=reverse_lazy("accounts:password_reset_done"),
-)
+class Reset(auth_views.PasswordResetView):
+    template_name = "accounts/password_reset.html"
+    email_template_name = "accounts/email/password_reset.txt"
+    subject_template_name = "accounts/email/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        """Past the limits nothing is sent, and the answer is the same: the "if an account has
+        this address, a link is on its way" page, whether or not one has."""
+        email = form.cleaned_data["email"]
+        address = addresses.client_address(self.request)
+        if signin.may_send_reset(email=email, address=address):
+            return super().form_valid(form)
+        return HttpResponseRedirect(self.get_success_url())
+
+
+reset = Reset.as_view()
 reset_sent = auth_views.PasswordResetDoneView.as_view(
     template_name="accounts/password_reset_sent.html"
 )

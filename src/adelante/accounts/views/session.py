@@ -16,7 +16,7 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from adelante.accounts import roles, signin, throttle, twofactor
+from adelante.accounts import addresses, roles, signin, throttle, twofactor
 
 
 def safe_next(request: HttpRequest, candidate: str | None) -> str:
@@ -29,7 +29,15 @@ def safe_next(request: HttpRequest, candidate: str | None) -> str:
 
 
 def locked_message(seconds: int) -> str:
-    minutes = max(1, (seconds + 59) // 60)
+    if seconds < 60:
+        return ngettext(
+            "Too many failed sign-ins. For your security, signing in is paused: try again in "
+            "%(seconds)d second, or reset your password.",
+            "Too many failed sign-ins. For your security, signing in is paused: try again in "
+            "%(seconds)d seconds, or reset your password.",
+            seconds,
+        ) % {"seconds": seconds}
+    minutes = (seconds + 59) // 60
     return ngettext(
         "Too many failed sign-ins. For your security, signing in is paused: try again in "
         "%(minutes)d minute, or reset your password.",
@@ -48,17 +56,18 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     refusal = ""
     if request.method == "POST":
         username = request.POST.get("username", "")[: throttle.KEY_LENGTH]
-        address = throttle.client_address(request)
+        address = addresses.client_address(request)
         form = AuthenticationForm(request, data=request.POST)
-        wait = signin.lockout_wait(username, address)
+        # The attempt's slots are taken before the password is checked: concurrent guesses
+        # cannot get more checks than the limit, and a paused account cannot be probed.
+        wait = signin.begin(username, address)
         if wait:
-            # Refused before the password is checked: a locked account cannot be probed.
             form = AuthenticationForm(request, initial={"username": username})
             refusal = locked_message(wait)
             status = 429
         elif form.is_valid():
             user = form.get_user()
-            signin.note_success(username)
+            signin.succeeded(username, address)
             destination = safe_next(request, next_url)
             if signin.needs_second_step(user):
                 signin.begin_second_step(request, user, destination)
@@ -66,8 +75,8 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             signin.finish(request, user, getattr(user, "backend", None), verified=False)
             return HttpResponseRedirect(destination)
         else:
-            signin.note_failure(username, address)
-            wait = signin.lockout_wait(username, address)
+            signin.failed(username, address)
+            wait = signin.paused(username, address)
             if wait:
                 form.add_error(None, locked_message(wait))
     else:

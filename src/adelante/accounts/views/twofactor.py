@@ -39,19 +39,21 @@ def _enrolment(device: TwoFactorDevice) -> dict[str, Any]:
 
 
 def _check_code(request: HttpRequest, user: Any, device: TwoFactorDevice, form: CodeForm) -> bool:
-    """Counts wrong codes like failed passwords (six digits must not be guessable)."""
-    key = f"2fa:{user.pk}"
-    wait = throttle.retry_after(throttle.signin_account(), key)
-    if wait:
-        form.is_valid()  # errors can only be added to a cleaned form
-        form.add_error(None, locked_message(wait))
-        return False
+    """Counts wrong codes like failed passwords (six digits must not be guessable): a slot is
+    taken before the code is checked, so concurrent guesses get no more checks than the
+    limit; a right code gives it back."""
     if not form.is_valid():
+        return False
+    key = str(user.pk)
+    wait = throttle.reserve(throttle.two_factor(), key)
+    if wait:
+        form.add_error(None, locked_message(wait))
         return False
     code = form.cleaned_data["code"]
     ok = twofactor.verify(device, code) if device.confirmed_at else twofactor.confirm(device, code)
-    if not ok:
-        throttle.record(throttle.signin_account(), key)
+    if ok:
+        throttle.release(throttle.two_factor(), key)
+    else:
         form.add_error("code", _("This code is not right (or was used already). Try the next."))
     return ok
 

@@ -17,7 +17,7 @@ from ninja import Router, Status
 from adelante.accounts import roles
 from adelante.api import serialize
 from adelante.api.auth import token_auth
-from adelante.api.problems import NOT_YOUR_PARTNER, Problem
+from adelante.api.problems import Problem
 from adelante.api.schemas import MeOut, ProgressOut, ProgressReportIn
 from adelante.commitments.models import Commitment
 from adelante.errors import NotFound
@@ -56,7 +56,8 @@ def me(request: HttpRequest) -> dict[str, Any]:
 def submit(request: HttpRequest, body: ProgressReportIn) -> Status[dict[str, Any]]:
     commitment = Commitment.objects.filter(reference=body.commitment).select_related("partner")
     found = commitment.first()
-    if found is None:
+    # A commitment the user may not see (another organisation's proposal) is not there either.
+    if found is None or not roles.can_view_commitment(_user(request), found):
         raise NotFound(_("No commitment with the reference “%(ref)s”.") % {"ref": body.commitment})
     report = reporting.submit_new(
         user=_user(request),
@@ -76,7 +77,7 @@ def submit(request: HttpRequest, body: ProgressReportIn) -> Status[dict[str, Any
 
 @router.get(
     "/progress-reports/{report_id}",
-    response={200: ProgressOut, 403: None},
+    response={200: ProgressOut, 404: None},
     summary="One of your organisations' progress reports, whatever its status",
 )
 def get_report(request: HttpRequest, report_id: int) -> dict[str, Any]:
@@ -85,13 +86,8 @@ def get_report(request: HttpRequest, report_id: int) -> dict[str, Any]:
         .select_related("commitment__partner")
         .first()
     )
-    if found is None:
+    # A read of the organisation's own unpublished data: its members only. For anyone else
+    # the report is not there: the same 404 as a missing one, so that ids cannot be probed.
+    if found is None or not roles.is_partner_member(_user(request), found.commitment.partner):
         raise Problem(404, _("No progress report %(id)d.") % {"id": report_id})
-    # A read of the organisation's own unpublished data: its members only.
-    if not roles.is_partner_member(_user(request), found.commitment.partner):
-        raise Problem(
-            403,
-            _("This report belongs to an organisation you are not a member of."),
-            type=NOT_YOUR_PARTNER,
-        )
     return serialize.report(found)

@@ -11,7 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -190,6 +190,9 @@ def report_new(request: HttpRequest, partner: str, reference: str) -> HttpRespon
     """
     organisation = get_object_or_404(Partner, slug=partner)
     commitment = get_object_or_404(Commitment, reference=reference, partner=organisation)
+    if not roles.can_view_commitment(request.user, commitment):
+        # Another organisation's proposal is not there, as for the API's submission.
+        raise Http404
     try:
         reporting.check_may_report(user=actor(request), commitment=commitment)
     except ServiceError as error:
