@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -110,6 +112,15 @@ TEMPLATES = [
     },
 ]
 
+def sqlite_options(environ: Mapping[str, str]) -> dict[str, Any]:
+    """The embedded SQLite database's options (tests/uploads/test_busy.py uses them too)."""
+    return {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": float(environ.get("ADELANTE_SQLITE_TIMEOUT") or 30),
+    }
+
+
 _default_db = f"sqlite:///{DATA_DIR / 'adelante.sqlite3'}"
 DATABASES = {
     "default": dj_database_url.parse(os.environ.get("DATABASE_URL") or _default_db, conn_max_age=60)
@@ -120,11 +131,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets every page read while an import writes. A transaction that writes takes the
     # write lock when it begins (IMMEDIATE), so writers queue instead of failing halfway, and
     # wait for it up to ADELANTE_SQLITE_TIMEOUT seconds (docs/security.md).
-    DATABASES["default"]["OPTIONS"] = {
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-        "transaction_mode": "IMMEDIATE",
-        "timeout": float(os.environ.get("ADELANTE_SQLITE_TIMEOUT", "30")),
-    }
+    DATABASES["default"]["OPTIONS"] = sqlite_options(os.environ)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -50,8 +50,9 @@ def is_busy(error: BaseException) -> bool:
             text = str(seen).lower()
             if any(phrase in text for phrase in SQLITE_BUSY):
                 return True
-            if getattr(seen, "sqlstate", None) in BUSY_SQLSTATES:
-                return True
+        # psycopg's errors (raised from Django's) carry the SQLSTATE.
+        if getattr(seen, "sqlstate", None) in BUSY_SQLSTATES:
+            return True
         seen = seen.__cause__ or seen.__context__
     return False
 
