@@ -1,4 +1,4 @@
-"""`python -m benchmarks figures|pages|exchange|iati|uploads|synth [OPTIONS]`, from a clone of Adelante.
+"""`python -m benchmarks figures|pages|exchange|iati|uploads|synth [OPTIONS]`, from a clone.
 
 | command | what it runs |
 | --- | --- |

@@ -287,16 +287,16 @@ COLUMNS = (
     "file MB",
     "outcome",
     "s",
-    "× floor",
+    "x floor",
     "heap MB",
-    "× floor",
+    "x floor",
     "RSS growth MB",
 )
 
 
 def table_rows(measurements: list[Measurement]) -> list[tuple[str, ...]]:
     floors = {m.kind: m for m in measurements if m.file == FLOOR[m.kind]}
-    rows = []
+    rows: list[tuple[str, ...]] = []
     for m in measurements:
         floor = floors.get(m.kind, m)
         rows.append(

@@ -112,6 +112,7 @@ TEMPLATES = [
     },
 ]
 
+
 def sqlite_options(environ: Mapping[str, str]) -> dict[str, Any]:
     """The embedded SQLite database's options (tests/uploads/test_busy.py uses them too)."""
     return {

@@ -82,18 +82,17 @@ def test_reads_do_not_wait_and_writes_queue_during_an_import(tmp_path, unblocked
         cursor.execute("CREATE TABLE record (x integer)")
         cursor.execute("PRAGMA journal_mode")
         assert cursor.fetchone()[0] == "wal"
-    with importing(handler) as running:
-        with mine.cursor() as cursor:
-            # A read sees the record as it was, at once (WAL).
-            cursor.execute("SELECT count(*) FROM record")
-            assert cursor.fetchone()[0] == 0
-            assert running.is_alive()
-            # A write transaction, as Django begins one (transaction_mode IMMEDIATE), waits
-            # for the import to commit, then goes through.
-            cursor.execute("BEGIN IMMEDIATE")
-            assert not running.is_alive()
-            cursor.execute("INSERT INTO record (x) VALUES (2)")
-            cursor.execute("COMMIT")
+    with importing(handler) as running, mine.cursor() as cursor:
+        # A read sees the record as it was, at once (WAL).
+        cursor.execute("SELECT count(*) FROM record")
+        assert cursor.fetchone()[0] == 0
+        assert running.is_alive()
+        # A write transaction, as Django begins one (transaction_mode IMMEDIATE), waits
+        # for the import to commit, then goes through.
+        cursor.execute("BEGIN IMMEDIATE")
+        assert not running.is_alive()
+        cursor.execute("INSERT INTO record (x) VALUES (2)")
+        cursor.execute("COMMIT")
     with mine.cursor() as cursor:
         cursor.execute("SELECT x FROM record ORDER BY x")
         assert cursor.fetchall() == [(1,), (2,)]
@@ -243,8 +242,7 @@ def test_a_second_import_on_the_web_is_refused_and_can_be_confirmed_later(tmp_pa
 
 @pytest.mark.django_db(transaction=True)
 def test_the_lock_is_held_by_one_import_and_free_again_after_it():
-    with another_import(), pytest.raises(ImportBusy):
-        with import_lock():
-            pass
+    with another_import(), pytest.raises(ImportBusy), import_lock():
+        pass
     with import_lock():
         pass

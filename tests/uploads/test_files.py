@@ -110,9 +110,7 @@ def test_rows_styled_down_to_the_last_row_cost_nothing(tmp_path):
     table, peak = traced(lambda: read_table(path))
     assert not isinstance(table, Exception), table
     assert table.columns == ("name", "amount")
-    assert [(row.line, row.cells) for row in table.rows] == [
-        (2, {"name": "Acme", "amount": "5"})
-    ]
+    assert [(row.line, row.cells) for row in table.rows] == [(2, {"name": "Acme", "amount": "5"})]
     assert peak < MEMORY_BOUND
 
 
