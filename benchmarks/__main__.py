@@ -1,4 +1,4 @@
-"""`python -m benchmarks figures|pages|exchange|iati|synth [OPTIONS]`, from a clone of Adelante.
+"""`python -m benchmarks figures|pages|exchange|iati|uploads|synth [OPTIONS]`, from a clone.
 
 | command | what it runs |
 | --- | --- |
@@ -6,6 +6,7 @@
 | pages | the portal's pages against a bare view (the same command with --pages) |
 | exchange | the full CSV export and API endpoints against their floors, on DATABASE_URL |
 | iati | the IATI import of large generated files against a bare parse, and its memory |
+| uploads | the worst uploads (ZIP bombs, styled empty rows) against a normal file, memory |
 | synth | fill the database of DATABASE_URL with realistic synthetic data |
 
 `python -m benchmarks COMMAND --help` lists a command's options (docs/benchmarks.md). Any other
@@ -24,6 +25,7 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "pages": ("benchmark", "--pages"),
     "exchange": ("benchmark_exchange",),
     "iati": ("benchmark_iati",),
+    "uploads": ("benchmark_uploads",),
     "synth": ("synth",),
 }
 

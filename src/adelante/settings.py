@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -71,6 +73,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # A body over ADELANTE_REQUEST_MAX_BYTES is refused (413) before anything reads it.
+    "adelante.uploads.middleware.RequestSizeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # /api/ only: CORS, tokens, rate limit, conditional GET, problem details (docs/api.md).
@@ -84,6 +88,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records which signed-in user made each change in the history.
     "simple_history.middleware.HistoryRequestMiddleware",
+    # A view that finds the database locked answers 503 with Retry-After, not 500.
+    "adelante.uploads.middleware.DatabaseBusyMiddleware",
 ]
 
 ROOT_URLCONF = "adelante.urls"
@@ -106,6 +112,16 @@ TEMPLATES = [
     },
 ]
 
+
+def sqlite_options(environ: Mapping[str, str]) -> dict[str, Any]:
+    """The embedded SQLite database's options (tests/uploads/test_busy.py uses them too)."""
+    return {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": float(environ.get("ADELANTE_SQLITE_TIMEOUT") or 30),
+    }
+
+
 _default_db = f"sqlite:///{DATA_DIR / 'adelante.sqlite3'}"
 DATABASES = {
     "default": dj_database_url.parse(os.environ.get("DATABASE_URL") or _default_db, conn_max_age=60)
@@ -113,11 +129,10 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-    # WAL lets the portal read while an import writes.
-    DATABASES["default"]["OPTIONS"] = {
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-        "transaction_mode": "IMMEDIATE",
-    }
+    # WAL lets every page read while an import writes. A transaction that writes takes the
+    # write lock when it begins (IMMEDIATE), so writers queue instead of failing halfway, and
+    # wait for it up to ADELANTE_SQLITE_TIMEOUT seconds (docs/security.md).
+    DATABASES["default"]["OPTIONS"] = sqlite_options(os.environ)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -230,3 +245,17 @@ LOGGING = {
 # The portal's page cache (docs/portal.md): how long a worker trusts the record's stamp before
 # reading it again. Changes made in the same process show at once; others within this time.
 PORTAL_STAMP_SECONDS = float(os.environ.get("PORTAL_STAMP_SECONDS", "2"))
+
+# Uploads (docs/security.md, "Uploads and the embedded database"; adelante/uploads/limits.py).
+# A request body over this size is refused (413) before it is read; keep it at least the
+# largest file limit (the staff's import: 20 MB) plus room for the form.
+ADELANTE_REQUEST_MAX_BYTES = int(os.environ.get("ADELANTE_REQUEST_MAX_BYTES", 21 * 1024 * 1024))
+# A ZIP archive (XLSX, DOCX …) is refused before it is opened if it would expand to more than
+# this many bytes, if a member or the whole is compressed more than this ratio, or if it holds
+# more members.
+ADELANTE_ARCHIVE_MAX_BYTES = int(os.environ.get("ADELANTE_ARCHIVE_MAX_BYTES", 128 * 1024 * 1024))
+ADELANTE_ARCHIVE_MAX_RATIO = float(os.environ.get("ADELANTE_ARCHIVE_MAX_RATIO", 100))
+ADELANTE_ARCHIVE_MAX_MEMBERS = int(os.environ.get("ADELANTE_ARCHIVE_MAX_MEMBERS", 1000))
+# A sheet is read up to its last filled row, at most this row; and at most this many cells.
+ADELANTE_SHEET_MAX_ROWS = int(os.environ.get("ADELANTE_SHEET_MAX_ROWS", 100_000))
+ADELANTE_SHEET_MAX_CELLS = int(os.environ.get("ADELANTE_SHEET_MAX_CELLS", 1_000_000))

@@ -48,7 +48,7 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
 def test_one_command_lists_the_benchmarks() -> None:
     done = run("--help")
     assert done.returncode == 0, done.stderr
-    for name in ("figures", "pages", "exchange", "iati", "synth"):
+    for name in ("figures", "pages", "exchange", "iati", "uploads", "synth"):
         assert f"| {name} |" in done.stdout
 
 
@@ -57,6 +57,7 @@ OPTIONS = {
     "pages": "--in-place",
     "exchange": "--api-repeat",
     "iati": "--postgres-url",
+    "uploads": "--dir",
     "synth": "--wipe",
 }
 

@@ -22,6 +22,8 @@ from django.utils.translation import gettext as _
 
 from adelante.exchange.problems import WHOLE_FILE, ImportRejected, Problem, Problems
 from adelante.exchange.safety import unescape
+from adelante.uploads import sheets
+from adelante.uploads.archives import Refused
 
 ZIP_MAGIC = b"PK\x03\x04"
 # Compound-file header of the old binary Excel format (.xls).
@@ -122,6 +124,11 @@ def _xlsx_rows(data: bytes, file: str, wanted: str | None = None) -> list[tuple[
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
+        # Checked before it is opened: a ZIP bomb or an oversized part refuses the file.
+        sheets.check_workbook(data)
+    except Refused as refused:
+        raise _rejected(file, 1, refused.reason) from None
+    try:
         with warnings.catch_warnings():
             # openpyxl warns about spreadsheet features it does not read (validation, styles).
             warnings.simplefilter("ignore", UserWarning)
@@ -133,12 +140,15 @@ def _xlsx_rows(data: bytes, file: str, wanted: str | None = None) -> list[tuple[
             raise _rejected(file, 1, _("the workbook has no sheet"))
         named = [s for s in workbook.worksheets if wanted and s.title.casefold() == wanted]
         sheet = named[0] if named else workbook.worksheets[0]
-        # Some programs write wrong sheet dimensions; read every row that is there.
+        # Some programs write wrong sheet dimensions; read every row that holds a value, up to
+        # the last one (styled empty rows and columns after it are not read; uploads/sheets.py).
         sheet.reset_dimensions()
         rows = [
             (number, [_cell_text(value) for value in values])
-            for number, values in enumerate(sheet.iter_rows(min_row=1, values_only=True), 1)
+            for number, values in sheets.bounded_rows(data, sheet)
         ]
+    except Refused as refused:
+        raise _rejected(file, 1, refused.reason) from None
     finally:
         workbook.close()
     return rows

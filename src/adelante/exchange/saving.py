@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 from django.db import models, transaction
 
 from adelante import history
+from adelante.uploads.busy import import_lock, write_stamp
 
 _Model = TypeVar("_Model", bound=models.Model)
 _Plan = TypeVar("_Plan")
@@ -59,11 +60,22 @@ def create_or_update(
 
 
 def planned(plan: Callable[[], _Plan], write: Callable[[_Plan], object], *, dry_run: bool) -> _Plan:
-    """An import's plan (`plan()`), then, unless `dry_run`, written by `write` in the same
-    transaction: all or nothing. A dry run writes nothing."""
+    """An import's plan (`plan()`), then, unless `dry_run`, written by `write` in one
+    transaction: all or nothing. A dry run writes nothing.
+
+    One import at a time (`uploads.busy.import_lock`: `ImportBusy` if another is running).
+    On SQLite, where one connection writes at a time, the plan is made before the transaction,
+    so a file with problems never takes the write lock and a good one holds it only while it
+    writes; if another connection wrote in between, the plan is made again inside the
+    transaction. Elsewhere the plan is made inside the transaction, as the record stands
+    under its locks."""
     if dry_run:
         return plan()
-    with transaction.atomic():
-        made = plan()
-        write(made)
+    with import_lock():
+        stamp = write_stamp()
+        made = plan() if stamp is not None else None
+        with transaction.atomic():
+            if made is None or write_stamp() != stamp:
+                made = plan()
+            write(made)
     return made

@@ -29,6 +29,7 @@ from adelante.exchange.problems import ImportRejected
 from adelante.exchange.rates_import import import_rates
 from adelante.exchange.results import ImportResult
 from adelante.exchange.statements_import import import_statements
+from adelante.uploads.busy import ImportBusy
 
 MAX_UPLOAD = 20 * 1024 * 1024
 SESSION_KEY = "adelante-staff-imports"
@@ -99,14 +100,16 @@ def upload(request: HttpRequest) -> HttpResponse:
     return render(request, "exchange/import_upload.html", {"form": form})
 
 
-def _dry_run(request: HttpRequest, key: str, entry: dict[str, str]) -> HttpResponse:
-    context: dict[str, Any] = {"key": key, "entry": entry}
+def _dry_run(
+    request: HttpRequest, key: str, entry: dict[str, str], *, busy: str = "", status: int = 200
+) -> HttpResponse:
+    context: dict[str, Any] = {"key": key, "entry": entry, "busy": busy}
     try:
         context["result"] = _run(entry, user=request.user, dry_run=True)
     except ImportRejected as rejected:
         _forget(request, key)
         context["problems"] = rejected.problems
-    return render(request, "exchange/import_dry_run.html", context)
+    return render(request, "exchange/import_dry_run.html", context, status=status)
 
 
 def _forget(request: HttpRequest, key: str) -> None:
@@ -135,8 +138,10 @@ def confirm(request: HttpRequest, key: str) -> HttpResponse:
     context: dict[str, Any] = {"entry": entry}
     try:
         context["result"] = _run(entry, user=request.user, dry_run=False, reason=reason)
+    except ImportBusy as busy:
+        # Another import is running: the upload stays, to be confirmed again (409 Conflict).
+        return _dry_run(request, key, entry, busy=busy.message, status=409)
     except ImportRejected as rejected:  # the record changed since the dry run
         context["problems"] = rejected.problems
-    finally:
-        _forget(request, key)
+    _forget(request, key)
     return render(request, "exchange/import_done.html", context)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from adelante.iati.export import write_activities
 from adelante.iati.importer import IatiImportError, import_iati
+from adelante.uploads.busy import ImportBusy
 
 IMPORT_HELP = gettext_lazy(
     "Official aid from IATI activity files (2.01 to 2.03): activities for Guatemala, "
@@ -58,6 +59,8 @@ def run_import(command: BaseCommand, options: dict[str, Any]) -> None:
     except IatiImportError as exc:
         command.stderr.write(str(exc))
         raise CommandError(_("nothing was imported."), returncode=1) from None
+    except ImportBusy as busy:
+        raise CommandError(busy.message, returncode=1) from None
     if int(options.get("verbosity", 1)) >= 1:
         for warning in result.warnings:
             command.stderr.write(warning)

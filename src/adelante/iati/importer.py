@@ -31,6 +31,7 @@ from adelante.iati import reading
 from adelante.iati.models import AidActivity, AidCountry, AidSector, AidTransaction
 from adelante.iati.xmlsafe import ACTIVITIES, ActivityStream, XmlFileError
 from adelante.money.fields import to_hundredths
+from adelante.uploads.busy import import_lock
 
 #: Activities per database round trip: bounded, so memory is too.
 BATCH = 500
@@ -462,7 +463,8 @@ def import_iati(
     result = IatiImportResult(dry_run=dry_run)
     rates = Rates()
     now = timezone.now()
-    with transaction.atomic():
+    # One import at a time (ImportBusy if another is running; uploads/busy.py).
+    with import_lock(), transaction.atomic():
         for name in files:
             path = Path(name)
             if progress is not None:

@@ -3,7 +3,9 @@
 Accepted: PDF, PNG, JPEG, Word (DOCX), Excel (XLSX) and plain UTF-8 text or CSV, up to
 `ADELANTE_UPLOAD_MAX_BYTES` (10 MiB by default). A Windows program renamed to .pdf is
 refused because it does not start with ``%PDF-``; a ZIP is only a DOCX or XLSX when it holds
-the parts those formats must have. Files are kept through Django's storage API
+the parts those formats must have, and within the limits of `adelante.uploads.archives`
+(checked from its table of contents before any part is expanded, then every part read once
+to prove it: no ZIP bomb is stored). Files are kept through Django's storage API
 (`default_storage`, through the model's FileField), under a random name with the extension
 of what they are, so a deployment can keep them in object storage; the name the partner gave
 is kept for display only.
@@ -22,6 +24,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 
 from adelante.errors import Invalid
+from adelante.uploads.archives import Refused, check_archive, check_members, open_zip
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 #: Bytes read to tell what a file is.
@@ -120,6 +123,18 @@ def sniff(stream: IO[bytes]) -> Kind | None:
     return kind
 
 
+def _check_archive(stream: IO[bytes]) -> None:
+    """An Office document (a ZIP archive) within the archive limits, every part intact."""
+    try:
+        with open_zip(stream) as archive:
+            check_archive(archive)
+            check_members(archive)
+    except Refused as refused:
+        raise _refused(refused.reason) from None
+    finally:
+        stream.seek(0)
+
+
 def accepted_types() -> str:
     return ", ".join(k.label for k in KINDS.values())
 
@@ -153,5 +168,7 @@ def check(upload: UploadedFile[bytes]) -> CheckedFile:
             _("This file is not of an accepted type (%(types)s), whatever its name says.")
             % {"types": accepted_types()}
         )
+    if kind in (DOCX, XLSX) and stream is not None:
+        _check_archive(stream)
     name = (upload.name or "").replace("\\", "/").rsplit("/", 1)[-1].strip()[:200] or kind.code
     return CheckedFile(upload, kind, size, name)

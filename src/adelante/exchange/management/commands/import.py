@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import DatabaseError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop, ngettext
 
@@ -21,6 +22,7 @@ from adelante.exchange.results import ImportResult, Outcome
 from adelante.exchange.statements_import import import_statements
 from adelante.iati.cli import add_import_parser as add_iati_import_parser
 from adelante.iati.cli import run_import as run_iati_import
+from adelante.uploads.busy import ImportBusy, busy_message, is_busy
 from adelante.workflow.cli import add_import_parser as add_sanctions_import_parser
 from adelante.workflow.cli import run_import as run_sanctions_import
 
@@ -119,6 +121,12 @@ class Command(BaseCommand):
                 % {"count": len(exc.problems), "file": file},
                 returncode=1,
             ) from None
+        except ImportBusy as busy:
+            raise CommandError(busy.message, returncode=1) from None
+        except DatabaseError as exc:
+            if not is_busy(exc):
+                raise
+            raise CommandError(busy_message(), returncode=1) from None
         verbosity = int(options.get("verbosity", 1))
         if dry_run or verbosity >= 2:
             self._rows(result, show_unchanged=dry_run)
