@@ -16,6 +16,7 @@ from adelante.commitments import withdrawal
 from adelante.commitments.amounts import USD, MissingDate, MissingRate, usd_amount
 from adelante.commitments.choices import StatementFigure
 from adelante.commitments.geography import HUNDRED, SharesError, check_shares
+from adelante.money import limits
 from adelante.money.qualifiers import AmountQualifier
 
 _CURRENCY_CODE = re.compile(r"^[A-Z]{3}$")
@@ -78,6 +79,9 @@ class CommitmentForm(ChangeReasonForm):
         amount: Decimal | None = data.get("amount")
         if amount is not None and amount < 0:
             self.add_error("amount", _("An amount cannot be negative."))
+            return
+        if amount is not None and limits.too_large(amount):
+            self.add_error("amount", limits.too_large_message())
             return
         if data.get("qualifier") == AmountQualifier.UNDISCLOSED and amount is not None:
             self.add_error(

@@ -50,6 +50,10 @@ COLUMNS = Columns(
         "withdrawn_on",
         "shares",
     ),
+    numbers=("amount_usd", "amount"),
+    dollars=("amount_usd",),
+    dates=("announced_on", "withdrawn_on"),
+    totals=("amount_usd",),
 )
 
 #: Qualifiers that go with an amount; "undisclosed" is the one that goes without.

@@ -27,9 +27,10 @@ from adelante.commitments.models import Commitment, Round, Source
 from adelante.errors import ServiceError
 from adelante.exchange.commitment_rows import COLUMNS, CommitmentRow, RowReader, resolve_qualifier
 from adelante.exchange.focus import focus_keywords, match_focus
+from adelante.exchange.loading import ReadOptions, load_table
 from adelante.exchange.partner_matching import NewPartner, PartnerDirectory
 from adelante.exchange.problems import Problems
-from adelante.exchange.readers import Table, read_table
+from adelante.exchange.readers import Table
 from adelante.exchange.results import ImportResult, Outcome, RowOutcome
 from adelante.exchange.round_matching import NewRound, RoundDirectory
 from adelante.exchange.row_checks import no_bar
@@ -59,6 +60,7 @@ def import_commitments(
     name: str | None = None,
     reason: str | None = None,
     user: User | None = None,
+    options: ReadOptions | None = None,
 ) -> ImportResult:
     """Import a commitments file. Raises ImportRejected, having written nothing, if any row
     has a problem. With `dry_run`, works out what would change and writes nothing.
@@ -67,7 +69,7 @@ def import_commitments(
     commitment's status goes through `workflow.lifecycle.change_status`, as on the status page.
     """
     path = Path(path)
-    table = read_table(path, file=name, sheet="commitments")
+    table = load_table(path, columns=COLUMNS, file=name, sheet="commitments", options=options)
     reason = import_reason(path, name, reason)
     plan = planned(
         lambda: _plan(table, progress, user, reason),
@@ -81,6 +83,7 @@ def _plan(table: Table, progress: bool, user: User | None, reason: str) -> Plan:
     problems = Problems(table.file)
     COLUMNS.check(table, problems)
     problems.raise_if_any()
+    problems.extend(table.problems)
     reader = RowReader(table, problems)
     rows = [
         read
@@ -502,8 +505,8 @@ class Plan:
             )
             for p in self.commitments
         )
-        return ImportResult(
-            file=self.table.file,
+        return ImportResult.of(
+            self.table,
             dry_run=dry_run,
             rows=rows,
             also_created=(

@@ -42,6 +42,7 @@ from adelante.commitments.geography import SharesError, check_shares, set_countr
 from adelante.commitments.models import Commitment, Round, Source, Target
 from adelante.currency.models import ExchangeRate
 from adelante.errors import Conflict, Invalid, NotAllowed
+from adelante.money import limits
 from adelante.money.qualifiers import AmountQualifier
 from adelante.partners.models import Partner
 from adelante.workflow import reasons, recording
@@ -59,8 +60,8 @@ from adelante.workflow.models import (
     Stage,
 )
 
-#: The largest amount a proposal may state, in its currency: anything above is a typing slip.
-MAX_AMOUNT = Decimal("1000000000000")
+#: The largest amount a proposal may state, in its currency: the one limit of every door.
+MAX_AMOUNT = limits.MAX_AMOUNT
 #: The largest target value (people, jobs, organisations or US dollars).
 MAX_TARGET = Decimal("1000000000000")
 MAX_TARGETS = 20
@@ -150,8 +151,8 @@ def problems(data: ProposalInput, *, complete: bool) -> dict[str, list[str]]:
     if data.amount is not None:
         if data.amount <= 0:
             add("amount", _("The amount must be more than zero."))
-        elif data.amount > MAX_AMOUNT:
-            add("amount", _("The amount is too large: check the number of digits."))
+        elif limits.too_large(data.amount):
+            add("amount", limits.too_large_message())
     if data.qualifier == AmountQualifier.UNDISCLOSED and data.amount is not None:
         add("amount", _("An undisclosed amount is left empty; or choose another qualifier."))
     if complete and data.qualifier != AmountQualifier.UNDISCLOSED and data.amount is None:
