@@ -50,7 +50,7 @@ BAD_ROWS = [
     ({"amount_usd": "-5"}, "amount_usd", "negative"),
     ({"amount_usd": "five million"}, "amount_usd", "not a number"),
     ({"amount_usd": "1e3"}, "amount_usd", "scientific notation"),
-    ({"amount_usd": "1000000000000.01"}, "amount_usd", "more than 1,000,000,000,000"),
+    ({"amount_usd": "1000000000000.01"}, "amount_usd", "too large (more than 1,000,000,000,000)"),
     ({"amount_usd": "1,500"}, "amount_usd", "could be 1500 or 1.5"),
     ({"amount_usd": "10.0051"}, "amount_usd", "decimal places"),
     ({"announced_on": "2024-02-30"}, "announced_on", "not a valid date"),

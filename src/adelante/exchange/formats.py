@@ -182,6 +182,9 @@ def _decimal_mark(file: str, numbers: list[_Number]) -> str | None:
     unclear = next((n for n in numbers if n.ambiguous), None)
     if unclear is not None:
         assert unclear.as_point is not None and unclear.as_comma is not None
+        readings = sorted((Decimal(unclear.as_point), Decimal(unclear.as_comma)), reverse=True)
+        thousands, decimals = (format(r.normalize(), "f") for r in readings)
+        mark = "," if "," in unclear.text else "."
         raise ImportRejected(
             [
                 Problem(
@@ -189,17 +192,17 @@ def _decimal_mark(file: str, numbers: list[_Number]) -> str | None:
                     unclear.line,
                     unclear.column,
                     _(
-                        "“%(text)s” could be %(point)s or %(comma)s, and no number in the file "
-                        "shows whether “%(mark)s” separates thousands or decimals; write "
-                        "%(point)s or %(comma)s without the separator, or give the decimals "
-                        "(e.g. %(example)s)"
+                        "“%(text)s” could be %(thousands)s or %(decimals)s, and no number in the "
+                        "file shows whether “%(mark)s” separates thousands or decimals; write "
+                        "%(thousands)s or %(decimals)s without the separator, or give the "
+                        "decimals (e.g. %(example)s)"
                     )
                     % {
                         "text": unclear.text,
-                        "point": Decimal(unclear.as_point),
-                        "comma": Decimal(unclear.as_comma),
-                        "mark": "," if "," in unclear.text else ".",
-                        "example": unclear.text + (".00" if "," in unclear.text else ",00"),
+                        "thousands": thousands,
+                        "decimals": decimals,
+                        "mark": mark,
+                        "example": unclear.text + (".00" if mark == "," else ",00"),
                     },
                 )
             ]

@@ -24,7 +24,7 @@ def too_large(value: Decimal) -> bool:
 
 def too_large_message() -> str:
     """What every door says about an amount above the limit (in the active language)."""
-    return _("The amount is more than %(max)s: check the number of digits.") % {
+    return _("The amount is too large (more than %(max)s): check the number of digits.") % {
         "max": number_format(MAX_AMOUNT, decimal_pos=0, force_grouping=True)
     }
 
