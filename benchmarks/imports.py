@@ -34,6 +34,7 @@ from adelante.partners.models import Partner
 from adelante.partners.naming import normalise
 from benchmarks.figures import database_label
 
+DEFAULT_ROWS = 50_000
 MIN_ROWS_PER_SECOND = 5000
 MAX_IMPORT_RATIO = 3.0
 COLUMNS = (
@@ -67,7 +68,9 @@ def write_rows(path: Path, rows: int, seed: int = 1) -> Path:
     rng = random.Random(seed)
     partners = max(1, rows // 8)
     start = datetime.date(2021, 5, 27)
-    rounds = [(start + datetime.timedelta(days=30 * i), f"{PREFIX} round {i + 1}") for i in range(36)]
+    rounds = [
+        (start + datetime.timedelta(days=30 * i), f"{PREFIX} round {i + 1}") for i in range(36)
+    ]
     with path.open("w", encoding="utf-8", newline="") as f:
         writer = csv.writer(f)
         writer.writerow(COLUMNS)
@@ -105,7 +108,10 @@ def floor_insert(path: Path) -> int:
         if row["partner"] not in partners:
             name = row["partner"]
             partners[name] = Partner(
-                name=name, slug=slugify(name), normalised_name=normalise(name), type=row["partner_type"]
+                name=name,
+                slug=slugify(name),
+                normalised_name=normalise(name),
+                type=row["partner_type"],
             )
         key = (row["announced_on"], row["round"])
         if key not in rounds:
