@@ -255,8 +255,8 @@ def _dates(
         order_day_first = _date_order(table.file, [d for _row, d in found])
         notes.append(_("dates day/month/year") if order_day_first else _("dates month/day/year"))
     for row, date in found:
-        day, month = (date.first, date.second) if order_day_first else (date.second, date.first)
-        cells[id(row)][date.column] = f"{date.year:04d}-{month:02d}-{day:02d}"
+        day, number = (date.first, date.second) if order_day_first else (date.second, date.first)
+        cells[id(row)][date.column] = f"{date.year:04d}-{number:02d}-{day:02d}"
 
 
 def _date_order(file: str, dates: list[_Date]) -> bool:

@@ -278,13 +278,14 @@ def _find_header(
     return None
 
 
-def _csv_rows(text: str, file: str, separator: str) -> list[tuple[int, list[str]]]:
+def _csv_rows(text: str, file: str, separator: str) -> list[tuple[int, list[str | Typed]]]:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator, strict=True)
-    rows: list[tuple[int, list[str]]] = []
+    rows: list[tuple[int, list[str | Typed]]] = []
     start = 1
     try:
         for cells in reader:
-            rows.append((start, cells))
+            row: list[str | Typed] = list(cells)
+            rows.append((start, row))
             start = reader.line_num + 1
     except csv.Error as exc:
         raise _rejected(file, start, _("not valid CSV: %(error)s") % {"error": exc}) from None
