@@ -47,12 +47,17 @@ BAD_ROWS = [
     ({"countries": "GT;MX"}, "countries", "unknown country “MX”"),
     ({"countries": ""}, "countries", "empty"),
     ({"countries": "REGION;GT"}, "countries", "cannot be combined"),
-    ({"amount_usd": "-5"}, "amount_usd", "negative"),
+    ({"amount_usd": "-5"}, "amount_usd", "must be more than zero"),
     ({"amount_usd": "five million"}, "amount_usd", "not a number"),
-    ({"amount_usd": "1,000,000"}, "amount_usd", "not a number"),
-    ({"amount_usd": "10.005"}, "amount_usd", "decimal places"),
+    ({"amount_usd": "1e3"}, "amount_usd", "scientific notation"),
+    ({"amount_usd": "1000000000000.01"}, "amount_usd", "too large (more than 1,000,000,000,000)"),
+    ({"amount_usd": "1,500"}, "amount_usd", "could be 1500 or 1.5"),
+    ({"amount_usd": "10.0051"}, "amount_usd", "decimal places"),
     ({"announced_on": "2024-02-30"}, "announced_on", "not a valid date"),
-    ({"announced_on": "03/01/2024"}, "announced_on", "not a date"),
+    ({"announced_on": "03/01/2024"}, "announced_on", "could be day/month or month/day"),
+    ({"announced_on": "30/02/2024"}, "announced_on", "“2024-02-30” is not a valid date"),
+    ({"announced_on": "2099-03-01"}, "announced_on", "more than a year in the future"),
+    ({"announced_on": "1 March 2024"}, "announced_on", "not a date"),
     ({"announced_on": ""}, "announced_on", "empty"),
     ({"partner": ""}, "partner", "empty"),
     ({"partner": "()"}, "partner", "no letters or digits"),
@@ -60,8 +65,9 @@ BAD_ROWS = [
     ({"round": ""}, "round", "empty"),
     ({"source_url": "not a url"}, "source_url", "not a web address"),
     ({"qualifier": "roughly"}, "qualifier", "not one of exact, at_least"),
-    ({"qualifier": "undisclosed"}, "qualifier", "undisclosed, but the row gives an amount"),
-    ({"qualifier": "at_least", "amount_usd": ""}, "qualifier", "needs an amount"),
+    ({"qualifier": "undisclosed"}, "qualifier", "An undisclosed amount is left empty"),
+    ({"qualifier": "at_least", "amount_usd": ""}, "qualifier", "Give the amount, or choose"),
+    ({"amount_usd": "0"}, "amount_usd", "The amount must be more than zero."),
     ({"relation": "renewal"}, "relation", "not one of new, increase, restatement"),
     ({"relation": "increase"}, "relation", "has no earlier commitment"),
     ({"kind": "donation"}, "kind", "not one of capital_investment"),
@@ -171,17 +177,26 @@ def test_unknown_and_duplicate_columns(tmp_path):
     assert (line, column, reason) == (1, "partner", "this column appears twice in the header")
 
 
-def test_not_utf8(real_record, tmp_path):
-    path = tmp_path / "latin1.csv"
+def test_not_utf8_and_not_windows_1252(real_record, tmp_path):
+    """Bytes that are not UTF-8 are read as Windows-1252 only when that gives the characters
+    Spanish or English text holds; DOS's "é" (0x82) is Windows-1252's low quote: refused."""
+    path = tmp_path / "dos.csv"
     text = ",".join(COMMITMENT_COLUMNS) + "\n" + ",".join(commitment().values()) + "\n"
-    text += ",".join(commitment(partner="Fundación Terra").values()) + "\n"
-    path.write_bytes(text.encode("latin-1"))
+    text += ",".join(commitment(partner="Café Terra").values()) + "\n"
+    path.write_bytes(text.encode("cp850"))
     before = table_counts()
     run = run_import("commitments", path)
     [(file, line, column, reason)] = problems(run.stderr)
     assert (file, line, column) == (str(path), 3, "(file)")
-    assert reason.startswith("not UTF-8 text (byte 0xf3)")
+    assert reason.startswith("not UTF-8 text (byte 0x82 on line 3), and read as Windows-1252")
+    assert "holds “\u201a”, which suggests another encoding" in reason
     assert table_counts() == before
+    # "Fundación" in DOS: "ó" is 0xa2, Windows-1252's "¢", a sign between letters: refused too.
+    text = ",".join(COMMITMENT_COLUMNS) + "\n" + ",".join(commitment(partner="Fundación").values())
+    path.write_bytes(text.encode("cp850"))
+    [(file, line, column, reason)] = problems(run_import("commitments", path).stderr)
+    assert (line, column) == (2, "(file)")
+    assert "holds “¢”, which suggests another encoding" in reason
 
 
 @pytest.mark.parametrize(
@@ -226,6 +241,6 @@ def test_bad_xlsx_row_reports_the_row_number(real_record, tmp_path):
     before = table_counts()
     run = run_import("commitments", path)
     assert problems(run.stderr) == [
-        (str(path), 4, "amount_usd", "negative (-3); it must be zero or more")
+        (str(path), 4, "amount_usd", "The amount must be more than zero.")
     ]
     assert table_counts() == before

@@ -15,7 +15,8 @@ def test_dry_run_on_an_empty_record_writes_nothing(real_commitments_csv):
     assert run.ok
     assert table_counts() == before
     lines = run.stdout.splitlines()
-    assert len(lines) == 42
+    assert len(lines) == 43
+    assert lines[-2] == "Read as: comma-separated, UTF-8."
     assert lines[0] == (
         "line 2: new 2021-05-27-2021-05-call-to-action-launch-accion; new partner “Accion”; "
         "new round “2021-05 Call to Action launch”"
@@ -53,7 +54,8 @@ def test_dry_run_shows_changed_and_unchanged_rows(real_commitments_csv, tmp_path
         "line 3: changed 2021-05-27-2021-05-call-to-action-launch-bancolombia (countries)"
     )
     assert lines[2] == "line 4: unchanged 2021-05-27-2021-05-call-to-action-launch-chobani"
-    assert lines[-2] == (
+    assert lines[-2] == "Read as: comma-separated, UTF-8."
+    assert lines[-3] == (
         "line 43: new 2021-05-27-2021-05-call-to-action-launch-newcomer-foundation; "
         "new partner “Newcomer Foundation”"
     )

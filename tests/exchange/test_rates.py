@@ -51,9 +51,12 @@ def test_a_changed_source_updates(tmp_path):
         ({"date": "2022-06"}, "date", "not a date"),
         ({"units_per_usd": "0"}, "units_per_usd", "more than zero"),
         ({"units_per_usd": "-7"}, "units_per_usd", "negative"),
-        ({"units_per_usd": "7,75"}, "units_per_usd", "not a number"),
+        ({"units_per_usd": "7,75"}, "units_per_usd", "writes numbers two ways"),
+        ({"units_per_usd": "7.5e1"}, "units_per_usd", "scientific notation"),
+        ({"date": "2022/06/07"}, "date", "not a date"),
         ({"source": ""}, "source", "empty"),
-        ({"units_per_usd": "7.7512", "currency": "GTQ"}, "date", "a second rate for GTQ"),
+        ({"source": "Banguat, again"}, "date", "a second rate for GTQ"),
+        ({}, "(file)", "exactly the same row as line 2"),
     ],
 )
 def test_bad_rate(tmp_path, cells, column, reason):

@@ -70,9 +70,10 @@ def test_dry_run_then_confirm(staff):
 @pytest.mark.parametrize(
     ("cells", "column", "reason"),
     [
-        ({"announced_on": "01/03/2024"}, "announced_on", "not a date"),
-        ({"amount_usd": "1,500"}, "amount_usd", "not a number"),
-        ({"amount_usd": "-5"}, "amount_usd", "negative"),
+        ({"announced_on": "01/03/2024"}, "announced_on", "could be day/month or month/day"),
+        ({"amount_usd": "1,500"}, "amount_usd", "could be 1500 or 1.5"),
+        ({"amount_usd": "1.5e6"}, "amount_usd", "scientific notation"),
+        ({"amount_usd": "-5"}, "amount_usd", "must be more than zero"),
         ({"countries": "MX"}, "countries", "unknown country"),
         ({"partner_type": "bank"}, "partner_type", "is not one of"),
         ({"source_url": "ftp://x"}, "source_url", "not a web address"),

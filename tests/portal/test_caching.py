@@ -66,3 +66,24 @@ def test_a_trusted_stamp_is_forgotten_on_any_save(record):
         record.beta.summary = "Changed in this process"
         record.beta.save()
         assert caching.trusted_stamp() != first
+
+
+def test_a_trusted_stamp_is_forgotten_after_an_import_in_bulk(
+    record, tmp_path, django_capture_on_commit_callbacks
+):
+    # An import writes new commitments in bulk (no post_save): once it commits, the stamp is
+    # read again, so this process's pages show the new commitments at once.
+    from adelante.exchange.commitments_import import import_commitments
+    from adelante.portal import caching
+
+    path = tmp_path / "commitments.csv"
+    path.write_text(
+        "partner,partner_type,announced_on,round,amount_usd,countries,focus,summary,source_url\n"
+        "Nueva Empresa,company,2024-05-06,New round,1000000,GT,jobs,Jobs,https://example.org/a\n",
+        encoding="utf-8",
+    )
+    with override_settings(PORTAL_STAMP_SECONDS=3600):
+        first = caching.trusted_stamp()
+        with django_capture_on_commit_callbacks(execute=True):
+            import_commitments(path)
+        assert caching.trusted_stamp() != first

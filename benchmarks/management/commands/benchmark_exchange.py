@@ -1,5 +1,6 @@
-"""`python -m benchmarks exchange`: the full CSV export against a bare SQL-to-CSV floor, and API
-endpoints against a bare view, on the configured database (docs/benchmarks.md)."""
+"""`python -m benchmarks exchange`: the commitments import against a bare bulk insert, the full
+CSV export against a bare SQL-to-CSV floor, and API endpoints against a bare view, on the
+configured database (docs/benchmarks.md)."""
 
 from __future__ import annotations
 
@@ -9,11 +10,15 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from benchmarks import exchange as bench
+from benchmarks import imports
 from benchmarks.synthetic.generator import LAST_DAY
 
 
 class Command(BaseCommand):
-    help = "Time the full CSV export (vs bare SQL to CSV) and API endpoints (vs a bare view)."
+    help = (
+        "Time the commitments import (vs a bare bulk insert), the full CSV export (vs bare SQL "
+        "to CSV) and API endpoints (vs a bare view)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--repeat", type=int, default=3, help="timed runs of the export")
@@ -21,15 +26,28 @@ class Command(BaseCommand):
         parser.add_argument(
             "--as-of", type=datetime.date.fromisoformat, default=LAST_DAY, help="figures' date"
         )
-        parser.add_argument("--skip-export", action="store_true", help="only the API")
+        parser.add_argument("--skip-export", action="store_true", help="no export")
+        parser.add_argument(
+            "--import-rows",
+            type=int,
+            default=imports.DEFAULT_ROWS,
+            help="rows of the generated commitments file (0: no import benchmark)",
+        )
+        parser.add_argument("--import-repeat", type=int, default=3, help="timed imports")
+        parser.add_argument("--skip-api", action="store_true", help="no API endpoints")
         parser.add_argument("--format", choices=("table", "markdown"), default="table")
 
     def handle(self, *args: Any, **options: Any) -> None:
         markdown = options["format"] == "markdown"
+        if options["import_rows"] > 0:
+            timing = imports.measure_import(options["import_rows"], options["import_repeat"])
+            self.stdout.write(imports.format_import([timing], markdown=markdown))
+            self.stdout.flush()
         if not options["skip_export"]:
             # Printed at once: the export of a large record takes a while.
             export = bench.measure_export(options["repeat"])
             self.stdout.write(bench.format_rows([export], markdown=markdown))
             self.stdout.flush()
-        api = bench.measure_api(options["as_of"], options["api_repeat"])
-        self.stdout.write(bench.format_rows(api, markdown=markdown))
+        if not options["skip_api"]:
+            api = bench.measure_api(options["as_of"], options["api_repeat"])
+            self.stdout.write(bench.format_rows(api, markdown=markdown))

@@ -15,11 +15,12 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from adelante.commitments.geography import HUNDRED, SharesError, check_shares
+from adelante.money import limits
 from adelante.money.qualifiers import AmountQualifier
 
-#: The largest amount a commitment may state, in its currency: anything above is a typing slip
-#: (the largest pledge of the real record is under US$ 10⁹).
-MAX_AMOUNT = Decimal("1000000000000")
+#: The largest amount a commitment may state, in its currency: the one limit of every door
+#: (`money.limits`, which reported values share).
+MAX_AMOUNT = limits.MAX_AMOUNT
 
 
 def amount_problem(amount: Decimal | None, qualifier: str, *, required: bool) -> str | None:
@@ -31,8 +32,8 @@ def amount_problem(amount: Decimal | None, qualifier: str, *, required: bool) ->
     if amount is not None:
         if amount <= 0:
             return _("The amount must be more than zero.")
-        if amount > MAX_AMOUNT:
-            return _("The amount is too large: check the number of digits.")
+        if limits.too_large(amount):
+            return limits.too_large_message()
         if qualifier == AmountQualifier.UNDISCLOSED:
             return _("An undisclosed amount is left empty; or choose another qualifier.")
     elif required and qualifier != AmountQualifier.UNDISCLOSED:

@@ -4,22 +4,26 @@ from __future__ import annotations
 
 import calendar
 import datetime
+import functools
 import re
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+from django.utils import translation
 from django.utils.translation import gettext as _
 
+from adelante.commitments import rules
 from adelante.commitments.choices import Country, DatePrecision
+from adelante.exchange.formats import folded
 from adelante.exchange.problems import CellError
-from adelante.money.fields import MAX_VALUE
 
 REGION = "REGION"
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ISO_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
-_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+_SCIENTIFIC = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)[eE][+-]?\d+$")
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 _url_validator = URLValidator(schemes=["http", "https"])
 
@@ -63,24 +67,31 @@ def day_or_month(value: str) -> tuple[datetime.date, DatePrecision]:
     return day(value), DatePrecision.DAY
 
 
-def number(value: str, *, places: int, max_digits: int) -> Decimal:
-    """A non-negative decimal number written with digits and an optional decimal point.
+def number(value: str, *, places: int, max_digits: int, signed: bool = False) -> Decimal:
+    """A decimal number written with digits and an optional decimal point; non-negative unless
+    `signed` (the caller's rule then judges the sign).
 
-    Thousands separators and currency signs are refused rather than guessed: "1,500" is
-    1500 in English and 1.5 in Spanish.
+    `exchange.formats` has already written a file's thousands separators, decimal commas and
+    currency signs this way, as decided for the whole file; scientific notation (1e3) is
+    refused, as a typing or spreadsheet slip.
     """
     if not value:
         raise CellError(_("empty; a number is required"))
+    if _SCIENTIFIC.match(value):
+        raise CellError(
+            _("“%(value)s” is in scientific notation; write the number with its digits")
+            % {"value": value}
+        )
     if not _NUMBER.match(value):
         raise CellError(
-            _("“%(value)s” is not a number (write digits and an optional decimal point)")
+            _("“%(value)s” is not a number (write digits, e.g. 1500000 or 1,500,000.50)")
             % {"value": value}
         )
     try:
         parsed = Decimal(value)
     except InvalidOperation:  # pragma: no cover - the pattern only lets numbers through
         raise CellError(_("“%(value)s” is not a number") % {"value": value}) from None
-    if parsed < 0:
+    if parsed < 0 and not signed:
         raise CellError(_("negative (%(value)s); it must be zero or more") % {"value": value})
     exponent = parsed.as_tuple().exponent
     assert isinstance(exponent, int)
@@ -98,9 +109,11 @@ def money(value: str) -> Decimal | None:
     """An amount of money, to the cent; empty means no amount."""
     if not value:
         return None
-    parsed = number(value, places=2, max_digits=19)
-    if parsed > MAX_VALUE:
-        raise CellError(_("%(value)s is too large") % {"value": value})
+    parsed = number(value, places=2, max_digits=19, signed=True)
+    # The amount rule of every door (commitments.rules): more than zero, within the limit.
+    wrong = rules.amount_problem(parsed, "", required=False)
+    if wrong:
+        raise CellError(wrong)
     return parsed
 
 
@@ -119,22 +132,47 @@ def choice(value: str, allowed: Iterable[str], *, default: str | None = None) ->
     )
 
 
+REGION_NAMES = {"region", "regional", "region (no country named)"}
+
+
+@functools.cache
+def _country_names() -> dict[str, str]:
+    """Each country's code by its code and by its name in English and Spanish, folded."""
+    names: dict[str, str] = {}
+    for language in ("en", "es"):
+        with translation.override(language):
+            for code, label in Country.choices:
+                names[folded(str(label))] = code
+    for code in Country.values:
+        names[folded(code)] = code
+    return names
+
+
+def country(part: str) -> str | None:
+    """The country code that `part` names (GT, gt, Guatemala, el salvador …), or None."""
+    return _country_names().get(folded(part))
+
+
 def countries(value: str) -> tuple[str, ...]:
-    """Country codes separated by ';', or REGION (no country named: the empty tuple)."""
+    """Countries separated by ';' (or ','), by code or name in English or Spanish, or REGION
+    (no country named: the empty tuple)."""
     if not value:
         raise CellError(
             _("empty; give GT, SV, HN separated by ';', or %(region)s") % {"region": REGION}
         )
-    if value.upper() == REGION:
+    if folded(value) in REGION_NAMES:
         return ()
     codes: list[str] = []
-    for part in value.split(";"):
-        code = part.strip().upper()
-        if code == REGION:
+    for part in re.split(r"[;,]", value):
+        if folded(part) in REGION_NAMES:
             raise CellError(_("%(region)s cannot be combined with countries") % {"region": REGION})
-        if code not in Country.values:
+        code = country(part)
+        if code is None:
             raise CellError(
-                _("unknown country “%(code)s” (use GT, SV, HN separated by ';', or %(region)s)")
+                _(
+                    "unknown country “%(code)s” (use GT, SV, HN or the countries' names, "
+                    "separated by ';', or %(region)s)"
+                )
                 % {"code": part.strip(), "region": REGION}
             )
         if code in codes:
@@ -147,9 +185,9 @@ def shares(value: str, named: tuple[str, ...]) -> dict[str, Decimal]:
     """Percentages per country, "GT:60;SV:40": the countries named, adding up to 100."""
     found: dict[str, Decimal] = {}
     for part in value.split(";"):
-        code, sep, percent = part.partition(":")
-        code = code.strip().upper()
-        if not sep or code not in Country.values:
+        name, sep, percent = part.partition(":")
+        code = country(name) or ""
+        if not sep or not code:
             raise CellError(
                 _("“%(part)s” is not a share (write e.g. GT:60;SV:40)") % {"part": part.strip()}
             )
@@ -163,9 +201,9 @@ def shares(value: str, named: tuple[str, ...]) -> dict[str, Decimal]:
             _("shares name %(shares)s but the countries are %(countries)s")
             % {"shares": ";".join(sorted(found)), "countries": ";".join(sorted(named))}
         )
-    total = sum(found.values(), Decimal(0))
-    if any(share > 100 for share in found.values()) or total != 100:
-        raise CellError(_("shares add up to %(total)s, not 100") % {"total": total})
+    wrong = rules.shares_problem(dict(found))
+    if wrong:
+        raise CellError(wrong)
     return {code: found[code] for code in named}
 
 

@@ -11,7 +11,7 @@ from typing import TypeVar
 
 from django.utils.translation import gettext as _
 
-from adelante.commitments import withdrawal
+from adelante.commitments import rules, withdrawal
 from adelante.commitments.choices import MoneyKind, Relation, Status
 from adelante.currency.conversion import to_usd
 from adelante.currency.models import ExchangeRate
@@ -50,6 +50,10 @@ COLUMNS = Columns(
         "withdrawn_on",
         "shares",
     ),
+    numbers=("amount_usd", "amount"),
+    dollars=("amount_usd",),
+    dates=("announced_on", "withdrawn_on"),
+    totals=("amount_usd",),
 )
 
 #: Qualifiers that go with an amount; "undisclosed" is the one that goes without.
@@ -86,6 +90,10 @@ class CommitmentRow:
     withdrawn_on: datetime.date | None
     reference: str = ""
     """As the file states it (a bulk download does); empty: made from the round and partner."""
+
+
+#: Stands for the row's amount where only its presence matters to the rule.
+SOME_AMOUNT = Decimal(1)
 
 
 def default_qualifier(has_amount: bool) -> str:
@@ -247,16 +255,10 @@ class RowReader:
             return None
         if not stated:
             return default_qualifier(has_amount)
-        if stated == AmountQualifier.UNDISCLOSED and has_amount:
-            self.problems.add(row.line, "qualifier", _("undisclosed, but the row gives an amount"))
-            return None
-        if stated != AmountQualifier.UNDISCLOSED and not has_amount:
-            self.problems.add(
-                row.line,
-                "qualifier",
-                _("%(qualifier)s needs an amount; leave the qualifier empty or write undisclosed")
-                % {"qualifier": stated},
-            )
+        # The rule of every door (commitments.rules); the amount itself is checked in its cell.
+        wrong = rules.amount_problem(SOME_AMOUNT if has_amount else None, stated, required=True)
+        if wrong:
+            self.problems.add(row.line, "qualifier", wrong)
             return None
         return stated
 

@@ -18,18 +18,20 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from simple_history.models import HistoricalRecords
 from tqdm import tqdm
 
 from adelante import history
 from adelante.commitments.choices import Relation
 from adelante.commitments.geography import country_rows, set_countries
-from adelante.commitments.models import Commitment, Round, Source
+from adelante.commitments.models import Commitment, CountryShare, Round, Source
 from adelante.errors import ServiceError
 from adelante.exchange.commitment_rows import COLUMNS, CommitmentRow, RowReader, resolve_qualifier
 from adelante.exchange.focus import focus_keywords, match_focus
+from adelante.exchange.loading import ReadOptions, load_table
 from adelante.exchange.partner_matching import NewPartner, PartnerDirectory
 from adelante.exchange.problems import Problems
-from adelante.exchange.readers import Table, read_table
+from adelante.exchange.readers import Table
 from adelante.exchange.results import ImportResult, Outcome, RowOutcome
 from adelante.exchange.round_matching import NewRound, RoundDirectory
 from adelante.exchange.row_checks import no_bar
@@ -49,6 +51,13 @@ REFERENCE_LENGTH = 200
 LIFECYCLE = ("status", "withdrawn_on")
 #: References looked up per query (databases limit the parameters of one query).
 LOOKUP_BATCH = 500
+#: Rows written per INSERT when written in bulk.
+BATCH = 1000
+
+
+def _known(user: User | None) -> User | None:
+    """The user to name in history rows: a stored account, or nobody."""
+    return user if user is not None and user.pk is not None else None
 
 
 def import_commitments(
@@ -59,6 +68,7 @@ def import_commitments(
     name: str | None = None,
     reason: str | None = None,
     user: User | None = None,
+    options: ReadOptions | None = None,
 ) -> ImportResult:
     """Import a commitments file. Raises ImportRejected, having written nothing, if any row
     has a problem. With `dry_run`, works out what would change and writes nothing.
@@ -67,7 +77,7 @@ def import_commitments(
     commitment's status goes through `workflow.lifecycle.change_status`, as on the status page.
     """
     path = Path(path)
-    table = read_table(path, file=name, sheet="commitments")
+    table = load_table(path, columns=COLUMNS, file=name, sheet="commitments", options=options)
     reason = import_reason(path, name, reason)
     plan = planned(
         lambda: _plan(table, progress, user, reason),
@@ -81,6 +91,7 @@ def _plan(table: Table, progress: bool, user: User | None, reason: str) -> Plan:
     problems = Problems(table.file)
     COLUMNS.check(table, problems)
     problems.raise_if_any()
+    problems.extend(table.problems)
     reader = RowReader(table, problems)
     rows = [
         read
@@ -395,22 +406,35 @@ class Plan:
         rounds = self._write_rounds(reason)
         written: dict[str, Commitment] = {}
         ordered = sorted(self.commitments, key=lambda p: (p.row.announced_on, p.row.line))
-        for plan in tqdm(ordered, desc=_("Importing"), unit=_("rows"), disable=no_bar(progress)):
-            if plan.outcome == Outcome.UNCHANGED:
-                continue
+        # New commitments that relate to no other are written in bulk, with their history;
+        # the others (changes, relations, status changes) one by one, in date order.
+        in_bulk = [p for p in ordered if p.existing is None and p.relates_to is None]
+        written.update(self._write_new(in_bulk, partners, rounds, reason))
+        one_by_one = [
+            p for p in ordered if p.outcome != Outcome.UNCHANGED and p.reference not in written
+        ]
+        for plan in tqdm(one_by_one, desc=_("Importing"), unit=_("rows"), disable=no_bar(progress)):
             written[plan.reference] = self._write_commitment(
                 plan, partners, rounds, written, reason
             )
 
     def _write_partners(self, reason: str) -> dict[int, Partner]:
         made: dict[int, Partner] = {}
-        for new in self.partners.new_partners:
-            partner = Partner(
-                name=new.name, slug=new.slug, normalised_name=new.normalised_name, type=new.type
-            )
-            save_with_reason(partner, reason)
-            made[id(new)] = partner
-            self._write_aliases(partner, new.aliases, reason)
+        user = _known(self.user)
+        new = self.partners.new_partners
+        objs = [
+            Partner(name=n.name, slug=n.slug, normalised_name=n.normalised_name, type=n.type)
+            for n in new
+        ]
+        history.bulk_create(objs, Partner, batch_size=BATCH, reason=reason, user=user)
+        aliases = []
+        for planned_partner, partner in zip(new, objs, strict=True):
+            made[id(planned_partner)] = partner
+            aliases += [
+                PartnerAlias(partner=partner, name=name, normalised_name=normalise(name))
+                for name in planned_partner.aliases
+            ]
+        history.bulk_create(aliases, PartnerAlias, batch_size=BATCH, reason=reason, user=user)
         for partner in Partner.objects.filter(
             pk__in=set(self.partners.new_aliases) | set(self.partners.type_changes)
         ):
@@ -426,12 +450,97 @@ class Plan:
             save_with_reason(alias, reason)
 
     def _write_rounds(self, reason: str) -> dict[int, Round]:
-        made: dict[int, Round] = {}
-        for new in self.rounds.new_rounds:
-            the_round = Round(label=new.label, slug=new.slug, announced_on=new.announced_on)
-            save_with_reason(the_round, reason)
-            made[id(new)] = the_round
-        return made
+        new = self.rounds.new_rounds
+        objs = [Round(label=n.label, slug=n.slug, announced_on=n.announced_on) for n in new]
+        history.bulk_create(
+            objs,
+            Round,
+            batch_size=BATCH,
+            reason=reason,
+            user=_known(self.user),
+        )
+        return {id(n): the_round for n, the_round in zip(new, objs, strict=True)}
+
+    def _write_new(
+        self,
+        plans: list[CommitmentPlan],
+        partners: dict[int, Partner],
+        rounds: dict[int, Round],
+        reason: str,
+    ) -> dict[str, Commitment]:
+        """New commitments, their country rows, sources and focus areas, each table written
+        in bulk with its history rows: the same rows and history as one by one."""
+        user = _known(self.user)
+        made = []
+        for plan in plans:
+            partner, the_round = plan.row.match.partner, plan.row.round
+            made.append(
+                Commitment(
+                    reference=plan.reference,
+                    partner=partners[id(partner)] if isinstance(partner, NewPartner) else partner,
+                    round=rounds[id(the_round)] if isinstance(the_round, NewRound) else the_round,
+                    **plan.values,
+                )
+            )
+        history.bulk_create(made, Commitment, batch_size=BATCH, reason=reason, user=user)
+        shares: list[CountryShare] = []
+        sources: list[Source] = []
+        for plan, commitment in zip(plans, made, strict=True):
+            for country, (share, part) in country_rows(commitment.amount_usd, plan.shares).items():
+                shares.append(
+                    CountryShare(
+                        commitment=commitment,
+                        country=country,
+                        share_percent=share,
+                        amount_usd=part,
+                    )
+                )
+            if plan.add_source:
+                sources.append(Source(commitment=commitment, url=plan.row.source_url))
+        for model, objs in ((CountryShare, shares), (Source, sources)):
+            history.bulk_create(objs, model, batch_size=BATCH, reason=reason, user=user)
+        self._write_focus(
+            [(c, plan.focus_areas) for plan, c in zip(plans, made, strict=True)], reason, user
+        )
+        return {c.reference: c for c in made}
+
+    @staticmethod
+    def _write_focus(
+        made: list[tuple[Commitment, set[int] | None]], reason: str, user: User | None
+    ) -> None:
+        """Focus areas of new commitments, as `focus_areas.set` writes them: the links, and a
+        "changed" history row of each commitment with its focus areas."""
+        with_areas = [(c, sorted(areas)) for c, areas in made if areas]
+        if not with_areas:
+            return
+        through = Commitment.focus_areas.through
+        links = [
+            [through(commitment_id=c.pk, focusarea_id=area) for area in areas]
+            for c, areas in with_areas
+        ]
+        through.objects.bulk_create([link for group in links for link in group], batch_size=BATCH)
+        records = Commitment.history.bulk_history_create(
+            [c for c, _areas in with_areas],
+            batch_size=BATCH,
+            update=True,
+            default_change_reason=reason,
+            default_user=user,
+        )
+        # simple-history's copy of the links each history row records (ids included).
+        m2m_history = HistoricalRecords.m2m_models[Commitment._meta.get_field("focus_areas")]
+        m2m_history.objects.bulk_create(
+            [
+                m2m_history(
+                    history_id=record.pk,
+                    id=link.pk,
+                    commitment_id=link.commitment_id,
+                    focusarea_id=link.focusarea_id,
+                )
+                for record, group in zip(records, links, strict=True)
+                for link in group
+            ],
+            batch_size=BATCH,
+        )
 
     def _write_commitment(
         self,
@@ -502,8 +611,8 @@ class Plan:
             )
             for p in self.commitments
         )
-        return ImportResult(
-            file=self.table.file,
+        return ImportResult.of(
+            self.table,
             dry_run=dry_run,
             rows=rows,
             also_created=(

@@ -8,6 +8,7 @@ the keyword "bank" does not match "banking" (each form to match is listed as a k
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -18,6 +19,7 @@ from adelante.catalogue.models import FocusArea
 K = TypeVar("K")
 
 
+@functools.lru_cache(maxsize=65536)
 def words(text: str) -> str:
     """Accent-free, case-free words of a text, separated and surrounded by single spaces."""
     folded = unicodedata.normalize("NFKD", text)

@@ -13,6 +13,7 @@ by the main name, with the other forms as aliases.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
@@ -22,6 +23,10 @@ from adelante.exchange.problems import CellError
 from adelante.partners.models import Partner, PartnerAlias
 from adelante.partners.naming import normalise, parse_name
 from adelante.partners.slugs import partner_slug
+
+# A large file names the same partners again and again: their forms are worked out once.
+_parsed = functools.lru_cache(maxsize=65536)(parse_name)
+_normalised = functools.lru_cache(maxsize=65536)(normalise)
 
 NAME_LENGTH = 300
 
@@ -86,8 +91,10 @@ class PartnerDirectory:
         if not written:
             raise CellError(_("empty; the partner's name is required"))
         cells.text(written, max_length=NAME_LENGTH)
-        parsed = parse_name(written)
-        forms = [(form, normalise(form)) for form in (parsed.written, parsed.main, *parsed.aliases)]
+        parsed = _parsed(written)
+        forms = [
+            (form, _normalised(form)) for form in (parsed.written, parsed.main, *parsed.aliases)
+        ]
         if not any(key for _form, key in forms):
             raise CellError(_("“%(name)s” has no letters or digits") % {"name": written})
         found: dict[int, tuple[AnyPartner, str]] = {}

@@ -53,6 +53,10 @@ class Problems:
     def add(self, line: int, column: str, reason: str) -> None:
         self._found.append(Problem(self.file, line, column, reason))
 
+    def extend(self, found: Iterable[Problem]) -> None:
+        """Add problems found earlier (while the file was read)."""
+        self._found.extend(found)
+
     def __bool__(self) -> bool:
         return bool(self._found)
 

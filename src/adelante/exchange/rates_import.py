@@ -20,13 +20,18 @@ from adelante.commitments.models import Commitment
 from adelante.currency.models import ExchangeRate
 from adelante.exchange import cells
 from adelante.exchange.columns import Columns
+from adelante.exchange.loading import ReadOptions, load_table
 from adelante.exchange.problems import CellError, Problems
-from adelante.exchange.readers import Row, Table, read_table
+from adelante.exchange.readers import Row, Table
 from adelante.exchange.results import ImportResult, Outcome, RowOutcome
 from adelante.exchange.row_checks import checked_rows
 from adelante.exchange.saving import create_or_update, differences, import_reason, planned
 
-COLUMNS = Columns(required=("currency", "date", "units_per_usd", "source"))
+COLUMNS = Columns(
+    required=("currency", "date", "units_per_usd", "source"),
+    numbers=("units_per_usd",),
+    dates=("date",),
+)
 
 
 @dataclass(frozen=True)
@@ -65,11 +70,12 @@ def import_rates(
     progress: bool = False,
     name: str | None = None,
     reason: str | None = None,
+    options: ReadOptions | None = None,
 ) -> ImportResult:
     """Import an exchange-rates file. Raises ImportRejected, having written nothing, if any
     row has a problem. With `dry_run`, works out what would change and writes nothing."""
     path = Path(path)
-    table = read_table(path, file=name, sheet="exchange_rates")
+    table = load_table(path, columns=COLUMNS, file=name, sheet="exchange_rates", options=options)
     reason = import_reason(path, name, reason)
     rows = _read_rows(table, progress)
     plans = planned(lambda: _plan(rows), lambda plans: _write(plans, reason), dry_run=dry_run)
@@ -171,4 +177,4 @@ def _result(table: Table, plans: list[RatePlan], *, dry_run: bool) -> ImportResu
                 % {"count": plan.converted},
             )
         outcomes.append(RowOutcome(plan.row.line, plan.row.key, plan.outcome, plan.changes, notes))
-    return ImportResult(file=table.file, dry_run=dry_run, rows=tuple(outcomes))
+    return ImportResult.of(table, dry_run=dry_run, rows=tuple(outcomes))

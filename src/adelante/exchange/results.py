@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from adelante.exchange.readers import Table
 
 
 class Outcome(enum.StrEnum):
@@ -49,6 +53,22 @@ class ImportResult:
     rows: tuple[RowOutcome, ...]
     also_created: tuple[tuple[str, int], ...] = ()
     """Related records created along the way, e.g. (("partners", 36), ("rounds", 5))."""
+    reading: tuple[str, ...] = ()
+    """How the file was read: its separator, encoding, number and date formats …"""
+    merged: tuple[tuple[int, int], ...] = ()
+    """Exact duplicate rows counted once (--allow-duplicates): (line, line it repeats)."""
+
+    @classmethod
+    def of(cls, table: Table, **fields: Any) -> ImportResult:
+        """The result of importing `table`, with what its reading found."""
+        return cls(file=table.file, reading=table.reading, merged=table.merged, **fields)
+
+    @property
+    def read_as(self) -> str:
+        """“Read as: semicolon-separated, Windows-1252, decimal comma, header on line 3.”"""
+        if not self.reading:
+            return ""
+        return gettext("Read as: %(how)s.") % {"how": ", ".join(self.reading)}
 
     def count(self, outcome: Outcome) -> int:
         return sum(1 for row in self.rows if row.outcome == outcome)
@@ -95,4 +115,13 @@ class ImportResult:
         ]
         if extra:
             text += " " + "; ".join(extra).capitalize() + "."
+        if self.merged:
+            text += " " + ngettext(
+                "%(count)d row repeated exactly was counted once (line %(lines)s).",
+                "%(count)d rows repeated exactly were counted once (lines %(lines)s).",
+                len(self.merged),
+            ) % {
+                "count": len(self.merged),
+                "lines": ", ".join(f"{line} = {first}" for line, first in self.merged),
+            }
         return text

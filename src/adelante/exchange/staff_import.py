@@ -25,6 +25,7 @@ from django.views.decorators.http import require_http_methods
 
 from adelante.accounts.access import secretariat_required
 from adelante.exchange.commitments_import import import_commitments
+from adelante.exchange.loading import ReadOptions
 from adelante.exchange.problems import ImportRejected
 from adelante.exchange.rates_import import import_rates
 from adelante.exchange.results import ImportResult
@@ -32,6 +33,8 @@ from adelante.exchange.statements_import import import_statements
 from adelante.uploads.busy import ImportBusy
 
 MAX_UPLOAD = 20 * 1024 * 1024
+#: The upload form's choices about reading the file (`loading.ReadOptions`).
+READ_FLAGS = ("day_first", "allow_duplicates", "allow_future")
 SESSION_KEY = "adelante-staff-imports"
 UPLOADS = "imports"
 
@@ -49,14 +52,25 @@ KINDS = [
 
 class UploadForm(forms.Form):
     kind = forms.ChoiceField(label=gettext_lazy("What the file holds"), choices=KINDS)
-    file = forms.FileField(label=gettext_lazy("CSV (UTF-8) or XLSX file"))
+    file = forms.FileField(label=gettext_lazy("CSV or XLSX file"))
+    day_first = forms.BooleanField(
+        label=gettext_lazy("Dates such as 03/04/2024 are day/month/year (3 April)"),
+        required=False,
+    )
+    allow_duplicates = forms.BooleanField(
+        label=gettext_lazy("Count a row repeated exactly once, rather than refuse the file"),
+        required=False,
+    )
+    allow_future = forms.BooleanField(
+        label=gettext_lazy("Accept dates more than a year in the future"), required=False
+    )
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
         if upload.size > MAX_UPLOAD:
             raise forms.ValidationError(_("The file is larger than 20 MB."))
         suffix = PurePath(upload.name).suffix.lower()
-        if suffix not in {".csv", ".txt", ".xlsx", ".xlsm"}:
+        if suffix not in {".csv", ".txt", ".tsv", ".xlsx", ".xlsm"}:
             raise forms.ValidationError(_("Upload a .csv or .xlsx file."))
         return upload
 
@@ -80,7 +94,10 @@ def _run(
         local = Path(folder) / f"upload{suffix}"
         with default_storage.open(entry["stored"], "rb") as source:
             local.write_bytes(source.read())
-        return importer(local, dry_run=dry_run, name=entry["name"], reason=reason, **who)
+        options = ReadOptions(**{flag: bool(entry.get(flag)) for flag in READ_FLAGS})
+        return importer(
+            local, dry_run=dry_run, name=entry["name"], reason=reason, options=options, **who
+        )
 
 
 @staff_required
@@ -93,6 +110,8 @@ def upload(request: HttpRequest) -> HttpResponse:
         key = secrets.token_urlsafe(16)
         stored = default_storage.save(f"{UPLOADS}/{key}{PurePath(name).suffix.lower()}", the_file)
         entry = {"kind": form.cleaned_data["kind"], "name": name, "stored": stored}
+        # Kept with the file, so that the confirmed import reads it as the dry run did.
+        entry.update({flag: "1" if form.cleaned_data[flag] else "" for flag in READ_FLAGS})
         pending = _pending(request)
         pending[key] = entry
         request.session.modified = True

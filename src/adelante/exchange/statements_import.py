@@ -17,8 +17,9 @@ from adelante.commitments.choices import StatementFigure, StatementQualifier
 from adelante.commitments.models import OfficialStatement
 from adelante.exchange import cells
 from adelante.exchange.columns import Columns
+from adelante.exchange.loading import ReadOptions, load_table
 from adelante.exchange.problems import CellError, Problems
-from adelante.exchange.readers import Row, Table, read_table
+from adelante.exchange.readers import Row, Table
 from adelante.exchange.results import ImportResult, Outcome, RowOutcome
 from adelante.exchange.row_checks import checked_rows
 from adelante.exchange.saving import create_or_update, differences, import_reason, planned
@@ -26,6 +27,8 @@ from adelante.exchange.saving import create_or_update, differences, import_reaso
 COLUMNS = Columns(
     required=("date", "metric", "value", "unit", "qualifier", "note", "source_url"),
     optional=("figure",),
+    numbers=("value",),
+    dates=("date",),
 )
 
 #: Which computed figure a statement's metric states, for reconciliation (docs/import.md).
@@ -72,11 +75,12 @@ def import_statements(
     progress: bool = False,
     name: str | None = None,
     reason: str | None = None,
+    options: ReadOptions | None = None,
 ) -> ImportResult:
     """Import an official-statements file. Raises ImportRejected, having written nothing, if
     any row has a problem. With `dry_run`, works out what would change and writes nothing."""
     path = Path(path)
-    table = read_table(path, file=name, sheet="statements")
+    table = load_table(path, columns=COLUMNS, file=name, sheet="statements", options=options)
     reason = import_reason(path, name, reason)
     rows = _read_rows(table, progress)
     plans = planned(
@@ -199,4 +203,4 @@ def _result(table: Table, plans: list[StatementPlan], *, dry_run: bool) -> Impor
         else:
             outcome = Outcome.CHANGED if plan.changes else Outcome.UNCHANGED
         outcomes.append(RowOutcome(plan.row.line, plan.row.key, outcome, plan.changes))
-    return ImportResult(file=table.file, dry_run=dry_run, rows=tuple(outcomes))
+    return ImportResult.of(table, dry_run=dry_run, rows=tuple(outcomes))

@@ -27,6 +27,8 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from adelante import history
+
 #: Seconds a page may stay in the cache; the key changes with the record anyway.
 TIMEOUT = 24 * 3600
 _PREFIX = "adelante.portal.page"
@@ -105,6 +107,8 @@ def forget_stamp(*args: Any, **kwargs: Any) -> None:
 post_save.connect(forget_stamp, dispatch_uid="adelante.portal.caching.save")
 post_delete.connect(forget_stamp, dispatch_uid="adelante.portal.caching.delete")
 m2m_changed.connect(forget_stamp, dispatch_uid="adelante.portal.caching.m2m")
+# Rows written in bulk (an import) send no post_save.
+history.written_in_bulk.connect(forget_stamp, dispatch_uid="adelante.portal.caching.bulk")
 
 
 def enabled() -> bool:

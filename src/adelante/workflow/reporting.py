@@ -37,6 +37,7 @@ from adelante.catalogue.models import Metric
 from adelante.commitments.choices import REPORTING_STATUSES, Country, Status
 from adelante.commitments.models import Commitment
 from adelante.errors import Conflict, Invalid, NotAllowed
+from adelante.money import limits
 from adelante.progress.models import (
     BreakdownDimension,
     ProgressBreakdown,
@@ -51,7 +52,7 @@ from adelante.workflow.locking import locked
 from adelante.workflow.models import Action, Evidence
 
 #: Upper bounds that no real report reaches: anything above is a typing slip.
-MAX_USD = Decimal("1000000000000")
+MAX_USD = limits.MAX_AMOUNT
 MAX_COUNT = Decimal("1000000000")
 
 EDITABLE = (ReportStatus.DRAFT, ReportStatus.RETURNED)
@@ -142,7 +143,11 @@ def value_problems(commitment: Commitment, values: Sequence[ValueInput]) -> dict
         if any(n < 0 for n in numbers):
             mine.append(_("Values must be zero or more."))
         elif any(n > _limit(metric) for n in numbers):
-            mine.append(_("The value is too large: check the number of digits."))
+            if metric.unit == Metric.Unit.USD:
+                # An amount of money: the limit and the words of every door (money.limits).
+                mine.append(limits.too_large_message())
+            else:
+                mine.append(_("The value is too large: check the number of digits."))
         elif _whole(metric) and any(n != n.to_integral_value() for n in numbers):
             mine.append(_("Give a whole number."))
         allowed = breakdown_parts(metric, commitment)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop, ngettext
 
 from adelante.exchange.commitments_import import import_commitments
+from adelante.exchange.loading import ReadOptions
 from adelante.exchange.problems import ImportRejected
 from adelante.exchange.rates_import import import_rates
 from adelante.exchange.real_record import FILES as RECORD_FILES
@@ -54,8 +55,8 @@ RECORD_HELP = gettext_lazy(
 )
 
 HELP = gettext_noop(
-    "Import commitments, official statements or exchange rates from a CSV (UTF-8) or XLSX "
-    "file. All or nothing: if any row has a problem, nothing is written and every problem "
+    "Import commitments, official statements or exchange rates from a CSV or XLSX file. "
+    "All or nothing: if any row has a problem, nothing is written and every problem "
     "is printed as file:line: column: reason."
 )
 
@@ -65,6 +66,32 @@ def _add_dry_run(parser: CommandParser) -> None:
         "--dry-run",
         action="store_true",
         help=_("show what would change, row by row, and write nothing"),
+    )
+
+
+def _add_read_options(parser: CommandParser) -> None:
+    parser.add_argument(
+        "--day-first",
+        action="store_true",
+        help=_("dates such as 03/04/2024 are day/month/year (3 April)"),
+    )
+    parser.add_argument(
+        "--allow-duplicates",
+        action="store_true",
+        help=_("count a row repeated exactly once, rather than refuse the file"),
+    )
+    parser.add_argument(
+        "--allow-future",
+        action="store_true",
+        help=_("accept dates more than a year in the future"),
+    )
+
+
+def read_options(options: dict[str, Any]) -> ReadOptions:
+    return ReadOptions(
+        day_first=bool(options.get("day_first")),
+        allow_duplicates=bool(options.get("allow_duplicates")),
+        allow_future=bool(options.get("allow_future")),
     )
 
 
@@ -84,8 +111,15 @@ class Command(BaseCommand):
         )
         for name, (_importer, help_text) in IMPORTERS.items():
             sub = kinds.add_parser(name, help=str(help_text), description=str(help_text))
-            sub.add_argument("file", help=_("a CSV (UTF-8) or XLSX file"))
+            sub.add_argument(
+                "file",
+                help=_(
+                    "a CSV file (comma, semicolon or tab; UTF-8, UTF-16 or Windows-1252) or an "
+                    "XLSX file"
+                ),
+            )
             _add_dry_run(sub)
+            _add_read_options(sub)
         record = kinds.add_parser("record", help=str(RECORD_HELP), description=str(RECORD_HELP))
         _add_dry_run(record)
         add_iati_import_parser(kinds)
@@ -108,7 +142,7 @@ class Command(BaseCommand):
     def _import(self, importer: Importer, path: Path, file: str, options: dict[str, Any]) -> None:
         dry_run = options["dry_run"]
         try:
-            result = importer(path, dry_run=dry_run, progress=True)
+            result = importer(path, dry_run=dry_run, progress=True, options=read_options(options))
         except ImportRejected as exc:
             for problem in exc.problems:
                 self.stderr.write(str(problem), style_func=_plain)
@@ -130,6 +164,9 @@ class Command(BaseCommand):
         verbosity = int(options.get("verbosity", 1))
         if dry_run or verbosity >= 2:
             self._rows(result, show_unchanged=dry_run)
+        if dry_run and result.reading:
+            # How the file was read (separator, encoding, formats): for a person to confirm.
+            self.stdout.write(result.read_as)
         self.stdout.write(str(result))
 
     def _rows(self, result: ImportResult, *, show_unchanged: bool) -> None:
