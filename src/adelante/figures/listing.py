@@ -150,9 +150,7 @@ def commitment_lines(
     ):
         sources[source["commitment_id"]].append(SourceLink(source["url"], source["title"]))
 
-    lines = [
-        _line(row, partners, rounds, countries, focus, sources) for row in rows
-    ]
+    lines = [_line(row, partners, rounds, countries, focus, sources) for row in rows]
     lines.sort(
         key=lambda x: (x.announced_on or datetime.date.min, x.partner.casefold(), x.reference)
     )

@@ -3,8 +3,9 @@ pages (`round_figures`, as of any date) and the reports' round fact sheets (`rou
 of the round's own date).
 
 A round's committed figure is its row of the by-round breakdown, so the round's figures and
-the overview agree, for the same audience (public: without confidential amounts). Beside it: the official statements published on
-the round's date, each with the record's figure for it (`reconcile_on`).
+the overview agree, for the same audience (public: without confidential amounts). Beside it:
+the official statements published on the round's date, each with the record's figure for it
+(`reconcile_on`).
 """
 
 from __future__ import annotations

@@ -85,9 +85,7 @@ def committed_timeline(
         record.commitments()
         .filter(status__in=PUBLISHED_STATUSES, announced_on__lte=as_of)
         .values("announced_on", "withdrawn_on")
-        .annotate(
-            commitments=Count("id"), **_amount_aggregates(NEW_MONEY_Q, audience=audience)
-        )
+        .annotate(commitments=Count("id"), **_amount_aggregates(NEW_MONEY_Q, audience=audience))
         .order_by()
     )
     points = tuple(_point(day, tuple(rounds.get(day, ())), groups) for day in days)
