@@ -22,7 +22,6 @@ from adelante.catalogue.models import Metric
 from adelante.commitments.choices import PUBLISHED_STATUSES, Relation, StatementFigure
 from adelante.commitments.models import Commitment, CountryShare, OfficialStatement
 from adelante.figures.committed import MULTI_COUNTRY, REGIONAL
-from adelante.figures.disclosure import suppress
 from adelante.figures.reached import USD_INVESTED
 from adelante.figures.results import Breakdown, BreakdownRow, Committed, Reached, Reconciliation
 from adelante.money.fields import from_hundredths
@@ -39,6 +38,9 @@ METRIC = Metric._meta.db_table
 _ANNOUNCED = ", ".join(f"'{status}'" for status in PUBLISHED_STATUSES)
 _RESTATEMENT = f"'{Relation.RESTATEMENT}'"
 _VERIFIED = f"'{ReportStatus.VERIFIED}'"
+_CONFIDENTIAL = AmountQualifier.CONFIDENTIAL.value
+#: New money whose amount is public: a public figure never adds a confidential amount (rule 7).
+_PUBLIC_NEW_MONEY = f"c.relation <> {_RESTATEMENT} AND c.qualifier <> '{_CONFIDENTIAL}'"
 
 
 def _counted(alias: str, day: str) -> str:
@@ -52,17 +54,18 @@ def _counted(alias: str, day: str) -> str:
 def _qualifier_counts(
     amount: str, qualifier: str, only: str = "1 = 1", *, named: bool = False
 ) -> str:
-    """Counts of the amounts stated "at least", "about", "up to", and of confidential ones."""
-    return ", ".join(
+    """Counts of the amounts stated "at least", "about", "up to", and of the confidential ones
+    (by their qualifier alone, whether or not the record has the amount)."""
+    counts = [
         f"COUNT(CASE WHEN {only} AND {amount} IS NOT NULL AND {qualifier} = '{q}' THEN 1 END)"
         + (f" AS n_{q}" if named else "")
-        for q in (
-            AmountQualifier.AT_LEAST,
-            AmountQualifier.ABOUT,
-            AmountQualifier.UP_TO,
-            AmountQualifier.CONFIDENTIAL,
-        )
+        for q in (AmountQualifier.AT_LEAST, AmountQualifier.ABOUT, AmountQualifier.UP_TO)
+    ]
+    counts.append(
+        f"COUNT(CASE WHEN {only} AND {qualifier} = '{_CONFIDENTIAL}' THEN 1 END)"
+        + (f" AS n_{AmountQualifier.CONFIDENTIAL}" if named else "")
     )
+    return ", ".join(counts)
 
 
 def _qualifier(at_least: int, about: int, up_to: int) -> TotalQualifier:
@@ -99,8 +102,8 @@ _TOTAL_COLUMNS = f"""
     COUNT(*),
     COUNT(CASE WHEN c.relation = {_RESTATEMENT} THEN 1 END),
     COUNT(CASE WHEN c.relation <> {_RESTATEMENT} THEN 1 END),
-    SUM(CASE WHEN c.relation <> {_RESTATEMENT} THEN c.amount_usd END),
-    COUNT(CASE WHEN c.relation <> {_RESTATEMENT} THEN c.amount_usd END),
+    SUM(CASE WHEN {_PUBLIC_NEW_MONEY} THEN c.amount_usd END),
+    COUNT(CASE WHEN {_PUBLIC_NEW_MONEY} THEN c.amount_usd END),
     {_qualifier_counts("c.amount_usd", "c.qualifier", f"c.relation <> {_RESTATEMENT}")},
     COUNT(DISTINCT c.partner_id)
 """
@@ -109,7 +112,7 @@ COMMITTED_SQL = f"SELECT {_TOTAL_COLUMNS} FROM {COMMITMENT} c WHERE {_counted('c
 
 
 def _total(as_of: datetime.date, row: Sequence[Any]) -> Committed:
-    commitments, restatements, new_money, amount, with_amount, al, ab, ut, _conf, partners = row
+    commitments, restatements, new_money, amount, with_amount, al, ab, ut, conf, partners = row
     return Committed(
         as_of=as_of,
         recorded_on=None,
@@ -117,9 +120,10 @@ def _total(as_of: datetime.date, row: Sequence[Any]) -> Committed:
         qualifier=_qualifier(al, ab, ut),
         commitments=commitments,
         commitments_with_amount=with_amount,
-        commitments_without_amount=new_money - with_amount,
+        commitments_without_amount=new_money - with_amount - conf,
         restatements=restatements,
         partners=partners,
+        commitments_confidential=conf,
     )
 
 
@@ -152,7 +156,9 @@ cells AS (
     FROM new_money n
     LEFT JOIN {SHARE} s ON s.commitment_id = n.id AND s.share_percent IS NOT NULL
 )
-SELECT cell, COUNT(*), 0, 0, SUM(amount), COUNT(amount),
+SELECT cell, COUNT(*), 0, 0,
+       SUM(CASE WHEN qualifier <> '{_CONFIDENTIAL}' THEN amount END),
+       COUNT(CASE WHEN qualifier <> '{_CONFIDENTIAL}' THEN amount END),
        {_qualifier_counts("amount", "qualifier")}, COUNT(DISTINCT partner_id)
 FROM cells
 GROUP BY cell
@@ -171,14 +177,15 @@ def committed_by_country(as_of: datetime.date) -> Breakdown:
     order = sorted(key for key in cells if key not in geography)
     order += [key for key in geography if key in cells]
     breakdown: list[BreakdownRow] = []
-    confidential: dict[str, int] = {}
     for key in order:
-        _cell, commitments, _r, _n, amount, _with, al, ab, ut, conf, partners = cells[key]
-        breakdown.append(BreakdownRow(key, _money(amount), _qualifier(al, ab, ut), commitments))
-        if conf:
-            confidential[key] = partners
-    rows_shown = suppress(breakdown, confidential, additive=True)
-    return Breakdown("country", as_of, None, tuple(rows_shown), total)
+        _cell, commitments, _r, _n, amount, _with, al, ab, ut, conf, _partners = cells[key]
+        breakdown.append(
+            BreakdownRow(
+                key, _money(amount), _qualifier(al, ab, ut), commitments, confidential=conf
+            )
+        )
+    # Public: no cell holds a confidential amount, so none is suppressed (rule 7).
+    return Breakdown("country", as_of, None, tuple(breakdown), total)
 
 
 # -- Invested as of a date ------------------------------------------------------------------
@@ -224,7 +231,7 @@ WITH st AS (
 ),
 computed AS (
     SELECT st.id AS sid,
-           SUM(CASE WHEN c.relation <> {_RESTATEMENT} THEN c.amount_usd END) AS computed,
+           SUM(CASE WHEN {_PUBLIC_NEW_MONEY} THEN c.amount_usd END) AS computed,
            {
     _qualifier_counts("c.amount_usd", "c.qualifier", f"c.relation <> {_RESTATEMENT}", named=True)
 }
@@ -232,7 +239,7 @@ computed AS (
     WHERE st.figure = '{StatementFigure.COMMITTED_USD}'
     GROUP BY st.id
     UNION ALL
-    SELECT st.id, SUM(CASE WHEN c.relation <> {_RESTATEMENT} THEN c.amount_usd END),
+    SELECT st.id, SUM(CASE WHEN {_PUBLIC_NEW_MONEY} THEN c.amount_usd END),
            {_qualifier_counts("c.amount_usd", "c.qualifier", f"c.relation <> {_RESTATEMENT}")}
     FROM st JOIN {COMMITMENT} c
         ON {_counted("c", "st.stated_on")} AND c.announced_on = st.stated_on
@@ -271,7 +278,7 @@ computed AS (
 )
 SELECT st.id, st.stated_on, st.metric, st.value, st.qualifier, st.unit, st.source_url,
        st.figure, st.metric_id, computed.computed, computed.n_at_least, computed.n_about,
-       computed.n_up_to
+       computed.n_up_to, computed.n_confidential
 FROM st LEFT JOIN computed ON computed.sid = st.id
 ORDER BY st.stated_on, st.metric, st.id
 """
@@ -288,6 +295,7 @@ def reconcile(as_of: datetime.date) -> tuple[Reconciliation, ...]:
     result = []
     for row in _fetch(RECONCILE_SQL, [as_of]):
         sid, day, metric, value, qualifier, unit, url, figure, metric_id, computed, *counts = row
+        confidential = int(counts.pop() or 0)
         computed_value: Decimal | None = None
         computed_qualifier: TotalQualifier | None = None
         if figure in _COUNT_FIGURES:
@@ -308,6 +316,7 @@ def reconcile(as_of: datetime.date) -> tuple[Reconciliation, ...]:
                 figure=figure,
                 computed_value=computed_value,
                 computed_qualifier=computed_qualifier,
+                computed_confidential=confidential if computed_value is not None else 0,
             )
         )
     return tuple(result)

@@ -143,6 +143,7 @@ MATRIX: dict[str, Row] = {
     "<lang>/secretariat/audit/": Row("/en/secretariat/audit/", SECRETARIAT),
     # Reports and the staff import
     "<lang>/reports/": Row("/en/reports/", READERS),
+    "<lang>/reports/figures/": Row("/en/reports/figures/", READERS),
     "<lang>/staff/import/": Row("/en/staff/import/", SECRETARIAT),
     "<lang>/staff/import/<str:key>/confirm/": Row(
         "/en/staff/import/nokey/confirm/",

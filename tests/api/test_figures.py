@@ -49,7 +49,7 @@ def test_breakdowns_equal_the_figures_module(demo, client, dimension):
     assert all(row["label"] for row in got["rows"])
 
 
-def test_breakdowns_suppress_confidential_cells(db, client):
+def test_figures_leave_confidential_amounts_out_and_count_them(db, client):
     builders.commitment(
         "Secret Co", "1000", DAY, qualifier=AmountQualifier.CONFIDENTIAL, countries=("GT",)
     )
@@ -57,12 +57,15 @@ def test_breakdowns_suppress_confidential_cells(db, client):
     builders.commitment("Other Co", "70", DAY, countries=("HN",))
     got = get_json(client, f"/api/v1/figures/committed/by/country?as_of={DAY}")
     rows = {r["key"]: r for r in got["rows"]}
-    assert rows["GT"]["suppressed"] and rows["GT"]["amount_usd"] is None
-    # The secondary cell too, so that GT cannot be recovered from the total.
-    assert rows["SV"]["suppressed"] and rows["SV"]["amount_usd"] is None
+    # Rule 7 (non-interference): no cell and no total includes the confidential amount.
+    assert (rows["GT"]["amount_usd"], rows["GT"]["confidential"]) == ("0.00", 1)
+    assert not any(r["suppressed"] for r in got["rows"])
     assert rows["HN"]["amount_usd"] == "70.00"
-    assert "1000.00" not in str(got["rows"])
-    assert got["total"]["amount_usd"] == "1120.00"  # totals include confidential amounts
+    assert "1000.00" not in str(got)
+    assert got["total"]["amount_usd"] == "120.00"
+    assert got["total"]["commitments_confidential"] == 1
+    total = get_json(client, f"/api/v1/figures/committed?as_of={DAY}")
+    assert (total["amount_usd"], total["commitments_confidential"]) == ("120.00", 1)
 
 
 def test_invested_reached_and_reconcile(demo, client):

@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 
 from adelante.commitments.choices import MoneyKind, Relation
+from adelante.figures.audience import Audience
 from adelante.figures.committed import MULTI_COUNTRY, REGIONAL, UNCLASSIFIED, committed_by
 from adelante.money.qualifiers import AmountQualifier, TotalQualifier
 from tests import builders
@@ -112,13 +113,54 @@ def test_unknown_dimension_is_refused():
         committed_by("colour", DAY)
 
 
-class TestConfidentialCells:
-    def test_a_cell_revealing_one_partners_confidential_amount_is_suppressed(self):
+class TestConfidentialAmountsInPublicBreakdowns:
+    """Rule 7: public cells hold no confidential amount at all; they count them apart."""
+
+    def test_a_confidential_amount_is_left_out_of_its_cell_and_the_total(self):
         builders.commitment("Secret", "500", DAY, countries=["HN"], qualifier="confidential")
         builders.commitment("A", "10", DAY, countries=["GT"])
         builders.commitment("B", "25", DAY, countries=["GT"])
         builders.commitment("C", "30", DAY, countries=["SV"])
         breakdown = committed_by("country", DAY)
+        rows = {row.key: row for row in breakdown.rows}
+        assert [(k, r.amount_usd, r.commitments, r.confidential) for k, r in rows.items()] == [
+            ("GT", Decimal("35.00"), 2, 0),
+            ("HN", Decimal("0.00"), 1, 1),
+            ("SV", Decimal("30.00"), 1, 0),
+        ]
+        assert not any(row.suppressed for row in breakdown.rows)
+        assert breakdown.total.amount_usd == Decimal("65.00")
+        assert breakdown.total.commitments_confidential == 1
+        assert breakdown.audience is Audience.PUBLIC
+
+    def test_regional_and_focus_cells_leave_them_out_too(self):
+        builders.commitment(
+            "Secret", "500", DAY, countries=[], qualifier="confidential", focus=["health"]
+        )
+        builders.commitment("A", "10", DAY, countries=["GT"], focus=["women"])
+        country = {row.key: row for row in committed_by("country", DAY).rows}
+        assert (country[REGIONAL].amount_usd, country[REGIONAL].confidential) == (
+            Decimal("0.00"),
+            1,
+        )
+        focus = {row.key: row for row in committed_by("focus", DAY).rows}
+        assert (focus["health"].amount_usd, focus["health"].confidential) == (Decimal("0.00"), 1)
+        assert focus["women"].amount_usd == Decimal("10.00")
+
+
+ALLOWED = Audience.CONFIDENTIAL_ALLOWED
+
+
+class TestConfidentialCellsForAllowedRoles:
+    """The secretariat and government viewers: cells include confidential amounts, and those
+    that would reveal fewer than three partners' confidential amounts are suppressed."""
+
+    def test_a_cell_revealing_one_partners_confidential_amount_is_suppressed(self):
+        builders.commitment("Secret", "500", DAY, countries=["HN"], qualifier="confidential")
+        builders.commitment("A", "10", DAY, countries=["GT"])
+        builders.commitment("B", "25", DAY, countries=["GT"])
+        builders.commitment("C", "30", DAY, countries=["SV"])
+        breakdown = committed_by("country", DAY, audience=ALLOWED)
         rows = {row.key: row for row in breakdown.rows}
         assert rows["HN"].suppressed and rows["HN"].amount_usd is None
         # The smallest other cell hides too, or HN would follow from the total.
@@ -126,36 +168,48 @@ class TestConfidentialCells:
         assert rows["GT"].amount_usd == Decimal("35.00")
         assert breakdown.total.amount_usd == Decimal("565.00")
 
-    def test_a_cell_with_three_contributors_is_published(self):
+    def test_a_cell_with_three_partners_confidential_amounts_is_published(self):
+        for name in ("Secret", "Hidden", "Quiet"):
+            builders.commitment(name, "500", DAY, countries=["HN"], qualifier="confidential")
+        builders.commitment("A", "10", DAY, countries=["HN"])
+        rows = {row.key: row for row in committed_by("country", DAY, audience=ALLOWED).rows}
+        assert rows["HN"].amount_usd == Decimal("1510.00")
+        assert not rows["HN"].suppressed
+
+    def test_public_partners_in_the_cell_do_not_make_up_for_it(self):
+        # The cell's public part is public: the allowed figure minus it is the secret.
         builders.commitment("Secret", "500", DAY, countries=["HN"], qualifier="confidential")
         builders.commitment("A", "10", DAY, countries=["HN"])
         builders.commitment("B", "20", DAY, countries=["HN"])
-        rows = {row.key: row for row in committed_by("country", DAY).rows}
-        assert rows["HN"].amount_usd == Decimal("530.00")
-        assert not rows["HN"].suppressed
+        rows = {row.key: row for row in committed_by("country", DAY, audience=ALLOWED).rows}
+        assert rows["HN"].suppressed
 
     def test_one_partner_with_several_commitments_is_one_contributor(self):
         for _ in range(3):
             builders.commitment("Secret", "500", DAY, kind="lending", qualifier="confidential")
         builders.commitment("A", "10", DAY, kind="programme")
         builders.commitment("B", "20", DAY, kind="local_sourcing")
-        rows = {row.key: row for row in committed_by("kind", DAY).rows}
+        rows = {row.key: row for row in committed_by("kind", DAY, audience=ALLOWED).rows}
         assert rows["lending"].suppressed
 
-    def test_staff_may_see_every_cell(self):
-        builders.commitment("Secret", "500", DAY, countries=["HN"], qualifier="confidential")
-        rows = committed_by("country", DAY, disclose_confidential=True).rows
-        assert [(r.key, r.amount_usd, r.suppressed) for r in rows] == [
-            ("HN", Decimal("500.00"), False)
-        ]
+    def test_the_secondary_cell_is_one_that_hides_something(self):
+        # A secondary cell without a confidential amount would hide nothing (its value is
+        # public); one with confidential amounts is chosen, until three partners are hidden.
+        builders.commitment("Secret", "500", DAY, kind="lending", qualifier="confidential")
+        for name in ("P", "Q"):
+            builders.commitment(name, "900", DAY, kind="programme", qualifier="confidential")
+        builders.commitment("A", "1", DAY, kind="local_sourcing")
+        rows = {row.key: row for row in committed_by("kind", DAY, audience=ALLOWED).rows}
+        assert rows["lending"].suppressed and rows["programme"].suppressed
+        assert rows["local_sourcing"].amount_usd == Decimal("1.00")
 
     def test_regional_and_focus_cells_are_protected_too(self):
         builders.commitment(
             "Secret", "500", DAY, countries=[], qualifier="confidential", focus=["health"]
         )
         builders.commitment("A", "10", DAY, countries=["GT"], focus=["women"])
-        country = {row.key: row for row in committed_by("country", DAY).rows}
+        country = {row.key: row for row in committed_by("country", DAY, audience=ALLOWED).rows}
         assert country[REGIONAL].suppressed
-        focus = {row.key: row for row in committed_by("focus", DAY).rows}
+        focus = {row.key: row for row in committed_by("focus", DAY, audience=ALLOWED).rows}
         assert focus["health"].suppressed
         assert focus["women"].amount_usd == Decimal("10.00")

@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 
 from adelante.commitments.choices import Relation, Status
+from adelante.figures.audience import Audience
 from adelante.figures.committed import committed
 from adelante.money.qualifiers import AmountQualifier, TotalQualifier
 from tests import builders
@@ -100,10 +101,33 @@ def test_a_restated_at_least_amount_does_not_qualify_the_total():
     assert committed(DEC).qualifier == TotalQualifier.EXACT
 
 
-def test_confidential_amounts_count_in_the_total():
+def test_confidential_amounts_are_left_out_of_the_public_total_and_counted():
+    # Rule 7 (non-interference): the public total is the same whatever the secret is.
+    builders.commitment("Alpha", "10", MAY, qualifier=AmountQualifier.AT_LEAST)
+    builders.commitment("Beta", "990", MAY, qualifier=AmountQualifier.CONFIDENTIAL)
+    builders.commitment("Gamma", None, MAY, qualifier=AmountQualifier.CONFIDENTIAL)
+    builders.commitment("Delta", None, MAY)
+    total = committed(MAY)
+    assert total.amount_usd == Decimal("10.00")
+    assert total.qualifier == TotalQualifier.AT_LEAST
+    assert (
+        total.commitments_with_amount,
+        total.commitments_without_amount,
+        total.commitments_confidential,
+    ) == (1, 1, 2)
+
+
+def test_allowed_roles_get_the_total_with_confidential_amounts():
     builders.commitment("Alpha", "10", MAY)
     builders.commitment("Beta", "990", MAY, qualifier=AmountQualifier.CONFIDENTIAL)
-    assert committed(MAY).amount_usd == Decimal("1000.00")
+    builders.commitment("Gamma", None, MAY, qualifier=AmountQualifier.CONFIDENTIAL)
+    total = committed(MAY, audience=Audience.CONFIDENTIAL_ALLOWED)
+    assert total.amount_usd == Decimal("1000.00")
+    assert (
+        total.commitments_with_amount,
+        total.commitments_without_amount,
+        total.commitments_confidential,
+    ) == (2, 1, 2)
 
 
 def test_sums_are_exact_decimals_at_scale_of_cents():

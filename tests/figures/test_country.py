@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from adelante.figures.audience import Audience
 from adelante.figures.committed import REGIONAL, committed_by
 from adelante.figures.country import country_figures
 from adelante.figures.reached import invested
@@ -60,11 +61,21 @@ def test_invested_by_the_commitments_that_concern_it_never_split(record):
     assert alone + sum(mixed.values()) + gt.invested_regional.value == total
 
 
-def test_a_confidential_amount_in_a_small_shared_cell_is_suppressed():
+def test_a_confidential_amount_is_left_out_of_the_public_shared_part():
     builders.commitment(
         "Secret", "30", DAY, countries=["GT", "HN"], qualifier=AmountQualifier.CONFIDENTIAL
     )
+    builders.commitment("Open", "5", DAY, countries=["GT", "HN"])
     gt = country_figures("GT", DAY)
+    assert gt.shared.amount_usd == Decimal("5.00") and not gt.shared.suppressed
+    assert (gt.shared.commitments, gt.shared.confidential) == (2, 1)
+
+
+def test_for_allowed_roles_a_small_shared_cell_with_a_confidential_amount_is_suppressed():
+    builders.commitment(
+        "Secret", "30", DAY, countries=["GT", "HN"], qualifier=AmountQualifier.CONFIDENTIAL
+    )
+    gt = country_figures("GT", DAY, audience=Audience.CONFIDENTIAL_ALLOWED)
     assert gt.shared.suppressed and gt.shared.amount_usd is None
     assert gt.shared.commitments == 1
 

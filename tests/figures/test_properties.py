@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
 from adelante.commitments.choices import MoneyKind, Relation, Status
+from adelante.figures.audience import Audience
 from adelante.figures.committed import committed, committed_by
 from adelante.money.qualifiers import AmountQualifier
 from tests import builders
@@ -81,8 +82,10 @@ class FigureProperties(TestCase):
         build(specs)
         day = START + datetime.timedelta(days=offset)
         for dimension in ("country", "kind", "round", "partner-type"):
-            breakdown = committed_by(dimension, day, disclose_confidential=True)
+            # Public: no cell is suppressed (none holds a confidential amount).
+            breakdown = committed_by(dimension, day)
             assert breakdown.total is not None
+            assert not any(r.suppressed for r in breakdown.rows)
             assert sum(r.amount_usd for r in breakdown.rows) == breakdown.total.amount_usd
             assert sum(r.commitments for r in breakdown.rows) >= 0
 
@@ -91,20 +94,21 @@ class FigureProperties(TestCase):
     def test_totals_are_exact_decimals(self, specs, offset):
         build(specs)
         day = START + datetime.timedelta(days=offset)
-        expected = sum(
-            (
-                s["amount"]
-                for s in specs
-                if s["amount"] is not None
-                and s["relation"] != Relation.RESTATEMENT
-                and s["day"] <= offset
-                and (s["withdrawn_after"] is None or s["day"] + s["withdrawn_after"] > offset)
-            ),
-            Decimal("0.00"),
-        )
+        counted = [
+            s
+            for s in specs
+            if s["amount"] is not None
+            and s["relation"] != Relation.RESTATEMENT
+            and s["day"] <= offset
+            and (s["withdrawn_after"] is None or s["day"] + s["withdrawn_after"] > offset)
+        ]
+        secret = AmountQualifier.CONFIDENTIAL
+        public = sum((s["amount"] for s in counted if s["qualifier"] != secret), Decimal("0.00"))
         result = committed(day).amount_usd
         assert isinstance(result, Decimal)
-        assert result == expected
+        assert result == public
+        allowed = sum((s["amount"] for s in counted), Decimal("0.00"))
+        assert committed(day, audience=Audience.CONFIDENTIAL_ALLOWED).amount_usd == allowed
 
     @SETTINGS
     @given(commitments, amounts, st.integers(0, 900), st.integers(0, 1400))

@@ -10,6 +10,7 @@ import time_machine
 from adelante.catalogue.models import Metric
 from adelante.commitments.choices import MoneyKind, Relation
 from adelante.commitments.models import Source, Target
+from adelante.figures.audience import Audience
 from adelante.figures.committed import MULTI_COUNTRY, REGIONAL, UNCLASSIFIED, committed_by
 from adelante.figures.listing import commitment_lines, partner_total
 from adelante.figures.progress import (
@@ -89,11 +90,18 @@ def test_lines_list_every_counted_commitment_with_its_amount(record):
 
 def test_lines_never_show_a_confidential_amount():
     builders.commitment("Secret", "999", DAY, qualifier=AmountQualifier.CONFIDENTIAL)
-    (line,) = commitment_lines(DAY)
-    assert line.amount_usd is None and line.counts_in_total
-    assert commitment_lines(DAY, disclose_confidential=True)[0].amount_usd == Decimal("999.00")
+    builders.commitment("Secret", "1", DAY)
+    lines = commitment_lines(DAY)
+    secret = next(x for x in lines if x.qualifier == AmountQualifier.CONFIDENTIAL)
+    # Not in the public total, so not counted in it either.
+    assert secret.amount_usd is None and not secret.counts_in_total
+    # The public partner total leaves it out and counts it.
     total = partner_total(line_partner_id("Secret"), DAY)
-    assert total.suppressed and total.amount_usd is None
+    assert not total.suppressed and total.amount_usd == Decimal("1.00")
+    assert total.commitments_confidential == 1
+    # For the allowed roles, one partner's total with a confidential amount is withheld.
+    allowed = partner_total(line_partner_id("Secret"), DAY, audience=Audience.CONFIDENTIAL_ALLOWED)
+    assert allowed.suppressed and allowed.amount_usd is None
 
 
 def line_partner_id(name):

@@ -7,6 +7,7 @@ import pytest
 
 from adelante.commitments.choices import Relation, StatementFigure
 from adelante.commitments.models import OfficialStatement
+from adelante.figures.audience import Audience
 from adelante.figures.committed import committed_by
 from adelante.figures.reconcile import latest_reconciled, reconcile, reconcile_on
 from adelante.figures.rounds import round_figures
@@ -66,11 +67,20 @@ def test_a_round_after_the_date_has_nothing_yet(record):
     assert figures.amount_usd == 0 and figures.commitments == 0 and figures.statements == ()
 
 
-def test_a_confidential_round_row_is_suppressed_as_in_the_breakdown():
+def test_a_confidential_amount_is_left_out_of_the_public_round_figure():
     builders.commitment("Secret", "10", MAY, qualifier=AmountQualifier.CONFIDENTIAL)
     builders.commitment("Open", "20", DEC)
     may = builders.round_on(MAY)
     figures = round_figures(may.id, DEC)
+    assert not figures.suppressed and figures.amount_usd == 0
+    assert (figures.commitments, figures.confidential) == (1, 1)
+
+
+def test_for_allowed_roles_a_confidential_round_row_is_suppressed_as_in_the_breakdown():
+    builders.commitment("Secret", "10", MAY, qualifier=AmountQualifier.CONFIDENTIAL)
+    builders.commitment("Open", "20", DEC)
+    may = builders.round_on(MAY)
+    figures = round_figures(may.id, DEC, audience=Audience.CONFIDENTIAL_ALLOWED)
     assert figures.suppressed and figures.amount_usd is None
 
 

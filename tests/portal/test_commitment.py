@@ -84,6 +84,23 @@ def test_history_shows_public_changes_and_hides_confidential_values(client, reco
     assert "in progress" in page
 
 
+def test_history_does_not_tell_whether_a_confidential_amount_changed(client, record):
+    # Rule 7: a change between two confidential amounts is no public change at all, so the
+    # page is the same whether the secret changed or not.
+    secret = record.secret
+    later = datetime.datetime.now(datetime.UTC) + datetime.timedelta(hours=1)
+    with time_machine.travel(later):
+        secret.amount_usd = secret.amount = Decimal("99999999")
+        secret.save()
+    changed = page_of(client, secret).split('id="history"')[1]
+    assert "Amount" not in changed and "amount" not in changed.split("published")[0]
+    with time_machine.travel(later + datetime.timedelta(hours=1)):
+        secret.summary = "A new summary"
+        secret.save()
+    history = page_of(client, secret).split('id="history"')[1]
+    assert "A new summary" in history and "confidential" not in history
+
+
 def test_history_leaves_out_what_was_never_public(client, record):
     draft = record.proposal
     draft.amount_usd = draft.amount = Decimal("123456")

@@ -24,9 +24,12 @@ def test_a_countrys_figures(client, record):
     assert "regional" in page and record.regional.reference in page
 
 
-def test_the_confidential_country_row_is_withheld(client, record):
+def test_the_confidential_amount_is_left_out_of_the_country_and_counted(client, record):
     page = client.get("/en/countries/hn/").content.decode()
-    assert figure(page, "allocated").startswith("withheld")
+    # Rule 7: Honduras's only allocated amount is confidential, so its public figure is zero,
+    # with the note that says why.
+    assert number_in(figure(page, "allocated")) == 0
+    assert "Plus 1 commitment with a confidential amount, not in this total." in page
     assert "12,345,678" not in page
 
 

@@ -42,12 +42,18 @@ def test_headline_figures_are_the_figures_modules(client, record):
     assert "US$650,000,000" in page  # the official invested figure beside the record's
 
 
-def test_the_confidential_amount_counts_but_is_never_shown(client, record):
+def test_the_confidential_amount_is_left_out_and_counted(client, record):
     page = client.get("/en/").content.decode()
     assert "12,345,678" not in page
-    assert number_in(figure(page, "committed")) == committed(timezone.localdate()).amount_usd
-    # Honduras holds the confidential amount with fewer than three partners: withheld.
-    assert "withheld (confidential)" in cell(page, "data-key", "HN")
+    total = committed(timezone.localdate())
+    assert number_in(figure(page, "committed")) == total.amount_usd
+    assert total.commitments_confidential == 1
+    assert "Plus 1 commitment with a confidential amount, not in this total." in page
+    # Rule 7: no cell holds it (none is withheld); Honduras's only amount is confidential.
+    assert number_in(cell(page, "data-key", "HN")) == 0
+    assert "withheld" not in page
+    spanish = client.get("/es/").content.decode()
+    assert "Más 1 compromiso con un monto confidencial, que no está en este total." in spanish
 
 
 def test_every_breakdown_row_is_the_figures_modules(client, record):

@@ -22,6 +22,7 @@ from django.db.models import QuerySet
 from adelante.accounts.groups import GOVERNMENT_VIEWER, SECRETARIAT_ADMIN, SECRETARIAT_REVIEWER
 from adelante.commitments.models import Commitment
 from adelante.commitments.publication import is_published
+from adelante.figures.audience import Audience
 from adelante.partners.models import Membership, MembershipRole, Partner
 
 #: Anything `request.user` can be.
@@ -122,6 +123,15 @@ def may_disclose_confidential(user: AnyUser | None) -> bool:
 def may_see_confidential_aggregates(user: AnyUser | None) -> bool:
     """May see totals that include confidential amounts, unsuppressed: secretariat, government."""
     return is_secretariat(user) or is_government_viewer(user)
+
+
+def figures_audience(user: AnyUser | None) -> Audience:
+    """Whom the figures a door shows this user are computed for (DOMAIN rule 7): the roles
+    that may see confidential aggregates get them (with suppression), everyone else the public
+    figures. The door decides and passes it to `adelante.figures`, which never asks."""
+    if may_see_confidential_aggregates(user):
+        return Audience.CONFIDENTIAL_ALLOWED
+    return Audience.PUBLIC
 
 
 def has_any_role(user: AnyUser | None) -> bool:

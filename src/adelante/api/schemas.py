@@ -236,14 +236,22 @@ class CommittedOut(Schema):
     commitments_without_amount: int
     restatements: int
     partners: int
+    commitments_confidential: int = Field(
+        description="New money with a confidential amount: counted here, never in amount_usd."
+    )
 
 
 class BreakdownRowOut(Schema):
     key: str
     label: str
-    amount_usd: Money | None = Field(description="null when suppressed (confidential).")
+    amount_usd: Money | None = Field(
+        description="Without confidential amounts; null only where a cell is suppressed."
+    )
     qualifier: Qualifier
     commitments: int
+    confidential: int = Field(
+        description="Of the commitments, those with a confidential amount (not in amount_usd)."
+    )
     suppressed: bool
 
 
@@ -275,6 +283,9 @@ class ReconciliationOut(Schema):
     figure: str
     computed_value: DecimalString | None
     computed_qualifier: Qualifier | None
+    computed_confidential: int = Field(
+        description="Commitments with a confidential amount left out of computed_value."
+    )
     gap: DecimalString | None = Field(description="Stated minus computed: not itemised.")
 
 

@@ -6,6 +6,10 @@ concern it without being its own: commitments naming it among several countries 
 stated (their whole amounts, which count once, in "several countries"), and commitments
 naming no country (the region). They are reported beside it, never added to it.
 
+Public figures leave confidential amounts out (each part counts them apart); for the roles
+allowed to see them, the parts include them, suppressed where they would reveal fewer than
+three partners' confidential amounts (rule 7).
+
 Progress reports are not broken down by country, so invested is reported for the same three
 groups of commitments, without splitting any commitment's value between countries.
 """
@@ -20,14 +24,16 @@ from typing import Any
 from django.db.models import Count, Exists, OuterRef, QuerySet
 
 from adelante.commitments.models import NEW_MONEY_Q
+from adelante.figures.audience import Audience
 from adelante.figures.committed import (
+    CONFIDENTIAL_Q,
     REGIONAL,
     _amount_aggregates,
     _qualifier,
     committed_by,
     counted,
 )
-from adelante.figures.disclosure import MIN_CONTRIBUTORS
+from adelante.figures.disclosure import revealing
 from adelante.figures.reached import invested
 from adelante.figures.record import Record
 from adelante.figures.results import BreakdownRow, Reached
@@ -42,6 +48,8 @@ class CountryPart:
     qualifier: TotalQualifier
     commitments: int
     suppressed: bool = False
+    #: Of `commitments`, those with a confidential amount (public: not in `amount_usd`).
+    confidential: int = 0
 
 
 @dataclass(frozen=True)
@@ -67,19 +75,27 @@ class CountryFigures:
     commitments: int
     #: Counted commitments naming no country.
     regional_commitments: int
+    audience: Audience = Audience.PUBLIC
 
 
 def _part(row: BreakdownRow | None) -> CountryPart:
     if row is None:
         return CountryPart(Decimal("0.00"), TotalQualifier.EXACT, 0)
-    return CountryPart(row.amount_usd, row.qualifier, row.commitments, row.suppressed)
+    return CountryPart(
+        row.amount_usd, row.qualifier, row.commitments, row.suppressed, row.confidential
+    )
 
 
 def country_figures(
-    country: str, as_of: datetime.date, *, recorded_on: datetime.date | None = None
+    country: str,
+    as_of: datetime.date,
+    *,
+    recorded_on: datetime.date | None = None,
+    audience: Audience = Audience.PUBLIC,
 ) -> CountryFigures:
     record = Record(recorded_on)
-    rows = {row.key: row for row in committed_by("country", as_of, recorded_on=recorded_on).rows}
+    breakdown = committed_by("country", as_of, recorded_on=recorded_on, audience=audience)
+    rows = {row.key: row for row in breakdown.rows}
     shares = record.country_shares()
     # EXISTS / NOT EXISTS, never NOT IN (subquery): PostgreSQL plans them as (anti-)joins,
     # whereas NOT IN rescans its subquery per row once it outgrows work_mem.
@@ -95,7 +111,7 @@ def country_figures(
     base = counted(as_of, record)
     naming = base.filter(named_here)
     regional = base.filter(~named_any)
-    shared = _shared(base.filter(NEW_MONEY_Q).filter(unsplit))
+    shared = _shared(base.filter(NEW_MONEY_Q).filter(unsplit), audience)
     concerning = base.filter(named_here | ~named_any)
     return CountryFigures(
         country=country,
@@ -124,18 +140,23 @@ def country_figures(
         partners=concerning.aggregate(n=Count("partner_id", distinct=True))["n"],
         commitments=naming.count(),
         regional_commitments=regional.count(),
+        audience=audience,
     )
 
 
-def _shared(cells: QuerySet[Any]) -> CountryPart:
-    """One cell: suppressed when it holds a confidential amount and has too few partners."""
-    values = cells.aggregate(
-        commitments=Count("id"), partners=Count("partner_id", distinct=True), **_amount_aggregates()
-    )
-    hidden = bool(values["confidential"]) and values["partners"] < MIN_CONTRIBUTORS
+def _shared(cells: QuerySet[Any], audience: Audience) -> CountryPart:
+    """One cell. Public: without confidential amounts. Allowed roles: with them, suppressed
+    when they come from fewer than three partners."""
+    values = cells.aggregate(commitments=Count("id"), **_amount_aggregates(audience=audience))
+    hidden = False
+    if audience.includes_confidential:
+        holding = cells.filter(CONFIDENTIAL_Q, amount_usd__isnull=False).order_by()
+        partners = frozenset(holding.values_list("partner_id", flat=True).distinct())
+        hidden = revealing(partners)
     return CountryPart(
         amount_usd=None if hidden else values["amount"],
         qualifier=_qualifier(values),
         commitments=values["commitments"],
         suppressed=hidden,
+        confidential=values["confidential"],
     )

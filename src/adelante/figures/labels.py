@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from adelante.catalogue.models import FocusArea
 from adelante.commitments.choices import Country, CountryGroup, MoneyKind, Relation
@@ -74,6 +75,15 @@ def dimension_name(dimension: str) -> str:
 def withheld() -> str:
     """What a cell shows instead of an amount that would reveal a confidential one."""
     return _("withheld (confidential)")
+
+
+def confidential_note(n: int) -> str:
+    """What a public total says of the confidential amounts it leaves out (rule 7)."""
+    return ngettext(
+        "plus %(n)s commitment with a confidential amount, not in this total",
+        "plus %(n)s commitments with a confidential amount, not in this total",
+        n,
+    ) % {"n": n}
 
 
 def relation_label(relation: str) -> str:

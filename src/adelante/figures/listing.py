@@ -2,7 +2,7 @@
 
 Documents that list commitments (progress reports, round fact sheets, partner scorecards) read
 them here, so that a listed amount is the amount that the totals add up, and a confidential
-amount is never shown for one partner.
+amount is never shown for one commitment or one partner, to any audience (rule 7).
 """
 
 from __future__ import annotations
@@ -13,11 +13,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count
+from django.db.models import Count, Q
 
 from adelante.commitments.choices import Relation
 from adelante.commitments.models import NEW_MONEY_Q
-from adelante.figures.committed import _amount_aggregates, _qualifier, counted
+from adelante.figures.audience import Audience
+from adelante.figures.committed import _amount_aggregates, _qualifier, counted, without_amount
 from adelante.figures.record import Record
 from adelante.money.qualifiers import AmountQualifier, TotalQualifier
 
@@ -44,11 +45,12 @@ class CommitmentLine:
     kind: str
     relation: str
     status: str
-    #: The US$ amount; None when undisclosed or (unless disclosed on purpose) confidential.
+    #: The US$ amount; None when undisclosed or confidential.
     amount_usd: Decimal | None
     #: The amount qualifier (exact, at least, about, up to, undisclosed, confidential).
     qualifier: str
-    #: Whether the amount adds to the committed total (new money with an amount).
+    #: Whether the amount adds to the public committed total (new money with a public
+    #: amount; never a confidential one, whether or not the record has its amount).
     counts_in_total: bool
     #: Country codes, each with its share in percent (None: no share stated).
     countries: tuple[tuple[str, Decimal | None], ...]
@@ -60,8 +62,9 @@ class CommitmentLine:
 
 @dataclass(frozen=True)
 class PartnerTotal:
-    """New money one partner committed as of a date; None when it would reveal a
-    confidential amount (a single partner is always fewer than three contributors)."""
+    """New money one partner committed as of a date. Public: without its confidential
+    amounts (counted in `commitments_confidential`). Allowed roles: None (suppressed) when it
+    would include a confidential amount (one partner is fewer than three contributors)."""
 
     partner_slug: str
     as_of: datetime.date
@@ -72,6 +75,8 @@ class PartnerTotal:
     commitments_without_amount: int
     restatements: int
     suppressed: bool
+    commitments_confidential: int = 0
+    audience: Audience = Audience.PUBLIC
 
 
 def commitment_lines(
@@ -80,7 +85,6 @@ def commitment_lines(
     recorded_on: datetime.date | None = None,
     round_id: int | None = None,
     partner_id: int | None = None,
-    disclose_confidential: bool = False,
 ) -> tuple[CommitmentLine, ...]:
     """Every commitment that counts as of the date (optionally of one round or one partner),
     ordered by announcement date, partner and reference."""
@@ -146,10 +150,7 @@ def commitment_lines(
     ):
         sources[source["commitment_id"]].append(SourceLink(source["url"], source["title"]))
 
-    lines = [
-        _line(row, partners, rounds, countries, focus, sources, disclose_confidential)
-        for row in rows
-    ]
+    lines = [_line(row, partners, rounds, countries, focus, sources) for row in rows]
     lines.sort(
         key=lambda x: (x.announced_on or datetime.date.min, x.partner.casefold(), x.reference)
     )
@@ -163,11 +164,10 @@ def _line(
     countries: dict[int, list[tuple[str, Decimal | None]]],
     focus: dict[int, list[str]],
     sources: dict[int, list[SourceLink]],
-    disclose_confidential: bool,
 ) -> CommitmentLine:
     partner = partners.get(row["partner_id"], {"name": "", "slug": ""})
     the_round = rounds.get(row["round_id"], {"slug": "", "label": "", "announced_on": None})
-    hidden = row["qualifier"] == AmountQualifier.CONFIDENTIAL and not disclose_confidential
+    hidden = row["qualifier"] == AmountQualifier.CONFIDENTIAL
     return CommitmentLine(
         reference=row["reference"],
         partner=partner["name"],
@@ -183,7 +183,9 @@ def _line(
         status=row["status"],
         amount_usd=None if hidden else row["amount_usd"],
         qualifier=row["qualifier"],
-        counts_in_total=row["relation"] != Relation.RESTATEMENT and row["amount_usd"] is not None,
+        counts_in_total=(
+            row["relation"] != Relation.RESTATEMENT and not hidden and row["amount_usd"] is not None
+        ),
         countries=tuple(countries.get(row["id"], ())),
         focus=tuple(focus.get(row["id"], ())),
         starts_on=row["starts_on"],
@@ -193,20 +195,30 @@ def _line(
 
 
 def partner_total(
-    partner_id: int, as_of: datetime.date, *, recorded_on: datetime.date | None = None
+    partner_id: int,
+    as_of: datetime.date,
+    *,
+    recorded_on: datetime.date | None = None,
+    audience: Audience = Audience.PUBLIC,
 ) -> PartnerTotal:
     """One partner's new money as of a date, by the rules of `committed` (restatements count
-    zero, qualifiers travel); withheld when it includes a confidential amount."""
+    zero, qualifiers travel). Public: its confidential amounts left out and counted apart.
+    Allowed roles: withheld when it includes a confidential amount."""
     record = Record(recorded_on)
     mine = counted(as_of, record).filter(partner_id=partner_id)
     values = mine.aggregate(
-        **_amount_aggregates(NEW_MONEY_Q),
+        **_amount_aggregates(NEW_MONEY_Q, audience=audience),
         commitments=Count("id"),
         restatements=Count("id", filter=~NEW_MONEY_Q),
         new_money=Count("id", filter=NEW_MONEY_Q),
+        confidential_amounts=Count(
+            "id",
+            filter=NEW_MONEY_Q
+            & Q(qualifier=AmountQualifier.CONFIDENTIAL, amount_usd__isnull=False),
+        ),
     )
     slug = record.partners().filter(id=partner_id).values_list("slug", flat=True).first() or ""
-    suppressed = bool(values["confidential"])
+    suppressed = audience.includes_confidential and bool(values["confidential_amounts"])
     return PartnerTotal(
         partner_slug=slug,
         as_of=as_of,
@@ -214,7 +226,9 @@ def partner_total(
         amount_usd=None if suppressed else values["amount"],
         qualifier=_qualifier(values),
         commitments=values["commitments"],
-        commitments_without_amount=values["new_money"] - values["with_amount"],
+        commitments_without_amount=without_amount(values, values["new_money"], audience),
         restatements=values["restatements"],
         suppressed=suppressed,
+        commitments_confidential=values["confidential"],
+        audience=audience,
     )

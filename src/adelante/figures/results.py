@@ -6,6 +6,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
+from adelante.figures.audience import Audience
 from adelante.money.qualifiers import TotalQualifier
 
 
@@ -15,17 +16,30 @@ class Committed:
 
     as_of: datetime.date
     recorded_on: datetime.date | None
+    #: Public: without any confidential amount. Confidential-allowed: with them.
     amount_usd: Decimal
+    #: Public: from the public amounts only (never from a confidential one).
     qualifier: TotalQualifier
     #: Commitments announced by the date and not withdrawn, restatements included.
     commitments: int
-    #: Of those, new money with a stated amount (they make up `amount_usd`).
+    #: Of those, new money whose amount is in `amount_usd`.
     commitments_with_amount: int
-    #: New money with no public amount: counted, never guessed.
+    #: New money with no amount in `amount_usd` (public: confidential ones are counted
+    #: apart, in `commitments_confidential`): counted, never guessed.
     commitments_without_amount: int
     restatements: int
     #: Organisations with at least one commitment.
     partners: int
+    #: New money whose amount is confidential. Public: left out of the total ("plus N
+    #: commitments with a confidential amount, not in this total"); confidential-allowed:
+    #: included where the record has the amount.
+    commitments_confidential: int = 0
+    audience: Audience = Audience.PUBLIC
+
+    @property
+    def new_money(self) -> int:
+        """Counted commitments that are not restatements."""
+        return self.commitments - self.restatements
 
 
 @dataclass(frozen=True)
@@ -36,6 +50,8 @@ class BreakdownRow:
     qualifier: TotalQualifier
     commitments: int
     suppressed: bool = False
+    #: Of `commitments`, those with a confidential amount (public: not in `amount_usd`).
+    confidential: int = 0
 
 
 @dataclass(frozen=True)
@@ -46,6 +62,7 @@ class Breakdown:
     rows: tuple[BreakdownRow, ...]
     #: The grand total, or None where rows overlap (focus areas) and no total may be shown.
     total: Committed | None
+    audience: Audience = Audience.PUBLIC
 
     @property
     def overlapping(self) -> bool:
@@ -79,6 +96,9 @@ class Reconciliation:
     #: The record's figure as of the statement's date; None when the record cannot compute it.
     computed_value: Decimal | None
     computed_qualifier: TotalQualifier | None
+    #: Commitments with a confidential amount behind the computed figure (public: left out
+    #: of it).
+    computed_confidential: int = 0
 
     @property
     def gap(self) -> Decimal | None:

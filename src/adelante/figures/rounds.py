@@ -3,8 +3,9 @@ pages (`round_figures`, as of any date) and the reports' round fact sheets (`rou
 of the round's own date).
 
 A round's committed figure is its row of the by-round breakdown, so the round's figures and
-the overview agree (suppression included). Beside it: the official statements published on
-the round's date, each with the record's figure for it (`reconcile_on`).
+the overview agree, for the same audience (public: without confidential amounts). Beside it:
+the official statements published on the round's date, each with the record's figure for it
+(`reconcile_on`).
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from django.db.models import Count
 
 from adelante.commitments.choices import Relation
 from adelante.commitments.models import NEW_MONEY_Q, announced_by_q
-from adelante.figures.committed import committed, committed_by, counted
+from adelante.figures.audience import Audience
+from adelante.figures.committed import CONFIDENTIAL_Q, committed, committed_by, counted
 from adelante.figures.listing import CommitmentLine, commitment_lines
 from adelante.figures.reconcile import first_announced_on, new_partners_on, reconcile_on
 from adelante.figures.record import Record
@@ -26,10 +28,10 @@ from adelante.money.qualifiers import TotalQualifier
 
 
 def _round_row(
-    round_id: int, as_of: datetime.date, recorded_on: datetime.date | None
+    round_id: int, as_of: datetime.date, recorded_on: datetime.date | None, audience: Audience
 ) -> BreakdownRow | None:
     """The round's row of `committed_by("round", as_of)`; None when it counted no new money."""
-    by_round = committed_by("round", as_of, recorded_on=recorded_on)
+    by_round = committed_by("round", as_of, recorded_on=recorded_on, audience=audience)
     return next((r for r in by_round.rows if r.key == str(round_id)), None)
 
 
@@ -57,19 +59,27 @@ class RoundFigures:
     new_partners: int
     #: Official statements published on the round's date, beside the record's figures.
     statements: tuple[Reconciliation, ...]
+    #: New money of the round with a confidential amount (public: not in `amount_usd`).
+    confidential: int = 0
+    audience: Audience = Audience.PUBLIC
 
 
 def round_figures(
-    round_id: int, as_of: datetime.date, *, recorded_on: datetime.date | None = None
+    round_id: int,
+    as_of: datetime.date,
+    *,
+    recorded_on: datetime.date | None = None,
+    audience: Audience = Audience.PUBLIC,
 ) -> RoundFigures:
     record = Record(recorded_on)
     day = record.rounds().values_list("announced_on", flat=True).get(id=round_id)
-    row = _round_row(round_id, as_of, recorded_on)
+    row = _round_row(round_id, as_of, recorded_on, audience)
     mine = counted(as_of, record).filter(round_id=round_id)
     counts = mine.aggregate(
         commitments=Count("id"),
         restatements=Count("id", filter=~NEW_MONEY_Q),
         partners=Count("partner_id", distinct=True),
+        confidential=Count("id", filter=NEW_MONEY_Q & CONFIDENTIAL_Q),
     )
     announced = day <= as_of
     return RoundFigures(
@@ -85,7 +95,11 @@ def round_figures(
         restatements=counts["restatements"],
         partners=counts["partners"],
         new_partners=new_partners_on(day, record) if announced else 0,
-        statements=reconcile_on(day, recorded_on=recorded_on) if announced else (),
+        statements=(
+            reconcile_on(day, recorded_on=recorded_on, audience=audience) if announced else ()
+        ),
+        confidential=counts["confidential"],
+        audience=audience,
     )
 
 
@@ -110,6 +124,7 @@ class RoundSheet:
     new_partners: tuple[str, ...]
     #: Official statements made on the round's date, beside the record's figures.
     statements: tuple[Reconciliation, ...]
+    audience: Audience = Audience.PUBLIC
 
     @property
     def restatements(self) -> tuple[CommitmentLine, ...]:
@@ -117,6 +132,7 @@ class RoundSheet:
 
     @property
     def without_amount(self) -> tuple[CommitmentLine, ...]:
+        """New money with no public amount, confidential ones included (listed as such)."""
         return tuple(
             c
             for c in self.commitments
@@ -124,7 +140,12 @@ class RoundSheet:
         )
 
 
-def round_sheet(round_id: int, *, recorded_on: datetime.date | None = None) -> RoundSheet:
+def round_sheet(
+    round_id: int,
+    *,
+    recorded_on: datetime.date | None = None,
+    audience: Audience = Audience.PUBLIC,
+) -> RoundSheet:
     """The round's figures as of its announcement date. Raises LookupError when the round
     is not in the record (as it stood on `recorded_on`).
 
@@ -136,7 +157,7 @@ def round_sheet(round_id: int, *, recorded_on: datetime.date | None = None) -> R
     if found is None:
         raise LookupError(round_id)
     day: datetime.date = found["announced_on"]
-    row = _round_row(round_id, day, recorded_on)
+    row = _round_row(round_id, day, recorded_on, audience)
     lines = commitment_lines(day, recorded_on=recorded_on, round_id=round_id)
     firsts = first_announced_on(day, record).values("partner_id")
     in_round = record.commitments().filter(announced_by_q(day), round_id=round_id)
@@ -145,15 +166,16 @@ def round_sheet(round_id: int, *, recorded_on: datetime.date | None = None) -> R
         record.partners().filter(id__in=new_ids).values_list("name", flat=True),
         key=str.casefold,
     )
-    statements = reconcile_on(day, recorded_on=recorded_on)
+    statements = reconcile_on(day, recorded_on=recorded_on, audience=audience)
     return RoundSheet(
         slug=found["slug"],
         label=found["label"],
         announced_on=day,
         recorded_on=recorded_on,
         new_money=row,
-        cumulative=committed(day, recorded_on=recorded_on),
+        cumulative=committed(day, recorded_on=recorded_on, audience=audience),
         commitments=lines,
         new_partners=tuple(names),
         statements=statements,
+        audience=audience,
     )

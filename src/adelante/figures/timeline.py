@@ -12,6 +12,7 @@ from django.db.models import Count
 
 from adelante.commitments.choices import PUBLISHED_STATUSES, StatementFigure
 from adelante.commitments.models import NEW_MONEY_Q
+from adelante.figures.audience import Audience
 from adelante.figures.committed import ZERO, _amount_aggregates, _qualifier
 from adelante.figures.record import Record
 from adelante.money.qualifiers import TotalQualifier
@@ -27,6 +28,8 @@ class TimelinePoint:
     amount_usd: Decimal
     qualifier: TotalQualifier
     commitments: int
+    #: New money with a confidential amount (public: not in `amount_usd`).
+    confidential: int = 0
 
 
 @dataclass(frozen=True)
@@ -45,10 +48,14 @@ class Timeline:
     recorded_on: datetime.date | None
     points: tuple[TimelinePoint, ...]
     statements: tuple[StatedTotal, ...]
+    audience: Audience = Audience.PUBLIC
 
 
 def committed_timeline(
-    as_of: datetime.date, *, recorded_on: datetime.date | None = None
+    as_of: datetime.date,
+    *,
+    recorded_on: datetime.date | None = None,
+    audience: Audience = Audience.PUBLIC,
 ) -> Timeline:
     """The committed total at each round date and each statement date up to `as_of`, and at
     `as_of` itself (withdrawals after the last round show there).
@@ -78,14 +85,14 @@ def committed_timeline(
         record.commitments()
         .filter(status__in=PUBLISHED_STATUSES, announced_on__lte=as_of)
         .values("announced_on", "withdrawn_on")
-        .annotate(commitments=Count("id"), **_amount_aggregates(NEW_MONEY_Q))
+        .annotate(commitments=Count("id"), **_amount_aggregates(NEW_MONEY_Q, audience=audience))
         .order_by()
     )
     points = tuple(_point(day, tuple(rounds.get(day, ())), groups) for day in days)
-    return Timeline(as_of, recorded_on, points, statements)
+    return Timeline(as_of, recorded_on, points, statements, audience)
 
 
-_SUMMED = ("commitments", "n_at_least", "n_about", "n_up_to")
+_SUMMED = ("commitments", "confidential", "n_at_least", "n_about", "n_up_to")
 
 
 def _point(
@@ -103,4 +110,5 @@ def _point(
         amount_usd=sum((g["amount"] for g in counting), ZERO),
         qualifier=_qualifier(summed),
         commitments=summed["commitments"],
+        confidential=summed["confidential"],
     )

@@ -231,13 +231,14 @@ def _general(commitment: Commitment) -> dict[str, str]:
 
 def _amount_note(commitment: Commitment, lang: str) -> str:
     qualifier = commitment.qualifier
-    if qualifier == AmountQualifier.UNDISCLOSED or commitment.amount is None:
-        return _("No amount was made public for this commitment.")
+    # Confidential first: whether the record has the amount is no business of the file either.
     if qualifier == AmountQualifier.CONFIDENTIAL:
         return _(
-            "The amount of this commitment is confidential: it counts in the partnership's "
-            "totals but is not published, so this activity has no commitment value."
+            "The amount of this commitment is confidential: it is not published and is in "
+            "no public total, so this activity has no commitment value."
         )
+    if qualifier == AmountQualifier.UNDISCLOSED or commitment.amount is None:
+        return _("No amount was made public for this commitment.")
     amount = (
         format_usd(commitment.amount_usd, lang)
         if commitment.amount_usd is not None

@@ -7,6 +7,14 @@ page is served only while that state, the day (pages default to today) and the U
 language and query string) are unchanged; any save, import or deletion makes a new key.
 Synthetic data written in bulk (benchmarks/) keeps history too, and so does its note of each data
 set, so a bulk load or wipe changes the key like any other change.
+
+Confidential amounts (DOMAIN rule 7): the cache holds public pages and public figures only.
+A public page is computed from public figures, which are the same whatever the confidential
+amounts are, so what the cache serves cannot differ with them either. A page or a figure for
+the roles allowed to see confidential amounts is never stored here nor served from here:
+`remembered` computes a non-public figure afresh every time, and `cached_page` serves and
+stores only anonymous requests (signed-in readers get the page computed for them, and a
+response marked `private` or varying with the session is never stored).
 """
 
 from __future__ import annotations
@@ -28,6 +36,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from adelante import history
+from adelante.figures.audience import Audience
 
 #: Seconds a page may stay in the cache; the key changes with the record anyway.
 TIMEOUT = 24 * 3600
@@ -120,7 +129,7 @@ def cached_page(view: View) -> View:
 
     @functools.wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if request.method not in ("GET", "HEAD") or not enabled():
+        if request.method not in ("GET", "HEAD") or not enabled() or _signed_in(request):
             return view(request, *args, **kwargs)
         cache = caches["default"]
         url = request.get_full_path()
@@ -144,16 +153,33 @@ def _serve(
         content, content_type = hit
         return HttpResponse(content, content_type=content_type)
     response = view(request, *args, **kwargs)
-    if response.status_code == 200 and not response.streaming and not response.cookies:
+    if (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not _private(response)
+    ):
         cache.set(key, (response.content, response["Content-Type"]), TIMEOUT)
     return response
+
+
+def _signed_in(request: HttpRequest) -> bool:
+    user = getattr(request, "user", None)
+    return bool(user is not None and user.is_authenticated)
+
+
+def _private(response: HttpResponse) -> bool:
+    """A response meant for one reader: never stored for everyone."""
+    control = response.get("Cache-Control", "").lower()
+    return "private" in control or "no-store" in control
 
 
 def remembered(compute: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     """`compute(*args, **kwargs)` — a figures function — remembered while the record is
     unchanged, so that pages in both languages and pages that share a figure (the overview and
     the country index) compute it once. The results are small immutable values."""
-    if not enabled():
+    if not enabled() or kwargs.get("audience", Audience.PUBLIC) is not Audience.PUBLIC:
+        # Only public figures are shared between readers (rule 7).
         return compute(*args, **kwargs)
     stamp = _stamp.get() or trusted_stamp()
     name = f"{compute.__module__}.{compute.__qualname__}"

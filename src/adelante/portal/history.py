@@ -101,8 +101,13 @@ def _changes(old: Any, new: Any) -> tuple[Change, ...]:
         if hasattr(f, "verbose_name")
     }
     result = []
+    old_hidden, new_hidden = is_withheld(old.qualifier), is_withheld(new.qualifier)
     for name in PUBLIC_FIELDS:
         change = by_field.get(name)
+        if name in _AMOUNTS and (old_hidden or new_hidden):
+            # Whether a confidential amount changed is a fact about it: an amount's line
+            # appears only when it turns confidential or public, and then whatever it was.
+            change = _amount_change(name, old, new, old_hidden, new_hidden)
         if change is None:
             continue
         show = _formatter(name)
@@ -114,6 +119,30 @@ def _changes(old: Any, new: Any) -> tuple[Change, ...]:
             )
         )
     return tuple(result)
+
+
+@dataclass(frozen=True)
+class _AmountChange:
+    old: Any
+    new: Any
+
+
+def _amount_change(
+    name: str, old: Any, new: Any, old_hidden: bool, new_hidden: bool
+) -> _AmountChange | None:
+    """The change of an amount field when either version is confidential (rule 7): none
+    between two confidential versions, and otherwise one that does not depend on the
+    confidential value (only on the public one: shown when there is one)."""
+    if old_hidden and new_hidden:
+        return None
+    public_value = getattr(new if old_hidden else old, _column(name))
+    if public_value is None:
+        return None
+    return _AmountChange(getattr(old, _column(name)), getattr(new, _column(name)))
+
+
+def _column(name: str) -> str:
+    return "exchange_rate_id" if name == "exchange_rate" else name
 
 
 def _shown(name: str, value: Any, qualifier: str, show: Callable[[Any], str]) -> str:

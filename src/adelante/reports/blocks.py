@@ -157,11 +157,25 @@ def breakdown_table(breakdown: Breakdown, words: Words, names: dict[str, str]) -
         notes.append(
             _("A commitment can have several focus areas: rows overlap and are not added up.")
         )
+    if breakdown.total is not None and breakdown.total.commitments_confidential:
+        notes.append(
+            labels.confidential_note(breakdown.total.commitments_confidential).capitalize()
+            + "; "
+            + _("no row includes them.")
+        )
+    elif breakdown.total is None and any(row.confidential for row in breakdown.rows):
+        notes.append(
+            _(
+                "Amounts that are confidential are in no row; the commitments that have them "
+                "are counted in the rows."
+            )
+        )
     if any(row.suppressed for row in breakdown.rows):
         notes.append(
             _(
-                "Withheld: the cell would reveal a partner's confidential amount (fewer than "
-                "three contributors); it still counts in the total."
+                "Withheld: the cell includes confidential amounts of fewer than three partners, "
+                "so it is not shown (nor another cell, which would reveal it by subtraction). "
+                "It still counts in the total."
             )
         )
     return Table(
@@ -317,7 +331,24 @@ def line_sources(lines: Iterable[CommitmentLine]) -> list[tuple[str, str]]:
     return [(s.url, s.title) for line in lines for s in line.sources]
 
 
-def commitments_facts_note(total_commitments: int, partners: int, without: int, re: int) -> str:
+def with_confidential(note: str, confidential: int) -> str:
+    """A figure's note, with what it says of the confidential amounts left out of it."""
+    if not confidential:
+        return note
+    return (
+        f"{note}; {labels.confidential_note(confidential)}"
+        if note
+        else (labels.confidential_note(confidential))
+    )
+
+
+def commitments_facts_note(
+    total_commitments: int, partners: int, without: int, re: int, confidential: int = 0
+) -> str:
+    return with_confidential(_facts_note(total_commitments, partners, without, re), confidential)
+
+
+def _facts_note(total_commitments: int, partners: int, without: int, re: int) -> str:
     return (
         ngettext(
             "%(n)d commitment by %(p)d partners",

@@ -62,3 +62,19 @@ class ReportForm(forms.Form):
         if kind == PARTNER:
             return str(self.cleaned_data["partner"].slug)
         return ""
+
+
+class FiguresForm(forms.Form):
+    """The dates of the figures with confidential amounts."""
+
+    as_of = forms.DateField(
+        label=_("Figures as of"),
+        required=False,
+        help_text=_("Empty: today."),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    recorded_on = forms.DateField(
+        label=_("As recorded on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )

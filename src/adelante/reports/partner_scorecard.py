@@ -21,6 +21,7 @@ from adelante.reports.blocks import (
     line_sources,
     sources_block,
     targets_section,
+    with_confidential,
 )
 from adelante.reports.document import Block, Cell, Fact, Facts, Heading, Paragraph, Table
 from adelante.reports.editions import Edition, PartnerFigures
@@ -49,12 +50,15 @@ def partner_scorecard(edition: Edition, f: PartnerFigures, words: Words) -> Comp
             )
             % {"n": total.commitments_without_amount}
             + "; "
-            + ngettext(
-                "%(n)d restatement counted zero",
-                "%(n)d restatements counted zero",
-                total.restatements,
-            )
-            % {"n": total.restatements},
+            + with_confidential(
+                ngettext(
+                    "%(n)d restatement counted zero",
+                    "%(n)d restatements counted zero",
+                    total.restatements,
+                )
+                % {"n": total.restatements},
+                total.commitments_confidential,
+            ),
         ),
         Fact(
             _("Targets"),

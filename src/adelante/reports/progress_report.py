@@ -42,6 +42,7 @@ def progress_report(edition: Edition, f: ProgressFigures, words: Words) -> Compo
                 f.committed.partners,
                 f.committed.commitments_without_amount,
                 f.committed.restatements,
+                f.committed.commitments_confidential,
             ),
         ),
         Fact(
@@ -193,10 +194,10 @@ def _methods() -> list[str]:
             "returned reports do not count."
         ),
         _(
-            "Confidential amounts count in totals, but a cell that would reveal one partner's "
-            "confidential amount (fewer than three contributors) is withheld, with a second "
-            "cell where the first could be recovered by subtraction. Listed commitments never "
-            "show a confidential amount."
+            "Confidential amounts are in no figure of this report: each total says how many "
+            "commitments with a confidential amount it leaves out, so that no difference "
+            "between two published figures can reveal one. Listed commitments never show a "
+            "confidential amount."
         ),
         _(
             "Official statements are stored verbatim; each is shown beside the figure the "

@@ -19,6 +19,7 @@ from adelante.reports.blocks import (
     line_sources,
     sources_block,
     statements_table,
+    with_confidential,
 )
 from adelante.reports.document import Block, Fact, Facts, Heading, Paragraph
 from adelante.reports.editions import Edition, RoundFigures
@@ -44,12 +45,15 @@ def round_fact_sheet(edition: Edition, f: RoundFigures, words: Words) -> Composi
         Fact(
             _("New money in this round"),
             new_money,
-            ngettext(
-                "%(n)d commitment with an amount",
-                "%(n)d commitments with an amount",
-                len(counted_new) - len(sheet.without_amount),
-            )
-            % {"n": len(counted_new) - len(sheet.without_amount)},
+            with_confidential(
+                ngettext(
+                    "%(n)d commitment with an amount",
+                    "%(n)d commitments with an amount",
+                    len(counted_new) - len(sheet.without_amount),
+                )
+                % {"n": len(counted_new) - len(sheet.without_amount)},
+                row.confidential if row is not None else 0,
+            ),
         ),
         Fact(
             _("Commitments announced"),
@@ -77,6 +81,7 @@ def round_fact_sheet(edition: Edition, f: RoundFigures, words: Words) -> Composi
                 sheet.cumulative.partners,
                 sheet.cumulative.commitments_without_amount,
                 sheet.cumulative.restatements,
+                sheet.cumulative.commitments_confidential,
             ),
         ),
     )

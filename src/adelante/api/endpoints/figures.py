@@ -1,7 +1,7 @@
 """Every figure of `adelante.figures`, as of a date and as recorded on a day.
 
-The API only asks the figures module; breakdowns are published with the default suppression
-of cells that would reveal a confidential amount.
+The API only asks the figures module, always for the public (`Audience.PUBLIC`): no figure
+includes a confidential amount, and each says how many it leaves out (DOMAIN rule 7).
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from adelante.api.schemas import (
     ReconciliationOut,
 )
 from adelante.catalogue.models import Metric
+from adelante.figures.audience import Audience
 from adelante.figures.committed import committed, committed_by
 from adelante.figures.labels import row_labels
 from adelante.figures.reached import invested, reached, reached_all
@@ -55,6 +56,7 @@ def _committed(total: Committed) -> dict[str, Any]:
         "commitments_without_amount": total.commitments_without_amount,
         "restatements": total.restatements,
         "partners": total.partners,
+        "commitments_confidential": total.commitments_confidential,
     }
 
 
@@ -75,13 +77,13 @@ def get_committed(
     recorded_on: datetime.date | None = RECORDED_ON,
 ) -> dict[str, Any]:
     day, recorded = _dates(as_of, recorded_on)
-    return _committed(committed(day, recorded_on=recorded))
+    return _committed(committed(day, recorded_on=recorded, audience=Audience.PUBLIC))
 
 
 @router.get(
     "/committed/by/{dimension}",
     response=BreakdownOut,
-    summary="Committed, broken down (confidential cells suppressed)",
+    summary="Committed, broken down (confidential amounts left out)",
 )
 def get_committed_by(
     request: HttpRequest,
@@ -90,7 +92,7 @@ def get_committed_by(
     recorded_on: datetime.date | None = RECORDED_ON,
 ) -> dict[str, Any]:
     day, recorded = _dates(as_of, recorded_on)
-    breakdown = committed_by(dimension, day, recorded_on=recorded)
+    breakdown = committed_by(dimension, day, recorded_on=recorded, audience=Audience.PUBLIC)
     labels = row_labels(breakdown)
     return {
         "dimension": breakdown.dimension,
@@ -104,6 +106,7 @@ def get_committed_by(
                 "amount_usd": row.amount_usd,
                 "qualifier": row.qualifier,
                 "commitments": row.commitments,
+                "confidential": row.confidential,
                 "suppressed": row.suppressed,
             }
             for row in breakdown.rows
@@ -168,7 +171,8 @@ def get_reconcile(
             "figure": row.figure,
             "computed_value": row.computed_value,
             "computed_qualifier": row.computed_qualifier,
+            "computed_confidential": row.computed_confidential,
             "gap": row.gap,
         }
-        for row in reconcile(day, recorded_on=recorded)
+        for row in reconcile(day, recorded_on=recorded, audience=Audience.PUBLIC)
     ]

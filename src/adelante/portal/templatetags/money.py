@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from adelante.commitments.choices import StatementFigure
 from adelante.commitments.publication import is_withheld
+from adelante.figures.labels import confidential_note as note_of_confidential
 from adelante.figures.results import Reconciliation
 from adelante.money.formatting import as_stated, format_number, format_usd, with_qualifier
 from adelante.money.qualifiers import TotalQualifier
@@ -40,6 +41,13 @@ def usd_stated(amount: Decimal | None, qualifier: str) -> str:
     if amount is None:
         return ""
     return as_stated(format_usd(amount), qualifier)
+
+
+@register.filter
+def confidential_note(count: int | None) -> str:
+    """What a public figure says of the confidential amounts it leaves out ("plus 2
+    commitments with a confidential amount, not in this total"); empty when there are none."""
+    return note_of_confidential(count) if count else ""
 
 
 @register.filter

@@ -13,8 +13,9 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from adelante.figures.audience import Audience
 from adelante.figures.committed import DIMENSIONS, committed, committed_by
-from adelante.figures.labels import row_labels
+from adelante.figures.labels import confidential_note, row_labels
 from adelante.figures.management.commands._options import add_date_options, render_table
 from adelante.figures.reached import invested
 from adelante.money.formatting import format_usd, with_qualifier
@@ -29,13 +30,19 @@ class Command(BaseCommand):
         parser.add_argument(
             "--show-confidential",
             action="store_true",
-            help=_("Staff only: do not suppress cells that reveal a confidential amount."),
+            help=_(
+                "Staff only: include confidential amounts in the totals (cells that would "
+                "reveal fewer than three partners' confidential amounts are suppressed)."
+            ),
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
         as_of: datetime.date = options["as_of"] or timezone.localdate()
         recorded_on: datetime.date | None = options["recorded_on"]
-        total = committed(as_of, recorded_on=recorded_on)
+        audience = (
+            Audience.CONFIDENTIAL_ALLOWED if options["show_confidential"] else Audience.PUBLIC
+        )
+        total = committed(as_of, recorded_on=recorded_on, audience=audience)
         money_in = invested(as_of, recorded_on=recorded_on)
         data: dict[str, Any] = {
             "as_of": as_of.isoformat(),
@@ -45,6 +52,8 @@ class Command(BaseCommand):
             "commitments": total.commitments,
             "commitments_with_amount": total.commitments_with_amount,
             "commitments_without_amount": total.commitments_without_amount,
+            "commitments_confidential": total.commitments_confidential,
+            "confidential_included": audience.includes_confidential,
             "restatements": total.restatements,
             "partners": total.partners,
             "invested_usd": str(money_in.value),
@@ -54,7 +63,7 @@ class Command(BaseCommand):
                 options["by"],
                 as_of,
                 recorded_on=recorded_on,
-                disclose_confidential=options["show_confidential"],
+                audience=audience,
             )
             labels = row_labels(breakdown)
             data["by"] = options["by"]
@@ -66,11 +75,21 @@ class Command(BaseCommand):
                     "committed_usd": None if row.amount_usd is None else str(row.amount_usd),
                     "qualifier": str(row.qualifier),
                     "commitments": row.commitments,
+                    "confidential": row.confidential,
                     "suppressed": row.suppressed,
                 }
                 for row in breakdown.rows
             ]
         self.stdout.write(self._render(data, options["format"]))
+
+    @staticmethod
+    def _confidential_line(data: dict[str, Any]) -> list[str]:
+        n = data["commitments_confidential"]
+        if not n:
+            return []
+        if data["confidential_included"]:
+            return [_("Including %(n)d commitments with a confidential amount") % {"n": n}]
+        return [confidential_note(n)]
 
     def _render(self, data: dict[str, Any], fmt: str) -> str:
         if fmt == "json":
@@ -108,6 +127,7 @@ class Command(BaseCommand):
                 "without": data["commitments_without_amount"],
                 "re": data["restatements"],
             },
+            *self._confidential_line(data),
             _("Partners: %(n)d") % {"n": data["partners"]},
             _("Invested (verified): %(amount)s")
             % {"amount": format_usd(Decimal(data["invested_usd"]))},
