@@ -7,6 +7,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -68,10 +69,17 @@ INSTALLED_APPS = [
     "adelante.accounts",
     # django-ninja: in INSTALLED_APPS so its API docs use its bundled static files, no CDN.
     "ninja",
+    # Background jobs (the staff's import; docs/import.md): Django's tasks framework, backported,
+    # with its database backend and worker (`adelante worker`).
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy and Permissions-Policy on every response (docs/security.md).
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # /api/ only: CORS, tokens, rate limit, conditional GET, problem details (docs/api.md).
     "adelante.api.middleware.ApiMiddleware",
@@ -204,3 +212,44 @@ LOGGING = {
 # The portal's page cache (docs/portal.md): how long a worker trusts the record's stamp before
 # reading it again. Changes made in the same process show at once; others within this time.
 PORTAL_STAMP_SECONDS = float(os.environ.get("PORTAL_STAMP_SECONDS", "2"))
+
+# Browser policies (docs/security.md, "Browser policies, dates and downloads"). Every page, the
+# admin and the API docs load scripts, styles and images from this site only; nothing inline
+# (no inline script, style element or style attribute), no plugins, no framing, forms post here.
+# Charts draw on a canvas; the API docs' stylesheet uses small data: images.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
+# Powerful browser features the site never uses, turned off for it and anything it embeds.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "fullscreen",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
