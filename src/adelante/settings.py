@@ -253,3 +253,22 @@ PERMISSIONS_POLICY: dict[str, list[str]] = {
         "xr-spatial-tracking",
     )
 }
+
+# Background jobs (docs/import.md, "Background imports"): Django's tasks framework (the
+# django-tasks backport of Django 6.0's django.tasks). "database" (the default): jobs wait in a
+# table of the database above, and `adelante worker` processes (one or many, on any machine that
+# reaches the database and the uploads) run them; scripts/demo.sh starts one. "immediate": each
+# job runs inside the request that queues it (no worker; a large file may then outlast the web
+# server's timeout).
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+_task_backend = os.environ.get("ADELANTE_TASK_BACKEND", "database")
+if _task_backend not in _TASK_BACKENDS:
+    raise ImproperlyConfigured(f"ADELANTE_TASK_BACKEND must be one of {sorted(_TASK_BACKENDS)}.")
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[_task_backend]}}
+# A working job with no progress for this long lost its worker and is queued again.
+ADELANTE_JOB_STALLED_MINUTES = float(os.environ.get("ADELANTE_JOB_STALLED_MINUTES", "15"))
+# Uploads never confirmed are deleted by `adelante cleanup` after this long.
+ADELANTE_UPLOAD_KEEP_HOURS = float(os.environ.get("ADELANTE_UPLOAD_KEEP_HOURS", "24"))

@@ -3,7 +3,7 @@
 What `scripts/demo.sh` runs after installing. It runs with the production settings (the demo
 is no app of its own: nothing here is installed in a deployment) and only the project's
 ordinary commands: `migrate`, `import record` (which changes nothing when run again),
-`runserver`.
+`runserver`, and `worker` (in a second process) for the background jobs.
 """
 
 from __future__ import annotations
@@ -11,6 +11,8 @@ from __future__ import annotations
 import argparse
 import os
 import secrets
+import subprocess
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -65,7 +67,15 @@ def main(argv: Sequence[str] | None = None) -> None:
         flush=True,
     )
     if not options.no_serve:
-        call_command("runserver", address, use_reloader=False)
+        # The background jobs (the staff's web imports) run in a worker beside the server.
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "adelante.cli", "worker", "--no-reload", "--verbosity", "0"]
+        )
+        try:
+            call_command("runserver", address, use_reloader=False)
+        finally:
+            worker.terminate()
+            worker.wait(timeout=30)
 
 
 if __name__ == "__main__":

@@ -18,7 +18,6 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from tqdm import tqdm
 
 from adelante import history
 from adelante.commitments.choices import Relation
@@ -26,13 +25,13 @@ from adelante.commitments.geography import country_rows, set_countries
 from adelante.commitments.models import Commitment, Round, Source
 from adelante.errors import ServiceError
 from adelante.exchange.commitment_rows import COLUMNS, CommitmentRow, RowReader, resolve_qualifier
+from adelante.exchange.counting import CHECKED, WRITTEN, counted
 from adelante.exchange.focus import focus_keywords, match_focus
 from adelante.exchange.partner_matching import NewPartner, PartnerDirectory
 from adelante.exchange.problems import Problems
 from adelante.exchange.readers import Table, read_table
 from adelante.exchange.results import ImportResult, Outcome, RowOutcome
 from adelante.exchange.round_matching import NewRound, RoundDirectory
-from adelante.exchange.row_checks import no_bar
 from adelante.exchange.saving import (
     differences,
     import_reason,
@@ -84,7 +83,9 @@ def _plan(table: Table, progress: bool, user: User | None, reason: str) -> Plan:
     reader = RowReader(table, problems)
     rows = [
         read
-        for row in tqdm(table.rows, desc=_("Checking"), unit=_("rows"), disable=no_bar(progress))
+        for row in counted(
+            table.rows, stage=CHECKED, desc=_("Checking"), unit=_("rows"), progress=progress
+        )
         if (read := reader.read(row)) is not None
     ]
     problems.raise_if_any()
@@ -395,7 +396,9 @@ class Plan:
         rounds = self._write_rounds(reason)
         written: dict[str, Commitment] = {}
         ordered = sorted(self.commitments, key=lambda p: (p.row.announced_on, p.row.line))
-        for plan in tqdm(ordered, desc=_("Importing"), unit=_("rows"), disable=no_bar(progress)):
+        for plan in counted(
+            ordered, stage=WRITTEN, desc=_("Importing"), unit=_("rows"), progress=progress
+        ):
             if plan.outcome == Outcome.UNCHANGED:
                 continue
             written[plan.reference] = self._write_commitment(

@@ -8,9 +8,9 @@ from collections.abc import Callable, Hashable
 from typing import TypeVar
 
 from django.utils.translation import gettext as _
-from tqdm import tqdm
 
 from adelante.exchange.columns import Columns
+from adelante.exchange.counting import CHECKED, counted
 from adelante.exchange.problems import Problems
 from adelante.exchange.readers import Row, Table
 
@@ -41,7 +41,10 @@ def checked_rows(
     problems.raise_if_any()
     rows: list[_Read] = []
     first_line: dict[Hashable, int] = {}
-    for raw in tqdm(table.rows, desc=_("Checking"), unit=_("rows"), disable=no_bar(progress)):
+    rows_read = counted(
+        table.rows, stage=CHECKED, desc=_("Checking"), unit=_("rows"), progress=progress
+    )
+    for raw in rows_read:
         row = read_row(raw, problems)
         if row is None:
             continue
