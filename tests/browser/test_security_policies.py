@@ -9,6 +9,8 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import User
 
+from adelante.accounts.grants import grant
+from tests.exchange.workers import work
 from tests.snapshots import load_real_record
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -103,3 +105,37 @@ def test_an_inline_script_is_refused_and_reported(watched: Any, live_server: Any
     assert any("script-src" in v for v in watched.evaluate("window.__violations"))
     # (The page fixture fails a test on console errors: this one is expected.)
     watched.problems.errors[:] = [e for e in watched.problems.errors if "Content Security" not in e]
+
+
+def test_the_import_job_page_follows_its_job_with_htmx(watched: Any, live_server: Any, tmp_path):
+    """The staff's import page: htmx (our own static file, no inline styles) polls the job's
+    status while a worker runs it, then the page shows the outcome; no violation throughout."""
+    grant(User.objects.create_user("sam", "sam@example.org", PASSWORD), "secretariat-reviewer")
+    base = live_server.url
+    watched.goto(f"{base}/en/accounts/sign-in/")
+    watched.get_by_label("Username").fill("sam")
+    watched.get_by_label("Password").fill(PASSWORD)
+    watched.get_by_role("button", name="Sign in").click()
+    watched.wait_for_load_state()
+    upload = tmp_path / "commitments.csv"
+    upload.write_text(
+        "partner,partner_type,announced_on,round,amount_usd,countries,focus,summary,source_url\n"
+        "Acme Textiles,company,2024-03-01,Round 9,1500000,GT,jobs,Opens a plant,"
+        "https://example.org/acme\n"
+    )
+    watched.goto(f"{base}/en/staff/import/")
+    watched.get_by_label("What the file holds").select_option("commitments")
+    watched.get_by_label("CSV (UTF-8) or XLSX file").set_input_files(str(upload))
+    watched.get_by_role("button", name="Check the file (dry run)").click()
+    watched.wait_for_url("**/staff/import/jobs/**")
+    assert watched.evaluate("typeof htmx") == "object"
+    assert watched.evaluate("document.querySelectorAll('style').length") == 0
+    watched.wait_for_selector("text=waiting for a worker")
+    assert work() == 1  # the worker checks the file; the page learns it by polling
+    watched.wait_for_selector("text=would create 1", timeout=15000)
+    no_violations(watched)
+    watched.get_by_role("button", name="Import all of it").click()
+    watched.wait_for_selector("text=all or nothing")
+    assert work() == 1
+    watched.wait_for_selector("text=1 created", timeout=15000)
+    no_violations(watched)

@@ -88,7 +88,7 @@ def job_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
 
 def _job(request: HttpRequest, job_id: str) -> ImportJob:
     """The job, if it is this person's; 404 for anyone else (and for no such job)."""
-    job = ImportJob.objects.filter(pk=job_id, user_id=request.user.pk).first()
+    job = ImportJob.objects.filter(pk=job_id, user=request.user).first()  # type: ignore[misc]
     if job is None:
         raise Http404
     return job
