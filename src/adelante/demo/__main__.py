@@ -11,10 +11,12 @@ from __future__ import annotations
 import argparse
 import os
 import secrets
+import signal
 import subprocess
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
+from types import FrameType
 
 DEMO_STAFF = "demo-staff"
 
@@ -35,6 +37,10 @@ def demo_staff_login() -> StaffLogin:
     user.set_password(password)
     user.save()
     return StaffLogin(DEMO_STAFF, password)
+
+
+def _exit(signum: int, frame: FrameType | None) -> None:
+    raise SystemExit(0)
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -67,7 +73,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         flush=True,
     )
     if not options.no_serve:
-        # The background jobs (the staff's web imports) run in a worker beside the server.
+        # The background jobs (the staff's web imports) run in a worker beside the server;
+        # it stops with the server (Ctrl+C, or SIGTERM: made an exit so `finally` runs).
+        signal.signal(signal.SIGTERM, _exit)
         worker = subprocess.Popen(
             [sys.executable, "-m", "adelante.cli", "worker", "--no-reload", "--verbosity", "0"]
         )
