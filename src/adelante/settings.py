@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -70,12 +71,19 @@ INSTALLED_APPS = [
     "adelante.accounts",
     # django-ninja: in INSTALLED_APPS so its API docs use its bundled static files, no CDN.
     "ninja",
+    # Background jobs (the staff's import; docs/import.md): Django's tasks framework, backported,
+    # with its database backend and worker (`adelante worker`).
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
     # A body over ADELANTE_REQUEST_MAX_BYTES is refused (413) before anything reads it.
     "adelante.uploads.middleware.RequestSizeMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy and Permissions-Policy on every response (docs/security.md).
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # /api/ only: CORS, tokens, rate limit, conditional GET, problem details (docs/api.md).
     "adelante.api.middleware.ApiMiddleware",
@@ -259,3 +267,62 @@ ADELANTE_ARCHIVE_MAX_MEMBERS = int(os.environ.get("ADELANTE_ARCHIVE_MAX_MEMBERS"
 # A sheet is read up to its last filled row, at most this row; and at most this many cells.
 ADELANTE_SHEET_MAX_ROWS = int(os.environ.get("ADELANTE_SHEET_MAX_ROWS", 100_000))
 ADELANTE_SHEET_MAX_CELLS = int(os.environ.get("ADELANTE_SHEET_MAX_CELLS", 1_000_000))
+# Browser policies (docs/security.md, "Browser policies, dates and downloads"). Every page, the
+# admin and the API docs load scripts, styles and images from this site only; nothing inline
+# (no inline script, style element or style attribute), no plugins, no framing, forms post here.
+# Charts draw on a canvas; the API docs' stylesheet uses small data: images.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
+# Powerful browser features the site never uses, turned off for it and anything it embeds.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "fullscreen",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
+
+# Background jobs (docs/import.md, "Background imports"): Django's tasks framework (the
+# django-tasks backport of Django 6.0's django.tasks). "database" (the default): jobs wait in a
+# table of the database above, and `adelante worker` processes (one or many, on any machine that
+# reaches the database and the uploads) run them; scripts/demo.sh starts one. "immediate": each
+# job runs inside the request that queues it (no worker; a large file may then outlast the web
+# server's timeout).
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+_task_backend = os.environ.get("ADELANTE_TASK_BACKEND", "database")
+if _task_backend not in _TASK_BACKENDS:
+    raise ImproperlyConfigured(f"ADELANTE_TASK_BACKEND must be one of {sorted(_TASK_BACKENDS)}.")
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[_task_backend]}}
+# A working job with no progress for this long lost its worker and is queued again.
+ADELANTE_JOB_STALLED_MINUTES = float(os.environ.get("ADELANTE_JOB_STALLED_MINUTES", "15"))
+# Uploads never confirmed are deleted by `adelante cleanup` after this long.
+ADELANTE_UPLOAD_KEEP_HOURS = float(os.environ.get("ADELANTE_UPLOAD_KEEP_HOURS", "24"))

@@ -80,6 +80,9 @@ API_TOKEN = _roles(200, anonymous=401)
 API_OWN_REPORT = _roles(404, anonymous=401, member=200, partner_admin=200)
 API_SUBMIT = _roles(405)
 SECRETARIAT_POST_ONLY = _roles(403, anonymous=LOGIN, reviewer=405, secretariat_admin=405)
+#: A staff import's job: only the person who uploaded it sees it; a 404 for everyone else.
+JOB = _roles(404, anonymous=LOGIN)
+NO_JOB = "00000000-0000-4000-8000-000000000000"
 
 
 @dataclass(frozen=True)
@@ -145,10 +148,14 @@ MATRIX: dict[str, Row] = {
     "<lang>/reports/": Row("/en/reports/", READERS),
     "<lang>/reports/figures/": Row("/en/reports/figures/", READERS),
     "<lang>/staff/import/": Row("/en/staff/import/", SECRETARIAT),
-    "<lang>/staff/import/<str:key>/confirm/": Row(
-        "/en/staff/import/nokey/confirm/",
-        SECRETARIAT_POST_ONLY,
-        post=_roles(403, anonymous=LOGIN, reviewer={302, 404}, secretariat_admin={302, 404}),
+    "<lang>/staff/import/jobs/<uuid:job_id>/": Row(f"/en/staff/import/jobs/{NO_JOB}/", JOB),
+    "<lang>/staff/import/jobs/<uuid:job_id>/status/": Row(
+        f"/en/staff/import/jobs/{NO_JOB}/status/", JOB
+    ),
+    "<lang>/staff/import/jobs/<uuid:job_id>/confirm/": Row(
+        f"/en/staff/import/jobs/{NO_JOB}/confirm/",
+        _roles(404, anonymous=LOGIN, reviewer=405, secretariat_admin=405),
+        post=JOB,
     ),
     # Workflow: partners' workspaces
     "<lang>/partner/": Row("/en/partner/", WORKSPACES),
@@ -245,7 +252,8 @@ MATRIX: dict[str, Row] = {
 ADMIN = (
     "<lang>/admin/",
     "<lang>/admin/(?P<url>.*)$",
-    "<lang>/admin/^(?P<app_label>auth|catalogue|partners|currency|commitments|progress|workflow)/$",
+    "<lang>/admin/^(?P<app_label>auth|catalogue|partners|currency|commitments|progress|workflow"
+    "|django_tasks_database)/$",
     "<lang>/admin/auth/group/",
     "<lang>/admin/auth/group/<path:object_id>/",
     "<lang>/admin/auth/group/<path:object_id>/change/",
@@ -260,6 +268,13 @@ ADMIN = (
     "<lang>/admin/auth/user/<path:object_id>/history/",
     "<lang>/admin/auth/user/add/",
     "<lang>/admin/autocomplete/",
+    # The background jobs' task results (django-tasks), read-only.
+    "<lang>/admin/django_tasks_database/dbtaskresult/",
+    "<lang>/admin/django_tasks_database/dbtaskresult/<path:object_id>/",
+    "<lang>/admin/django_tasks_database/dbtaskresult/<path:object_id>/change/",
+    "<lang>/admin/django_tasks_database/dbtaskresult/<path:object_id>/delete/",
+    "<lang>/admin/django_tasks_database/dbtaskresult/<path:object_id>/history/",
+    "<lang>/admin/django_tasks_database/dbtaskresult/add/",
     "<lang>/admin/catalogue/focusarea/",
     "<lang>/admin/catalogue/focusarea/<path:object_id>/",
     "<lang>/admin/catalogue/focusarea/<path:object_id>/change/",

@@ -343,7 +343,7 @@ def test_the_view_streams_valid_xml(record, validator):
     assert validator.schema(document) == []
     assert validator.codelists(document) == []
     bad = activities_xml(RequestFactory().get("/x", {"as_of": "June"}))
-    assert bad.status_code == 400
+    assert bad.status_code == 422
 
 
 def test_the_reporting_organisation_is_a_setting(record, settings):

@@ -23,8 +23,10 @@ from django.test import Client
 from adelante import settings as production
 from adelante.accounts.grants import grant
 from adelante.commitments.models import Commitment
+from adelante.exchange.models import ImportJob, JobState
 from adelante.uploads.busy import ImportBusy, import_lock, is_busy
 from tests.exchange.conftest import commitment
+from tests.exchange.workers import work
 
 #: How long the "import" holds the write lock in the SQLite tests.
 HOLD_SECONDS = 0.5
@@ -228,15 +230,21 @@ def test_a_second_import_on_the_web_is_refused_and_can_be_confirmed_later(tmp_pa
     client = Client()
     client.force_login(user)
     with commitments_file(tmp_path).open("rb") as upload:
-        page = client.post("/en/staff/import/", {"kind": "commitments", "file": upload})
-    key = page.context["key"]
+        started = client.post("/en/staff/import/", {"kind": "commitments", "file": upload})
+    page = started["Location"]
+    work()  # the job's check
+    confirm = f"{page}confirm/"
+    client.post(confirm, {"confirm": "1"})
     with another_import():
-        refused = client.post(f"/en/staff/import/{key}/confirm/", {"confirm": "1"})
-    assert refused.status_code == 409
-    assert "Another import is running" in refused.content.decode()
+        work()  # the job's import meets the other import
+    job = ImportJob.objects.get()
+    assert job.state == JobState.CHECKED  # waiting again, the file kept
+    assert "Another import is running" in client.get(page).content.decode()
     assert not Commitment.objects.exists()
-    done = client.post(f"/en/staff/import/{key}/confirm/", {"confirm": "1"})
-    assert done.status_code == 200
+    client.post(confirm, {"confirm": "1"})
+    work()
+    job.refresh_from_db()
+    assert job.state == JobState.IMPORTED and job.error == ""
     assert Commitment.objects.count() == 1
 
 

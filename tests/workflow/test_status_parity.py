@@ -20,9 +20,11 @@ from adelante.accounts.grants import grant
 from adelante.commitments.choices import Status
 from adelante.commitments.models import Commitment
 from adelante.exchange.commitments_import import import_commitments
+from adelante.exchange.models import ImportJob
 from adelante.workflow.models import Action, Proposal, ReviewEvent, Stage
 from tests.adminforms import posted
 from tests.exchange.conftest import commitment as row_of
+from tests.exchange.workers import work
 
 pytestmark = pytest.mark.django_db
 
@@ -115,12 +117,15 @@ def through_the_spreadsheet(case: Case, user: User, made: Commitment) -> tuple[i
     writer.writerow(row)
     upload = io.BytesIO(out.getvalue().encode())
     upload.name = "statuses.csv"
-    dry_run = client.post("/en/staff/import/", {"kind": "commitments", "file": upload})
-    problems = dry_run.context.get("problems")
-    if problems:
-        return 400, {p.reason for p in problems}
-    done = client.post(f"/en/staff/import/{dry_run.context['key']}/confirm/", {"confirm": "1"})
-    assert not done.context.get("problems")
+    started = client.post("/en/staff/import/", {"kind": "commitments", "file": upload})
+    work()  # the dry run, in a background job
+    job = ImportJob.objects.get(pk=started["Location"].rstrip("/").rsplit("/", 1)[1])
+    if job.problems:
+        return 400, {p["reason"] for p in job.problems}
+    client.post(f"/en/staff/import/jobs/{job.pk}/confirm/", {"confirm": "1"})
+    work()  # the import
+    job.refresh_from_db()
+    assert not job.problems and job.state == "imported"
     return 302, set()
 
 

@@ -22,6 +22,7 @@ from adelante.api.enums import (
     Qualifier,
     RelationCode,
 )
+from adelante.api.isodate import IsoDate
 
 
 def _plain(value: Decimal) -> str:
@@ -307,8 +308,8 @@ class ValueIn(Schema):
 
 class ProgressReportIn(Schema):
     commitment: str = Field(max_length=200, description="The commitment's reference.")
-    period_start: datetime.date
-    period_end: datetime.date
+    period_start: IsoDate
+    period_end: IsoDate
     narrative: str = Field(default="", max_length=20000)
     values: list[ValueIn] = Field(default_factory=list, max_length=100)
 

@@ -84,12 +84,19 @@ def _refused(request: HttpRequest, exc: ServiceError) -> HttpResponse:
 
 @api.exception_handler(ValidationError)
 def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    errors = problems.validation_errors(exc.errors)
+    names = list(dict.fromkeys(str(e["loc"][-1]) for e in errors if len(e["loc"]) > 1))
+    detail = _("Some parameters are not valid; see errors.")
+    if names:
+        detail = _("Some parameters are not valid (%(names)s); see errors.") % {
+            "names": ", ".join(names)
+        }
     return problems.problem_response(
         request,
         422,
-        _("Some parameters are not valid; see errors."),
+        detail,
         type=problems.INVALID_PARAMETERS,
-        extra={"errors": problems.validation_errors(exc.errors)},
+        extra={"errors": errors},
     )
 
 

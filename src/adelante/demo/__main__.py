@@ -3,7 +3,7 @@
 What `scripts/demo.sh` runs after installing. It runs with the production settings (the demo
 is no app of its own: nothing here is installed in a deployment) and only the project's
 ordinary commands: `migrate`, `import record` (which changes nothing when run again),
-`runserver`.
+`runserver`, and `worker` (in a second process) for the background jobs.
 """
 
 from __future__ import annotations
@@ -11,8 +11,12 @@ from __future__ import annotations
 import argparse
 import os
 import secrets
+import signal
+import subprocess
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
+from types import FrameType
 
 DEMO_STAFF = "demo-staff"
 
@@ -33,6 +37,10 @@ def demo_staff_login() -> StaffLogin:
     user.set_password(password)
     user.save()
     return StaffLogin(DEMO_STAFF, password)
+
+
+def _exit(signum: int, frame: FrameType | None) -> None:
+    raise SystemExit(0)
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -65,7 +73,17 @@ def main(argv: Sequence[str] | None = None) -> None:
         flush=True,
     )
     if not options.no_serve:
-        call_command("runserver", address, use_reloader=False)
+        # The background jobs (the staff's web imports) run in a worker beside the server;
+        # it stops with the server (Ctrl+C, or SIGTERM: made an exit so `finally` runs).
+        signal.signal(signal.SIGTERM, _exit)
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "adelante.cli", "worker", "--no-reload", "--verbosity", "0"]
+        )
+        try:
+            call_command("runserver", address, use_reloader=False)
+        finally:
+            worker.terminate()
+            worker.wait(timeout=30)
 
 
 if __name__ == "__main__":

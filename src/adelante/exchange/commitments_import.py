@@ -19,7 +19,6 @@ from django.contrib.auth.models import User
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from simple_history.models import HistoricalRecords
-from tqdm import tqdm
 
 from adelante import history
 from adelante.commitments.choices import Relation
@@ -27,6 +26,7 @@ from adelante.commitments.geography import country_rows, set_countries
 from adelante.commitments.models import Commitment, CountryShare, Round, Source
 from adelante.errors import ServiceError
 from adelante.exchange.commitment_rows import COLUMNS, CommitmentRow, RowReader, resolve_qualifier
+from adelante.exchange.counting import CHECKED, WRITTEN, counted
 from adelante.exchange.focus import focus_keywords, match_focus
 from adelante.exchange.loading import ReadOptions, load_table
 from adelante.exchange.partner_matching import NewPartner, PartnerDirectory
@@ -34,7 +34,6 @@ from adelante.exchange.problems import Problems
 from adelante.exchange.readers import Table
 from adelante.exchange.results import ImportResult, Outcome, RowOutcome
 from adelante.exchange.round_matching import NewRound, RoundDirectory
-from adelante.exchange.row_checks import no_bar
 from adelante.exchange.saving import (
     differences,
     import_reason,
@@ -95,7 +94,9 @@ def _plan(table: Table, progress: bool, user: User | None, reason: str) -> Plan:
     reader = RowReader(table, problems)
     rows = [
         read
-        for row in tqdm(table.rows, desc=_("Checking"), unit=_("rows"), disable=no_bar(progress))
+        for row in counted(
+            table.rows, stage=CHECKED, desc=_("Checking"), unit=_("rows"), progress=progress
+        )
         if (read := reader.read(row)) is not None
     ]
     problems.raise_if_any()
@@ -413,7 +414,9 @@ class Plan:
         one_by_one = [
             p for p in ordered if p.outcome != Outcome.UNCHANGED and p.reference not in written
         ]
-        for plan in tqdm(one_by_one, desc=_("Importing"), unit=_("rows"), disable=no_bar(progress)):
+        for plan in counted(
+            one_by_one, stage=WRITTEN, desc=_("Importing"), unit=_("rows"), progress=progress
+        ):
             written[plan.reference] = self._write_commitment(
                 plan, partners, rounds, written, reason
             )

@@ -12,19 +12,13 @@ from typing import TypeVar
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from tqdm import tqdm
 
 from adelante.exchange.columns import Columns
+from adelante.exchange.counting import CHECKED, counted
 from adelante.exchange.problems import WHOLE_FILE, Problem, Problems
 from adelante.exchange.readers import Row, Table
 
 _Read = TypeVar("_Read")
-
-
-def no_bar(progress: bool) -> bool | None:
-    """tqdm's `disable` for a progress bar asked for or not: None lets tqdm show the bar only
-    on a terminal."""
-    return None if progress else True
 
 
 def checked_rows(
@@ -46,7 +40,10 @@ def checked_rows(
     problems.extend(table.problems)
     rows: list[_Read] = []
     first_line: dict[Hashable, int] = {}
-    for raw in tqdm(table.rows, desc=_("Checking"), unit=_("rows"), disable=no_bar(progress)):
+    rows_read = counted(
+        table.rows, stage=CHECKED, desc=_("Checking"), unit=_("rows"), progress=progress
+    )
+    for raw in rows_read:
         row = read_row(raw, problems)
         if row is None:
             continue

@@ -9,5 +9,15 @@ app_name = "exchange"
 urlpatterns = [
     path("downloads/", views.downloads, name="downloads"),
     path("staff/import/", staff_import.upload, name="import"),
-    path("staff/import/<str:key>/confirm/", staff_import.confirm, name="import-confirm"),
+    path("staff/import/jobs/<uuid:job_id>/", staff_import.job_page, name="import-job"),
+    path(
+        "staff/import/jobs/<uuid:job_id>/status/",
+        staff_import.job_status,
+        name="import-job-status",
+    ),
+    path(
+        "staff/import/jobs/<uuid:job_id>/confirm/",
+        staff_import.job_confirm,
+        name="import-job-confirm",
+    ),
 ]

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET
 from adelante.exchange import exports
 from adelante.exchange.datapackage import datapackage_zip
 from adelante.exchange.template import write_template
+from adelante.isodates import parse_day
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 #: The files of the downloads page: name → (media type, description).
@@ -39,11 +40,8 @@ def _as_of(request: HttpRequest) -> datetime.date | None:
     text = request.GET.get("as_of", "").strip()
     if not text:
         return None
-    try:
-        day = datetime.date.fromisoformat(text)
-    except ValueError:
-        raise BadDate(text) from None
-    if day < EARLIEST:
+    day = parse_day(text)
+    if day is None or day < EARLIEST:
         raise BadDate(text)
     return day
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import datetime
+import json
 
 from django.http import (
     HttpRequest,
-    HttpResponseBadRequest,
+    HttpResponse,
     HttpResponseBase,
     StreamingHttpResponse,
 )
@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from adelante.iati.export import stream_activities
+from adelante.isodates import parse_day
 
 
 @require_GET
@@ -22,14 +23,27 @@ def activities_xml(request: HttpRequest) -> HttpResponseBase:
     as_of = None
     text = request.GET.get("as_of")
     if text:
-        try:
-            as_of = datetime.date.fromisoformat(text)
-        except ValueError:
-            return HttpResponseBadRequest(
-                _("as_of must be a date, YYYY-MM-DD."), content_type="text/plain; charset=utf-8"
-            )
+        as_of = parse_day(text)
+        if as_of is None:
+            return _bad_as_of(request)
     response = StreamingHttpResponse(
         stream_activities(as_of), content_type="application/xml; charset=utf-8"
     )
     response["Content-Disposition"] = 'inline; filename="adelante-iati-activities.xml"'
     return response
+
+
+def _bad_as_of(request: HttpRequest) -> HttpResponse:
+    """422, shaped like the API's other refusals of a parameter (RFC 9457, docs/api.md)."""
+    message = _("as_of must be a date written YYYY-MM-DD, for example 2023-02-06.")
+    body = {
+        "type": "urn:adelante:problem:invalid-parameters",
+        "title": "Unprocessable Entity",
+        "status": 422,
+        "detail": message,
+        "instance": request.get_full_path(),
+        "errors": [{"loc": ["query", "as_of"], "msg": message}],
+    }
+    return HttpResponse(
+        json.dumps(body, ensure_ascii=False), status=422, content_type="application/problem+json"
+    )

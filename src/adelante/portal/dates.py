@@ -4,18 +4,17 @@
 from __future__ import annotations
 
 import datetime
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from adelante.isodates import parse_day
 from adelante.portal.problems import BadParameters
 
 #: Nothing the partnership records is older; earlier dates are typing mistakes.
 EARLIEST = datetime.date(2000, 1, 1)
-_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 @dataclass(frozen=True)
@@ -45,12 +44,7 @@ class ViewDate:
 
 def _day(name: str, text: str, today: datetime.date) -> tuple[datetime.date, bool]:
     text = text.strip()
-    day: datetime.date | None = None
-    if _ISO_DAY.fullmatch(text):
-        try:
-            day = datetime.date.fromisoformat(text)
-        except ValueError:
-            day = None
+    day = parse_day(text)
     if day is None:
         raise BadParameters(
             [

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from ninja import Path, Query, Router
 
 from adelante.api.enums import Dimension
+from adelante.api.isodate import IsoDate
 from adelante.api.params import SLUG_PATTERN, as_of_or_today, check_date
 from adelante.api.problems import Problem
 from adelante.api.schemas import (
@@ -73,8 +74,8 @@ def _reached(figure: Reached) -> dict[str, Any]:
 @router.get("/committed", response=CommittedOut, summary="Committed as of a date")
 def get_committed(
     request: HttpRequest,
-    as_of: datetime.date | None = AS_OF,
-    recorded_on: datetime.date | None = RECORDED_ON,
+    as_of: IsoDate | None = AS_OF,
+    recorded_on: IsoDate | None = RECORDED_ON,
 ) -> dict[str, Any]:
     day, recorded = _dates(as_of, recorded_on)
     return _committed(committed(day, recorded_on=recorded, audience=Audience.PUBLIC))
@@ -88,8 +89,8 @@ def get_committed(
 def get_committed_by(
     request: HttpRequest,
     dimension: Dimension = Path(..., description="country, kind, round, partner-type or focus"),
-    as_of: datetime.date | None = AS_OF,
-    recorded_on: datetime.date | None = RECORDED_ON,
+    as_of: IsoDate | None = AS_OF,
+    recorded_on: IsoDate | None = RECORDED_ON,
 ) -> dict[str, Any]:
     day, recorded = _dates(as_of, recorded_on)
     breakdown = committed_by(dimension, day, recorded_on=recorded, audience=Audience.PUBLIC)
@@ -118,8 +119,8 @@ def get_committed_by(
 @router.get("/invested", response=ReachedOut, summary="US dollars invested (verified)")
 def get_invested(
     request: HttpRequest,
-    as_of: datetime.date | None = AS_OF,
-    recorded_on: datetime.date | None = RECORDED_ON,
+    as_of: IsoDate | None = AS_OF,
+    recorded_on: IsoDate | None = RECORDED_ON,
 ) -> dict[str, Any]:
     day, recorded = _dates(as_of, recorded_on)
     return _reached(invested(day, recorded_on=recorded))
@@ -128,8 +129,8 @@ def get_invested(
 @router.get("/reached", response=list[ReachedOut], summary="Every metric reached (verified)")
 def list_reached(
     request: HttpRequest,
-    as_of: datetime.date | None = AS_OF,
-    recorded_on: datetime.date | None = RECORDED_ON,
+    as_of: IsoDate | None = AS_OF,
+    recorded_on: IsoDate | None = RECORDED_ON,
 ) -> list[dict[str, Any]]:
     day, recorded = _dates(as_of, recorded_on)
     return [_reached(figure) for figure in reached_all(day, recorded_on=recorded)]
@@ -139,8 +140,8 @@ def list_reached(
 def get_reached(
     request: HttpRequest,
     metric: str = Path(..., pattern=SLUG_PATTERN, max_length=64, description="A metric code."),
-    as_of: datetime.date | None = AS_OF,
-    recorded_on: datetime.date | None = RECORDED_ON,
+    as_of: IsoDate | None = AS_OF,
+    recorded_on: IsoDate | None = RECORDED_ON,
 ) -> dict[str, Any]:
     day, recorded = _dates(as_of, recorded_on)
     if not Metric.objects.filter(code=metric).exists():
@@ -155,8 +156,8 @@ def get_reached(
 )
 def get_reconcile(
     request: HttpRequest,
-    as_of: datetime.date | None = AS_OF,
-    recorded_on: datetime.date | None = RECORDED_ON,
+    as_of: IsoDate | None = AS_OF,
+    recorded_on: IsoDate | None = RECORDED_ON,
 ) -> list[dict[str, Any]]:
     day, recorded = _dates(as_of, recorded_on)
     return [

@@ -3,7 +3,6 @@ progress, and the vocabularies (metrics, focus areas)."""
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q
@@ -13,6 +12,7 @@ from ninja import Path, Query, Router
 
 from adelante.api import serialize
 from adelante.api.enums import CountryKey, Kind, PartnerTypeCode, PublishedStatus, Sort
+from adelante.api.isodate import IsoDate
 from adelante.api.pagination import paginate
 from adelante.api.params import (
     DEFAULT_PAGE_SIZE,
@@ -153,7 +153,7 @@ def list_commitments(
     q: str | None = Query(
         None, max_length=200, description="Words in the partner, title or summary."
     ),
-    as_of: datetime.date | None = AS_OF,
+    as_of: IsoDate | None = AS_OF,
     sort: Sort | None = Query(
         None, description=f"Sort order; '-' for descending (default {DEFAULT_SORT})."
     ),
@@ -195,7 +195,7 @@ def get_commitment(request: HttpRequest, reference: str = SLUG) -> dict[str, Any
 @router.get("/statements", response=StatementPage, summary="Official statements, as published")
 def list_statements(
     request: HttpRequest,
-    as_of: datetime.date | None = AS_OF,
+    as_of: IsoDate | None = AS_OF,
     page: int = PAGE,
     page_size: int = PAGE_SIZE,
 ) -> dict[str, Any]:
@@ -215,7 +215,7 @@ def list_progress(
     metric: str | None = Query(
         None, pattern=SLUG_PATTERN, max_length=64, description="Reports with this metric."
     ),
-    as_of: datetime.date | None = Query(None, description="Periods ended by this date."),
+    as_of: IsoDate | None = Query(None, description="Periods ended by this date."),
     page: int = PAGE,
     page_size: int = PAGE_SIZE,
 ) -> dict[str, Any]:
