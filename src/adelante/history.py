@@ -9,14 +9,18 @@ scope with `scope()` and fills in the reason once its form is valid (`set_reason
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import models, transaction
+from django.db import connections, models, router, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.dispatch import Signal, receiver
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
 from simple_history.signals import pre_create_historical_record
 from simple_history.utils import bulk_create_with_history
 
@@ -110,3 +114,305 @@ def _apply_scope(sender: Any, history_instance: Any, **kwargs: Any) -> None:
         history_instance.history_change_reason = change.reason
     if change.user is not None and history_instance.history_user_id is None:
         history_instance.history_user = change.user
+
+
+# Rows written without model instances.
+
+#: Rows given to the database per statement (executemany) or per COPY by `insert`.
+INSERT_BATCH = 5000
+
+#: Field classes whose values the database driver takes as they are: exact classes only, since
+#: a subclass may convert its values (`money.fields.ExactDecimalField` stores hundredths).
+_AS_IS: frozenset[type[Any]] = frozenset(
+    {
+        models.AutoField,
+        models.BigAutoField,
+        models.SmallAutoField,
+        models.IntegerField,
+        models.BigIntegerField,
+        models.SmallIntegerField,
+        models.PositiveIntegerField,
+        models.PositiveBigIntegerField,
+        models.PositiveSmallIntegerField,
+        models.BooleanField,
+        models.CharField,
+        models.SlugField,
+        models.URLField,
+        models.EmailField,
+        models.TextField,
+    }
+)
+
+#: The columns simple-history adds to a historical table, which `insert` fills.
+_HISTORY_COLUMNS = {
+    "history_id",
+    "history_date",
+    "history_change_reason",
+    "history_type",
+    "history_user_id",
+}
+
+_Convert = Callable[[Any], Any]
+
+
+def _converter(field: Any, connection: BaseDatabaseWrapper) -> _Convert | None:
+    """What the field does to a value before the driver gets it, as saving does (None: the
+    value goes as it is)."""
+    if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+        raise ValueError(f"{field} sets its own value when saved; insert() does not")
+    target = field
+    while target.is_relation:
+        target = target.target_field
+    if type(target) in _AS_IS:
+        return None
+    return lambda value: field.get_db_prep_save(value, connection=connection)
+
+
+def _new_ids(connection: BaseDatabaseWrapper, cursor: Any, model: Any, count: int) -> list[int]:
+    """`count` ids for new rows of `model`, the ones saving them one by one would take."""
+    if count == 0:
+        return []
+    table = model._meta.db_table
+    pk = model._meta.pk.column
+    if connection.vendor == "postgresql":
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [connection.ops.quote_name(table), pk, count],
+        )
+        return sorted(row[0] for row in cursor.fetchall())
+    if connection.vendor == "sqlite":
+        # AUTOINCREMENT: the next id follows the largest ever given (sqlite_sequence) or stored.
+        # The import's transaction holds the write lock (BEGIN IMMEDIATE), so none comes between.
+        cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
+        given = cursor.fetchone()
+        cursor.execute(f"SELECT MAX({connection.ops.quote_name(pk)}) FROM {table}")
+        stored = cursor.fetchone()
+        start = max(given[0] if given else 0, stored[0] or 0) + 1
+        return list(range(start, start + count))
+    raise NotImplementedError(f"insert() does not know {connection.vendor}")
+
+
+def _write(
+    connection: BaseDatabaseWrapper, cursor: Any, table: str, columns: Sequence[str], rows: list[Any]
+) -> None:
+    """Write the rows (driver values, in the order of `columns`): COPY on PostgreSQL,
+    executemany elsewhere, `INSERT_BATCH` rows at a time."""
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(c) for c in columns)
+    for start in range(0, len(rows), INSERT_BATCH):
+        batch = rows[start : start + INSERT_BATCH]
+        if connection.vendor == "postgresql":
+            sql = f"COPY {quote(table)} ({names}) FROM STDIN"
+            began = time.monotonic()
+            with cursor.cursor.copy(sql) as copy:
+                for row in batch:
+                    copy.write_row(row)
+            if connection.queries_logged:
+                # Django logs what goes through execute(); a COPY is a statement too.
+                connection.queries_log.append(
+                    {"sql": f"{sql} -- {len(batch)} rows", "time": f"{time.monotonic() - began:.3f}"}
+                )
+        else:
+            marks = ", ".join(["%s"] * len(columns))
+            cursor.executemany(f"INSERT INTO {quote(table)} ({names}) VALUES ({marks})", batch)
+
+
+class _Rows:
+    """New rows of one model as the driver takes them, and their historical rows."""
+
+    def __init__(self, model: Any, connection: BaseDatabaseWrapper) -> None:
+        self.model = model
+        self.connection = connection
+        self.fields = list(model._meta.concrete_fields)
+        self.convert = [_converter(f, connection) for f in self.fields]
+        self.history = (
+            getattr(model, model._meta.simple_history_manager_attribute).model
+            if hasattr(model._meta, "simple_history_manager_attribute")
+            else None
+        )
+
+    def values(self, ids: Sequence[int], rows: Sequence[Mapping[str, Any]]) -> list[tuple[Any, ...]]:
+        """Each row's values (attribute name → value; a field not named takes its default)."""
+        pk = self.model._meta.pk
+        names = set(rows[0]) if rows else set()
+        unknown = names - {f.attname for f in self.fields}
+        if unknown or pk.attname in names:
+            raise ValueError(f"insert(): not fields of {self.model.__name__}: {sorted(unknown)}")
+        spec = [(f, f.attname in names, convert) for f, convert in zip(self.fields, self.convert)]
+        made = []
+        for id_, row in zip(ids, rows, strict=True):
+            out = []
+            for field, given, convert in spec:
+                if field is pk:
+                    value = id_
+                else:
+                    value = row[field.attname] if given else field.get_default()
+                out.append(value if convert is None else convert(value))
+            made.append(tuple(out))
+        return made
+
+    def history_rows(
+        self,
+        cursor: Any,
+        values: Sequence[tuple[Any, ...]],
+        *,
+        kind: str,
+        user: Any,
+        reason: str | None,
+    ) -> tuple[list[int], list[tuple[Any, ...]]]:
+        """The historical rows (history_type `kind`) of rows with these values, as simple-history
+        writes them when each row is saved: the tracked fields' values, the date, the user and
+        the reason. Returns their history ids and their values."""
+        history = self.history
+        assert history is not None
+        connection = self.connection
+        where = {f.attname: i for i, f in enumerate(self.fields)}
+        same = {f.attname: f for f in self.fields}
+        constants = {
+            "history_date": timezone.now(),
+            "history_change_reason": reason,
+            "history_type": kind,
+            "history_user_id": user.pk if user is not None else None,
+        }
+        ids = _new_ids(connection, cursor, history, len(values))
+        parts: list[tuple[str, Any]] = []
+        for field in history._meta.concrete_fields:
+            name = field.attname
+            if name == "history_id":
+                parts.append(("id", None))
+            elif name in constants:
+                convert = _converter(field, connection)
+                value = constants[name]
+                parts.append(("constant", value if convert is None else convert(value)))
+            elif name in where:
+                own = same[name]
+                as_is = _converter(field, connection) is None and _converter(own, connection) is None
+                if not (as_is or type(field) is type(own)):
+                    raise ValueError(f"insert(): {field} of {history.__name__} converts otherwise")
+                parts.append(("value", where[name]))
+            else:
+                raise ValueError(f"insert(): {history.__name__}.{name} is not filled")
+        rows = [
+            tuple(
+                history_id if part == "id" else (row[arg] if part == "value" else arg)
+                for part, arg in parts
+            )
+            for history_id, row in zip(ids, values, strict=True)
+        ]
+        return ids, rows
+
+
+def _columns(model: Any) -> list[str]:
+    return [f.column for f in model._meta.concrete_fields]
+
+
+def insert(
+    model: type[models.Model],
+    rows: Sequence[Mapping[str, Any]],
+    *,
+    user: Any = None,
+    reason: str | None = None,
+    links: Mapping[str, Sequence[Iterable[int]]] | None = None,
+) -> list[int]:
+    """Create rows of `model` with their historical rows, without building model instances:
+    the rows and historical rows that saving each one (`save`) writes, in a few statements
+    (PostgreSQL's COPY, executemany on SQLite), for imports of many rows. Returns the new
+    rows' ids, in order.
+
+    `rows`: each row's values by attribute name (`partner_id`, not `partner`), every row naming
+    the same ones; the others take their defaults, the id is given here. `links`: for a
+    many-to-many field, the targets of each row, set as `row.field.set(targets)` after saving
+    would: the links, and, for each row with any, a "changed" historical row with its links.
+    The user and the reason are those given, else those of the enclosing `change` block.
+    Once committed, `written_in_bulk` is sent, as by `bulk_create`."""
+    if not rows:
+        return []
+    change = _current.get()
+    user = _known(user) if _known(user) is not None else (change.user if change else None)
+    reason = (reason or "").strip() or (change.reason if change else None)
+    using = router.db_for_write(model)
+    connection = connections[using]
+    written = _Rows(model, connection)
+    with transaction.atomic(using=using, savepoint=False), connection.cursor() as cursor:
+        ids = _new_ids(connection, cursor, model, len(rows))
+        values = written.values(ids, rows)
+        _write(connection, cursor, model._meta.db_table, _columns(model), values)
+        if written.history is not None:
+            _, history_rows = written.history_rows(
+                cursor, values, kind="+", user=user, reason=reason
+            )
+            _write(connection, cursor, written.history._meta.db_table, _columns(written.history), history_rows)
+        for name, targets in (links or {}).items():
+            _insert_links(
+                connection, cursor, written, ids, values, name, targets, user=user, reason=reason
+            )
+    transaction.on_commit(lambda: written_in_bulk.send(sender=model), using=using)
+    return ids
+
+
+def _insert_links(
+    connection: BaseDatabaseWrapper,
+    cursor: Any,
+    written: _Rows,
+    ids: Sequence[int],
+    values: Sequence[tuple[Any, ...]],
+    name: str,
+    targets: Sequence[Iterable[int]],
+    *,
+    user: Any,
+    reason: str | None,
+) -> None:
+    """The many-to-many links `name` of new rows, as `field.set(targets)` writes them."""
+    field = written.model._meta.get_field(name)
+    through = field.remote_field.through
+    source = through._meta.get_field(field.m2m_field_name()).attname
+    target = through._meta.get_field(field.m2m_reverse_field_name()).attname
+    # `set` adds the targets in the order of a Python set of their ids (ManyRelatedManager).
+    wanted = [list(set(row_targets)) for row_targets in targets]
+    link_ids = iter(_new_ids(connection, cursor, through, sum(len(w) for w in wanted)))
+    per_row = [[(next(link_ids), pk, t) for t in row_targets] for pk, row_targets in zip(ids, wanted, strict=True)]
+    by_column = {through._meta.pk.attname: 0, source: 1, target: 2}
+    through_fields = list(through._meta.concrete_fields)
+    _write(
+        connection,
+        cursor,
+        through._meta.db_table,
+        _columns(through),
+        [
+            tuple(link[by_column[f.attname]] for f in through_fields)
+            for group in per_row
+            for link in group
+        ],
+    )
+    m2m_history = HistoricalRecords.m2m_models.get(field)
+    if written.history is None or m2m_history is None:
+        return
+    if len(written.history._history_m2m_fields) > 1:
+        # Each "changed" row would copy the links of every tracked field, not written here.
+        raise ValueError(f"insert(): {written.model.__name__} tracks several many-to-many fields")
+    # m2m_changed "post_add": a "changed" historical row of each row given links, which
+    # copies the links (simple-history's m2m history table).
+    changed = [(row, group) for row, group in zip(values, per_row, strict=True) if group]
+    if not changed:
+        return
+    history_ids, history_rows = written.history_rows(
+        cursor, [row for row, _group in changed], kind="~", user=user, reason=reason
+    )
+    _write(connection, cursor, written.history._meta.db_table, _columns(written.history), history_rows)
+    copies = [
+        {"id": link_id, source: pk, target: t, "history_id": history_id}
+        for history_id, (_row, group) in zip(history_ids, changed, strict=True)
+        for link_id, pk, t in group
+    ]
+    copy_ids = _new_ids(connection, cursor, m2m_history, len(copies))
+    pk_name = m2m_history._meta.pk.attname
+    _write(
+        connection,
+        cursor,
+        m2m_history._meta.db_table,
+        _columns(m2m_history),
+        [
+            tuple(copy_id if f.attname == pk_name else copy[f.attname] for f in m2m_history._meta.concrete_fields)
+            for copy_id, copy in zip(copy_ids, copies, strict=True)
+        ],
+    )
