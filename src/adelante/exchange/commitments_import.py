@@ -573,7 +573,7 @@ class Plan:
         if plan.add_source:
             save_with_reason(Source(commitment=commitment, url=row.source_url), reason)
         if plan.focus_areas is not None:
-            with history.change(reason=reason):
+            with history.change(reason=reason, user=self.user):
                 commitment.focus_areas.set(sorted(plan.focus_areas))
         if plan.status_changes:
             commitment = lifecycle.change_status(
