@@ -9,11 +9,14 @@ scope with `scope()` and fills in the reason once its form is valid (`set_reason
 
 from __future__ import annotations
 
+import datetime
+import operator
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.db import connections, models, router, transaction
@@ -157,7 +160,8 @@ _Convert = Callable[[Any], Any]
 
 def _converter(field: Any, connection: BaseDatabaseWrapper) -> _Convert | None:
     """What the field does to a value before the driver gets it, as saving does (None: the
-    value goes as it is)."""
+    value goes as it is). A value met before is not converted again: None and dates by
+    themselves, Decimals by their text (1.0 and 1.00 may convert differently)."""
     if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
         raise ValueError(f"{field} sets its own value when saved; insert() does not")
     target = field
@@ -165,7 +169,21 @@ def _converter(field: Any, connection: BaseDatabaseWrapper) -> _Convert | None:
         target = target.target_field
     if type(target) in _AS_IS:
         return None
-    return lambda value: field.get_db_prep_save(value, connection=connection)
+    memo: dict[Any, Any] = {}
+
+    def convert(value: Any) -> Any:
+        kind = type(value)
+        if value is None or kind is datetime.date:
+            key = value
+        elif kind is Decimal:
+            key = str(value)
+        else:
+            return field.get_db_prep_save(value, connection=connection)
+        if key not in memo:
+            memo[key] = field.get_db_prep_save(value, connection=connection)
+        return memo[key]
+
+    return convert
 
 
 def _new_ids(connection: BaseDatabaseWrapper, cursor: Any, model: Any, count: int) -> list[int]:
@@ -182,10 +200,11 @@ def _new_ids(connection: BaseDatabaseWrapper, cursor: Any, model: Any, count: in
         return sorted(row[0] for row in cursor.fetchall())
     if connection.vendor == "sqlite":
         # AUTOINCREMENT: the next id follows the largest ever given (sqlite_sequence) or stored.
-        # The import's transaction holds the write lock (BEGIN IMMEDIATE), so none comes between.
+        # An import's transaction holds the write lock (BEGIN IMMEDIATE): none comes between.
+        quote = connection.ops.quote_name
         cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
         given = cursor.fetchone()
-        cursor.execute(f"SELECT MAX({connection.ops.quote_name(pk)}) FROM {table}")
+        cursor.execute(f"SELECT MAX({quote(pk)}) FROM {quote(table)}")
         stored = cursor.fetchone()
         start = max(given[0] if given else 0, stored[0] or 0) + 1
         return list(range(start, start + count))
@@ -193,7 +212,11 @@ def _new_ids(connection: BaseDatabaseWrapper, cursor: Any, model: Any, count: in
 
 
 def _write(
-    connection: BaseDatabaseWrapper, cursor: Any, table: str, columns: Sequence[str], rows: list[Any]
+    connection: BaseDatabaseWrapper,
+    cursor: Any,
+    table: str,
+    columns: Sequence[str],
+    rows: Sequence[tuple[Any, ...]],
 ) -> None:
     """Write the rows (driver values, in the order of `columns`): COPY on PostgreSQL,
     executemany elsewhere, `INSERT_BATCH` rows at a time."""
@@ -209,22 +232,42 @@ def _write(
                     copy.write_row(row)
             if connection.queries_logged:
                 # Django logs what goes through execute(); a COPY is a statement too.
-                connection.queries_log.append(
-                    {"sql": f"{sql} -- {len(batch)} rows", "time": f"{time.monotonic() - began:.3f}"}
-                )
+                spent = f"{time.monotonic() - began:.3f}"
+                connection.queries_log.append({"sql": f"{sql} -- {len(batch)} rows", "time": spent})
         else:
             marks = ", ".join(["%s"] * len(columns))
             cursor.executemany(f"INSERT INTO {quote(table)} ({names}) VALUES ({marks})", batch)
 
 
-class _Rows:
-    """New rows of one model as the driver takes them, and their historical rows."""
+def _picker(positions: Sequence[Any]) -> Callable[[Any], tuple[Any, ...]]:
+    """A function giving the items at these positions (keys) as a tuple."""
+    if not positions:
+        return lambda _item: ()
+    if len(positions) == 1:
+        (only,) = positions
+        return lambda item: (item[only],)
+    return operator.itemgetter(*positions)
 
-    def __init__(self, model: Any, connection: BaseDatabaseWrapper) -> None:
+
+class _Rows:
+    """New rows of one model, as the driver takes them, and their historical rows.
+
+    The values of a row, and its columns, come in this order: the id, the fields named,
+    the other fields (their defaults)."""
+
+    def __init__(self, model: Any, connection: BaseDatabaseWrapper, names: Sequence[str]) -> None:
         self.model = model
         self.connection = connection
-        self.fields = list(model._meta.concrete_fields)
-        self.convert = [_converter(f, connection) for f in self.fields]
+        pk = model._meta.pk
+        fields = {f.attname: f for f in model._meta.concrete_fields}
+        unknown = set(names) - set(fields)
+        if unknown or pk.attname in names:
+            raise ValueError(f"insert(): not fields of {model.__name__}: {sorted(unknown)}")
+        self.names = list(names)
+        self.given = [fields[name] for name in names]
+        self.others = [f for f in fields.values() if f is not pk and f.attname not in names]
+        self.fields = [pk, *self.given, *self.others]
+        self.columns = [f.column for f in self.fields]
         self.history = (
             getattr(model, model._meta.simple_history_manager_attribute).model
             if hasattr(model._meta, "simple_history_manager_attribute")
@@ -232,23 +275,40 @@ class _Rows:
         )
 
     def values(self, ids: Sequence[int], rows: Sequence[Mapping[str, Any]]) -> list[tuple[Any, ...]]:
-        """Each row's values (attribute name → value; a field not named takes its default)."""
-        pk = self.model._meta.pk
-        names = set(rows[0]) if rows else set()
-        unknown = names - {f.attname for f in self.fields}
-        if unknown or pk.attname in names:
-            raise ValueError(f"insert(): not fields of {self.model.__name__}: {sorted(unknown)}")
-        spec = [(f, f.attname in names, convert) for f, convert in zip(self.fields, self.convert)]
+        """Each row's values as the driver takes them."""
+        connection = self.connection
+        pick = _picker(self.names)
+        converting = [
+            (i, convert)
+            for i, field in enumerate(self.given)
+            if (convert := _converter(field, connection)) is not None
+        ]
+        defaults = [(f, _converter(f, connection)) for f in self.others]
+        if any(callable(f.default) for f in self.others):
+
+            def others() -> tuple[Any, ...]:
+                return tuple(
+                    f.get_default() if convert is None else convert(f.get_default())
+                    for f, convert in defaults
+                )
+
+        else:
+            constant = tuple(
+                f.get_default() if convert is None else convert(f.get_default())
+                for f, convert in defaults
+            )
+
+            def others() -> tuple[Any, ...]:
+                return constant
+
         made = []
         for id_, row in zip(ids, rows, strict=True):
-            out = []
-            for field, given, convert in spec:
-                if field is pk:
-                    value = id_
-                else:
-                    value = row[field.attname] if given else field.get_default()
-                out.append(value if convert is None else convert(value))
-            made.append(tuple(out))
+            given = pick(row)
+            if converting:
+                given = list(given)
+                for i, convert in converting:
+                    given[i] = convert(given[i])
+            made.append((id_, *given, *others()))
         return made
 
     def history_rows(
@@ -259,51 +319,45 @@ class _Rows:
         kind: str,
         user: Any,
         reason: str | None,
-    ) -> tuple[list[int], list[tuple[Any, ...]]]:
-        """The historical rows (history_type `kind`) of rows with these values, as simple-history
-        writes them when each row is saved: the tracked fields' values, the date, the user and
-        the reason. Returns their history ids and their values."""
+    ) -> tuple[list[int], list[str], list[tuple[Any, ...]]]:
+        """The historical rows (history_type `kind`) of rows with these values, as
+        simple-history writes them when each row is saved: the tracked fields' values, the
+        date, the user and the reason. Returns their history ids, columns and values."""
         history = self.history
         assert history is not None
         connection = self.connection
         where = {f.attname: i for i, f in enumerate(self.fields)}
-        same = {f.attname: f for f in self.fields}
         constants = {
             "history_date": timezone.now(),
             "history_change_reason": reason,
             "history_type": kind,
             "history_user_id": user.pk if user is not None else None,
         }
-        ids = _new_ids(connection, cursor, history, len(values))
-        parts: list[tuple[str, Any]] = []
+        history_id = history._meta.pk
+        tracked: list[Any] = []
+        constant: list[tuple[str, Any]] = []
         for field in history._meta.concrete_fields:
             name = field.attname
-            if name == "history_id":
-                parts.append(("id", None))
-            elif name in constants:
+            if field is history_id:
+                continue
+            if name in constants:
                 convert = _converter(field, connection)
                 value = constants[name]
-                parts.append(("constant", value if convert is None else convert(value)))
+                constant.append((field.column, value if convert is None else convert(value)))
             elif name in where:
-                own = same[name]
+                own = self.fields[where[name]]
                 as_is = _converter(field, connection) is None and _converter(own, connection) is None
                 if not (as_is or type(field) is type(own)):
                     raise ValueError(f"insert(): {field} of {history.__name__} converts otherwise")
-                parts.append(("value", where[name]))
+                tracked.append(field)
             else:
                 raise ValueError(f"insert(): {history.__name__}.{name} is not filled")
-        rows = [
-            tuple(
-                history_id if part == "id" else (row[arg] if part == "value" else arg)
-                for part, arg in parts
-            )
-            for history_id, row in zip(ids, values, strict=True)
-        ]
-        return ids, rows
-
-
-def _columns(model: Any) -> list[str]:
-    return [f.column for f in model._meta.concrete_fields]
+        columns = [history_id.column, *(f.column for f in tracked), *(c for c, _v in constant)]
+        pick = _picker([where[f.attname] for f in tracked])
+        tail = tuple(v for _c, v in constant)
+        ids = _new_ids(connection, cursor, history, len(values))
+        rows = [(i, *pick(row), *tail) for i, row in zip(ids, values, strict=True)]
+        return ids, columns, rows
 
 
 def insert(
@@ -320,7 +374,7 @@ def insert(
     rows' ids, in order.
 
     `rows`: each row's values by attribute name (`partner_id`, not `partner`), every row naming
-    the same ones; the others take their defaults, the id is given here. `links`: for a
+    the same ones; the other fields take their defaults, the id is given here. `links`: for a
     many-to-many field, the targets of each row, set as `row.field.set(targets)` after saving
     would: the links, and, for each row with any, a "changed" historical row with its links.
     The user and the reason are those given, else those of the enclosing `change` block.
@@ -332,16 +386,16 @@ def insert(
     reason = (reason or "").strip() or (change.reason if change else None)
     using = router.db_for_write(model)
     connection = connections[using]
-    written = _Rows(model, connection)
+    written = _Rows(model, connection, list(rows[0]))
     with transaction.atomic(using=using, savepoint=False), connection.cursor() as cursor:
         ids = _new_ids(connection, cursor, model, len(rows))
         values = written.values(ids, rows)
-        _write(connection, cursor, model._meta.db_table, _columns(model), values)
+        _write(connection, cursor, model._meta.db_table, written.columns, values)
         if written.history is not None:
-            _, history_rows = written.history_rows(
+            _, columns, history_rows = written.history_rows(
                 cursor, values, kind="+", user=user, reason=reason
             )
-            _write(connection, cursor, written.history._meta.db_table, _columns(written.history), history_rows)
+            _write(connection, cursor, written.history._meta.db_table, columns, history_rows)
         for name, targets in (links or {}).items():
             _insert_links(
                 connection, cursor, written, ids, values, name, targets, user=user, reason=reason
@@ -365,25 +419,20 @@ def _insert_links(
     """The many-to-many links `name` of new rows, as `field.set(targets)` writes them."""
     field = written.model._meta.get_field(name)
     through = field.remote_field.through
-    source = through._meta.get_field(field.m2m_field_name()).attname
-    target = through._meta.get_field(field.m2m_reverse_field_name()).attname
+    source = through._meta.get_field(field.m2m_field_name()).column
+    target = through._meta.get_field(field.m2m_reverse_field_name()).column
     # `set` adds the targets in the order of a Python set of their ids (ManyRelatedManager).
     wanted = [list(set(row_targets)) for row_targets in targets]
     link_ids = iter(_new_ids(connection, cursor, through, sum(len(w) for w in wanted)))
-    per_row = [[(next(link_ids), pk, t) for t in row_targets] for pk, row_targets in zip(ids, wanted, strict=True)]
-    by_column = {through._meta.pk.attname: 0, source: 1, target: 2}
-    through_fields = list(through._meta.concrete_fields)
-    _write(
-        connection,
-        cursor,
-        through._meta.db_table,
-        _columns(through),
-        [
-            tuple(link[by_column[f.attname]] for f in through_fields)
-            for group in per_row
-            for link in group
-        ],
-    )
+    per_row = [
+        [(next(link_ids), pk, t) for t in row_targets]
+        for pk, row_targets in zip(ids, wanted, strict=True)
+    ]
+    link_columns = [through._meta.pk.column, source, target]
+    if len(through._meta.concrete_fields) != len(link_columns):
+        raise ValueError(f"insert(): {through.__name__} has fields of its own")
+    links = [link for group in per_row for link in group]
+    _write(connection, cursor, through._meta.db_table, link_columns, links)
     m2m_history = HistoricalRecords.m2m_models.get(field)
     if written.history is None or m2m_history is None:
         return
@@ -391,28 +440,28 @@ def _insert_links(
         # Each "changed" row would copy the links of every tracked field, not written here.
         raise ValueError(f"insert(): {written.model.__name__} tracks several many-to-many fields")
     # m2m_changed "post_add": a "changed" historical row of each row given links, which
-    # copies the links (simple-history's m2m history table).
+    # copies its links into simple-history's table of them.
     changed = [(row, group) for row, group in zip(values, per_row, strict=True) if group]
     if not changed:
         return
-    history_ids, history_rows = written.history_rows(
+    history_ids, columns, history_rows = written.history_rows(
         cursor, [row for row, _group in changed], kind="~", user=user, reason=reason
     )
-    _write(connection, cursor, written.history._meta.db_table, _columns(written.history), history_rows)
+    _write(connection, cursor, written.history._meta.db_table, columns, history_rows)
+    meta = m2m_history._meta
+    copy_columns = [meta.pk.column, *link_columns, meta.get_field("history").column]
+    if len(meta.concrete_fields) != len(copy_columns):
+        raise ValueError(f"insert(): {m2m_history.__name__} has other fields")
     copies = [
-        {"id": link_id, source: pk, target: t, "history_id": history_id}
+        (*link, history_id)
         for history_id, (_row, group) in zip(history_ids, changed, strict=True)
-        for link_id, pk, t in group
+        for link in group
     ]
     copy_ids = _new_ids(connection, cursor, m2m_history, len(copies))
-    pk_name = m2m_history._meta.pk.attname
     _write(
         connection,
         cursor,
-        m2m_history._meta.db_table,
-        _columns(m2m_history),
-        [
-            tuple(copy_id if f.attname == pk_name else copy[f.attname] for f in m2m_history._meta.concrete_fields)
-            for copy_id, copy in zip(copy_ids, copies, strict=True)
-        ],
+        meta.db_table,
+        copy_columns,
+        [(i, *copy) for i, copy in zip(copy_ids, copies, strict=True)],
     )

@@ -56,6 +56,13 @@ COLUMNS = Columns(
     totals=("amount_usd",),
 )
 
+# The choices of each column, worked out once (a large file asks for them on every row).
+_PARTNER_TYPES = tuple(PartnerType.values)
+_RELATIONS = tuple(Relation.values)
+_KINDS = tuple(MoneyKind.values)
+_QUALIFIERS = tuple(AmountQualifier.values)
+_STATUSES = tuple(Status.values)
+
 #: Qualifiers that go with an amount; "undisclosed" is the one that goes without.
 WITH_AMOUNT = tuple(q for q in AmountQualifier.values if q != AmountQualifier.UNDISCLOSED)
 
@@ -149,10 +156,10 @@ class RowReader:
         focus_text = self._cell(row, "focus", lambda v: cells.text(v, max_length=300))
         source_url = self._cell(row, "source_url", lambda v: cells.url(v, required=False))
         relation = self._cell(
-            row, "relation", lambda v: cells.choice(v, Relation.values, default=Relation.NEW)
+            row, "relation", lambda v: cells.choice(v, _RELATIONS, default=Relation.NEW)
         )
         kind = self._cell(
-            row, "kind", lambda v: cells.choice(v, MoneyKind.values, default=MoneyKind.UNSPECIFIED)
+            row, "kind", lambda v: cells.choice(v, _KINDS, default=MoneyKind.UNSPECIFIED)
         )
         title = self._cell(row, "title", lambda v: cells.text(v, max_length=300))
         lifecycle = self._lifecycle(row, announced_on)
@@ -249,7 +256,7 @@ class RowReader:
 
     def _qualifier(self, row: Row, has_amount: bool) -> str | None:
         stated = self._cell(
-            row, "qualifier", lambda v: cells.choice(v, AmountQualifier.values, default="")
+            row, "qualifier", lambda v: cells.choice(v, _QUALIFIERS, default="")
         )
         if stated is None:
             return None
@@ -269,7 +276,7 @@ class RowReader:
         withdrawn_on = self._cell(row, "withdrawn_on", lambda v: cells.day(v) if v else None)
         implied = Status.WITHDRAWN if withdrawn_on else Status.ANNOUNCED
         status = self._cell(
-            row, "status", lambda v: cells.choice(v, Status.values, default=implied)
+            row, "status", lambda v: cells.choice(v, _STATUSES, default=implied)
         )
         if status is None or (row.get("withdrawn_on") and withdrawn_on is None):
             return None
@@ -301,4 +308,4 @@ def _reference(value: str) -> str:
 
 
 def _partner_type(value: str) -> str:
-    return cells.choice(value, PartnerType.values)
+    return cells.choice(value, _PARTNER_TYPES)

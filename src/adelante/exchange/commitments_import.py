@@ -8,6 +8,7 @@ file. Importing a file again changes only what the file changes (docs/import.md)
 from __future__ import annotations
 
 import datetime
+import functools
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -35,6 +36,7 @@ from adelante.exchange.results import ImportResult, Outcome, RowOutcome
 from adelante.exchange.round_matching import NewRound, RoundDirectory
 from adelante.exchange.row_checks import no_bar
 from adelante.exchange.saving import (
+    collector_paused,
     differences,
     import_reason,
     planned,
@@ -46,6 +48,8 @@ from adelante.partners.naming import normalise
 from adelante.workflow import lifecycle
 
 REFERENCE_LENGTH = 200
+#: A large file names the same partners again and again.
+_normalised = functools.lru_cache(maxsize=65536)(normalise)
 #: A recorded commitment's fields that only `workflow.lifecycle` changes.
 LIFECYCLE = ("status", "withdrawn_on")
 #: References looked up per query (databases limit the parameters of one query).
@@ -74,14 +78,15 @@ def import_commitments(
     commitment's status goes through `workflow.lifecycle.change_status`, as on the status page.
     """
     path = Path(path)
-    table = load_table(path, columns=COLUMNS, file=name, sheet="commitments", options=options)
-    reason = import_reason(path, name, reason)
-    plan = planned(
-        lambda: _plan(table, progress, user, reason),
-        lambda plan: plan.apply(reason, progress),
-        dry_run=dry_run,
-    )
-    return plan.result(dry_run=dry_run)
+    with collector_paused():
+        table = load_table(path, columns=COLUMNS, file=name, sheet="commitments", options=options)
+        reason = import_reason(path, name, reason)
+        plan = planned(
+            lambda: _plan(table, progress, user, reason),
+            lambda plan: plan.apply(reason, progress),
+            dry_run=dry_run,
+        )
+        return plan.result(dry_run=dry_run)
 
 
 def _plan(table: Table, progress: bool, user: User | None, reason: str) -> Plan:
@@ -153,6 +158,8 @@ class Plan:
         self.reason = reason
         self.commitments: list[CommitmentPlan] = []
         self._focus_keywords = focus_keywords()
+        #: The focus areas of each focus text met so far (a large file repeats them).
+        self._focus: dict[str, frozenset[int]] = {}
 
     # Planning
 
@@ -208,6 +215,7 @@ class Plan:
 
     def _references(self, rows: list[CommitmentRow]) -> list[str]:
         counts: Counter[tuple[int, int]] = Counter()
+        bases: dict[tuple[int, int], str] = {}
         references = []
         for row in rows:
             key = (id(row.round), id(row.match.partner))
@@ -216,7 +224,10 @@ class Plan:
                 # The file names the commitment (a bulk download does): that is its identity.
                 references.append(row.reference)
                 continue
-            base = slugify(f"{row.round.slug}-{row.match.slug}")[: REFERENCE_LENGTH - 4].strip("-")
+            base = bases.get(key)
+            if base is None:
+                base = slugify(f"{row.round.slug}-{row.match.slug}")[: REFERENCE_LENGTH - 4]
+                base = bases[key] = base.strip("-")
             references.append(base if counts[key] == 1 else f"{base}-{counts[key]}")
         return references
 
@@ -298,7 +309,10 @@ class Plan:
         choice of focus areas stays."""
         if found is not None and found.focus_text == plan.row.focus_text:
             return
-        wanted = match_focus(plan.row.focus_text, self._focus_keywords)
+        text = plan.row.focus_text
+        if text not in self._focus:
+            self._focus[text] = frozenset(match_focus(text, self._focus_keywords))
+        wanted = set(self._focus[text])
         if found is None:
             plan.focus_areas = wanted
         elif wanted != {a.pk for a in found.focus_areas.all()}:
@@ -315,7 +329,7 @@ class Plan:
                 + (_(" with aliases %(aliases)s") % {"aliases": aliases} if aliases else "")
             )
             return
-        if normalise(match.matched_by) != partner.normalised_name:
+        if _normalised(match.matched_by) != partner.normalised_name:
             plan.notes.append(
                 _("partner “%(name)s”, matched through its alias “%(alias)s”")
                 % {"name": partner.name, "alias": match.matched_by}
