@@ -274,7 +274,9 @@ class _Rows:
             else None
         )
 
-    def values(self, ids: Sequence[int], rows: Sequence[Mapping[str, Any]]) -> list[tuple[Any, ...]]:
+    def values(
+        self, ids: Sequence[int], rows: Sequence[Mapping[str, Any]]
+    ) -> list[tuple[Any, ...]]:
         """Each row's values as the driver takes them."""
         connection = self.connection
         pick = _picker(self.names)
@@ -346,7 +348,9 @@ class _Rows:
                 constant.append((field.column, value if convert is None else convert(value)))
             elif name in where:
                 own = self.fields[where[name]]
-                as_is = _converter(field, connection) is None and _converter(own, connection) is None
+                as_is = (
+                    _converter(field, connection) is None and _converter(own, connection) is None
+                )
                 if not (as_is or type(field) is type(own)):
                     raise ValueError(f"insert(): {field} of {history.__name__} converts otherwise")
                 tracked.append(field)

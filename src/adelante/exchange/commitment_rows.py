@@ -255,9 +255,7 @@ class RowReader:
         return self._rates[key]
 
     def _qualifier(self, row: Row, has_amount: bool) -> str | None:
-        stated = self._cell(
-            row, "qualifier", lambda v: cells.choice(v, _QUALIFIERS, default="")
-        )
+        stated = self._cell(row, "qualifier", lambda v: cells.choice(v, _QUALIFIERS, default=""))
         if stated is None:
             return None
         if not stated:
@@ -275,9 +273,7 @@ class RowReader:
         """(status, withdrawn_on): a withdrawn commitment, and only one, has a withdrawal date."""
         withdrawn_on = self._cell(row, "withdrawn_on", lambda v: cells.day(v) if v else None)
         implied = Status.WITHDRAWN if withdrawn_on else Status.ANNOUNCED
-        status = self._cell(
-            row, "status", lambda v: cells.choice(v, _STATUSES, default=implied)
-        )
+        status = self._cell(row, "status", lambda v: cells.choice(v, _STATUSES, default=implied))
         if status is None or (row.get("withdrawn_on") and withdrawn_on is None):
             return None
         wrong = withdrawal.problem(status, withdrawn_on)

@@ -445,7 +445,12 @@ class Plan:
             ids = history.insert(
                 Partner,
                 [
-                    {"name": n.name, "slug": n.slug, "normalised_name": n.normalised_name, "type": n.type}
+                    {
+                        "name": n.name,
+                        "slug": n.slug,
+                        "normalised_name": n.normalised_name,
+                        "type": n.type,
+                    }
                     for n in new
                 ],
                 user=user,
