@@ -286,7 +286,7 @@ class _Rows:
             if (convert := _converter(field, connection)) is not None
         ]
         defaults = [(f, _converter(f, connection)) for f in self.others]
-        if any(callable(f.default) for f in self.others):
+        if any(f.has_default() and callable(f.default) for f in self.others):
 
             def others() -> tuple[Any, ...]:
                 return tuple(

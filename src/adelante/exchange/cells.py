@@ -39,6 +39,7 @@ def text(value: str, *, max_length: int, required: bool = False) -> str:
     return value
 
 
+@functools.lru_cache(maxsize=4096)
 def day(value: str) -> datetime.date:
     """A date written YYYY-MM-DD."""
     if not value:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -48,6 +49,9 @@ from adelante.partners.naming import normalise
 from adelante.workflow import lifecycle
 
 REFERENCE_LENGTH = 200
+#: Text that `slugify` returns unchanged: lower-case ASCII letters and digits in words joined
+#: by single hyphens or underscores.
+_PLAIN_SLUG = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)*")
 #: A large file names the same partners again and again.
 _normalised = functools.lru_cache(maxsize=65536)(normalise)
 #: A recorded commitment's fields that only `workflow.lifecycle` changes.
@@ -226,8 +230,10 @@ class Plan:
                 continue
             base = bases.get(key)
             if base is None:
-                base = slugify(f"{row.round.slug}-{row.match.slug}")[: REFERENCE_LENGTH - 4]
-                base = bases[key] = base.strip("-")
+                joined = f"{row.round.slug}-{row.match.slug}"
+                # Two slugs joined are mostly a slug already, which slugify leaves as it is.
+                base = joined if _PLAIN_SLUG.fullmatch(joined) else slugify(joined)
+                base = bases[key] = base[: REFERENCE_LENGTH - 4].strip("-")
             references.append(base if counts[key] == 1 else f"{base}-{counts[key]}")
         return references
 

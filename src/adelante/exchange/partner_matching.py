@@ -123,7 +123,7 @@ class PartnerDirectory:
                 self._repeated[written] = match
             return match
         # The main name names the new partner, unless it has no letters or digits of its own.
-        main = parsed.main if normalise(parsed.main) else next(f for f, key in forms if key)
+        main = parsed.main if _normalised(parsed.main) else next(f for f, key in forms if key)
         partner = self._plan(main, line)
         return Match(partner, None, self._learn_aliases(partner, forms))
 
@@ -161,7 +161,7 @@ class PartnerDirectory:
         return tuple(added)
 
     def _plan(self, main: str, line: int) -> NewPartner:
-        key = normalise(main)
+        key = _normalised(main)
         partner = NewPartner(
             name=main, normalised_name=key, slug=self._unique_slug(main), type="", line=line
         )
