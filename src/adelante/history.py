@@ -321,10 +321,13 @@ class _Rows:
         kind: str,
         user: Any,
         reason: str | None,
+        with_ids: bool = False,
     ) -> tuple[list[int], list[str], list[tuple[Any, ...]]]:
         """The historical rows (history_type `kind`) of rows with these values, as
         simple-history writes them when each row is saved: the tracked fields' values, the
-        date, the user and the reason. Returns their history ids, columns and values."""
+        date, the user and the reason. Returns their columns and values, and their history
+        ids if `with_ids` (otherwise the database gives them, in the same order, as it gives
+        ids one by one)."""
         history = self.history
         assert history is not None
         connection = self.connection
@@ -356,12 +359,14 @@ class _Rows:
                 tracked.append(field)
             else:
                 raise ValueError(f"insert(): {history.__name__}.{name} is not filled")
-        columns = [history_id.column, *(f.column for f in tracked), *(c for c, _v in constant)]
+        columns = [*(f.column for f in tracked), *(c for c, _v in constant)]
         pick = _picker([where[f.attname] for f in tracked])
         tail = tuple(v for _c, v in constant)
+        if not with_ids:
+            return [], columns, [(*pick(row), *tail) for row in values]
         ids = _new_ids(connection, cursor, history, len(values))
         rows = [(i, *pick(row), *tail) for i, row in zip(ids, values, strict=True)]
-        return ids, columns, rows
+        return ids, [history_id.column, *columns], rows
 
 
 def insert(
@@ -449,23 +454,21 @@ def _insert_links(
     if not changed:
         return
     history_ids, columns, history_rows = written.history_rows(
-        cursor, [row for row, _group in changed], kind="~", user=user, reason=reason
+        cursor,
+        [row for row, _group in changed],
+        kind="~",
+        user=user,
+        reason=reason,
+        with_ids=True,  # the copies of the links name their history row
     )
     _write(connection, cursor, written.history._meta.db_table, columns, history_rows)
     meta = m2m_history._meta
-    copy_columns = [meta.pk.column, *link_columns, meta.get_field("history").column]
-    if len(meta.concrete_fields) != len(copy_columns):
+    copy_columns = [*link_columns, meta.get_field("history").column]
+    if len(meta.concrete_fields) != len(copy_columns) + 1:
         raise ValueError(f"insert(): {m2m_history.__name__} has other fields")
     copies = [
         (*link, history_id)
         for history_id, (_row, group) in zip(history_ids, changed, strict=True)
         for link in group
     ]
-    copy_ids = _new_ids(connection, cursor, m2m_history, len(copies))
-    _write(
-        connection,
-        cursor,
-        meta.db_table,
-        copy_columns,
-        [(i, *copy) for i, copy in zip(copy_ids, copies, strict=True)],
-    )
+    _write(connection, cursor, meta.db_table, copy_columns, copies)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import json
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -18,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from django.contrib.auth.models import User
+from django.db import connection
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from tqdm import tqdm
@@ -91,6 +93,26 @@ def import_commitments(
             dry_run=dry_run,
         )
         return plan.result(dry_run=dry_run)
+
+
+def _stored(references: list[str]) -> set[str]:
+    """Which of these references the record has, in one query whatever their number (the
+    list goes as one parameter: an array on PostgreSQL, a JSON array on SQLite)."""
+    if not references:
+        return set()
+    table = connection.ops.quote_name(Commitment._meta.db_table)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"SELECT reference FROM {table} WHERE reference = ANY(%s)", [references]
+            )
+        else:
+            cursor.execute(
+                f"SELECT reference FROM {table} WHERE reference IN "
+                "(SELECT value FROM json_each(%s))",
+                [json.dumps(references)],
+            )
+        return {reference for (reference,) in cursor.fetchall()}
 
 
 def _plan(table: Table, progress: bool, user: User | None, reason: str) -> Plan:
@@ -170,8 +192,10 @@ class Plan:
     def add(self, rows: list[CommitmentRow], problems: Problems) -> None:
         references = self._references(rows)
         existing: dict[str, Commitment] = {}
-        for start in range(0, len(references), LOOKUP_BATCH):
-            batch = references[start : start + LOOKUP_BATCH]
+        stored = _stored(references)
+        known = [r for r in references if r in stored]
+        for start in range(0, len(known), LOOKUP_BATCH):
+            batch = known[start : start + LOOKUP_BATCH]
             found_batch = (
                 Commitment.objects.filter(reference__in=batch)
                 .select_related("partner", "relates_to")
