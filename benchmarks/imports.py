@@ -127,15 +127,26 @@ def _insert(cursor: Any, table: str, columns: str, rows: list[tuple[Any, ...]]) 
 
 
 def _with_history(
-    cursor: Any, table: str, columns: str, rows: list[tuple[Any, ...]], kind: str, stamp: Any
+    cursor: Any,
+    table: str,
+    columns: str,
+    rows: list[tuple[Any, ...]],
+    kind: str,
+    stamp: Any,
+    with_ids: bool = False,
 ) -> list[int]:
-    """The rows (their id first) and their history rows; returns the history ids."""
+    """The history rows of these rows (their id first); returns their ids if `with_ids`
+    (otherwise the database gives them)."""
     history = table.replace("_", "_historical", 1)
+    extra = "history_date, history_change_reason, history_type"
+    if not with_ids:
+        _insert(cursor, history, f"{columns}, {extra}", [(*r, stamp, REASON, kind) for r in rows])
+        return []
     ids = _new_ids(cursor, history, len(rows), "history_id")
     _insert(
         cursor,
         history,
-        f"{columns}, history_id, history_date, history_change_reason, history_type",
+        f"{columns}, history_id, {extra}",
         [(*row, i, stamp, REASON, kind) for row, i in zip(rows, ids, strict=True)],
     )
     return ids
@@ -235,17 +246,15 @@ def floor_insert(path: Path) -> int:
             "id, commitment_id, focusarea_id",
             [(i, *link) for i, link in zip(link_ids, links, strict=True)],
         )
-        changed = _with_history(cursor, "commitments_commitment", columns, with_focus, "~", stamp)
-        history_of = dict(zip((c[0] for c in with_focus), changed, strict=True))
-        copies = [(i, *link, history_of[link[0]]) for i, link in zip(link_ids, links, strict=True)]
-        copy_ids = _new_ids(
-            cursor, "commitments_historicalcommitment_focus_areas", len(copies), "m2m_history_id"
+        changed = _with_history(
+            cursor, "commitments_commitment", columns, with_focus, "~", stamp, with_ids=True
         )
+        history_of = dict(zip((c[0] for c in with_focus), changed, strict=True))
         _insert(
             cursor,
             "commitments_historicalcommitment_focus_areas",
-            "m2m_history_id, id, commitment_id, focusarea_id, history_id",
-            [(i, *copy) for i, copy in zip(copy_ids, copies, strict=True)],
+            "id, commitment_id, focusarea_id, history_id",
+            [(i, *link, history_of[link[0]]) for i, link in zip(link_ids, links, strict=True)],
         )
         shares = []
         sources = []

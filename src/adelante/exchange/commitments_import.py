@@ -103,9 +103,7 @@ def _stored(references: list[str]) -> set[str]:
     table = connection.ops.quote_name(Commitment._meta.db_table)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(
-                f"SELECT reference FROM {table} WHERE reference = ANY(%s)", [references]
-            )
+            cursor.execute(f"SELECT reference FROM {table} WHERE reference = ANY(%s)", [references])
         else:
             cursor.execute(
                 f"SELECT reference FROM {table} WHERE reference IN "
