@@ -305,11 +305,9 @@ class _Rows:
 
         made = []
         for id_, row in zip(ids, rows, strict=True):
-            given = pick(row)
-            if converting:
-                given = list(given)
-                for i, convert in converting:
-                    given[i] = convert(given[i])
+            given = list(pick(row))
+            for i, convert in converting:
+                given[i] = convert(given[i])
             made.append((id_, *given, *others()))
         return made
 

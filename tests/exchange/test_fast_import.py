@@ -1,23 +1,33 @@
-"""New rows written in bulk (`history.insert`) are the rows and history rows that writing them
-one by one writes; and an import's number of queries does not grow with its rows."""
+"""What makes a large import fast changes nothing it writes or decides: new rows written in
+bulk (`history.insert`) are the rows and history rows that writing them one by one writes; the
+number of queries does not grow with the rows; the shortcuts of the checks decide as the full
+checks do."""
 
 from __future__ import annotations
 
 import datetime
+import re
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django.utils.text import slugify
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from adelante import history
 from adelante.commitments.models import Commitment, Round
 from adelante.currency.models import ExchangeRate
+from adelante.exchange import cells
 from adelante.exchange.commitment_rows import COLUMNS
-from adelante.exchange.commitments_import import _plan, import_commitments
+from adelante.exchange.commitments_import import _PLAIN_SLUG, _plan, import_commitments
 from adelante.exchange.loading import load_table
+from adelante.exchange.problems import CellError
 from adelante.partners.models import Partner, PartnerAlias
 from tests.exchange.conftest import (
     COMMITMENT_COLUMNS,
@@ -219,3 +229,73 @@ def test_insert_takes_the_reason_of_the_enclosing_change():
     (record,) = Round.history.filter(id=pk)
     assert (record.history_type, record.history_change_reason) == ("+", "in a block")
     assert Round.objects.get(pk=pk).label == "A round"
+
+
+# The shortcuts of a large import decide as the full checks do.
+
+_SCHEMES = st.sampled_from(["http://", "https://", "HTTPS://", "ftp://", "", "http:/"])
+_SITES = st.sampled_from(
+    [
+        "example.org",
+        "sub.example.org",
+        "localhost",
+        "-bad.org",
+        "a..b",
+        "x",
+        "127.0.0.1",
+        "[::1]",
+        "é.org",
+        "user@example.org",
+        "example.org:8080",
+        "example.org.",
+        "xn--bcher-kva.de",
+        "",
+    ]
+)
+_RESTS = st.lists(
+    st.sampled_from(
+        ["/", "/a/page", "?q=1", "#top", " ", "\t", "\x01", "é", ".", "-", "%20", ":", "@"]
+    ),
+    max_size=4,
+).map("".join)
+#: Addresses as people write them, right or wrong: a scheme, a site and the rest.
+_URLS = st.tuples(_SCHEMES, _SITES, _RESTS).map("".join)
+
+
+@given(_URLS)
+@example("https://example.org/a page")
+@example("https://example.org/a\tpage")
+@example("https://user@example.org/")
+@example("https://example.org:99999/")
+@example("https://[::1]/")
+@settings(max_examples=300)
+def test_a_url_is_accepted_as_the_validator_accepts_it(text):
+    try:
+        URLValidator(schemes=["http", "https"])(text)
+        valid = True
+    except ValidationError:
+        valid = False
+    try:
+        cells.url(text, required=False)
+        accepted = True
+    except CellError:
+        accepted = False
+    assert accepted == (valid or not text)
+
+
+@given(st.text(alphabet="abcAB _-é", max_size=12))
+def test_a_choice_is_read_as_when_folded(text):
+    options = ("new", "in_progress", "a_b")
+    try:
+        quick = cells.choice(text, options, default="default")
+    except CellError:
+        quick = None
+    folded = re.sub(r"[\s-]+", "_", text.strip().casefold())
+    expected = "default" if not text else (folded if folded in options else None)
+    assert quick == expected
+
+
+@given(st.text(alphabet="ab9-_ .Z", max_size=16))
+def test_a_plain_slug_is_what_slugify_leaves_as_it_is(text):
+    if _PLAIN_SLUG.fullmatch(text):
+        assert slugify(text) == text
