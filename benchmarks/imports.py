@@ -104,7 +104,8 @@ def _new_ids(cursor: Any, table: str, count: int, pk: str = "id") -> list[int]:
     """`count` new ids (column `pk`) of `table`, as the database would give them."""
     if connection.vendor == "postgresql":
         cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            "WITH q AS MATERIALIZED (SELECT pg_get_serial_sequence(%s, %s)::regclass AS s) "
+            "SELECT nextval(q.s) FROM q, generate_series(1, %s)",
             [table, pk, count],
         )
         return sorted(row[0] for row in cursor.fetchall())
