@@ -14,6 +14,7 @@ from adelante.exchange.commitments_import import import_commitments
 from adelante.exchange.real_record import load_real_record
 from benchmarks import exchange as bench
 from benchmarks import imports
+from tests.exchange.conftest import reset_sequences, stored_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -47,23 +48,31 @@ def test_export_and_api_timings(tmp_path):
 
 
 def test_import_against_a_bulk_insert(tmp_path):
-    """The import and its floor write the same commitments, and both are rolled back."""
+    """The floor writes exactly the rows the import writes, history rows included (but for
+    the history rows' dates), and both are rolled back."""
     path = imports.write_rows(tmp_path / "c.csv", 40)
     before = Commitment.objects.count()
+    reset_sequences()
     with transaction.atomic():
         written = imports.floor_insert(path)
-        floor = set(Commitment.objects.values_list("reference", "amount_usd"))
+        floor = stored_rows()
         transaction.set_rollback(True)
+    reset_sequences()
     with transaction.atomic():
-        result = import_commitments(path)
-        ours = set(Commitment.objects.values_list("reference", "amount_usd"))
+        result = import_commitments(path, reason=imports.REASON)
+        ours = stored_rows()
         transaction.set_rollback(True)
     assert written == result.created == 40
     assert ours == floor
+    assert len(ours["commitments_historicalcommitment_focus_areas"]) > 40
     timing = imports.measure_import(40, repeat=1)
     assert timing.rows == 40 and timing.import_s > 0 and timing.floor_s > 0
+    assert timing.written > 40 * 8  # commitments, their history, countries, sources, links…
     assert Commitment.objects.count() == before
-    table = imports.format_import([timing], markdown=True)
+    table = imports.format_import([timing, timing], markdown=True)
     assert table.splitlines()[0] == (
-        "| database | rows | import s | rows/s | bulk insert s | ratio | goal |"
+        "| database | rows | rows written | import s | rows/s | bulk insert s | ratio "
+        "| import CPU s | bulk insert CPU s | CPU ratio | growth | goal |"
     )
+    assert "1.0x (rows 1.0x)" in table.splitlines()[3]
+    assert "history rows" in table.splitlines()[-1]

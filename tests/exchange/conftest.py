@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import csv
 import io
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.core.management.color import no_style
+from django.db import connection
 
 from tests import snapshots
 
@@ -105,3 +109,51 @@ def real_record(real_commitments_csv, real_statements_csv):
 
     files = (real_commitments_csv, real_statements_csv)
     snapshots.replay(("import", *((str(f), snapshots.file_digest(f)) for f in files)), load)
+
+
+def reset_sequences() -> None:
+    """Ids start where the stored rows end (PostgreSQL's sequences are not rolled back)."""
+    if connection.vendor != "postgresql":
+        return
+    models = list(apps.get_models(include_auto_created=True))
+    with connection.cursor() as cursor:
+        for sql in connection.ops.sequence_reset_sql(no_style(), models):
+            cursor.execute(sql)
+
+
+def stored_rows() -> dict[str, list[Any]]:
+    """Every table's rows as stored, sorted; in historical tables without the history id and
+    date, but with each row's place among its object's history rows (so the order of an
+    object's versions counts, not the ids they happen to get); many-to-many history rows point
+    at their history row by (object id, place)."""
+    state: dict[str, list[Any]] = {}
+    places: dict[str, dict[int, tuple[Any, int]]] = defaultdict(dict)
+    quote = connection.ops.quote_name
+    m2m_histories = []
+    with connection.cursor() as cursor:
+        for model in apps.get_models(include_auto_created=True):
+            table = model._meta.db_table
+            cursor.execute(f"SELECT * FROM {quote(table)}")
+            columns = [c[0] for c in cursor.description]
+            rows = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+            if "m2m_history_id" in columns:
+                parent = model._meta.get_field("history").related_model._meta.db_table
+                m2m_histories.append((table, parent, rows))
+                continue
+            if "history_date" in columns:
+                by_object = defaultdict(list)
+                for row in rows:
+                    by_object[row["id"]].append(row)
+                for versions in by_object.values():
+                    versions.sort(key=lambda r: (r["history_date"], r["history_id"]))
+                    for place, row in enumerate(versions):
+                        places[table][row["history_id"]] = (row["id"], place)
+                        row["place"] = place
+                        del row["history_id"], row["history_date"]
+            state[table] = sorted((tuple(sorted(r.items())) for r in rows), key=repr)
+    for table, parent, rows in m2m_histories:
+        for row in rows:
+            row["history_id"] = places[parent][row["history_id"]]
+            del row["m2m_history_id"]
+        state[table] = sorted((tuple(sorted(r.items())) for r in rows), key=repr)
+    return state

@@ -118,16 +118,17 @@ def test_a_worker_killed_half_way_writes_nothing_and_the_next_run_writes_once(st
     staff.post(f"/en/staff/import/jobs/{job.pk}/confirm/", {"confirm": "1"})
 
     written = []
-    real_bulk_create = history.bulk_create
+    real_insert = history.insert
 
-    def die_after_writing(objs, model, **kwargs):
-        made = real_bulk_create(objs, model, **kwargs)
+    def die_after_writing(model, *args, **kwargs):
+        made = real_insert(model, *args, **kwargs)
         if model is Commitment:
             written.append(Commitment.objects.count())
             raise WorkerKilled
         return made
 
-    monkeypatch.setattr(history, "bulk_create", die_after_writing)
+    # The import writes new commitments in bulk (history.insert): the worker dies right after.
+    monkeypatch.setattr(history, "insert", die_after_writing)
     assert work() == 1
     monkeypatch.undo()
     assert written == [6]  # the six rows were written, then the worker died

@@ -29,9 +29,10 @@ class Command(BaseCommand):
         parser.add_argument("--skip-export", action="store_true", help="no export")
         parser.add_argument(
             "--import-rows",
-            type=int,
-            default=imports.DEFAULT_ROWS,
-            help="rows of the generated commitments file (0: no import benchmark)",
+            type=_sizes,
+            default=imports.DEFAULT_SIZES,
+            help="rows of the generated commitments files, comma-separated (0: no import "
+            "benchmark)",
         )
         parser.add_argument("--import-repeat", type=int, default=3, help="timed imports")
         parser.add_argument("--skip-api", action="store_true", help="no API endpoints")
@@ -39,9 +40,12 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         markdown = options["format"] == "markdown"
-        if options["import_rows"] > 0:
-            timing = imports.measure_import(options["import_rows"], options["import_repeat"])
-            self.stdout.write(imports.format_import([timing], markdown=markdown))
+        sizes = [n for n in options["import_rows"] if n > 0]
+        if sizes:
+            timings = []
+            for size in sizes:
+                timings.append(imports.measure_import(size, options["import_repeat"]))
+            self.stdout.write(imports.format_import(timings, markdown=markdown))
             self.stdout.flush()
         if not options["skip_export"]:
             # Printed at once: the export of a large record takes a while.
@@ -51,3 +55,7 @@ class Command(BaseCommand):
         if not options["skip_api"]:
             api = bench.measure_api(options["as_of"], options["api_repeat"])
             self.stdout.write(bench.format_rows(api, markdown=markdown))
+
+
+def _sizes(text: str) -> list[int]:
+    return [int(part) for part in text.split(",") if part.strip()]

@@ -39,6 +39,7 @@ def text(value: str, *, max_length: int, required: bool = False) -> str:
     return value
 
 
+@functools.lru_cache(maxsize=4096)
 def day(value: str) -> datetime.date:
     """A date written YYYY-MM-DD."""
     if not value:
@@ -119,7 +120,9 @@ def money(value: str) -> Decimal | None:
 
 def choice(value: str, allowed: Iterable[str], *, default: str | None = None) -> str:
     """One of the allowed values; case and spaces or hyphens for underscores do not matter."""
-    options = list(allowed)
+    options = allowed if isinstance(allowed, tuple | list) else list(allowed)
+    if value in options:
+        return value  # as written: nothing to fold (the common case, in a large file)
     if not value:
         if default is None:
             raise CellError(_("empty; one of %(options)s") % {"options": ", ".join(options)})
@@ -153,6 +156,7 @@ def country(part: str) -> str | None:
     return _country_names().get(folded(part))
 
 
+@functools.lru_cache(maxsize=4096)
 def countries(value: str) -> tuple[str, ...]:
     """Countries separated by ';' (or ','), by code or name in English or Spanish, or REGION
     (no country named: the empty tuple)."""
@@ -216,12 +220,31 @@ def currency(value: str) -> str:
     return code
 
 
+#: A web address as its site ("https://example.org") and the rest ("/a/page?x#y"), if it has
+#: neither a user nor a port: the site is checked once, and the rest as URLValidator does.
+_SITE_AND_REST = re.compile(r"([a-zA-Z][a-zA-Z0-9.+-]*://[^/?#@:\s]+)(?:[/?#]\S*)?\Z")
+
+
+@functools.lru_cache(maxsize=1024)
+def _valid_site(site: str) -> bool:
+    try:
+        _url_validator(site)
+    except ValidationError:
+        return False
+    return True
+
+
 def url(value: str, *, required: bool) -> str:
     if not value:
         if required:
             raise CellError(_("empty; a source URL is required"))
         return ""
     text(value, max_length=1000)
+    parts = _SITE_AND_REST.match(value)
+    if parts is not None and _valid_site(parts[1]):
+        # URLValidator accepts any rest starting with / ? or # and holding no white space
+        # after a site it accepts (a file's sources are mostly on a few sites).
+        return value
     try:
         _url_validator(value)
     except ValidationError:

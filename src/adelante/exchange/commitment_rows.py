@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.utils.translation import gettext as _
 
@@ -55,6 +55,13 @@ COLUMNS = Columns(
     dates=("announced_on", "withdrawn_on"),
     totals=("amount_usd",),
 )
+
+# The choices of each column, worked out once (a large file asks for them on every row).
+_PARTNER_TYPES = tuple(PartnerType.values)
+_RELATIONS = tuple(Relation.values)
+_KINDS = tuple(MoneyKind.values)
+_QUALIFIERS = tuple(AmountQualifier.values)
+_STATUSES = tuple(Status.values)
 
 #: Qualifiers that go with an amount; "undisclosed" is the one that goes without.
 WITH_AMOUNT = tuple(q for q in AmountQualifier.values if q != AmountQualifier.UNDISCLOSED)
@@ -120,6 +127,8 @@ class RowReader:
         self.partners = PartnerDirectory()
         self.rounds = RoundDirectory()
         self._rates: dict[tuple[str, datetime.date], ExchangeRate | None] = {}
+        self._columns = set(table.columns)
+        self._empty: dict[str, Any] = {}
 
     def read(self, row: Row) -> CommitmentRow | None:
         before = len(self.problems)
@@ -148,15 +157,11 @@ class RowReader:
             shares = self._cell(row, "shares", lambda v: cells.shares(v, countries))
         focus_text = self._cell(row, "focus", lambda v: cells.text(v, max_length=300))
         source_url = self._cell(row, "source_url", lambda v: cells.url(v, required=False))
-        relation = self._cell(
-            row, "relation", lambda v: cells.choice(v, Relation.values, default=Relation.NEW)
-        )
-        kind = self._cell(
-            row, "kind", lambda v: cells.choice(v, MoneyKind.values, default=MoneyKind.UNSPECIFIED)
-        )
-        title = self._cell(row, "title", lambda v: cells.text(v, max_length=300))
+        relation = self._optional(row, "relation", _relation)
+        kind = self._optional(row, "kind", _kind)
+        title = self._optional(row, "title", _title)
         lifecycle = self._lifecycle(row, announced_on)
-        reference = self._cell(row, "reference", _reference)
+        reference = self._optional(row, "reference", _reference)
         if len(self.problems) > before:
             return None
         assert match is not None and the_round is not None and announced_on is not None
@@ -195,14 +200,27 @@ class RowReader:
             self.problems.add(row.line, column, exc.reason)
             return None
 
+    def _optional(self, row: Row, column: str, read: Callable[[str], T]) -> T | None:
+        """An optional column read by `read`, which depends on the cell alone: in a file
+        without the column, every row reads as empty, which is read once."""
+        if column in self._columns:
+            return self._cell(row, column, read)
+        if column not in self._empty:
+            try:
+                self._empty[column] = read("")
+            except CellError:
+                return self._cell(row, column, read)
+        value: T = self._empty[column]
+        return value
+
     def _money(
         self, row: Row, announced_on: datetime.date | None
     ) -> tuple[Decimal | None, str, Decimal | None, ExchangeRate | None] | None:
         """(amount, currency, amount in US$, rate used), from amount_usd or amount + currency."""
         before = len(self.problems)
         usd = self._cell(row, "amount_usd", cells.money)
-        amount = self._cell(row, "amount", cells.money)
-        code = self._cell(row, "currency", lambda v: cells.currency(v) if v else "")
+        amount = self._optional(row, "amount", cells.money)
+        code = self._optional(row, "currency", _currency)
         if len(self.problems) > before:
             return None
         if amount is None:
@@ -248,9 +266,7 @@ class RowReader:
         return self._rates[key]
 
     def _qualifier(self, row: Row, has_amount: bool) -> str | None:
-        stated = self._cell(
-            row, "qualifier", lambda v: cells.choice(v, AmountQualifier.values, default="")
-        )
+        stated = self._optional(row, "qualifier", _qualifier)
         if stated is None:
             return None
         if not stated:
@@ -266,11 +282,9 @@ class RowReader:
         self, row: Row, announced_on: datetime.date | None
     ) -> tuple[str, datetime.date | None] | None:
         """(status, withdrawn_on): a withdrawn commitment, and only one, has a withdrawal date."""
-        withdrawn_on = self._cell(row, "withdrawn_on", lambda v: cells.day(v) if v else None)
+        withdrawn_on = self._optional(row, "withdrawn_on", _withdrawn_on)
         implied = Status.WITHDRAWN if withdrawn_on else Status.ANNOUNCED
-        status = self._cell(
-            row, "status", lambda v: cells.choice(v, Status.values, default=implied)
-        )
+        status = self._cell(row, "status", lambda v: cells.choice(v, _STATUSES, default=implied))
         if status is None or (row.get("withdrawn_on") and withdrawn_on is None):
             return None
         wrong = withdrawal.problem(status, withdrawn_on)
@@ -301,4 +315,28 @@ def _reference(value: str) -> str:
 
 
 def _partner_type(value: str) -> str:
-    return cells.choice(value, PartnerType.values)
+    return cells.choice(value, _PARTNER_TYPES)
+
+
+def _relation(value: str) -> str:
+    return cells.choice(value, _RELATIONS, default=Relation.NEW)
+
+
+def _kind(value: str) -> str:
+    return cells.choice(value, _KINDS, default=MoneyKind.UNSPECIFIED)
+
+
+def _title(value: str) -> str:
+    return cells.text(value, max_length=300)
+
+
+def _currency(value: str) -> str:
+    return cells.currency(value) if value else ""
+
+
+def _qualifier(value: str) -> str:
+    return cells.choice(value, _QUALIFIERS, default="")
+
+
+def _withdrawn_on(value: str) -> datetime.date | None:
+    return cells.day(value) if value else None

@@ -8,6 +8,9 @@ file. Importing a file again changes only what the file changes (docs/import.md)
 from __future__ import annotations
 
 import datetime
+import functools
+import json
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -16,9 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from django.contrib.auth.models import User
+from django.db import connection
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from simple_history.models import HistoricalRecords
 
 from adelante import history
 from adelante.commitments.choices import Relation
@@ -35,6 +38,7 @@ from adelante.exchange.readers import Table
 from adelante.exchange.results import ImportResult, Outcome, RowOutcome
 from adelante.exchange.round_matching import NewRound, RoundDirectory
 from adelante.exchange.saving import (
+    collector_paused,
     differences,
     import_reason,
     planned,
@@ -46,12 +50,15 @@ from adelante.partners.naming import normalise
 from adelante.workflow import lifecycle
 
 REFERENCE_LENGTH = 200
+#: Text that `slugify` returns unchanged: lower-case ASCII letters and digits in words joined
+#: by single hyphens or underscores.
+_PLAIN_SLUG = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)*")
+#: A large file names the same partners again and again.
+_normalised = functools.lru_cache(maxsize=65536)(normalise)
 #: A recorded commitment's fields that only `workflow.lifecycle` changes.
 LIFECYCLE = ("status", "withdrawn_on")
 #: References looked up per query (databases limit the parameters of one query).
 LOOKUP_BATCH = 500
-#: Rows written per INSERT when written in bulk.
-BATCH = 1000
 
 
 def _known(user: User | None) -> User | None:
@@ -76,14 +83,33 @@ def import_commitments(
     commitment's status goes through `workflow.lifecycle.change_status`, as on the status page.
     """
     path = Path(path)
-    table = load_table(path, columns=COLUMNS, file=name, sheet="commitments", options=options)
-    reason = import_reason(path, name, reason)
-    plan = planned(
-        lambda: _plan(table, progress, user, reason),
-        lambda plan: plan.apply(reason, progress),
-        dry_run=dry_run,
-    )
-    return plan.result(dry_run=dry_run)
+    with collector_paused():
+        table = load_table(path, columns=COLUMNS, file=name, sheet="commitments", options=options)
+        reason = import_reason(path, name, reason)
+        plan = planned(
+            lambda: _plan(table, progress, user, reason),
+            lambda plan: plan.apply(reason, progress),
+            dry_run=dry_run,
+        )
+        return plan.result(dry_run=dry_run)
+
+
+def _stored(references: list[str]) -> set[str]:
+    """Which of these references the record has, in one query whatever their number (the
+    list goes as one parameter: an array on PostgreSQL, a JSON array on SQLite)."""
+    if not references:
+        return set()
+    table = connection.ops.quote_name(Commitment._meta.db_table)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"SELECT reference FROM {table} WHERE reference = ANY(%s)", [references])
+        else:
+            cursor.execute(
+                f"SELECT reference FROM {table} WHERE reference IN "
+                "(SELECT value FROM json_each(%s))",
+                [json.dumps(references)],
+            )
+        return {reference for (reference,) in cursor.fetchall()}
 
 
 def _plan(table: Table, progress: bool, user: User | None, reason: str) -> Plan:
@@ -157,14 +183,18 @@ class Plan:
         self.reason = reason
         self.commitments: list[CommitmentPlan] = []
         self._focus_keywords = focus_keywords()
+        #: The focus areas of each focus text met so far (a large file repeats them).
+        self._focus: dict[str, frozenset[int]] = {}
 
     # Planning
 
     def add(self, rows: list[CommitmentRow], problems: Problems) -> None:
         references = self._references(rows)
         existing: dict[str, Commitment] = {}
-        for start in range(0, len(references), LOOKUP_BATCH):
-            batch = references[start : start + LOOKUP_BATCH]
+        stored = _stored(references)
+        known = [r for r in references if r in stored]
+        for start in range(0, len(known), LOOKUP_BATCH):
+            batch = known[start : start + LOOKUP_BATCH]
             found_batch = (
                 Commitment.objects.filter(reference__in=batch)
                 .select_related("partner", "relates_to")
@@ -212,6 +242,7 @@ class Plan:
 
     def _references(self, rows: list[CommitmentRow]) -> list[str]:
         counts: Counter[tuple[int, int]] = Counter()
+        bases: dict[tuple[int, int], str] = {}
         references = []
         for row in rows:
             key = (id(row.round), id(row.match.partner))
@@ -220,7 +251,12 @@ class Plan:
                 # The file names the commitment (a bulk download does): that is its identity.
                 references.append(row.reference)
                 continue
-            base = slugify(f"{row.round.slug}-{row.match.slug}")[: REFERENCE_LENGTH - 4].strip("-")
+            base = bases.get(key)
+            if base is None:
+                joined = f"{row.round.slug}-{row.match.slug}"
+                # Two slugs joined are mostly a slug already, which slugify leaves as it is.
+                base = joined if _PLAIN_SLUG.fullmatch(joined) else slugify(joined)
+                base = bases[key] = base[: REFERENCE_LENGTH - 4].strip("-")
             references.append(base if counts[key] == 1 else f"{base}-{counts[key]}")
         return references
 
@@ -302,7 +338,10 @@ class Plan:
         choice of focus areas stays."""
         if found is not None and found.focus_text == plan.row.focus_text:
             return
-        wanted = match_focus(plan.row.focus_text, self._focus_keywords)
+        text = plan.row.focus_text
+        if text not in self._focus:
+            self._focus[text] = frozenset(match_focus(text, self._focus_keywords))
+        wanted = set(self._focus[text])
         if found is None:
             plan.focus_areas = wanted
         elif wanted != {a.pk for a in found.focus_areas.all()}:
@@ -319,7 +358,7 @@ class Plan:
                 + (_(" with aliases %(aliases)s") % {"aliases": aliases} if aliases else "")
             )
             return
-        if normalise(match.matched_by) != partner.normalised_name:
+        if _normalised(match.matched_by) != partner.normalised_name:
             plan.notes.append(
                 _("partner “%(name)s”, matched through its alias “%(alias)s”")
                 % {"name": partner.name, "alias": match.matched_by}
@@ -402,15 +441,22 @@ class Plan:
 
     # Writing
 
-    def apply(self, reason: str, progress: bool) -> None:
-        partners = self._write_partners(reason)
-        rounds = self._write_rounds(reason)
-        written: dict[str, Commitment] = {}
+    def apply(self, reason: str, progress: bool, *, in_bulk: bool = True) -> None:
+        """Write the plan. New partners, aliases, rounds and new commitments that relate to no
+        other are written in bulk with their history (`history.insert`: the same rows and
+        history rows as one by one, which `in_bulk=False` does, for the tests to compare);
+        changes, relations and status changes one by one, in date order."""
+        with history.change(reason=reason, user=self.user):
+            self._apply(reason, progress, in_bulk)
+
+    def _apply(self, reason: str, progress: bool, in_bulk: bool) -> None:
+        partners = self._write_partners(reason, in_bulk)
+        rounds = self._write_rounds(reason, in_bulk)
+        written: dict[str, int] = {}
         ordered = sorted(self.commitments, key=lambda p: (p.row.announced_on, p.row.line))
-        # New commitments that relate to no other are written in bulk, with their history;
-        # the others (changes, relations, status changes) one by one, in date order.
-        in_bulk = [p for p in ordered if p.existing is None and p.relates_to is None]
-        written.update(self._write_new(in_bulk, partners, rounds, reason))
+        if in_bulk:
+            new = [p for p in ordered if p.existing is None and p.relates_to is None]
+            written.update(self._write_new(new, partners, rounds, reason))
         one_by_one = [
             p for p in ordered if p.outcome != Outcome.UNCHANGED and p.reference not in written
         ]
@@ -421,144 +467,134 @@ class Plan:
                 plan, partners, rounds, written, reason
             )
 
-    def _write_partners(self, reason: str) -> dict[int, Partner]:
-        made: dict[int, Partner] = {}
+    def _write_partners(self, reason: str, in_bulk: bool) -> dict[int, int]:
+        """New partners with their aliases, and aliases and types of known partners; returns
+        the new partners' ids (by `id()` of their plan)."""
         user = _known(self.user)
         new = self.partners.new_partners
-        objs = [
-            Partner(name=n.name, slug=n.slug, normalised_name=n.normalised_name, type=n.type)
-            for n in new
-        ]
-        history.bulk_create(objs, Partner, batch_size=BATCH, reason=reason, user=user)
-        aliases = []
-        for planned_partner, partner in zip(new, objs, strict=True):
-            made[id(planned_partner)] = partner
-            aliases += [
-                PartnerAlias(partner=partner, name=name, normalised_name=normalise(name))
+        if in_bulk:
+            ids = history.insert(
+                Partner,
+                [
+                    {
+                        "name": n.name,
+                        "slug": n.slug,
+                        "normalised_name": n.normalised_name,
+                        "type": n.type,
+                    }
+                    for n in new
+                ],
+                user=user,
+                reason=reason,
+            )
+            aliases = [
+                {"partner_id": pk, "name": name, "normalised_name": normalise(name)}
+                for planned_partner, pk in zip(new, ids, strict=True)
                 for name in planned_partner.aliases
             ]
-        history.bulk_create(aliases, PartnerAlias, batch_size=BATCH, reason=reason, user=user)
+            history.insert(PartnerAlias, aliases, user=user, reason=reason)
+        else:
+            ids = []
+            for n in new:
+                partner = Partner(
+                    name=n.name, slug=n.slug, normalised_name=n.normalised_name, type=n.type
+                )
+                save_with_reason(partner, reason)
+                self._write_aliases(partner.pk, n.aliases, reason)
+                ids.append(partner.pk)
         for partner in Partner.objects.filter(
             pk__in=set(self.partners.new_aliases) | set(self.partners.type_changes)
         ):
-            self._write_aliases(partner, self.partners.new_aliases.get(partner.pk, []), reason)
+            self._write_aliases(partner.pk, self.partners.new_aliases.get(partner.pk, []), reason)
             if partner.pk in self.partners.type_changes:
                 update(partner, {"type": self.partners.type_changes[partner.pk]}, reason)
-        return made
+        return {id(n): pk for n, pk in zip(new, ids, strict=True)}
 
     @staticmethod
-    def _write_aliases(partner: Partner, names: Iterable[str], reason: str) -> None:
+    def _write_aliases(partner_id: int, names: Iterable[str], reason: str) -> None:
         for name in names:
-            alias = PartnerAlias(partner=partner, name=name, normalised_name=normalise(name))
+            alias = PartnerAlias(partner_id=partner_id, name=name, normalised_name=normalise(name))
             save_with_reason(alias, reason)
 
-    def _write_rounds(self, reason: str) -> dict[int, Round]:
+    def _write_rounds(self, reason: str, in_bulk: bool) -> dict[int, int]:
+        """New rounds; returns their ids (by `id()` of their plan)."""
         new = self.rounds.new_rounds
-        objs = [Round(label=n.label, slug=n.slug, announced_on=n.announced_on) for n in new]
-        history.bulk_create(
-            objs,
-            Round,
-            batch_size=BATCH,
-            reason=reason,
-            user=_known(self.user),
-        )
-        return {id(n): the_round for n, the_round in zip(new, objs, strict=True)}
+        values = [{"label": n.label, "slug": n.slug, "announced_on": n.announced_on} for n in new]
+        if in_bulk:
+            ids = history.insert(Round, values, user=_known(self.user), reason=reason)
+        else:
+            made = [Round(**v) for v in values]
+            for the_round in made:
+                save_with_reason(the_round, reason)
+            ids = [r.pk for r in made]
+        return {id(n): pk for n, pk in zip(new, ids, strict=True)}
 
     def _write_new(
         self,
         plans: list[CommitmentPlan],
-        partners: dict[int, Partner],
-        rounds: dict[int, Round],
+        partners: dict[int, int],
+        rounds: dict[int, int],
         reason: str,
-    ) -> dict[str, Commitment]:
-        """New commitments, their country rows, sources and focus areas, each table written
-        in bulk with its history rows: the same rows and history as one by one."""
+    ) -> dict[str, int]:
+        """New commitments, their country rows, sources and focus areas, each table written in
+        bulk with its history rows (`history.insert`): the same rows and history as one by one.
+        Returns their ids by reference."""
         user = _known(self.user)
-        made = []
-        for plan in plans:
-            partner, the_round = plan.row.match.partner, plan.row.round
-            made.append(
-                Commitment(
-                    reference=plan.reference,
-                    partner=partners[id(partner)] if isinstance(partner, NewPartner) else partner,
-                    round=rounds[id(the_round)] if isinstance(the_round, NewRound) else the_round,
+        ids = history.insert(
+            Commitment,
+            [
+                {
+                    "reference": plan.reference,
+                    "partner_id": self._partner_id(plan, partners),
+                    "round_id": self._round_id(plan, rounds),
                     **plan.values,
-                )
-            )
-        history.bulk_create(made, Commitment, batch_size=BATCH, reason=reason, user=user)
-        shares: list[CountryShare] = []
-        sources: list[Source] = []
-        for plan, commitment in zip(plans, made, strict=True):
-            for country, (share, part) in country_rows(commitment.amount_usd, plan.shares).items():
+                }
+                for plan in plans
+            ],
+            user=user,
+            reason=reason,
+            # As `focus_areas.set(...)` after the save: the links, and a "changed" history row.
+            links={"focus_areas": [sorted(plan.focus_areas or ()) for plan in plans]},
+        )
+        shares: list[dict[str, Any]] = []
+        sources: list[dict[str, Any]] = []
+        for plan, pk in zip(plans, ids, strict=True):
+            for country, (share, part) in country_rows(plan.row.amount_usd, plan.shares).items():
                 shares.append(
-                    CountryShare(
-                        commitment=commitment,
-                        country=country,
-                        share_percent=share,
-                        amount_usd=part,
-                    )
+                    {
+                        "commitment_id": pk,
+                        "country": country,
+                        "share_percent": share,
+                        "amount_usd": part,
+                    }
                 )
             if plan.add_source:
-                sources.append(Source(commitment=commitment, url=plan.row.source_url))
-        for model, objs in ((CountryShare, shares), (Source, sources)):
-            history.bulk_create(objs, model, batch_size=BATCH, reason=reason, user=user)
-        self._write_focus(
-            [(c, plan.focus_areas) for plan, c in zip(plans, made, strict=True)], reason, user
-        )
-        return {c.reference: c for c in made}
+                sources.append({"commitment_id": pk, "url": plan.row.source_url})
+        history.insert(CountryShare, shares, user=user, reason=reason)
+        history.insert(Source, sources, user=user, reason=reason)
+        return {plan.reference: pk for plan, pk in zip(plans, ids, strict=True)}
 
     @staticmethod
-    def _write_focus(
-        made: list[tuple[Commitment, set[int] | None]], reason: str, user: User | None
-    ) -> None:
-        """Focus areas of new commitments, as `focus_areas.set` writes them: the links, and a
-        "changed" history row of each commitment with its focus areas."""
-        with_areas = [(c, sorted(areas)) for c, areas in made if areas]
-        if not with_areas:
-            return
-        through = Commitment.focus_areas.through
-        links = [
-            [through(commitment_id=c.pk, focusarea_id=area) for area in areas]
-            for c, areas in with_areas
-        ]
-        through.objects.bulk_create([link for group in links for link in group], batch_size=BATCH)
-        records = Commitment.history.bulk_history_create(
-            [c for c, _areas in with_areas],
-            batch_size=BATCH,
-            update=True,
-            default_change_reason=reason,
-            default_user=user,
-        )
-        # simple-history's copy of the links each history row records (ids included).
-        m2m_history = HistoricalRecords.m2m_models[Commitment._meta.get_field("focus_areas")]
-        m2m_history.objects.bulk_create(
-            [
-                m2m_history(
-                    history_id=record.pk,
-                    id=link.pk,
-                    commitment_id=link.commitment_id,
-                    focusarea_id=link.focusarea_id,
-                )
-                for record, group in zip(records, links, strict=True)
-                for link in group
-            ],
-            batch_size=BATCH,
-        )
+    def _partner_id(plan: CommitmentPlan, partners: dict[int, int]) -> int:
+        partner = plan.row.match.partner
+        return partners[id(partner)] if isinstance(partner, NewPartner) else partner.pk
+
+    @staticmethod
+    def _round_id(plan: CommitmentPlan, rounds: dict[int, int]) -> int:
+        the_round = plan.row.round
+        return rounds[id(the_round)] if isinstance(the_round, NewRound) else the_round.pk
 
     def _write_commitment(
         self,
         plan: CommitmentPlan,
-        partners: dict[int, Partner],
-        rounds: dict[int, Round],
-        written: dict[str, Commitment],
+        partners: dict[int, int],
+        rounds: dict[int, int],
+        written: dict[str, int],
         reason: str,
-    ) -> Commitment:
+    ) -> int:
         row = plan.row
-        partner = row.match.partner
-        the_round = row.round
         commitment = plan.existing or Commitment(
-            reference=plan.reference,
-            partner=partners[id(partner)] if isinstance(partner, NewPartner) else partner,
+            reference=plan.reference, partner_id=self._partner_id(plan, partners)
         )
         # A recorded commitment's status changes through the workflow, after its other fields.
         values = {
@@ -568,17 +604,15 @@ class Plan:
         for name, value in values.items():
             setattr(commitment, name, value)
         if plan.existing is None or plan.round_changes:
-            commitment.round = (
-                rounds[id(the_round)] if isinstance(the_round, NewRound) else the_round
-            )
+            commitment.round_id = self._round_id(plan, rounds)
             fields.append("round")
         if plan.relates_to_changes:
             target = None
             if plan.relates_to is not None:
-                target = written.get(plan.relates_to) or Commitment.objects.get(
-                    reference=plan.relates_to
-                )
-            commitment.relates_to = target
+                target = written.get(plan.relates_to) or Commitment.objects.values_list(
+                    "pk", flat=True
+                ).get(reference=plan.relates_to)
+            commitment.relates_to_id = target
             fields.append("relates_to")
         if plan.existing is None:
             save_with_reason(commitment, reason)
@@ -589,7 +623,7 @@ class Plan:
         if plan.add_source:
             save_with_reason(Source(commitment=commitment, url=row.source_url), reason)
         if plan.focus_areas is not None:
-            with history.change(reason=reason):
+            with history.change(reason=reason, user=self.user):
                 commitment.focus_areas.set(sorted(plan.focus_areas))
         if plan.status_changes:
             commitment = lifecycle.change_status(
@@ -599,7 +633,7 @@ class Plan:
                 withdrawn_on=row.withdrawn_on,
                 reason=reason,
             )
-        return commitment
+        return commitment.pk
 
     # Reporting
 

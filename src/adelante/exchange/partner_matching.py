@@ -85,9 +85,13 @@ class PartnerDirectory:
         self.new_partners: list[NewPartner] = []
         self.new_aliases: dict[int, list[str]] = {}
         self.type_changes: dict[int, str] = {}
+        self._repeated: dict[str, Match] = {}
 
     def match(self, written: str, line: int) -> Match:
         """The partner this row names (the existing one, or a new one planned for the file)."""
+        repeated = self._repeated.get(written)
+        if repeated is not None:
+            return repeated
         if not written:
             raise CellError(_("empty; the partner's name is required"))
         cells.text(written, max_length=NAME_LENGTH)
@@ -112,9 +116,14 @@ class PartnerDirectory:
         if found:
             ((partner, key),) = found.values()
             added = self._learn_aliases(partner, forms)
-            return Match(partner, self._written[key], added)
+            match = Match(partner, self._written[key], added)
+            if not added:
+                # Every form is known now, and what a form names never changes: the same name
+                # will match the same way on every later row.
+                self._repeated[written] = match
+            return match
         # The main name names the new partner, unless it has no letters or digits of its own.
-        main = parsed.main if normalise(parsed.main) else next(f for f, key in forms if key)
+        main = parsed.main if _normalised(parsed.main) else next(f for f, key in forms if key)
         partner = self._plan(main, line)
         return Match(partner, None, self._learn_aliases(partner, forms))
 
@@ -152,7 +161,7 @@ class PartnerDirectory:
         return tuple(added)
 
     def _plan(self, main: str, line: int) -> NewPartner:
-        key = normalise(main)
+        key = _normalised(main)
         partner = NewPartner(
             name=main, normalised_name=key, slug=self._unique_slug(main), type="", line=line
         )

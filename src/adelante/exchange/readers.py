@@ -33,7 +33,7 @@ from pathlib import Path
 from django.utils.translation import gettext as _
 
 from adelante.exchange.problems import WHOLE_FILE, ImportRejected, Problem, Problems
-from adelante.exchange.safety import unescape
+from adelante.exchange.safety import QUOTE, unescape
 from adelante.uploads import sheets
 from adelante.uploads.archives import Refused
 
@@ -462,30 +462,32 @@ def _data_rows(
     rows: Iterable[tuple[int, Sequence[str | Typed]]],
     problems: Problems,
 ) -> Iterator[Row]:
+    width = len(header)
+    every_column_named = all(header)
     for line, raw in rows:
-        cells: list[str] = []
-        typed: set[int] = set()
-        for position, cell in enumerate(raw):
-            if isinstance(cell, Typed):
-                typed.add(position)
-                cells.append(cell.text)
-            else:
-                # A quote that an export put before text starting like a formula is taken off.
-                cells.append(unescape(cell.strip()))
+        cells = [
+            cell.text
+            if isinstance(cell, Typed)
+            # A quote that an export put before text starting like a formula is taken off.
+            else (unescape(text) if (text := cell.strip()).startswith(QUOTE) else text)
+            for cell in raw
+        ]
         if not any(cells):
             continue
+        typed = [position for position, cell in enumerate(raw) if isinstance(cell, Typed)]
+        typed_columns = frozenset(header[p] for p in typed if p < width and header[p])
+        if every_column_named and len(cells) <= width:
+            yield Row(line, dict(zip(header, cells, strict=False)), typed_columns)
+            continue
         named: dict[str, str] = {}
-        typed_columns: set[str] = set()
         for position, value in enumerate(cells):
-            column = header[position] if position < len(header) else ""
+            column = header[position] if position < width else ""
             if column:
                 named[column] = value
-                if position in typed:
-                    typed_columns.add(column)
             elif value:
                 problems.add(
                     line,
                     _("column %(number)d") % {"number": position + 1},
                     _("a value in a column that has no name in the header"),
                 )
-        yield Row(line, named, frozenset(typed_columns))
+        yield Row(line, named, typed_columns)

@@ -62,12 +62,12 @@ def without_duplicates(table: Table, *, allow: bool) -> Table:
 
     Such a row is a problem naming both lines, or, with `allow` (--allow-duplicates), merged
     into the earlier row: counted once, and said in the summary (`Table.merged`)."""
-    first: dict[tuple[tuple[str, str], ...], int] = {}
+    first: dict[frozenset[tuple[str, str]], int] = {}
     kept: list[Row] = []
     merged: list[tuple[int, int]] = []
     problems: list[Problem] = []
     for row in table.rows:
-        key = tuple(sorted((c, v) for c, v in row.cells.items() if v))
+        key = frozenset((c, v) for c, v in row.cells.items() if v)
         earlier = first.get(key)
         if earlier is None:
             first[key] = row.line

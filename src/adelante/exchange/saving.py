@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import gc
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -57,6 +59,22 @@ def create_or_update(
         save_with_reason(model(**values), reason)
     elif changes:
         update(existing, values, reason)
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cycle collector paused for the block, then on again if it was.
+
+    A large import makes hundreds of thousands of objects that live until it ends (rows,
+    plans, values); the collector would go through all of them again and again as they pile
+    up (a fifth of the import's time), and there is nothing to collect among them."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def planned(plan: Callable[[], _Plan], write: Callable[[_Plan], object], *, dry_run: bool) -> _Plan:
