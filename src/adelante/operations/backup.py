@@ -159,6 +159,9 @@ def _run_pg_tool(arguments: list[str], connection: BaseDatabaseWrapper) -> None:
 
 def _dump_sqlite(target: Path, progress: bool) -> None:
     connection = _connection()
+    if connection.in_atomic_block:
+        # SQLite's backup would wait for this very transaction to end, for ever.
+        raise Conflict(_("A backup of SQLite cannot run inside a transaction."))
     connection.ensure_connection()
     source = connection.connection
     destination = sqlite3.connect(target)
