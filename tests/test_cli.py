@@ -76,8 +76,7 @@ def test_from_another_folder_it_finds_the_same_data_directory(tmp_path):
     assert done.returncode == 0, done.stderr
     assert '"commitments": 0' in done.stdout
     assert done.stderr.splitlines() == [
-        f"adelante: SECRET_KEY is not set: using the development key kept in "
-        f"{data / 'secret_key'}."
+        f"adelante: SECRET_KEY is not set: using the development key kept in {data / 'secret_key'}."
     ]
     assert list(elsewhere.iterdir()) == []
 

@@ -67,7 +67,7 @@ def test_a_sane_id_from_the_proxy_is_kept_and_others_are_replaced(client, json_l
     for bad in ["", "short", "x" * 200, 'a"b\nc{"level": "ERROR"}', "with spaces in it ok"]:
         given = client.get("/en/", HTTP_X_REQUEST_ID=bad)["X-Request-ID"]
         assert given != bad and context.SANE_ID.fullmatch(given)
-    assert [line["request_id"] for line in json_lines()][0] == sane
+    assert json_lines()[0]["request_id"] == sane
 
 
 def test_log_lines_inside_a_run_carry_its_id(json_lines):

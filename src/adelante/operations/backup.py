@@ -76,7 +76,9 @@ def _connection() -> BaseDatabaseWrapper:
 def engine() -> str:
     vendor = str(_connection().vendor)
     if vendor not in DUMPS:
-        raise Invalid(_("Backups support SQLite and PostgreSQL, not %(engine)s.") % {"engine": vendor})
+        raise Invalid(
+            _("Backups support SQLite and PostgreSQL, not %(engine)s.") % {"engine": vendor}
+        )
     return vendor
 
 
@@ -149,8 +151,7 @@ def _run_pg_tool(arguments: list[str], connection: BaseDatabaseWrapper) -> None:
         lines = [line for line in done.stderr.splitlines() if line.strip()]
         reason = lines[0] if lines else f"exit status {done.returncode}"
         raise Invalid(
-            _("%(tool)s failed: %(reason)s")
-            % {"tool": Path(arguments[0]).name, "reason": reason}
+            _("%(tool)s failed: %(reason)s") % {"tool": Path(arguments[0]).name, "reason": reason}
         )
 
 
@@ -367,7 +368,9 @@ def _restore_postgresql(dump: Path, force: bool, progress: bool) -> None:
         bar.update(1)
 
 
-def restore_backup(*, directory: Path, force: bool = False, progress: bool = False) -> dict[str, Any]:
+def restore_backup(
+    *, directory: Path, force: bool = False, progress: bool = False
+) -> dict[str, Any]:
     """Put a backup back into this database and storage, which must be empty unless `force`
     (then what they hold is replaced). Returns the manifest."""
     manifest = verify(directory, progress=progress)

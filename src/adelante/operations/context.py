@@ -28,9 +28,8 @@ class Context:
     path: str = ""
 
 
-_current: contextvars.ContextVar[Context] = contextvars.ContextVar(
-    "adelante_log_context", default=Context()
-)
+NONE = Context()
+_current: contextvars.ContextVar[Context] = contextvars.ContextVar("adelante_log_context")
 
 
 def new_id() -> str:
@@ -45,13 +44,13 @@ def request_id_from(header: str | None) -> str:
 
 
 def current() -> Context:
-    return _current.get()
+    return _current.get(NONE)
 
 
 @contextmanager
 def bound(**values: str) -> Iterator[Context]:
     """Log lines inside the block carry these values (request_id, run_id, method, path)."""
-    context = replace(_current.get(), **values)
+    context = replace(_current.get(NONE), **values)
     token = _current.set(context)
     try:
         yield context
@@ -72,7 +71,7 @@ class ContextFilter(logging.Filter):
     a run), so the JSON formatter always writes the same keys."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        context = _current.get()
+        context = _current.get(NONE)
         for key in ("request_id", "run_id", "method", "path"):
             if not getattr(record, key, ""):
                 setattr(record, key, getattr(context, key))

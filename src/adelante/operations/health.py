@@ -61,7 +61,9 @@ def check_migrations() -> None:
     plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
     if plan:
         migration = plan[0][0]
-        raise Unready(f"{len(plan)} migrations not applied, first {migration.app_label}.{migration}")
+        raise Unready(
+            f"{len(plan)} migrations not applied, first {migration.app_label}.{migration}"
+        )
 
 
 def check_cache() -> None:

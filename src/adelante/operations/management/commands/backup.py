@@ -8,14 +8,13 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from adelante.errors import ServiceError
 from adelante.operations.backup import create_backup
 
 
 class Command(BaseCommand):
-    help = gettext_lazy(
+    help = _(
         "Back up the database (in its engine's own format) and the stored files into a new "
         "folder, with a manifest of their checksums."
     )
@@ -25,7 +24,7 @@ class Command(BaseCommand):
             "--output",
             type=Path,
             required=True,
-            help=gettext_lazy("the folder to write (new, or empty)"),
+            help=_("the folder to write (new, or empty)"),
         )
 
     def handle(self, *args: Any, output: Path, **options: Any) -> None:

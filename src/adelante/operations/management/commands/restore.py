@@ -10,14 +10,13 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from adelante.errors import ServiceError
 from adelante.operations.backup import restore_backup
 
 
 class Command(BaseCommand):
-    help = gettext_lazy(
+    help = _(
         "Restore a backup made by `adelante backup` into an empty database and file storage, "
         "after checking every file against the manifest."
     )
@@ -25,11 +24,11 @@ class Command(BaseCommand):
     requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("directory", type=Path, help=gettext_lazy("the backup's folder"))
+        parser.add_argument("directory", type=Path, help=_("the backup's folder"))
         parser.add_argument(
             "--force",
             action="store_true",
-            help=gettext_lazy("replace what the database and the storage hold"),
+            help=_("replace what the database and the storage hold"),
         )
 
     def handle(self, *args: Any, directory: Path, force: bool, **options: Any) -> None:
