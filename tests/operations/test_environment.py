@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 
 import pytest
@@ -82,3 +83,21 @@ def test_without_a_data_directory_the_key_lasts_the_run_and_nothing_is_made(tmp_
     assert secret_key({}, debug=True, directory=missing)
     assert "for this run only" in capsys.readouterr().err
     assert not missing.exists()
+
+
+READS = re.compile(
+    r'(?:env_flag\(|environ\.get\(|environ\[|env\.get\(|getenv\()\s*"([A-Z][A-Z0-9_]+)"'
+)
+#: Read by the code, but not configuration: the run's own marks and the test suite's.
+NOT_CONFIGURATION = {SAID, "DJANGO_SETTINGS_MODULE"}
+
+
+def test_the_environment_file_example_lists_every_variable():
+    """deploy/adelante.env.example names every variable the package reads (set or commented)."""
+    read = set()
+    for path in (ROOT / "src" / "adelante").rglob("*.py"):
+        read |= set(READS.findall(path.read_text(encoding="utf-8")))
+    assert {"SECRET_KEY", "DATABASE_URL", "EMAIL_HOST", "SENTRY_DSN"} <= read
+    example = (ROOT / "deploy" / "adelante.env.example").read_text(encoding="utf-8")
+    listed = set(re.findall(r"^#? ?([A-Z][A-Z0-9_]+)=", example, flags=re.MULTILINE))
+    assert read - NOT_CONFIGURATION - listed == set()
