@@ -119,3 +119,20 @@ def test_a_command_logs_json_lines_with_its_run_id(tmp_path):
     (line,) = [json.loads(x) for x in done.stderr.splitlines() if "checking" in x]
     assert len(line["run_id"]) == 32
     assert line["path"] == "adelante check"
+
+
+@pytest.mark.django_db
+def test_django_s_own_response_lines_carry_the_request_id(client, json_lines):
+    """Django logs a 404 after the middleware has returned: the line still has the id."""
+    logger = logging.getLogger("django.request")
+    adelante_handlers = logging.getLogger("adelante").handlers
+    logger.addHandler(adelante_handlers[-1])
+    try:
+        response = client.get("/en/nothing-here/")
+    finally:
+        logger.removeHandler(adelante_handlers[-1])
+    assert response.status_code == 404
+    django_line = next(line for line in json_lines() if line["logger"] == "django.request")
+    assert django_line["request_id"] == response["X-Request-ID"]
+    assert django_line["status"] == 404
+    assert django_line["path"] == "/en/nothing-here/"

@@ -67,15 +67,26 @@ def run(name: str, run_id: str | None = None) -> Iterator[str]:
 
 
 class ContextFilter(logging.Filter):
-    """Adds request_id, run_id, method and path to every record (empty outside a request or
-    a run), so the JSON formatter always writes the same keys."""
+    """Adds request_id, run_id, method, path, status and duration_ms to every record (empty or
+    None outside a request or a run), so the JSON formatter always writes the same keys.
+
+    Django logs a 4xx or 5xx response (logger ``django.request``) after the last middleware has
+    returned, outside the request's context: the request it passes along gives its id."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         context = _current.get(NONE)
+        request = getattr(record, "request", None)
+        from_request = {
+            "request_id": getattr(request, "request_id", ""),
+            "method": getattr(request, "method", "") or "",
+            "path": getattr(request, "path", "") or "",
+        }
         for key in ("request_id", "run_id", "method", "path"):
             if not getattr(record, key, ""):
-                setattr(record, key, getattr(context, key))
-        for key in ("status", "duration_ms"):
-            if not hasattr(record, key):
-                setattr(record, key, None)
+                value = getattr(context, key) or from_request.get(key, "")
+                setattr(record, key, value)
+        if not hasattr(record, "status"):
+            record.status = getattr(record, "status_code", None)
+        if not hasattr(record, "duration_ms"):
+            record.duration_ms = None
         return True
