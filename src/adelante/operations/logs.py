@@ -50,10 +50,7 @@ def logging_config(*, log_format: str, level: str) -> dict[str, Any]:
                 "reserved_attrs": [*RESERVED_ATTRS, "request", "server_time"],
             },
             "text": {
-                "format": (
-                    "%(asctime)s %(levelname)s %(name)s %(request_id)s%(run_id)s "
-                    "%(method)s %(path)s %(status)s %(message)s"
-                ),
+                "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s%(run_id)s] %(message)s",
             },
         },
         "handlers": {
@@ -66,8 +63,11 @@ def logging_config(*, log_format: str, level: str) -> dict[str, Any]:
         "root": {"handlers": ["console"], "level": level},
         "loggers": {
             "adelante.request": {"level": request_level},
-            # Each request is logged once, by adelante.request, with its id; Django's own
-            # "Not Found" and runserver lines would say it again without it.
-            "django.server": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+            # Django's lines once, through the same handler (its default configuration adds a
+            # plain console handler with DEBUG on, which would say each one twice).
+            "django": {"handlers": ["console"], "level": level, "propagate": False},
+            # Each request is logged once, by adelante.request, with its id; runserver's own
+            # request lines would say it again without it.
+            "django.server": {"handlers": ["console"], "level": "ERROR", "propagate": False},
         },
     }
