@@ -50,7 +50,9 @@ def logging_config(*, log_format: str, level: str) -> dict[str, Any]:
                 "reserved_attrs": [*RESERVED_ATTRS, "request", "server_time"],
             },
             "text": {
-                "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s%(run_id)s] %(message)s",
+                "format": (
+                    "%(asctime)s %(levelname)s %(name)s [%(request_id)s%(run_id)s] %(message)s"
+                ),
             },
         },
         "handlers": {
