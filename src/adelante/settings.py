@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import secrets
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -14,36 +13,24 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from adelante.accounts.mailconfig import email_settings as _email_settings
+from adelante.operations import environment as _environment
+from adelante.operations import error_reports as _error_reports
+from adelante.operations import logs as _logs
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
 
 def env_flag(name: str, default: bool) -> bool:
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    return _environment.flag(os.environ, name, default)
 
 
 DEBUG = env_flag("DEBUG", False)
-DATA_DIR = Path(os.environ.get("ADELANTE_DATA_DIR", Path.cwd() / "var")).resolve()
-
-
-def _secret_key() -> str:
-    key = os.environ.get("SECRET_KEY", "")
-    if key:
-        return key
-    if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
-    # Development only: keep one random key per data directory so sessions survive restarts.
+# ADELANTE_DATA_DIR, or the installation's var/ (never the current folder); the secret key, or
+# a development key only where one is acceptable: adelante/operations/environment.py.
+DATA_DIR = _environment.data_dir()
+if _environment.RUN.creates_database:
     DATA_DIR.mkdir(parents=True, exist_ok=True)
-    key_file = DATA_DIR / "secret_key"
-    if not key_file.exists():
-        key_file.write_text(secrets.token_urlsafe(50))
-    return key_file.read_text().strip()
-
-
-SECRET_KEY = _secret_key()
+SECRET_KEY = _environment.secret_key(debug=DEBUG, directory=DATA_DIR)
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "").split(",") if h.strip()]
 if DEBUG and not ALLOWED_HOSTS:
     ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
@@ -69,6 +56,8 @@ INSTALLED_APPS = [
     "adelante.api",
     "adelante.workflow",
     "adelante.accounts",
+    # Health and readiness probes, request ids and logs, metrics, backup and restore.
+    "adelante.operations",
     # django-ninja: in INSTALLED_APPS so its API docs use its bundled static files, no CDN.
     "ninja",
     # Background jobs (the staff's import; docs/import.md): Django's tasks framework, backported,
@@ -78,6 +67,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every request gets its id (X-Request-ID) and its log line, errors included.
+    "adelante.operations.middleware.RequestIdMiddleware",
+    # /healthz and /readyz, answered before the host check, redirects, sessions and limits.
+    "adelante.operations.health.HealthMiddleware",
     # A body over ADELANTE_REQUEST_MAX_BYTES is refused (413) before anything reads it.
     "adelante.uploads.middleware.RequestSizeMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -135,7 +128,8 @@ DATABASES = {
     "default": dj_database_url.parse(os.environ.get("DATABASE_URL") or _default_db, conn_max_age=60)
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    # The data directory is made by the commands that create the database (`adelante migrate`,
+    # `adelante restore`, the demo), never by merely loading the settings.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     # WAL lets every page read while an import writes. A transaction that writes takes the
     # write lock when it begins (IMMEDIATE), so writers queue instead of failing halfway, and
@@ -243,12 +237,29 @@ ADELANTE_REQUIRE_2FA_FOR_SECRETARIAT = env_flag("ADELANTE_REQUIRE_2FA_FOR_SECRET
 # E-mail: console by default, SMTP from EMAIL_URL or EMAIL_HOST (adelante/accounts/mailconfig.py).
 globals().update(_email_settings(os.environ))
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
-}
+# One JSON object per line on standard error, with the request id or the command's run id
+# (LOG_FORMAT=text for a terminal): adelante/operations/logs.py, docs/deploy.md "Logs".
+LOGGING = _logs.logging_config(
+    log_format=os.environ.get("LOG_FORMAT", "") or ("text" if DEBUG else "json"),
+    level=os.environ.get("LOG_LEVEL", "WARNING"),
+)
+
+# Prometheus metrics (docs/deploy.md, "Metrics"): off by default; with ADELANTE_METRICS=1,
+# /metrics answers only the addresses or networks of ADELANTE_METRICS_ALLOWED.
+ADELANTE_METRICS = env_flag("ADELANTE_METRICS", False)
+ADELANTE_METRICS_ALLOWED = [
+    a.strip()
+    for a in os.environ.get("ADELANTE_METRICS_ALLOWED", "127.0.0.1,::1").split(",")
+    if a.strip()
+]
+if ADELANTE_METRICS:
+    INSTALLED_APPS.append("django_prometheus")
+    MIDDLEWARE.insert(2, "django_prometheus.middleware.PrometheusBeforeMiddleware")
+    MIDDLEWARE.insert(3, "adelante.operations.metrics.MetricsMiddleware")
+    MIDDLEWARE.append("django_prometheus.middleware.PrometheusAfterMiddleware")
+
+# Error reports to Sentry only when SENTRY_DSN is set (adelante/operations/error_reports.py).
+_error_reports.start(os.environ)
 
 # The portal's page cache (docs/portal.md): how long a worker trusts the record's stamp before
 # reading it again. Changes made in the same process show at once; others within this time.

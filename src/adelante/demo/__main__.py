@@ -46,8 +46,16 @@ def _exit(signum: int, frame: FrameType | None) -> None:
 def main(argv: Sequence[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "adelante.settings")
     import django
+    from django.core.exceptions import ImproperlyConfigured
 
-    django.setup()
+    from adelante.operations import environment
+
+    # The demo creates its database (and the data directory) on purpose.
+    environment.RUN.creates_database = True
+    try:
+        django.setup()
+    except ImproperlyConfigured as exc:
+        raise SystemExit(f"adelante: {exc}") from None
     from django.core.management import call_command
     from django.core.management.color import color_style
     from django.utils.translation import gettext as _
