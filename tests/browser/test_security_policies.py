@@ -125,7 +125,7 @@ def test_the_import_job_page_follows_its_job_with_htmx(watched: Any, live_server
     )
     watched.goto(f"{base}/en/staff/import/")
     watched.get_by_label("What the file holds").select_option("commitments")
-    watched.get_by_label("CSV (UTF-8) or XLSX file").set_input_files(str(upload))
+    watched.get_by_label("CSV or XLSX file").set_input_files(str(upload))
     watched.get_by_role("button", name="Check the file (dry run)").click()
     watched.wait_for_url("**/staff/import/jobs/**")
     assert watched.evaluate("typeof htmx") == "object"

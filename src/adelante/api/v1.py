@@ -44,7 +44,10 @@ def with_problem_responses(schema: Any) -> Any:
     problem = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
     for path, operations in schema.get("paths", {}).items():
         for operation in operations.values():
-            responses = operation.setdefault("responses", {})
+            # django-ninja keys an operation's own responses by number (404), JSON by text:
+            # one key per status, or the document would name "404" twice.
+            responses = {str(k): v for k, v in operation.get("responses", {}).items()}
+            operation["responses"] = responses
             for status, description in COMMON_ERRORS.items():
                 responses.setdefault(str(status), {"description": description})
             if "{" in path or any(p.get("name") == "page" for p in operation.get("parameters", [])):
