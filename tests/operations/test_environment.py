@@ -95,9 +95,10 @@ NOT_CONFIGURATION = {SAID, "DJANGO_SETTINGS_MODULE"}
 def test_the_environment_file_example_lists_every_variable():
     """deploy/adelante.env.example names every variable the package reads (set or commented)."""
     read = set()
-    for path in (ROOT / "src" / "adelante").rglob("*.py"):
+    # The package, and gunicorn's configuration (the same environment file feeds both).
+    for path in [*(ROOT / "src" / "adelante").rglob("*.py"), ROOT / "deploy" / "gunicorn.conf.py"]:
         read |= set(READS.findall(path.read_text(encoding="utf-8")))
-    assert {"SECRET_KEY", "DATABASE_URL", "EMAIL_HOST", "SENTRY_DSN"} <= read
+    assert {"SECRET_KEY", "DATABASE_URL", "EMAIL_HOST", "SENTRY_DSN", "ADELANTE_BIND"} <= read
     example = (ROOT / "deploy" / "adelante.env.example").read_text(encoding="utf-8")
     listed = set(re.findall(r"^#? ?([A-Z][A-Z0-9_]+)=", example, flags=re.MULTILINE))
     assert read - NOT_CONFIGURATION - listed == set()

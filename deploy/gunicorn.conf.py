@@ -1,0 +1,74 @@
+"""gunicorn's configuration for Adelante (docs/deploy.md, "The web server").
+
+    gunicorn -c deploy/gunicorn.conf.py adelante.wsgi:application
+
+Everything that differs between machines comes from the environment, the same file the
+service reads (/etc/adelante/adelante.env; deploy/adelante.env.example lists each variable):
+
+    ADELANTE_BIND                where to listen (default 127.0.0.1:8000; "0.0.0.0:8000" when
+                                 nginx runs on another machine, behind a firewall)
+    ADELANTE_WEB_WORKERS         worker processes (default 2 x CPUs + 1)
+    ADELANTE_WEB_TIMEOUT         seconds a request may take before its worker is replaced
+                                 (default 300, nginx's proxy_read_timeout in deploy/nginx/)
+    ADELANTE_TRUSTED_PROXIES     the proxies whose X-Forwarded-* headers are believed (the same
+                                 setting Adelante reads for client addresses)
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from typing import Any
+
+_env = os.environ
+
+bind = [_env.get("ADELANTE_BIND", "127.0.0.1:8000")]
+
+# Synchronous workers: nginx buffers the whole request and the whole answer
+# (proxy_request_buffering, proxy_buffering), so a slow client never holds a worker, and a
+# worker's request is one thread with one database connection.
+worker_class = "sync"
+workers = int(_env.get("ADELANTE_WEB_WORKERS") or multiprocessing.cpu_count() * 2 + 1)
+
+# A worker silent for this long is killed and replaced (a hung request). The same as nginx's
+# proxy_read_timeout, so nginx never gives up on a request that gunicorn still lets run.
+timeout = int(_env.get("ADELANTE_WEB_TIMEOUT") or 300)
+# On SIGTERM (systemctl stop, restart) workers finish the requests they have, for up to this
+# long, before they are killed. Below systemd's TimeoutStopSec (90 s by default).
+graceful_timeout = 30
+# Keep-alive with nginx's upstream connections (nginx's keepalive; its own timeout is 60 s).
+keepalive = 5
+# A worker is replaced after this many requests (spread, so they are not all replaced at
+# once): a slow leak in any library cannot grow for ever.
+max_requests = 2000
+max_requests_jitter = 200
+
+# The heartbeat file each worker touches: in memory, never on a disk that may stall
+# (gunicorn's own advice; /dev/shm is tmpfs on Debian).
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
+
+# X-Forwarded-Proto (and the other forwarded headers) are believed only from these
+# addresses; Adelante's own ADELANTE_TRUSTED_PROXIES, so there is one list to keep. Without
+# it, gunicorn's default: loopback only.
+forwarded_allow_ips = (
+    ",".join(p.strip() for p in _env.get("ADELANTE_TRUSTED_PROXIES", "").split(",") if p.strip())
+    or "127.0.0.1,::1"
+)
+
+# No access log: Adelante writes one JSON line per request itself (logger adelante.request,
+# with the request id, status and duration; docs/deploy.md, "Logs"), and nginx keeps its own.
+accesslog = None
+# gunicorn's own messages (start, stop, worker timeouts): standard error, to the journal.
+errorlog = "-"
+loglevel = "info"
+# The process's name in ps and top.
+proc_name = "adelante-web"
+
+
+def child_exit(server: Any, worker: Any) -> None:
+    """With Prometheus metrics under several workers, forget a worker's live gauges when it
+    exits (prometheus_client's multi-process mode; docs/deploy.md, "Metrics")."""
+    if _env.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)
