@@ -1,0 +1,297 @@
+"""The deployment kit (deploy/; docs/deploy.md): nginx accepts the site, gunicorn loads its
+configuration and serves the application with it, and the systemd units are valid and run
+commands the installation has."""
+
+from __future__ import annotations
+
+import http.client
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+# Every check runs processes of its own (nginx, gunicorn, adelante), on an embedded database of
+# their own or none.
+pytestmark = pytest.mark.any_database
+
+ROOT = Path(__file__).resolve().parents[1]
+DEPLOY = ROOT / "deploy"
+SRC = ROOT / "src"
+BIN = Path(sys.executable).parent
+SECRET = "test-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
+
+
+def _env(data_dir: Path, **values: str) -> dict[str, str]:
+    """A production-like environment: DEBUG off, a key, the embedded database in data_dir."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("ADELANTE_", "DJANGO_", "PROMETHEUS_"))
+        and k not in {"DEBUG", "SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS", "LOG_FORMAT"}
+    }
+    env.update(
+        PYTHONPATH=os.pathsep.join([str(SRC), os.environ.get("PYTHONPATH", "")]),
+        SECRET_KEY=SECRET,
+        DEBUG="0",
+        ADELANTE_ENV="production",
+        ADELANTE_DATA_DIR=str(data_dir),
+        ALLOWED_HOSTS="127.0.0.1",
+        PYTHONWARNINGS="ignore",
+        **values,
+    )
+    return env
+
+
+# -- nginx ---------------------------------------------------------------------------------
+
+
+def _site_in_a_wrapper(tmp_path: Path) -> Path:
+    """The site, its certificate and log paths pointed at files made here, inside the smallest
+    nginx.conf that includes it (as Debian's includes sites-enabled/ in its http block)."""
+    key, certificate = tmp_path / "key.pem", tmp_path / "cert.pem"
+    subprocess.run(
+        [
+            *("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"),
+            *("-subj", "/CN=adelante.example.org", "-keyout", str(key), "-out", str(certificate)),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    site = (DEPLOY / "nginx" / "adelante.conf").read_text(encoding="utf-8")
+    site, certificates = re.subn(
+        r"ssl_certificate\s+\S+;", f"ssl_certificate {tmp_path}/cert.pem;", site
+    )
+    site, keys = re.subn(
+        r"ssl_certificate_key\s+\S+;", f"ssl_certificate_key {tmp_path}/key.pem;", site
+    )
+    assert certificates == keys == 1
+    site = site.replace("/var/log/nginx/", f"{tmp_path}/")
+    (tmp_path / "site.conf").write_text(site, encoding="utf-8")
+    temp = "\n".join(
+        f"    {kind}_temp_path {tmp_path}/{kind};"
+        for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
+    wrapper = tmp_path / "nginx.conf"
+    wrapper.write_text(
+        f"pid {tmp_path}/nginx.pid;\nerror_log {tmp_path}/error.log;\nevents {{}}\n"
+        f"http {{\n{temp}\n    access_log {tmp_path}/access.log;\n"
+        f"    include {tmp_path}/site.conf;\n}}\n",
+        encoding="utf-8",
+    )
+    return wrapper
+
+
+def _nginx_t(wrapper: Path) -> subprocess.CompletedProcess[str]:
+    folder = str(wrapper.parent)
+    return subprocess.run(
+        ["nginx", "-t", "-q", "-e", f"{folder}/error.log", "-p", folder, "-c", str(wrapper)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+@pytest.mark.skipif(
+    not shutil.which("nginx"), reason="nginx is not installed (.ci/run installs it)"
+)
+def test_nginx_accepts_the_site(tmp_path):
+    wrapper = _site_in_a_wrapper(tmp_path)
+    done = _nginx_t(wrapper)
+    assert done.returncode == 0, done.stderr
+    # ... and the same check refuses a broken site: it does test something.
+    site = tmp_path / "site.conf"
+    site.write_text(site.read_text().replace("proxy_next_upstream ", "proxy_next_upstrem "))
+    assert _nginx_t(wrapper).returncode != 0
+
+
+def test_the_site_retries_idempotent_requests_only_and_closes_metrics():
+    site = (DEPLOY / "nginx" / "adelante.conf").read_text(encoding="utf-8")
+    directives = [line.split("#")[0].strip() for line in site.splitlines()]
+    (retry,) = [d for d in directives if d.startswith("proxy_next_upstream ")]
+    assert retry == "proxy_next_upstream error timeout http_502 http_503;"
+    assert "non_idempotent" not in retry  # a POST is never sent twice
+    assert "proxy_set_header X-Request-ID $request_id;" in directives
+    assert "proxy_set_header X-Forwarded-Proto $scheme;" in directives
+    assert re.search(r"location = /metrics \{\s*return 404;\s*\}", site)
+    assert "return 301 https://$host$request_uri;" in directives
+    assert len([d for d in directives if d.startswith("server ") and ":8000" in d]) >= 2
+
+
+# -- gunicorn ------------------------------------------------------------------------------
+
+
+def test_gunicorn_loads_its_configuration_and_the_application(tmp_path):
+    done = subprocess.run(
+        [
+            *(str(BIN / "gunicorn"), "--check-config", "-c", str(DEPLOY / "gunicorn.conf.py")),
+            "adelante.wsgi:application",
+        ],
+        env=_env(tmp_path / "data"),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _get(port: int, path: str, **headers: str) -> http.client.HTTPResponse:
+    client = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    client.request("GET", path, headers=headers)
+    response = client.getresponse()
+    response.read()
+    return response
+
+
+def _wait_until_it_answers(port: int, server: subprocess.Popen[str]) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise AssertionError(f"gunicorn exited: {server.communicate()[1][-2000:]}")
+        try:
+            if _get(port, "/healthz").status == 200:
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise AssertionError("gunicorn did not answer within 60 s")
+
+
+def test_gunicorn_with_the_configuration_serves_and_stops_cleanly(tmp_path):
+    data = tmp_path / "data"
+    port = _free_port()
+    env = _env(data, ADELANTE_BIND=f"127.0.0.1:{port}", ADELANTE_WEB_WORKERS="1")
+    # The database and the static files, as the service's installation makes them (at once:
+    # collectstatic does not need the database).
+    preparing = [
+        subprocess.Popen(
+            [str(BIN / "adelante"), *command, "-v", "0"],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for command in (["migrate"], ["collectstatic", "--no-input"])
+    ]
+    for process in preparing:
+        out, err = process.communicate(timeout=180)
+        assert process.returncode == 0, err
+    server = subprocess.Popen(
+        [
+            str(BIN / "gunicorn"),
+            "-c",
+            str(DEPLOY / "gunicorn.conf.py"),
+            "adelante.wsgi:application",
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        _wait_until_it_answers(port, server)
+        # Through a proxy on this machine (trusted: loopback) that ended TLS.
+        page = _get(port, "/en/", **{"X-Forwarded-Proto": "https", "X-Request-ID": "rid-12345678"})
+        assert page.status == 200
+        assert page.getheader("X-Request-ID") == "rid-12345678"
+        # Without the proxy's header the request was plain HTTP: the HTTPS redirect.
+        assert _get(port, "/en/").status == 301
+        assert _get(port, "/readyz").status == 200
+    finally:
+        server.send_signal(signal.SIGTERM)
+        out, err = server.communicate(timeout=60)
+    assert server.returncode == 0, err[-2000:]
+    assert "Shutting down: Master" in err
+    # No access log: the only request lines are Adelante's own (JSON, with the request id).
+    assert '"GET /en/ HTTP/1.1"' not in out + err
+    assert '"request_id": "rid-12345678"' in err
+
+
+# -- systemd -------------------------------------------------------------------------------
+
+UNITS = sorted((DEPLOY / "systemd").glob("adelante-*.*"))
+
+
+def _directives(unit: Path) -> list[tuple[str, str, str]]:
+    """(section, key, value) for every line: keys may repeat (ExecStart= of a oneshot)."""
+    section, found = "", []
+    for line in unit.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if not line or line.startswith(("#", ";")):
+            continue
+        if line.startswith("["):
+            section = line.strip("[]")
+            continue
+        key, _, value = line.partition("=")
+        found.append((section, key.strip(), value.strip()))
+    return found
+
+
+def test_the_units_run_commands_the_installation_has():
+    services = [u for u in UNITS if u.suffix == ".service"]
+    assert {u.name for u in UNITS} >= {
+        "adelante-web.service",
+        "adelante-worker.service",
+        "adelante-daily.service",
+        "adelante-daily.timer",
+    }
+    for unit in services:
+        directives = _directives(unit)
+        values = {(s, k): v for s, k, v in directives}
+        assert values[("Service", "User")] == "adelante", unit.name
+        assert values[("Service", "EnvironmentFile")] == "/etc/adelante/adelante.env"
+        assert values[("Service", "NoNewPrivileges")] == "yes"
+        assert values[("Service", "ProtectSystem")] == "strict"
+        assert "/var/lib/adelante" in values[("Service", "ReadWritePaths")].split()
+        commands = [v for s, k, v in directives if k in {"ExecStart", "ExecStartPre"}]
+        assert commands, unit.name
+        for command in commands:
+            program = command.lstrip("-@+!:").split()[0]
+            if program.startswith("/srv/adelante/venv/bin/"):
+                # The installation's commands: the ones this environment has installed.
+                name = Path(program).name
+                assert name in {"adelante", "gunicorn"} and (BIN / name).exists(), command
+            else:
+                assert Path(program).exists(), command
+    web = dict(((s, k), v) for s, k, v in _directives(DEPLOY / "systemd" / "adelante-web.service"))
+    assert (
+        "-c /etc/adelante/gunicorn.conf.py adelante.wsgi:application"
+        in web[("Service", "ExecStart")]
+    )
+    worker = _directives(DEPLOY / "systemd" / "adelante-worker.service")
+    assert ("Service", "Restart", "always") in worker
+    daily = [
+        v
+        for s, k, v in _directives(DEPLOY / "systemd" / "adelante-daily.service")
+        if k == "ExecStart"
+    ]
+    assert [c.split()[1:] for c in daily] == [["send-reminders"], ["cleanup"]]
+
+
+@pytest.mark.skipif(not shutil.which("systemd-analyze"), reason="no systemd-analyze here")
+def test_systemd_verifies_the_units(tmp_path):
+    """systemd's own check, with the installation's paths pointed at this environment's
+    commands; a warning (an unknown key, a bad value) fails too."""
+    for unit in UNITS:
+        text = unit.read_text(encoding="utf-8").replace("/srv/adelante/venv/bin/", f"{BIN}/")
+        (tmp_path / unit.name).write_text(text, encoding="utf-8")
+    done = subprocess.run(
+        ["systemd-analyze", "verify", *(str(tmp_path / u.name) for u in UNITS)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.strip() == "", done.stderr
