@@ -25,6 +25,10 @@ ROOT = Path(__file__).resolve().parents[1]
 DEPLOY = ROOT / "deploy"
 SRC = ROOT / "src"
 BIN = Path(sys.executable).parent
+#: Debian's nginx is in /usr/sbin, which a user's PATH may not have.
+NGINX = shutil.which("nginx") or next(
+    (p for p in ("/usr/sbin/nginx",) if os.access(p, os.X_OK)), None
+)
 SECRET = "test-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
 
 
@@ -92,7 +96,7 @@ def _site_in_a_wrapper(tmp_path: Path) -> Path:
 def _nginx_t(wrapper: Path) -> subprocess.CompletedProcess[str]:
     folder = str(wrapper.parent)
     return subprocess.run(
-        ["nginx", "-t", "-q", "-e", f"{folder}/error.log", "-p", folder, "-c", str(wrapper)],
+        [str(NGINX), "-t", "-q", "-e", f"{folder}/error.log", "-p", folder, "-c", str(wrapper)],
         capture_output=True,
         text=True,
         timeout=60,
