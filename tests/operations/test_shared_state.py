@@ -111,7 +111,7 @@ def _process(prefix: str, tmp_path: Path, code: str) -> subprocess.Popen[str]:
     env.update(
         REDIS_URL=REDIS_URL,
         ADELANTE_CACHE_PREFIX=prefix,
-        API_RATE_LIMIT_ANONYMOUS=f"15/{FOREVER}",
+        API_RATE_LIMIT_ANONYMOUS=f"250/{FOREVER}",
         DEBUG="1",
         ALLOWED_HOSTS="testserver",
         ADELANTE_DATA_DIR=str(tmp_path),
@@ -136,23 +136,30 @@ def _answer(process: subprocess.Popen[str]) -> Any:
 
 @pytest.mark.django_db
 def test_two_processes_count_the_api_rate_limit_together(client, prefix, tmp_path):
-    """Two processes at once make 12 requests each against a limit of 15: exactly 15 pass (to
-    the API's 404) and 9 are refused (add and incr are atomic in Redis); then this process, a
-    third, is refused at once."""
+    """Two processes at once count 200 requests each of one client (the middleware's own call)
+    against a limit of 250: exactly 250 pass (add and incr are atomic in Redis); then a request
+    to this process, a third, is refused with 429."""
     code = (
+        "import time\n"
         "from django.conf import settings\n"
-        "from django.test import Client\n"
+        "from django.core.cache import cache\n"
+        "from adelante.api import ratelimit\n"
         "assert settings.CACHES['default']['BACKEND'].endswith('RedisCache')\n"
         "assert settings.SESSION_ENGINE.endswith('cached_db')\n"
-        "statuses = [Client().get('/api/v1/nowhere').status_code for _ in range(12)]\n"
-        "print(json.dumps(statuses))\n"
+        "cache.add('start', 0); cache.incr('start')\n"
+        "for _ in range(500):  # both at once: wait (up to 5 s) for the other\n"
+        "    if cache.get('start') >= 2: break\n"
+        "    time.sleep(0.01)\n"
+        "limit = ratelimit.limit_for(False)\n"
+        "passed = [ratelimit.hit('addr:127.0.0.1', limit).allowed for _ in range(200)]\n"
+        "print(json.dumps(passed))\n"
     )
     first = _process(prefix, tmp_path / "a", code)
     second = _process(prefix, tmp_path / "b", code)
-    statuses = _answer(first) + _answer(second)
-    assert sorted(set(statuses)) == [404, 429]
-    assert statuses.count(404) == 15
-    with _settings(prefix, API_RATE_LIMIT_ANONYMOUS=f"15/{FOREVER}"):
+    passed = _answer(first) + _answer(second)
+    assert len(passed) == 400
+    assert passed.count(True) == 250
+    with _settings(prefix, API_RATE_LIMIT_ANONYMOUS=f"250/{FOREVER}"):
         refused = client.get("/api/v1/nowhere")
         assert refused.status_code == 429
         assert refused["RateLimit-Remaining"] == "0"
