@@ -200,3 +200,24 @@ def test_a_page_cached_by_one_process_is_served_to_another(client, prefix, tmp_p
                 again = client.get("/en/countries/gt/")
         assert again.content == page.content
         assert len(queries.captured_queries) == 1
+
+
+def test_a_restore_empties_only_this_sites_keys(prefix):
+    """Django's clear() on Redis empties the whole Redis database; ours only this prefix's."""
+    from django.core.cache import caches
+
+    from adelante.operations.shared_state import clear_cache
+
+    neighbour = f"{prefix}-neighbour"
+    try:
+        with _settings(neighbour):
+            caches["default"].set("page", "theirs")
+        with _settings(prefix):
+            caches["default"].set("page", "ours")
+            clear_cache()
+            assert caches["default"].get("page") is None
+        with _settings(neighbour):
+            assert caches["default"].get("page") == "theirs"
+    finally:
+        with _settings(neighbour):
+            caches["default"].delete("page")
