@@ -195,9 +195,9 @@ def test_a_page_cached_by_one_process_is_served_to_another(client, prefix, tmp_p
         )
         assert _answer(reader) == [hashlib.sha256(page.content).hexdigest(), page["Content-Type"]]
         # A new connection (as a new worker has) serves it from Redis: one query, the stamp.
-        with _settings(prefix, PORTAL_PAGE_CACHE=True, PORTAL_STAMP_SECONDS=0):
-            with CaptureQueriesContext(connection) as queries:
-                again = client.get("/en/countries/gt/")
+        fresh = _settings(prefix, PORTAL_PAGE_CACHE=True, PORTAL_STAMP_SECONDS=0)
+        with fresh, CaptureQueriesContext(connection) as queries:
+            again = client.get("/en/countries/gt/")
         assert again.content == page.content
         assert len(queries.captured_queries) == 1
 
