@@ -16,6 +16,7 @@ from adelante.accounts.mailconfig import email_settings as _email_settings
 from adelante.operations import environment as _environment
 from adelante.operations import error_reports as _error_reports
 from adelante.operations import logs as _logs
+from adelante.operations import shared_state as _shared_state
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -260,6 +261,11 @@ if ADELANTE_METRICS:
 
 # Error reports to Sentry only when SENTRY_DSN is set (adelante/operations/error_reports.py).
 _error_reports.start(os.environ)
+
+# Shared state (docs/deploy.md, "Shared state"): with REDIS_URL, the cache (API rate limits,
+# the portal's page cache) is Redis, shared by every process, under ADELANTE_CACHE_PREFIX, and
+# sessions are read through it (cached_db); without it, Django's per-process memory cache.
+globals().update(_shared_state.cache_settings(os.environ))
 
 # The portal's page cache (docs/portal.md): how long a worker trusts the record's stamp before
 # reading it again. Changes made in the same process show at once; others within this time.

@@ -1,9 +1,10 @@
 """A fixed-window rate limit per client (a token, or else an address), kept in Django's cache.
 
 Limits are "requests/seconds" strings from settings (`API_RATE_LIMIT_ANONYMOUS`,
-`API_RATE_LIMIT_TOKEN`). With several server processes, configure a shared cache (e.g.
-Redis or the database cache) so they count together; the default local-memory cache counts
-per process.
+`API_RATE_LIMIT_TOKEN`). With several server processes, set `REDIS_URL` (docs/deploy.md,
+"Shared state") so they count together; without it the local-memory cache counts per process.
+On Redis `add` (SET NX) and `incr` (INCR) are atomic, so processes counting at once never lose
+a request: the window's count is exactly the number of requests made in it.
 """
 
 from __future__ import annotations

@@ -29,7 +29,6 @@ from collections.abc import Callable, Iterator
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from django.core.cache import caches
 from django.core.files import File
 from django.core.files.storage import Storage, default_storage
 from django.db import DEFAULT_DB_ALIAS, connections
@@ -42,6 +41,7 @@ from tqdm import tqdm
 
 from adelante import __version__
 from adelante.errors import Conflict, Invalid
+from adelante.operations import shared_state
 
 FORMAT = 1
 MANIFEST = "manifest.json"
@@ -425,5 +425,5 @@ def restore_backup(
                 )
             bar.update(1)
     # Cached pages and figures belong to the database as it was.
-    caches["default"].clear()
+    shared_state.clear_cache()
     return manifest
