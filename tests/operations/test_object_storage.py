@@ -244,9 +244,8 @@ def test_backup_and_restore_round_trip_the_files_through_the_object_store(
     manifest = backup.create_backup(output=tmp_path / "backup")
     assert [f["name"] for f in manifest["files"]] == [evidence.file.name]
     copied = (tmp_path / "backup" / "files" / evidence.file.name).read_bytes()
-    assert copied == s3.get_object(Bucket=bucket, Key=f"adelante/{evidence.file.name}")[
-        "Body"
-    ].read()
+    original = s3.get_object(Bucket=bucket, Key=f"adelante/{evidence.file.name}")["Body"]
+    assert copied == original.read()
 
     target = _new_bucket(s3)
     for name, value in _environ(s3_endpoint, target).items():
