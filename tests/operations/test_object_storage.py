@@ -203,6 +203,14 @@ def test_a_url_of_a_stored_file_is_signed_and_short_lived(bucket):
 
 
 @pytest.mark.django_db
+def test_readyz_proves_the_bucket_answers_and_leaves_nothing_there(bucket, s3, client):
+    response = client.get("/readyz")
+    assert response.status_code == 200, response.content
+    assert response.json()["checks"]["storage"] == "ok"
+    assert keys(s3, bucket) == []
+
+
+@pytest.mark.django_db
 def test_a_staff_import_reads_its_upload_from_the_bucket(bucket, s3):
     user = _user("staffer")
     grant(user, "secretariat-reviewer")
