@@ -17,6 +17,7 @@ from adelante.operations import environment as _environment
 from adelante.operations import error_reports as _error_reports
 from adelante.operations import logs as _logs
 from adelante.operations import shared_state as _shared_state
+from adelante.operations import storage as _storage
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -156,7 +157,9 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Uploaded and stored files: <data dir>/media, or an S3-compatible object store when
+    # S3_BUCKET is set (adelante/operations/storage.py; docs/deploy.md, "Files in object storage").
+    "default": _storage.default_storage(os.environ),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

@@ -368,9 +368,15 @@ def delete_abandoned(*, now: datetime.datetime | None = None) -> int:
     ):
         deleted += 1
         _delete_upload(job)
-    if default_storage.exists(UPLOADS):
+    # Listed, not tested with exists(): an object store has no folders, only names that share
+    # a prefix (its exists() of the folder says no); a missing folder on disk lists nothing.
+    try:
+        filenames = default_storage.listdir(UPLOADS)[1]
+    except FileNotFoundError:
+        filenames = []
+    if filenames:
         named = set(ImportJob.objects.exclude(stored="").values_list("stored", flat=True))
-        for filename in default_storage.listdir(UPLOADS)[1]:
+        for filename in filenames:
             path = f"{UPLOADS}/{filename}"
             if path not in named and default_storage.get_modified_time(path) < cutoff:
                 default_storage.delete(path)
