@@ -346,3 +346,5 @@ TASKS = {"default": {"BACKEND": _TASK_BACKENDS[_task_backend]}}
 ADELANTE_JOB_STALLED_MINUTES = float(os.environ.get("ADELANTE_JOB_STALLED_MINUTES", "15"))
 # Uploads never confirmed are deleted by `adelante cleanup` after this long.
 ADELANTE_UPLOAD_KEEP_HOURS = float(os.environ.get("ADELANTE_UPLOAD_KEEP_HOURS", "24"))
+# Documents generated from the reports page are deleted by `adelante cleanup` after this long.
+ADELANTE_REPORT_KEEP_HOURS = float(os.environ.get("ADELANTE_REPORT_KEEP_HOURS", "24"))

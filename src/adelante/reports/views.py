@@ -1,45 +1,56 @@
-"""The staff page: generate a document and download it."""
+"""The staff page: ask for a document, follow its background job, download it."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
+from adelante.accounts import roles
 from adelante.accounts.access import secretariat_or_government_required
 from adelante.accounts.roles import figures_audience
 from adelante.figures.committed import DIMENSIONS, committed, committed_by
 from adelante.figures.labels import row_labels
-from adelante.reports.build import generate
-from adelante.reports.editions import ReportError
+from adelante.reports import jobs
+from adelante.reports.editions import ROUND, ReportError, check_dates
 from adelante.reports.forms import FiguresForm, ReportForm
+from adelante.reports.models import ReportJob, ReportState
 
 
 # Reads only (published figures): the secretariat and government viewers (docs/accounts.md).
 @secretariat_or_government_required
 def reports(request: HttpRequest) -> HttpResponse:
-    """GET shows the form; POST answers with the file, or the form again with what is wrong."""
+    """GET shows the form; POST queues the document's job and goes to its page (or shows the
+    form again with what is wrong). A worker generates the file (reports/jobs.py)."""
     if request.method == "POST":
         form = ReportForm(request.POST)
         if form.is_valid():
             data = form.cleaned_data
             try:
-                output = generate(
-                    data["kind"],
-                    form.subject(),
+                # The dates are checked now, so that a mistake is said on the form.
+                # (A round's fact sheet is always as of the round's date.)
+                as_of = None if data["kind"] == ROUND else data["as_of"]
+                check_dates(as_of, data["recorded_on"])
+            except ReportError as exc:
+                form.add_error(None, str(exc))
+            else:
+                job = jobs.start(
+                    user=request.user,  # type: ignore[arg-type]
+                    kind=data["kind"],
+                    subject=form.subject(),
                     as_of=data["as_of"],
                     recorded_on=data["recorded_on"],
                     language=data["language"],
                     fmt=data["format"],
                 )
-            except ReportError as exc:
-                form.add_error(None, str(exc))
-            else:
-                response = HttpResponse(output.content, content_type=output.content_type)
-                response["Content-Disposition"] = f'attachment; filename="{output.filename}"'
-                response["X-Adelante-Checksum"] = f"sha256:{output.edition.checksum}"
-                return response
+                return redirect("reports:job", job_id=job.pk)
         status = 400
     else:
         form = ReportForm(initial={"language": request.LANGUAGE_CODE, "format": "pdf"})
@@ -50,6 +61,80 @@ def reports(request: HttpRequest) -> HttpResponse:
         {"form": form, "title": _("Reports")},
         status=status,
     )
+
+
+def job_view(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    """A job's pages: the sign-in page for anonymous visitors; a 404 for anyone who may not
+    read reports (a job's id says nothing to them, not even that it exists); then the role
+    check (two-factor included) and the view, which finds only the person's own jobs."""
+    reader_view = secretariat_or_government_required(view)
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, job_id: str) -> HttpResponseBase:
+        user = request.user
+        if user.is_authenticated and not (
+            roles.is_secretariat(user) or roles.is_government_viewer(user)
+        ):
+            raise Http404
+        return reader_view(request, job_id)
+
+    return wrapped
+
+
+def _job(request: HttpRequest, job_id: str) -> ReportJob:
+    """The job, if it is this person's; 404 for anyone else (and for no such job)."""
+    job = ReportJob.objects.filter(pk=job_id, user=request.user).first()  # type: ignore[misc]
+    if job is None:
+        raise Http404
+    return job
+
+
+def _context(job: ReportJob) -> dict[str, Any]:
+    hours = jobs.kept_for().total_seconds() / 3600
+    return {"job": job, "stalled": jobs.stalled(job), "keep_hours": int(hours) if hours.is_integer() else hours}
+
+
+@job_view
+@require_GET
+def job_page(request: HttpRequest, job_id: str) -> HttpResponse:
+    job = _job(request, job_id)
+    if jobs.stalled(job):
+        jobs.requeue_stalled()
+        job.refresh_from_db()
+    return render(request, "reports/job.html", _context(job))
+
+
+@job_view
+@require_GET
+def job_status(request: HttpRequest, job_id: str) -> HttpResponse:
+    """The small fragment the job's page polls (htmx) while the job works; once it is done,
+    the whole page is loaded again to show the download link."""
+    job = _job(request, job_id)
+    response = render(request, "reports/_job_status.html", _context(job))
+    if not job.working:
+        response["HX-Refresh"] = "true"
+    return response
+
+
+@job_view
+@require_GET
+def job_download(request: HttpRequest, job_id: str) -> FileResponse:
+    """The generated file, streamed from the storage; a 404 until it is ready and once
+    `adelante cleanup` has deleted it."""
+    job = _job(request, job_id)
+    if job.state != ReportState.DONE or not job.stored:
+        raise Http404
+    try:
+        source = default_storage.open(job.stored, "rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(
+        source, as_attachment=True, filename=job.filename, content_type=job.content_type
+    )
+    response["X-Adelante-Checksum"] = f"sha256:{job.checksum}"
+    # One reader's document: no shared cache may keep it.
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @secretariat_or_government_required

@@ -1,4 +1,5 @@
-"""`adelante send-reminders [--date D] [--language en|es] [--dry-run]`: the daily digest."""
+"""`adelante send-reminders [--date D] [--language en|es] [--dry-run] [--queue]`: the daily
+digest, sent now or (with --queue) by a background worker."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from adelante.workflow.reminders import send_digests
+from adelante.workflow.tasks import send_digests_task
 
 
 def _day(text: str) -> datetime.date:
@@ -39,9 +41,22 @@ class Command(BaseCommand):
             "--site-url", default=None, help="the site's address for links (ADELANTE_SITE_URL)"
         )
         parser.add_argument("--dry-run", action="store_true", help="count, send nothing")
+        parser.add_argument(
+            "--queue",
+            action="store_true",
+            help="queue the digests for a background worker (`adelante worker`) to send",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         day = options["date"] or timezone.localdate()
+        if options["queue"]:
+            if options["dry_run"]:
+                raise CommandError("--queue and --dry-run: choose one")
+            result = send_digests_task.enqueue(
+                day.isoformat(), options["language"], options["site_url"]
+            )
+            self.stdout.write(f"queued the digests of {day.isoformat()} (task {result.id})")
+            return
         summary = send_digests(
             day,
             language=options["language"],
