@@ -7,14 +7,17 @@ from datetime import date
 import pytest
 from django.contrib.auth.models import User
 from django.core import mail
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
+from django_tasks_db.models import DBTaskResult
 
 from adelante.commitments.choices import Status
 from adelante.partners.models import Membership
 from adelante.progress.models import ReportStatus
 from adelante.workflow import intake, reminders, schedule
 from adelante.workflow.models import ReminderSend
+from adelante.workflow.tasks import send_digests_task
 from tests import builders
+from tests.exchange.workers import queued, work
 from tests.workflow.conftest import good_input, make_user
 
 pytestmark = pytest.mark.django_db
@@ -114,3 +117,27 @@ def test_command(late_partner, capsys):
     assert len(mail.outbox) == 2
     call_command("send-reminders", "--date", "2024-03-22", "--dry-run")
     assert len(mail.outbox) == 2
+
+
+def test_queued_digests_are_sent_by_a_worker_once(late_partner, capsys):
+    # `send-reminders --queue` only queues the task; a worker sends the digests.
+    call_command("send-reminders", "--date", TODAY.isoformat(), "--queue")
+    assert "queued the digests of 2024-03-20" in capsys.readouterr().out
+    assert queued() == 1 and mail.outbox == []
+    assert work() == 1
+    assert len(mail.outbox) == 2 and ReminderSend.objects.count() == 2
+    # The task run again (delivered twice, queued again, or the command run inline after
+    # it): nothing more is sent.
+    send_digests_task.enqueue(TODAY.isoformat(), "en")
+    call_command("send-reminders", "--date", TODAY.isoformat(), "--queue")
+    assert work() == 2
+    call_command("send-reminders", "--date", TODAY.isoformat())
+    assert len(mail.outbox) == 2 and ReminderSend.objects.count() == 2
+    result = DBTaskResult.objects.order_by("-enqueued_at").first()
+    assert result is not None and result.status == "SUCCESSFUL"
+
+
+def test_queue_and_dry_run_do_not_go_together(late_partner):
+    with pytest.raises(CommandError, match="choose one"):
+        call_command("send-reminders", "--queue", "--dry-run")
+    assert queued() == 0
