@@ -150,9 +150,7 @@ MATRIX: dict[str, Row] = {
     # A generated report's job: only the person who asked for it; a 404 for everyone else.
     "<lang>/reports/jobs/<uuid:job_id>/": Row(f"/en/reports/jobs/{NO_JOB}/", JOB),
     "<lang>/reports/jobs/<uuid:job_id>/status/": Row(f"/en/reports/jobs/{NO_JOB}/status/", JOB),
-    "<lang>/reports/jobs/<uuid:job_id>/download/": Row(
-        f"/en/reports/jobs/{NO_JOB}/download/", JOB
-    ),
+    "<lang>/reports/jobs/<uuid:job_id>/download/": Row(f"/en/reports/jobs/{NO_JOB}/download/", JOB),
     "<lang>/staff/import/": Row("/en/staff/import/", SECRETARIAT),
     "<lang>/staff/import/jobs/<uuid:job_id>/": Row(f"/en/staff/import/jobs/{NO_JOB}/", JOB),
     "<lang>/staff/import/jobs/<uuid:job_id>/status/": Row(

@@ -56,7 +56,7 @@ def test_users_without_the_role_are_refused(client):
 
 def test_government_viewers_may_download_too(client, record):
     client.force_login(member_of(GOVERNMENT_VIEWER, "gov"))
-    response, content = generated(
+    _response, content = generated(
         client,
         "es",
         {"kind": "progress", "as_of": "2023-09-30", "language": "es", "format": "html"},
@@ -93,7 +93,7 @@ def test_staff_download_a_progress_report(staff, record, fmt, content_type):
 
 
 def test_staff_download_a_scorecard_as_recorded_on_a_day(staff, record):
-    response, content = generated(
+    _response, content = generated(
         staff,
         "en",
         {

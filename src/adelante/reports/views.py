@@ -91,7 +91,11 @@ def _job(request: HttpRequest, job_id: str) -> ReportJob:
 
 def _context(job: ReportJob) -> dict[str, Any]:
     hours = jobs.kept_for().total_seconds() / 3600
-    return {"job": job, "stalled": jobs.stalled(job), "keep_hours": int(hours) if hours.is_integer() else hours}
+    return {
+        "job": job,
+        "stalled": jobs.stalled(job),
+        "keep_hours": int(hours) if hours.is_integer() else hours,
+    }
 
 
 @job_view
