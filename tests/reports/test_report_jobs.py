@@ -32,6 +32,7 @@ def _release(response) -> None:  # type: ignore[no-untyped-def]
     for closer in getattr(response, "_resource_closers", []):
         closer()
 
+
 FORM = {"kind": "progress", "as_of": "2023-09-30", "language": "en", "format": "html"}
 
 
