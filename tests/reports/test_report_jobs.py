@@ -19,6 +19,7 @@ from django.test import Client
 from django.utils import timezone
 
 from adelante.accounts.groups import GOVERNMENT_VIEWER, SECRETARIAT_REVIEWER
+from adelante.exchange import housekeeping
 from adelante.reports import jobs
 from adelante.reports.models import ReportJob, ReportState
 from tests.exchange.workers import queued, work
@@ -144,7 +145,9 @@ def test_a_run_repeated_leaves_one_file_and_one_edition(staff, record):
     ReportJob.objects.filter(pk=job.pk).update(state=ReportState.WORKING, checksum="")
     later = timezone.now() + jobs.stalled_after() + datetime.timedelta(minutes=1)
     with time_machine.travel(later, tick=False):
-        assert [j.pk for j in jobs.requeue_stalled()] == [job.pk]
+        # As `adelante worker` does when it starts (exchange.housekeeping).
+        lines = housekeeping.run(housekeeping.worker_starting)
+        assert "queued again: 1 report job(s) whose worker was lost" in lines
         assert work() == 1
     job.refresh_from_db()
     assert job.state == ReportState.DONE
@@ -195,3 +198,10 @@ def test_cleanup_deletes_documents_after_a_day(staff, record):
     assert download(staff, old)[0] == 404
     assert "Deleted after a day" in staff.get(f"/en/reports/jobs/{old.pk}/").content.decode()
     assert download(staff, young)[0] == 200
+
+
+def test_without_a_worker_the_job_runs_in_its_request(staff, record, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    job = ask(staff)
+    assert job.state == ReportState.DONE and job.task_id
+    assert download(staff, job)[0] == 200
