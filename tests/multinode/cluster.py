@@ -7,6 +7,7 @@ stops), and teardown leaves nothing running."""
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import os
 import re
@@ -132,11 +133,11 @@ def nginx_wrapper(folder: Path, port: int, upstreams: list[int]) -> Path:
     )
     # The port-80 server (it only redirects to HTTPS) goes.
     site, n_redirect = re.subn(r"server \{\s*listen 80;.*?\n\}\n", "", site, flags=re.S)
-    site, n_listen = re.subn(r"(\s*listen \S*443 ssl http2;)+", f"\n    listen 127.0.0.1:{port};", site)
-    site, n_ssl = re.subn(r"\n\s*ssl_[a-z_]+ [^\n]*;", "", site)
-    site, n_proto = re.subn(
-        r"X-Forwarded-Proto \$scheme;", "X-Forwarded-Proto https;", site
+    site, n_listen = re.subn(
+        r"(\s*listen \S*443 ssl http2;)+", f"\n    listen 127.0.0.1:{port};", site
     )
+    site, n_ssl = re.subn(r"\n\s*ssl_[a-z_]+ [^\n]*;", "", site)
+    site, n_proto = re.subn(r"X-Forwarded-Proto \$scheme;", "X-Forwarded-Proto https;", site)
     assert (n_upstream, n_redirect, n_listen, n_proto) == (1, 1, 1, 1), site
     assert n_ssl >= 2 and "proxy_next_upstream error timeout" in site
     site = site.replace("/var/log/nginx/", f"{folder}/")
@@ -162,11 +163,13 @@ class Processes:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.running: dict[str, subprocess.Popen[bytes]] = {}
+        self.paths: dict[str, Path] = {}
         self.started = 0
 
     def start(self, name: str, command: list[str], env: Mapping[str, str]) -> None:
         self.started += 1
-        log = (self.folder / f"{name}.{self.started}.log").open("wb")
+        self.paths[name] = self.folder / f"{name}.{self.started}.log"
+        log = self.paths[name].open("wb")
         self.running[name] = subprocess.Popen(
             command,
             env=dict(env),
@@ -179,15 +182,17 @@ class Processes:
     def kill(self, name: str) -> None:
         """SIGKILL to the whole group: the process and every child it made."""
         process = self.running.pop(name)
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
         process.wait(timeout=30)
 
     def kill_all(self) -> None:
         for name in list(self.running):
             self.kill(name)
+
+    def log_of(self, name: str) -> str:
+        """What the running process called `name` has written so far."""
+        return self.paths[name].read_text(errors="replace")
 
     def alive(self, name: str) -> bool:
         return self.running[name].poll() is None
