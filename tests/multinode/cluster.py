@@ -104,11 +104,12 @@ class Browser:
     def post(self, port: int, path: str, **kwargs: Any) -> Answer:
         return self.request(port, "POST", path, **kwargs)
 
-    def sign_in(self, port: int, username: str, password: str) -> Answer:
-        self.get(port, "/en/accounts/sign-in/")  # the CSRF cookie
+    def sign_in(self, port: int, username: str, password: str, host: str | None = None) -> Answer:
+        self.get(port, "/en/accounts/sign-in/", host=host)  # the CSRF cookie
         return self.post(
             port,
             "/en/accounts/sign-in/",
+            host=host,
             form={
                 "username": username,
                 "password": password,

@@ -260,21 +260,32 @@ def _csv(rows: list[dict[str, str]]) -> bytes:
     return out.getvalue().encode()
 
 
-def _upload(browser: Browser, port: int, rows: list[dict[str, str]]) -> str:
-    """Upload a commitments file as staff; the job's id."""
+def _post_upload(
+    browser: Browser,
+    port: int,
+    rows: list[dict[str, str]],
+    name: str = "commitments.csv",
+    host: str | None = None,
+) -> Any:
+    """Upload a commitments file as staff: the answer."""
     from urllib3 import encode_multipart_formdata
 
     body, content_type = encode_multipart_formdata(
         {
             "kind": "commitments",
             "csrfmiddlewaretoken": browser.cookies["csrftoken"],
-            "file": ("commitments.csv", _csv(rows), "text/csv"),
+            "file": (name, _csv(rows), "text/csv"),
         }
     )
+    return browser.post(port, "/en/staff/import/", body=body, content_type=content_type, host=host)
+
+
+def _upload(browser: Browser, port: int, rows: list[dict[str, str]]) -> str:
+    """Upload a commitments file as staff; the job's id."""
     browser.get(port, "/en/staff/import/")
-    answer = browser.post(port, "/en/staff/import/", body=body, content_type=content_type)
+    answer = _post_upload(browser, port, rows)
     assert answer.status == 302, answer.body[-2000:]
-    return answer.headers["location"].rstrip("/").rsplit("/", 1)[1]
+    return str(answer.headers["location"].rstrip("/").rsplit("/", 1)[1])
 
 
 def _state(cluster: Cluster, job: str) -> str:
@@ -354,9 +365,17 @@ def test_an_import_through_a_is_confirmed_through_b_and_both_show_it(cluster: Cl
 
 
 def test_a_killed_app_server_fails_no_get_at_the_balancer(cluster: Cluster) -> None:
+    """Reads through nginx while app server B is killed (SIGKILL to gunicorn's master and its
+    workers): none fails. Uploads sent at the same time either complete (302, a job with its
+    file in the bucket) or are refused cleanly (502 from nginx, which never sends a POST to a
+    second server): never sent twice, never a job without its file."""
     stop = threading.Event()
     failures: list[str] = []
     done = [0]
+    posted: list[int] = []
+    name = f"inflight-{uuid.uuid4().hex[:8]}.csv"
+    staff = Browser()
+    assert staff.sign_in(cluster.nginx, "staffer", PASSWORD, host="127.0.0.1").status == 302
 
     def read(path: str) -> None:
         visitor = Browser()
@@ -369,21 +388,63 @@ def test_a_killed_app_server_fails_no_get_at_the_balancer(cluster: Cluster) -> N
                 failures.append(f"{path}: {error!r}")
             done[0] += 1
 
+    def upload() -> None:
+        while not stop.is_set():
+            rows = [commitment(partner=f"In flight {uuid.uuid4().hex[:6]}")]
+            answer = _post_upload(staff, cluster.nginx, rows, name=name, host="127.0.0.1")
+            posted.append(answer.status)
+
     paths = ["/en/", "/api/v1/commitments", "/en/", "/api/v1/commitments"]
-    with concurrent.futures.ThreadPoolExecutor(len(paths)) as pool:
-        readers = [pool.submit(read, p) for p in paths]
-        time.sleep(1)
-        cluster.processes.kill("b")
-        time.sleep(2)
-        stop.set()
-        for reader in readers:
-            reader.result()
     try:
+        with concurrent.futures.ThreadPoolExecutor(len(paths) + 1) as pool:
+            workers = [pool.submit(read, p) for p in paths] + [pool.submit(upload)]
+            time.sleep(1)
+            cluster.processes.kill("b")
+            time.sleep(2)
+            stop.set()
+            for worker in workers:
+                worker.result()
         assert done[0] > len(paths)
         assert failures == []
+        assert posted and set(posted) <= {302, 502}, posted
+        jobs = cluster.query("SELECT stored FROM exchange_importjob WHERE name = %s", name)
+        # Each upload made at most one job (a 502 may still have made one, if B was killed
+        # after its commit and before its answer); each job has its file.
+        assert posted.count(302) <= len(jobs) <= len(posted)
+        assert all(stored and _in_bucket(cluster, stored) for (stored,) in jobs)
     finally:
         cluster.start_app("b")  # back, for the other tests
         cluster.wait_ready("b")
+        # The worker has checked every upload (none left for the next test's worker).
+        wait_for(
+            lambda: (
+                not cluster.query(
+                    "SELECT 1 FROM exchange_importjob WHERE name = %s AND state = 'checking'", name
+                )
+            ),
+            30,
+            "the uploads checked",
+            cluster.processes,
+        )
+
+
+def _in_bucket(cluster: Cluster, stored: str) -> bool:
+    import boto3
+    import botocore.exceptions
+
+    env = cluster.env
+    s3 = boto3.client(
+        "s3",
+        endpoint_url=env["S3_ENDPOINT_URL"],
+        region_name=env["S3_REGION"],
+        aws_access_key_id=env["S3_ACCESS_KEY_ID"],
+        aws_secret_access_key=env["S3_SECRET_ACCESS_KEY"],
+    )
+    try:
+        s3.head_object(Bucket=env["S3_BUCKET"], Key=env["S3_PREFIX"] + stored)
+    except botocore.exceptions.ClientError:
+        return False
+    return True
 
 
 def test_a_job_whose_worker_is_killed_is_run_again_and_written_once(cluster: Cluster) -> None:
