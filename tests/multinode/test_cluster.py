@@ -15,6 +15,7 @@ import contextlib
 import csv
 import io
 import os
+import re
 import shutil
 import subprocess
 import threading
@@ -317,13 +318,22 @@ def test_nginx_balances_the_two_app_servers(cluster: Cluster) -> None:
     for port in (cluster.a, cluster.b):
         direct = visitor.get(port, "/readyz")
         assert direct.status == 200, direct.body
+    log = Path(cluster.processes.folder) / "adelante.access.log"
+    before = log.stat().st_size if log.exists() else 0
+    ids = []
     for _n in range(4):
-        page = visitor.get(cluster.nginx, "/en/", host="127.0.0.1")
+        page = visitor.get(
+            cluster.nginx, "/en/", host="127.0.0.1", headers={"X-Request-ID": "client-chosen-1"}
+        )
         assert page.status == 200, page.body[-2000:]
-        # nginx's own request id replaced whatever the client sent, and came back.
-        assert len(page.headers["x-request-id"]) == 32
-    access = (Path(cluster.processes.folder) / "adelante.access.log").read_text()
-    upstreams = {line.rsplit("upstream=", 1)[1].split()[0] for line in access.splitlines()}
+        ids.append(page.headers["x-request-id"])
+    # nginx's own request id replaced the client's, reached the app server and came back.
+    assert all(re.fullmatch(r"[0-9a-f]{32}", i) for i in ids) and len(set(ids)) == 4
+    with log.open(encoding="utf-8") as lines:
+        lines.seek(before)
+        logged = [dict(re.findall(r"(rid|upstream)=(\S+)", line)) for line in lines]
+    assert [entry["rid"] for entry in logged] == ids
+    upstreams = {entry["upstream"] for entry in logged}
     assert upstreams == {f"127.0.0.1:{cluster.a}", f"127.0.0.1:{cluster.b}"}
 
 
@@ -485,7 +495,17 @@ def test_a_job_whose_worker_is_killed_is_run_again_and_written_once(cluster: Clu
     assert _state(cluster, job) == "importing"
     # A new worker, once the job has been still for longer than ADELANTE_JOB_STALLED_MINUTES,
     # queues it again as it starts, and runs it.
-    time.sleep(1.5)
+    wait_for(
+        lambda: cluster.query(
+            "SELECT 1 FROM exchange_importjob WHERE id = %s AND updated_at < now() - "
+            "make_interval(secs => %s * 60)",
+            uuid.UUID(job),
+            float(cluster.env["ADELANTE_JOB_STALLED_MINUTES"]),
+        ),
+        20,
+        "the job still for longer than ADELANTE_JOB_STALLED_MINUTES",
+        cluster.processes,
+    )
     cluster.start_worker()
     wait_for(
         lambda: _state(cluster, job) == "imported", 30, "the retried import", cluster.processes
