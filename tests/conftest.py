@@ -39,8 +39,9 @@ def run_id(config: pytest.Config) -> str:
 
 #: Tests that share one worker in parallel runs (pytest-xdist, --dist loadgroup), by path: the
 #: browser tests, so that one live server, one Chromium and one import of the real record serve
-#: them all. The group goes first (the largest work unit); other tests go wherever is free.
-GROUPS = {"tests/browser/": "browser"}
+#: them all; the cluster tests, so that one cluster (nginx, two app servers, a worker) serves
+#: them all. The groups go first (the largest work units); other tests go wherever is free.
+GROUPS = {"tests/browser/": "browser", "tests/multinode/": "multinode"}
 
 
 @pytest.hookimpl(optionalhook=True)
