@@ -329,9 +329,17 @@ def test_nginx_balances_the_two_app_servers(cluster: Cluster) -> None:
         ids.append(page.headers["x-request-id"])
     # nginx's own request id replaced the client's, reached the app server and came back.
     assert all(re.fullmatch(r"[0-9a-f]{32}", i) for i in ids) and len(set(ids)) == 4
-    with log.open(encoding="utf-8") as lines:
-        lines.seek(before)
-        logged = [dict(re.findall(r"(rid|upstream)=(\S+)", line)) for line in lines]
+    # nginx writes a request's log line once the response has gone: the client may read the
+    # last response before its line is there. Read until all four are.
+    logged: list[dict[str, str]] = []
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        with log.open(encoding="utf-8") as lines:
+            lines.seek(before)
+            logged = [dict(re.findall(r"(rid|upstream)=(\S+)", line)) for line in lines]
+        if len(logged) >= len(ids):
+            break
+        time.sleep(0.1)
     assert [entry["rid"] for entry in logged] == ids
     upstreams = {entry["upstream"] for entry in logged}
     assert upstreams == {f"127.0.0.1:{cluster.a}", f"127.0.0.1:{cluster.b}"}
