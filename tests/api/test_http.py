@@ -6,6 +6,7 @@ import datetime
 import json
 
 import pytest
+import time_machine
 from django.test import Client
 
 from adelante.api import ratelimit
@@ -120,6 +121,12 @@ def test_conditional_get_with_etag_and_last_modified(db, client):
     assert other["ETag"] != changed["ETag"]
 
 
+# The windows are fixed (aligned to the clock): these tests stop the clock mid-window, so that
+# their requests never straddle two windows on a slow machine.
+MID_WINDOW = datetime.datetime(2026, 1, 5, 12, 0, 30, tzinfo=datetime.UTC)
+
+
+@time_machine.travel(MID_WINDOW, tick=False)
 def test_rate_limit_per_address(db, client, settings):
     settings.API_RATE_LIMIT_ANONYMOUS = "3/60"
     statuses = [client.get("/api/v1/metrics").status_code for _ in range(4)]
@@ -133,6 +140,7 @@ def test_rate_limit_per_address(db, client, settings):
     assert client.get("/api/v1/metrics", REMOTE_ADDR="10.0.0.9").status_code == 200
 
 
+@time_machine.travel(MID_WINDOW, tick=False)
 def test_rate_limit_per_token(db, settings):
     settings.API_RATE_LIMIT_ANONYMOUS = "1/60"
     settings.API_RATE_LIMIT_TOKEN = "2/60"
