@@ -1,0 +1,126 @@
+"""Nobody waits for a cold page (issue 11): after a change, anonymous readers get the page as
+rendered before it, marked "updating", while one background task renders it afresh."""
+
+from decimal import Decimal
+
+import pytest
+from django.core.cache import caches
+from django.db import connection
+from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from adelante.commitments.geography import set_countries
+from adelante.figures.committed import committed
+from tests.exchange.workers import queued, work
+from tests.portal.conftest import figure, number_in
+
+pytestmark = pytest.mark.django_db
+
+UPDATING = "updating"
+IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
+def stale_pages():
+    caches["default"].clear()
+    with override_settings(PORTAL_STALE_MINUTES=10):
+        yield
+    caches["default"].clear()
+
+
+def change(record):
+    record.alpha.amount_usd = record.alpha.amount = Decimal("310000000")
+    record.alpha.save()
+    set_countries(record.alpha, {"GT": Decimal(60), "SV": Decimal(40)})
+
+
+def committed_on(page: str) -> Decimal:
+    return number_in(figure(page, "committed"))
+
+
+def test_after_a_change_the_previous_page_is_served_and_refreshed_once(client, record):
+    first = client.get("/en/").content.decode()
+    assert UPDATING not in first
+    before = committed_on(first)
+    change(record)
+    now = committed(timezone.localdate()).amount_usd
+    assert now != before
+
+    stale = [client.get("/en/").content.decode() for _ in range(2)]
+    for page in stale:
+        assert "Figures as recorded at" in page and UPDATING in page
+        assert committed_on(page) == before  # the state it says it shows
+    assert queued() == 1  # two readers, one task
+
+    assert work() == 1
+    fresh = client.get("/en/").content.decode()
+    assert UPDATING not in fresh
+    assert committed_on(fresh) == now
+    assert queued() == 0
+
+
+def test_the_banner_is_in_the_readers_language(client, record):
+    client.get("/es/")
+    change(record)
+    page = client.get("/es/").content.decode()
+    assert "Cifras registradas a las" in page and "actualizando" in page
+
+
+def test_with_the_immediate_backend_the_reader_gets_the_fresh_page(client, record):
+    before = committed_on(client.get("/en/").content.decode())
+    change(record)
+    with override_settings(TASKS=IMMEDIATE):
+        page = client.get("/en/").content.decode()
+    assert UPDATING not in page
+    assert committed_on(page) == committed(timezone.localdate()).amount_usd != before
+
+
+def test_signed_in_readers_never_get_a_stale_page(client, record, django_user_model):
+    client.get("/en/")
+    change(record)
+    staff = django_user_model.objects.create_user("staff", is_staff=True)
+    client.force_login(staff)
+    page = client.get("/en/").content.decode()
+    assert UPDATING not in page
+    assert committed_on(page) == committed(timezone.localdate()).amount_usd
+    assert queued() == 0
+
+
+def test_a_rendering_too_old_is_not_served_stale(client, record):
+    client.get("/en/")
+    change(record)
+    with override_settings(PORTAL_STALE_MINUTES=0.0001):  # older than 6 ms
+        page = client.get("/en/").content.decode()
+    assert UPDATING not in page
+    assert committed_on(page) == committed(timezone.localdate()).amount_usd
+
+
+def test_a_first_visit_is_computed_as_before(client, record):
+    page = client.get("/en/rounds/").content.decode()
+    assert UPDATING not in page
+    assert queued() == 0
+
+
+def test_a_matching_conditional_get_is_answered_without_rendering(client, record):
+    first = client.get("/en/")
+    etag = first["ETag"]
+    assert etag and first["Last-Modified"]
+    with CaptureQueriesContext(connection) as reads:
+        again = client.get("/en/", HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 304 and again.content == b""
+    assert len(reads.captured_queries) <= 1  # the record's stamp, no figure
+    assert client.get("/es/", HTTP_IF_NONE_MATCH=etag).status_code == 200  # another page
+    record.beta.summary = "Changed"
+    record.beta.save()
+    with override_settings(PORTAL_STALE_MINUTES=0):
+        changed = client.get("/en/", HTTP_IF_NONE_MATCH=etag)
+    assert changed.status_code == 200 and changed["ETag"] != etag
+
+
+def test_a_stale_page_has_no_validators(client, record):
+    client.get("/en/")
+    change(record)
+    stale = client.get("/en/")
+    assert UPDATING in stale.content.decode()
+    assert not stale.has_header("ETag") and "no-cache" in stale["Cache-Control"]
