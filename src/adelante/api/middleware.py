@@ -20,7 +20,6 @@ import datetime
 import hashlib
 import logging
 from collections.abc import Callable
-
 from typing import Any
 
 from django.conf import settings

@@ -1,9 +1,10 @@
 """Rendering a portal page afresh in the background (docs/portal.md, "Caching").
 
 After a change to the record, an anonymous reader of a page rendered before it is served that
-rendering at once (`adelante.portal.caching`, which imports this module) and this task is queued, once per page and
-record state; a worker (`adelante worker`) renders the page as an anonymous reader would get it,
-which stores it under the record's new state, so the next reader gets the fresh page.
+rendering at once (`adelante.portal.caching`, which imports this module) and this task is
+queued, once per page and record state; a worker (`adelante worker`) renders the page as an
+anonymous reader would get it, which stores it under the record's new state, so the next
+reader gets the fresh page.
 """
 
 from __future__ import annotations
