@@ -127,3 +127,27 @@ def test_a_stale_page_has_no_validators(client, record):
     stale = client.get("/en/")
     assert UPDATING in stale.content.decode()
     assert not stale.has_header("ETag") and "no-cache" in stale["Cache-Control"]
+
+
+def test_a_change_to_a_confidential_amount_shows_nowhere(client, record):
+    # DOMAIN rule 7 through the refresh: the page rendered afresh by the worker, after only a
+    # confidential amount changed, is the page as it was.
+    first = client.get("/en/").content.decode()
+    record.secret.amount_usd = record.secret.amount = record.secret.amount * 3
+    record.secret.save()
+    stale = client.get("/en/").content.decode()
+    assert UPDATING in stale
+    assert work() == 1
+    assert client.get("/en/").content.decode() == first
+
+
+@pytest.mark.parametrize("url", ["/en/", "/es/commitments/?country=gt&kind=capital_investment"])
+def test_the_worker_renders_what_a_reader_would_get(client, record, url):
+    client.get(url)
+    change(record)
+    assert UPDATING in client.get(url).content.decode()
+    assert work() == 1
+    refreshed = client.get(url).content.decode()
+    with override_settings(PORTAL_PAGE_CACHE=False):
+        computed = client.get(url).content.decode()
+    assert refreshed == computed

@@ -48,6 +48,7 @@ def refresh_page(*, path: str, query: str, language: str) -> int:
     try:
         with translation.override(language):
             match = resolve(path)
+            request.resolver_match = match  # as the URL resolver sets it (the menu reads it)
             response = match.func(request, *match.args, **match.kwargs)
     finally:
         recomputing.reset(token)
