@@ -151,3 +151,13 @@ def test_the_worker_renders_what_a_reader_would_get(client, record, url):
     with override_settings(PORTAL_PAGE_CACHE=False):
         computed = client.get(url).content.decode()
     assert refreshed == computed
+
+
+@pytest.mark.parametrize(("zone", "shown"), [("UTC", "14:02"), ("America/Guatemala", "08:02")])
+def test_the_banner_says_when_the_page_was_rendered(client, record, zone, shown):
+    rendered = datetime.datetime(2031, 3, 4, 14, 2, 5, tzinfo=datetime.UTC)
+    with override_settings(TIME_ZONE=zone), time_machine.travel(rendered, tick=False):
+        client.get("/es/")
+        change(record)
+        page = client.get("/es/").content.decode()
+    assert f"Cifras registradas a las {shown}, actualizando" in page

@@ -30,6 +30,7 @@ from __future__ import annotations
 import datetime
 import functools
 import hashlib
+import logging
 import re
 import time
 from collections.abc import Callable
@@ -38,6 +39,7 @@ from typing import Any, TypeVar, cast
 
 from django.conf import settings
 from django.core.cache import caches
+from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 from django.utils import formats, timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
@@ -57,6 +59,8 @@ from adelante.recordstate import (
 )
 
 __all__ = ["cached_page", "forget_stamp", "record_stamp", "remembered", "trusted_stamp"]
+
+logger = logging.getLogger(__name__)
 
 #: Seconds a page may stay in the cache; the key changes with the record anyway.
 TIMEOUT = 24 * 3600
@@ -124,9 +128,17 @@ def _serve(
         ):
             busy = f"{_PREFIX}.recomputing.{_digest(f'{state.stamp}|{page}')}"
             if cache.add(busy, True, RECOMPUTING_SECONDS):
-                refresh_page.enqueue(
-                    path=request.path, query=request.META.get("QUERY_STRING", ""), language=language
-                )
+                try:
+                    refresh_page.enqueue(
+                        path=request.path,
+                        query=request.META.get("QUERY_STRING", ""),
+                        language=language,
+                    )
+                except DatabaseError:
+                    # The queue cannot be written (a locked database): the reader still gets
+                    # the page at once, and the next reader queues the task.
+                    logger.exception("could not queue the refresh of %s", url)
+                    cache.delete(busy)
                 # With the immediate backend (ADELANTE_TASK_BACKEND=immediate) it is done.
                 hit = cache.get(key)
                 if isinstance(hit, dict):
@@ -177,10 +189,10 @@ def _stored(request: HttpRequest, entry: dict[str, Any]) -> HttpResponse:
 def _stale(entry: dict[str, Any]) -> HttpResponse:
     """The page as rendered before the latest change, saying so (a banner at the top of the
     page's main part), while a worker computes it afresh. No validators: never 304 on it."""
-    changed: datetime.datetime = entry["changed"] or datetime.datetime.fromtimestamp(
-        entry["rendered"], tz=datetime.UTC
-    )
-    when = formats.time_format(timezone.localtime(changed), "H:i")
+    # When it was rendered: the record was then as the page shows it (and that is at most
+    # PORTAL_STALE_MINUTES ago, so an hour and minute say it without a date).
+    rendered = datetime.datetime.fromtimestamp(entry["rendered"], tz=datetime.UTC)
+    when = formats.time_format(timezone.localtime(rendered), "H:i")
     banner = format_html(
         '<p class="notice updating" role="status">{}</p>',
         _("Figures as recorded at %(time)s, updating") % {"time": when},
