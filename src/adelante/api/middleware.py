@@ -191,7 +191,7 @@ def _cache_key(request: HttpRequest) -> str | None:
     token (its answers may differ with the token), not a read, or a document that changes with
     the code rather than with the record."""
     if (
-        request.method not in ("GET", "HEAD")
+        request.method != "GET"
         or request.api_token is not None  # type: ignore[attr-defined]
         or request.path.endswith(CODE_DOCUMENTS)
         or not getattr(settings, "API_RESPONSE_CACHE", True)
