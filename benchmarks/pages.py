@@ -12,6 +12,15 @@ figure: what the first visitor after a change to the record waits) and **served*
 and warm: what every later visitor waits, until the record changes). For each, the median and
 the 95th percentile, and their ratios to the bare view's. Goal (issue 3): the served overview at
 most 5x the bare view at 50,000 commitments, and the computed pages no worse than linear beyond.
+
+Right after a write (issue 11): each run saves a partner unchanged (a new history row, so a new
+record stamp) and times the next anonymous request for the page, twice: **after a write, cold**
+(stale pages off, `PORTAL_STALE_MINUTES=0`: the reader waits for the computation, as before
+issue 11) and **after a write, stale** (on: the previous rendering is served with its
+"updating" banner while a task, queued here to django-tasks' dummy backend, would render it).
+
+The API: an anonymous list (`/api/v1/commitments?page_size=50`) with the API's response cache
+off (**computed**) and on and warm (**cached**); requests per second are 1000 / median ms.
 """
 
 from __future__ import annotations
@@ -29,6 +38,7 @@ from django.test import Client, override_settings
 from django.urls import path
 
 from adelante.commitments.publication import published_commitments
+from adelante.partners.models import Partner
 from adelante.progress.models import ReportStatus
 from benchmarks.figures import database_label
 
@@ -37,6 +47,9 @@ MAX_RATIO = 5.0
 GOAL_SIZE = 50_000
 BARE = "/bench-bare-page/"
 EXPLORER = "/en/commitments/?country=gt&kind=capital_investment"
+API_LIST = "/api/v1/commitments?page_size=50"
+#: Tasks queued while timing go nowhere (nothing to clean up in the benchmark's database).
+DUMMY_TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
 
 COLUMNS = (
     "database",
@@ -73,7 +86,8 @@ class PageTiming:
     database: str
     commitments: int
     page: str
-    #: "computed" (page cache off) or "cached" (page cache on and warm).
+    #: "computed" (page cache off), "cached" (page cache on and warm), "after a write, cold"
+    #: or "after a write, stale" (the next request after a write, stale pages off or on).
     served: str
     median_ms: float
     p95_ms: float
@@ -148,20 +162,55 @@ def measure_pages(*, commitments: int, repeat: int = 5, cached_runs: int = 50) -
                     for _ in range(runs):
                         page_ms += _times(_getter(client, url), 1)
                         bare_ms += _times(_getter(client, BARE), 1)
-                results.append(
-                    PageTiming(
-                        database=label,
-                        commitments=commitments,
-                        page=name,
-                        served=served,
-                        median_ms=statistics.median(page_ms),
-                        p95_ms=_p95(page_ms),
-                        bare_median_ms=statistics.median(bare_ms),
-                        bare_p95_ms=_p95(bare_ms),
-                        runs=runs,
-                    )
-                )
+                results.append(_timing(label, commitments, name, served, page_ms, bare_ms))
+            for served, minutes in (("after a write, cold", 0), ("after a write, stale", 10)):
+                with override_settings(
+                    PORTAL_PAGE_CACHE=True, PORTAL_STALE_MINUTES=minutes, TASKS=DUMMY_TASKS
+                ):
+                    caches["default"].clear()
+                    _check(client, url)  # a rendering before the writes
+                    page_ms, bare_ms = [], []
+                    for _ in range(repeat):
+                        _write()
+                        page_ms += _times(_getter(client, url), 1)
+                        bare_ms += _times(_getter(client, BARE), 1)
+                results.append(_timing(label, commitments, name, served, page_ms, bare_ms))
+        for served, runs in (("computed", repeat), ("cached", cached_runs)):
+            with override_settings(API_RESPONSE_CACHE=served == "cached"):
+                caches["default"].clear()
+                _check(client, API_LIST)
+                page_ms, bare_ms = [], []
+                for _ in range(runs):
+                    page_ms += _times(_getter(client, API_LIST), 1)
+                    bare_ms += _times(_getter(client, BARE), 1)
+            results.append(_timing(label, commitments, "API list", served, page_ms, bare_ms))
+    caches["default"].clear()
     return results
+
+
+def _timing(
+    label: str, commitments: int, page: str, served: str, page_ms: list[float], bare_ms: list[float]
+) -> PageTiming:
+    return PageTiming(
+        database=label,
+        commitments=commitments,
+        page=page,
+        served=served,
+        median_ms=statistics.median(page_ms),
+        p95_ms=_p95(page_ms),
+        bare_median_ms=statistics.median(bare_ms),
+        bare_p95_ms=_p95(bare_ms),
+        runs=len(page_ms),
+    )
+
+
+def _write() -> None:
+    """A write to the record that changes no figure: a partner saved unchanged (its history
+    gains a row, so the record's stamp changes and every cached page's key with it)."""
+    partner = Partner.objects.order_by("id").first()
+    if partner is None:
+        raise AssertionError("no partner to save")
+    partner.save()
 
 
 def _getter(client: Client, url: str) -> Callable[[], Any]:

@@ -26,6 +26,8 @@ STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticF
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
 # Tests change the record and roll it back between tests: the portal reads its stamp every time.
 PORTAL_STAMP_SECONDS = 0
+# ... and shows a change at once: tests of stale pages turn them on (tests/portal/test_stale.py).
+PORTAL_STALE_MINUTES = 0
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
     # A test database is thrown away after the run: commits need not wait for the disk.

@@ -273,6 +273,11 @@ globals().update(_shared_state.cache_settings(os.environ))
 # The portal's page cache (docs/portal.md): how long a worker trusts the record's stamp before
 # reading it again. Changes made in the same process show at once; others within this time.
 PORTAL_STAMP_SECONDS = float(os.environ.get("PORTAL_STAMP_SECONDS", "2"))
+# After a change, a page rendered at most this many minutes ago is served at once to anonymous
+# readers, with an "updating" banner, while a background task renders it afresh (0: never).
+PORTAL_STALE_MINUTES = float(os.environ.get("PORTAL_STALE_MINUTES", "10"))
+# The API keeps anonymous reads in the cache by record state (docs/api.md, "Caching").
+API_RESPONSE_CACHE = True
 
 # Uploads (docs/security.md, "Uploads and the embedded database"; adelante/uploads/limits.py).
 # A request body over this size is refused (413) before it is read; keep it at least the

@@ -6,6 +6,10 @@
 3. Rate limit per token, or per address without one (429 with Retry-After when exceeded).
 4. Conditional GET: an ETag from the content and Last-Modified from the record's history;
    If-None-Match / If-Modified-Since answer 304 Not Modified.
+   Anonymous reads are kept in the shared cache, keyed by the record's stamp (adelante.
+   recordstate), the path and query, the language asked for, the host and the day: a read
+   while the record is unchanged is answered from there, and its ETag comes from that key, so
+   a matching If-None-Match is answered 304 before any endpoint runs (one query: the stamp).
 5. Errors as problem details: any error response not already one (an unknown URL, a wrong
    method, a server error) is turned into ``application/problem+json``.
 """
@@ -16,16 +20,22 @@ import datetime
 import hashlib
 import logging
 from collections.abc import Callable
+from typing import Any
 
+from django.conf import settings
+from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_vary_headers
-from django.utils.http import http_date
+from django.utils.http import http_date, parse_http_date_safe
 from django.utils.translation import gettext as _
 
+from adelante import __version__
 from adelante.accounts.addresses import client_address
 from adelante.api import problems, ratelimit
 from adelante.api.conditional import record_last_changed
 from adelante.api.tokens import Checked, check
+from adelante.recordstate import trusted_stamp
 
 logger = logging.getLogger(__name__)
 
@@ -37,6 +47,9 @@ EXPOSED_HEADERS = (
     "RateLimit-Reset, Deprecation, Sunset"
 )
 PUBLIC_METHODS = "GET, HEAD, OPTIONS"
+#: Seconds a read stays in the cache; its key changes with the record anyway.
+CACHE_SECONDS = 24 * 3600
+_CACHE_PREFIX = "adelante.api.read"
 
 
 class ApiMiddleware:
@@ -78,13 +91,47 @@ class ApiMiddleware:
             limited["Retry-After"] = str(decision.reset)
             response = limited
         else:
-            response = self.get_response(request)
-            response = self._problem(request, response)
-            response = self._conditional(request, response)
+            response = self._read(request)
         response["RateLimit-Limit"] = str(decision.limit.requests)
         response["RateLimit-Remaining"] = str(decision.remaining)
         response["RateLimit-Reset"] = str(decision.reset)
         return self._cors(response)
+
+    def _read(self, request: HttpRequest) -> HttpResponseBase:
+        key = _cache_key(request)
+        if key is None:
+            response = self.get_response(request)
+            response = self._problem(request, response)
+            return self._conditional(request, response)
+        cache = caches["default"]
+        etag = f'"{hashlib.sha256(key.encode()).hexdigest()[:32]}"'
+        entry = cache.get(key)
+        if isinstance(entry, dict):
+            response = HttpResponse(entry["content"], status=200)
+            for name, value in entry["headers"]:
+                response[name] = value
+        else:
+            # Not kept (or evicted): the ETag still names this state, so a match is a 304.
+            answer = HttpResponse(status=200)
+            answer["ETag"] = etag
+            _validators(request, answer, last_modified=False)
+            early = get_conditional_response(request, etag=etag, response=answer)
+            if early is not None and early is not answer:  # 304 (or 412)
+                return early
+            computed = self._problem(request, self.get_response(request))
+            if (
+                computed.status_code != 200
+                or not isinstance(computed, HttpResponse)
+                or computed.cookies
+            ):
+                return self._conditional(request, computed)
+            response = computed
+            response["ETag"] = etag
+            _validators(request, response, last_modified=True)
+            cache.set(
+                key, {"content": response.content, "headers": list(response.items())}, CACHE_SECONDS
+            )
+        return self._conditional(request, response)
 
     @staticmethod
     def _cors(response: HttpResponseBase) -> HttpResponseBase:
@@ -116,19 +163,54 @@ class ApiMiddleware:
         if not response.has_header("ETag"):
             digest = hashlib.sha256(response.content).hexdigest()[:32]
             response["ETag"] = f'"{digest}"'
+        if not response.has_header("Last-Modified"):
+            _validators(request, response, last_modified=True)
         last_modified = None
-        if not request.path.endswith(CODE_DOCUMENTS):
-            changed = record_last_changed()
-            if changed is not None:
-                last_modified = int(changed.timestamp())
-                response["Last-Modified"] = http_date(last_modified)
-        private = request.api_token is not None  # type: ignore[attr-defined]
-        response["Cache-Control"] = "private, no-cache" if private else "public, no-cache"
-        patch_vary_headers(response, ("Authorization", "Accept-Language"))
+        if response.has_header("Last-Modified"):
+            parsed = parse_http_date_safe(response["Last-Modified"])
+            last_modified = parsed
         conditional = get_conditional_response(
             request, etag=response["ETag"], last_modified=last_modified, response=response
         )
         return conditional if conditional is not None else response
+
+
+def _validators(request: HttpRequest, response: HttpResponse, *, last_modified: bool) -> None:
+    """Last-Modified from the record's history (one query), Cache-Control and Vary."""
+    if last_modified and not request.path.endswith(CODE_DOCUMENTS):
+        changed = record_last_changed()
+        if changed is not None:
+            response["Last-Modified"] = http_date(int(changed.timestamp()))
+    private = request.api_token is not None  # type: ignore[attr-defined]
+    response["Cache-Control"] = "private, no-cache" if private else "public, no-cache"
+    patch_vary_headers(response, ("Authorization", "Accept-Language"))
+
+
+def _cache_key(request: HttpRequest) -> str | None:
+    """The key an anonymous read is kept under, or None for a request never kept: one with a
+    token (its answers may differ with the token), not a read, or a document that changes with
+    the code rather than with the record."""
+    if (
+        request.method != "GET"
+        or request.api_token is not None  # type: ignore[attr-defined]
+        or request.path.endswith(CODE_DOCUMENTS)
+        or not getattr(settings, "API_RESPONSE_CACHE", True)
+    ):
+        return None
+    meta: dict[str, Any] = request.META
+    parts = (
+        __version__,
+        trusted_stamp(),
+        str(timezone.localdate()),
+        meta.get("wsgi.url_scheme", ""),
+        meta.get("HTTP_HOST", ""),
+        request.path,
+        meta.get("QUERY_STRING", ""),
+        meta.get("HTTP_ACCEPT_LANGUAGE", ""),
+        request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, ""),
+    )
+    raw = "|".join(parts)
+    return f"{_CACHE_PREFIX}.{hashlib.sha256(raw.encode()).hexdigest()}"
 
 
 def _refused_token(request: HttpRequest, checked: Checked) -> HttpResponse:

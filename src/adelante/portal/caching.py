@@ -15,109 +15,65 @@ the roles allowed to see confidential amounts is never stored here nor served fr
 `remembered` computes a non-public figure afresh every time, and `cached_page` serves and
 stores only anonymous requests (signed-in readers get the page computed for them, and a
 response marked `private` or varying with the session is never stored).
+
+Nobody waits for a cold page (issue 11): after a change, an anonymous reader of a page rendered
+before it (same URL, language and day, rendered at most `PORTAL_STALE_MINUTES` ago) gets that
+rendering at once, with a banner saying when its figures were recorded and that they are being
+updated, and one background task per (page, new stamp) renders the page afresh
+(`adelante.portal.refresh`); the next reader gets the fresh page. Signed-in readers never get a
+stale page. A stored page answers a conditional GET (If-None-Match, If-Modified-Since) with
+304 without rendering anything: its ETag comes from its key and its content.
 """
 
 from __future__ import annotations
 
+import datetime
 import functools
 import hashlib
+import logging
+import re
 import time
 from collections.abc import Callable
 from contextvars import ContextVar
 from typing import Any, TypeVar, cast
 
-from django.apps import apps
 from django.conf import settings
 from django.core.cache import caches
-from django.db import connection
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.html import format_html
+from django.utils.http import http_date
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
-from adelante import history
 from adelante.figures.audience import Audience
+from adelante.portal.refresh import recomputing, refresh_page
+from adelante.recordstate import (
+    State,
+    forget_stamp,
+    record_stamp,
+    trusted_stamp,
+    trusted_state,
+)
+
+__all__ = ["cached_page", "forget_stamp", "record_stamp", "remembered", "trusted_stamp"]
+
+logger = logging.getLogger(__name__)
 
 #: Seconds a page may stay in the cache; the key changes with the record anyway.
 TIMEOUT = 24 * 3600
+#: Seconds a page's recomputation is taken as under way (one task per page and stamp).
+RECOMPUTING_SECONDS = 300
 _PREFIX = "adelante.portal.page"
+_MAIN = re.compile(r"<main\b[^>]*>")
 
 View = Callable[..., HttpResponse]
 T = TypeVar("T")
 
 #: The record's stamp for the request being answered (read once per request).
 _stamp: ContextVar[str | None] = ContextVar("adelante_portal_stamp", default=None)
-
-
-def _stamp_sql() -> str:
-    quote = connection.ops.quote_name
-    # Only tables that exist: an app whose migrations have not run yet has no history to read.
-    existing = set(connection.introspection.table_names())
-    parts = []
-    for model in apps.get_models():
-        if not model.__name__.startswith("Historical") or model._meta.db_table not in existing:
-            continue
-        # History rows, and the many-to-many rows saved with them, have their own id; history
-        # rows also their date (ids are reused after a rollback, dates are not).
-        columns = {field.column for field in model._meta.concrete_fields}
-        table = quote(model._meta.db_table)
-        for column in ("history_id", "m2m_history_id", "history_date"):
-            if column in columns:
-                parts.append(f"(SELECT MAX({quote(column)}) FROM {table})")
-    # Official aid (IATI) keeps no history: each import stamps its activities instead.
-    aid = apps.get_model("iati", "AidActivity")
-    if aid._meta.db_table in existing:
-        table = quote(aid._meta.db_table)
-        parts.append(f"(SELECT MAX({quote('id')}) FROM {table})")
-        parts.append(f"(SELECT COUNT(*) FROM {table})")
-        parts.append(f"(SELECT MAX({quote('imported_at')}) FROM {table})")
-    return "SELECT " + ", ".join(parts)
-
-
-@functools.cache
-def _cached_stamp_sql(vendor: str) -> str:
-    return _stamp_sql()
-
-
-def record_stamp() -> str:
-    """A short text that changes whenever anything in the record changes."""
-    with connection.cursor() as cursor:
-        cursor.execute(_cached_stamp_sql(connection.vendor))
-        row = cursor.fetchone()
-    return hashlib.sha256(repr(row).encode()).hexdigest()[:24]
-
-
-# The stamp as last read, and when (monotonic seconds); None when it must be read again.
-_trusted: tuple[float, str] | None = None
-
-
-def trusted_stamp() -> str:
-    """The record's stamp, read again at most every `PORTAL_STAMP_SECONDS` (default 0: every
-    time). A save or deletion in this process forgets it at once (signals, below), so only
-    changes made elsewhere (another worker, a bulk load) wait up to that many seconds; on
-    PostgreSQL that spares every cached page a round trip to the database."""
-    global _trusted
-    seconds = float(getattr(settings, "PORTAL_STAMP_SECONDS", 0))
-    now = time.monotonic()
-    known = _trusted
-    if seconds > 0 and known is not None and now - known[0] < seconds:
-        return known[1]
-    stamp = record_stamp()
-    _trusted = (now, stamp)
-    return stamp
-
-
-def forget_stamp(*args: Any, **kwargs: Any) -> None:
-    global _trusted
-    _trusted = None
-
-
-# Any model saved or deleted in this process (history rows included) may change the record.
-post_save.connect(forget_stamp, dispatch_uid="adelante.portal.caching.save")
-post_delete.connect(forget_stamp, dispatch_uid="adelante.portal.caching.delete")
-m2m_changed.connect(forget_stamp, dispatch_uid="adelante.portal.caching.m2m")
-# Rows written in bulk (an import) send no post_save.
-history.written_in_bulk.connect(forget_stamp, dispatch_uid="adelante.portal.caching.bulk")
 
 
 def enabled() -> bool:
@@ -132,26 +88,62 @@ def cached_page(view: View) -> View:
         if request.method not in ("GET", "HEAD") or not enabled() or _signed_in(request):
             return view(request, *args, **kwargs)
         cache = caches["default"]
-        url = request.get_full_path()
-        stamp = trusted_stamp()
-        token = _stamp.set(stamp)
+        state = trusted_state()
+        token = _stamp.set(state.stamp)
         try:
-            return _serve(cache, stamp, url, view, request, *args, **kwargs)
+            return _serve(cache, state, view, request, *args, **kwargs)
         finally:
             _stamp.reset(token)
 
     return wrapper
 
 
+def _digest(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def stale_seconds() -> float:
+    """How old a rendering may be and still be served while its page is computed afresh
+    (`PORTAL_STALE_MINUTES`; 0 turns serving stale pages off)."""
+    return float(getattr(settings, "PORTAL_STALE_MINUTES", 0)) * 60
+
+
 def _serve(
-    cache: Any, stamp: str, url: str, view: View, request: HttpRequest, *args: Any, **kwargs: Any
+    cache: Any, state: State, view: View, request: HttpRequest, *args: Any, **kwargs: Any
 ) -> HttpResponse:
-    raw = f"{stamp}|{timezone.localdate()}|{get_language()}|{url}"
-    key = f"{_PREFIX}.{hashlib.sha256(raw.encode()).hexdigest()}"
+    url = request.get_full_path()
+    language = get_language()
+    page = f"{timezone.localdate()}|{language}|{url}"
+    key = f"{_PREFIX}.{_digest(f'{state.stamp}|{page}')}"
+    latest_key = f"{_PREFIX}.latest.{_digest(page)}"
     hit = cache.get(key)
-    if hit is not None:
-        content, content_type = hit
-        return HttpResponse(content, content_type=content_type)
+    if isinstance(hit, dict):
+        return _stored(request, hit)
+    if not recomputing.get() and stale_seconds() > 0:
+        latest = cache.get(latest_key)
+        if (
+            isinstance(latest, dict)
+            and latest["stamp"] != state.stamp
+            and time.time() - latest["rendered"] <= stale_seconds()
+        ):
+            busy = f"{_PREFIX}.recomputing.{_digest(f'{state.stamp}|{page}')}"
+            if cache.add(busy, True, RECOMPUTING_SECONDS):
+                try:
+                    refresh_page.enqueue(
+                        path=request.path,
+                        query=request.META.get("QUERY_STRING", ""),
+                        language=language,
+                    )
+                except DatabaseError:
+                    # The queue cannot be written (a locked database): the reader still gets
+                    # the page at once, and the next reader queues the task.
+                    logger.exception("could not queue the refresh of %s", url)
+                    cache.delete(busy)
+                # With the immediate backend (ADELANTE_TASK_BACKEND=immediate) it is done.
+                hit = cache.get(key)
+                if isinstance(hit, dict):
+                    return _stored(request, hit)
+            return _stale(latest)
     response = view(request, *args, **kwargs)
     if (
         response.status_code == 200
@@ -159,7 +151,57 @@ def _serve(
         and not response.cookies
         and not _private(response)
     ):
-        cache.set(key, (response.content, response["Content-Type"]), TIMEOUT)
+        content = response.content
+        entry = {
+            "content": content,
+            "content_type": response["Content-Type"],
+            "stamp": state.stamp,
+            "changed": state.changed,
+            "rendered": time.time(),
+            "etag": f'"{_digest(key + _digest(content.decode(errors="replace")))[:32]}"',
+        }
+        cache.set(key, entry, TIMEOUT)
+        cache.set(latest_key, entry, TIMEOUT)
+        _validators(response, entry)
+    return response
+
+
+def _validators(response: HttpResponse, entry: dict[str, Any]) -> None:
+    response["ETag"] = entry["etag"]
+    if entry["changed"] is not None:
+        response["Last-Modified"] = http_date(int(entry["changed"].timestamp()))
+    # Readers' browsers ask again each time (a conditional GET: 304 while unchanged).
+    patch_cache_control(response, no_cache=True)
+
+
+def _stored(request: HttpRequest, entry: dict[str, Any]) -> HttpResponse:
+    """A stored page, or 304 Not Modified when the reader already has it (nothing rendered)."""
+    response = HttpResponse(entry["content"], content_type=entry["content_type"])
+    _validators(response, entry)
+    changed = entry["changed"]
+    last_modified = int(changed.timestamp()) if changed is not None else None
+    conditional = get_conditional_response(
+        request, etag=entry["etag"], last_modified=last_modified, response=response
+    )
+    return conditional if conditional is not None else response
+
+
+def _stale(entry: dict[str, Any]) -> HttpResponse:
+    """The page as rendered before the latest change, saying so (a banner at the top of the
+    page's main part), while a worker computes it afresh. No validators: never 304 on it."""
+    # When it was rendered: the record was then as the page shows it (and that is at most
+    # PORTAL_STALE_MINUTES ago, so an hour and minute say it without a date).
+    rendered = datetime.datetime.fromtimestamp(entry["rendered"], tz=datetime.UTC)
+    when = formats.time_format(timezone.localtime(rendered), "H:i")
+    banner = format_html(
+        '<p class="notice updating" role="status">{}</p>',
+        _("Figures as recorded at %(time)s, updating") % {"time": when},
+    )
+    html = entry["content"].decode()
+    found = _MAIN.search(html)
+    at = found.end() if found else 0
+    response = HttpResponse(html[:at] + banner + html[at:], content_type=entry["content_type"])
+    patch_cache_control(response, no_cache=True)
     return response
 
 

@@ -1,0 +1,55 @@
+"""Rendering a portal page afresh in the background (docs/portal.md, "Caching").
+
+After a change to the record, an anonymous reader of a page rendered before it is served that
+rendering at once (`adelante.portal.caching`, which imports this module) and this task is
+queued, once per page and record state; a worker (`adelante worker`) renders the page as an
+anonymous reader would get it, which stores it under the record's new state, so the next
+reader gets the fresh page.
+"""
+
+from __future__ import annotations
+
+from contextvars import ContextVar
+
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.http import HttpRequest, QueryDict
+from django.urls import resolve
+from django.utils import translation
+from django_tasks import task
+
+#: True while this task renders a page: the page cache must not serve it stale then.
+recomputing: ContextVar[bool] = ContextVar("adelante_portal_recomputing", default=False)
+
+
+def anonymous_request(*, path: str, query: str, language: str) -> HttpRequest:
+    """A plain GET request for `path?query`, as an anonymous reader in `language` sends it."""
+    request = HttpRequest()
+    request.method = "GET"
+    request.path = request.path_info = path
+    request.GET = QueryDict(query)
+    hosts = [h for h in settings.ALLOWED_HOSTS if h and "*" not in h and not h.startswith(".")]
+    request.META = {
+        "QUERY_STRING": query,
+        "SERVER_NAME": hosts[0] if hosts else "localhost",
+        "SERVER_PORT": "80",
+        "REQUEST_METHOD": "GET",
+    }
+    request.user = AnonymousUser()
+    request.LANGUAGE_CODE = language
+    return request
+
+
+@task()
+def refresh_page(*, path: str, query: str, language: str) -> int:
+    """Render the page at `path?query` in `language` for the record as it is now; its status."""
+    request = anonymous_request(path=path, query=query, language=language)
+    token = recomputing.set(True)
+    try:
+        with translation.override(language):
+            match = resolve(path)
+            request.resolver_match = match  # as the URL resolver sets it (the menu reads it)
+            response = match.func(request, *match.args, **match.kwargs)
+    finally:
+        recomputing.reset(token)
+    return int(response.status_code)
