@@ -1,4 +1,4 @@
-"""`python -m benchmarks figures|pages|exchange|iati|uploads|synth [OPTIONS]`, from a clone.
+"""`python -m benchmarks figures|pages|exchange|iati|uploads|cluster|synth [OPTIONS]`, from a clone.
 
 | command | what it runs |
 | --- | --- |
@@ -7,6 +7,7 @@
 | exchange | the full CSV export and API endpoints against their floors, on DATABASE_URL |
 | iati | the IATI import of large generated files against a bare parse, and its memory |
 | uploads | the worst uploads (ZIP bombs, styled empty rows) against a normal file, memory |
+| cluster | reads through nginx and two app servers at 1/10/50 readers, and after a write |
 | synth | fill the database of DATABASE_URL with realistic synthetic data |
 
 `python -m benchmarks COMMAND --help` lists a command's options (docs/benchmarks.md). Any other
@@ -26,6 +27,7 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "exchange": ("benchmark_exchange",),
     "iati": ("benchmark_iati",),
     "uploads": ("benchmark_uploads",),
+    "cluster": ("benchmark_cluster",),
     "synth": ("synth",),
 }
 

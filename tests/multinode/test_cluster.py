@@ -29,8 +29,7 @@ from typing import Any
 import pytest
 from django.db import connection
 
-from tests.exchange.conftest import commitment
-from tests.multinode.cluster import (
+from benchmarks.loopback import (
     BIN,
     DEPLOY,
     PASSWORD,
@@ -43,6 +42,7 @@ from tests.multinode.cluster import (
     nginx_wrapper,
     wait_for,
 )
+from tests.exchange.conftest import commitment
 
 NGINX = shutil.which("nginx") or (
     "/usr/sbin/nginx" if os.access("/usr/sbin/nginx", os.X_OK) else None

@@ -1,4 +1,5 @@
-"""A small cluster on loopback for tests/multinode (docs/deploy.md, "Tested as a cluster"):
+"""A small cluster on loopback, for tests/multinode (docs/deploy.md, "Tested as a cluster") and
+`python -m benchmarks cluster` (docs/benchmarks.md):
 nginx from Debian's package in front of two gunicorn app servers, one `adelante worker`, all
 sharing one PostgreSQL database of their own, the Redis on 127.0.0.1:6379 (under a key prefix
 of their own) and an S3 bucket on moto's server. Every process runs in a process group of its
@@ -23,7 +24,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 DEPLOY = ROOT / "deploy"
 SRC = ROOT / "src"
 BIN = Path(sys.executable).parent
