@@ -13,34 +13,23 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Iterable
-from functools import lru_cache
 
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 
-Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+from adelante.operations import networks as listed
+
+Network = listed.Network
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 UNKNOWN = "unknown"
 
 
-@lru_cache(maxsize=8)
-def _networks(entries: tuple[str, ...]) -> tuple[Network, ...]:
-    networks = []
-    for entry in entries:
-        try:
-            networks.append(ipaddress.ip_network(entry.strip(), strict=False))
-        except ValueError:
-            raise ImproperlyConfigured(
-                f"ADELANTE_TRUSTED_PROXIES: {entry!r} is not an address or a network (CIDR)"
-            ) from None
-    return tuple(networks)
-
-
 def trusted_networks() -> tuple[Network, ...]:
     """The proxies whose X-Forwarded-For is believed (ADELANTE_TRUSTED_PROXIES)."""
     configured: Iterable[str] = getattr(settings, "ADELANTE_TRUSTED_PROXIES", ())
-    return _networks(tuple(e for e in configured if e.strip()))
+    return listed.parse(
+        tuple(e for e in configured if e.strip()), setting="ADELANTE_TRUSTED_PROXIES"
+    )
 
 
 def parse(text: str) -> Address | None:

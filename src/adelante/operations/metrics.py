@@ -13,29 +13,16 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Callable, Iterable
-from functools import lru_cache
 
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
+
+from adelante.operations import networks as listed
 
 PATH = "/metrics"
 
-Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+Network = listed.Network
 Handler = Callable[[HttpRequest], HttpResponseBase]
-
-
-@lru_cache(maxsize=8)
-def networks(entries: tuple[str, ...]) -> tuple[Network, ...]:
-    found = []
-    for entry in entries:
-        try:
-            found.append(ipaddress.ip_network(entry.strip(), strict=False))
-        except ValueError:
-            raise ImproperlyConfigured(
-                f"ADELANTE_METRICS_ALLOWED: {entry!r} is not an address or a network (CIDR)"
-            ) from None
-    return tuple(found)
 
 
 def allowed(remote_addr: str, entries: Iterable[str]) -> bool:
@@ -45,7 +32,10 @@ def allowed(remote_addr: str, entries: Iterable[str]) -> bool:
         return False
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
         address = address.ipv4_mapped
-    return any(address in network for network in networks(tuple(entries)))
+    return any(
+        address in network
+        for network in listed.parse(tuple(entries), setting="ADELANTE_METRICS_ALLOWED")
+    )
 
 
 class MetricsMiddleware:
