@@ -111,14 +111,20 @@ def build(source: Path) -> dict:
             continue
         rings = [ring(indexes, arcs) for indexes in polygons(geometry)]
         if code in COUNTRIES:
-            countries[COUNTRIES[code]] = {"path": path(rings, clamp=False), "label": label_point(rings)}
+            countries[COUNTRIES[code]] = {
+                "path": path(rings, clamp=False),
+                "label": label_point(rings),
+            }
         else:
             context.append(path(rings, clamp=True))
     missing = set(COUNTRIES.values()) - set(countries)
     if missing:
         raise SystemExit(f"build_map: {source} has no outline for {sorted(missing)}")
     return {
-        "attribution": "Made with Natural Earth (public domain), via the npm package world-atlas 2 (ISC licence, Mike Bostock).",
+        "attribution": (
+            "Made with Natural Earth (public domain), via the npm package world-atlas 2"
+            " (ISC licence, Mike Bostock)."
+        ),
         "width": WIDTH,
         "height": HEIGHT,
         "countries": dict(sorted(countries.items())),
@@ -131,7 +137,9 @@ def main() -> None:
     if not source.exists():
         raise SystemExit(f"build_map: no {source} (run `npm ci` first)")
     OUTPUT.parent.mkdir(parents=True, exist_ok=True)
-    OUTPUT.write_text(json.dumps(build(source), indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    OUTPUT.write_text(
+        json.dumps(build(source), indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
     print(f"wrote {OUTPUT.relative_to(REPO)} ({OUTPUT.stat().st_size:,} bytes)")
 
 

@@ -100,7 +100,9 @@ def line_svg(drawing: dict[str, Any]) -> str:
             f'<path d="M{cx:.1f},{cy - 7:.1f}l7,7l-7,7l-7,-7z" fill="{OFFICIAL}">'
             f"<title>{escape(point['date'])}: {escape(point['text'])}</title></path>"
         )
-    for year in range(datetime.date.fromordinal(first).year + 1, datetime.date.fromordinal(last).year + 1):
+    for year in range(
+        datetime.date.fromordinal(first).year + 1, datetime.date.fromordinal(last).year + 1
+    ):
         tick = datetime.date(year, 1, 1).isoformat()
         body.append(
             f'<text x="{x(tick):.1f}" y="{lower + 18}" text-anchor="middle" {FONT} font-size="12" '

@@ -108,8 +108,10 @@ def map_svg(areas: tuple[MapArea, ...], title: str) -> str:
     ]
     for area in areas:
         outline = shapes["countries"][area.code]
-        stroke = ' stroke="#b3470b" stroke-width="3"' if area.current else (
-            ' stroke="#1b2330" stroke-width="1"'
+        stroke = (
+            ' stroke="#b3470b" stroke-width="3"'
+            if area.current
+            else (' stroke="#1b2330" stroke-width="1"')
         )
         parts.append(
             f'<path d="{outline["path"]}" fill="{area.fill}"{stroke}>'
@@ -135,9 +137,10 @@ def map_svg(areas: tuple[MapArea, ...], title: str) -> str:
             f'<tspan x="{x:g}" font-weight="700">{escape(area.name)}</tspan>'
             f'<tspan x="{x:g}" dy="{LABEL_SIZE + 2}">{escape(area.amount)}</tspan></text>'
         )
+    credit = escape(_("Outlines: Natural Earth"))
     parts.append(
         f'<text x="{width - 6:g}" y="{height - 6:g}" text-anchor="end" font-size="10" '
-        f'font-family="system-ui, sans-serif" fill="#4a5568">{escape(_("Outlines: Natural Earth"))}</text>'
+        f'font-family="system-ui, sans-serif" fill="#4a5568">{credit}</text>'
     )
     parts.append("</svg>")
     return "".join(parts)

@@ -7,8 +7,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.utils.translation import gettext as _
-
 from adelante.catalogue.models import Metric
 from adelante.commitments.choices import StatementFigure
 from adelante.commitments.models import Round
