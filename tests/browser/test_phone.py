@@ -120,8 +120,14 @@ def test_lists_charts_and_map_read_at_every_width(browser, live_server, language
                 page.wait_for_function(CHARTS_DRAWN)
                 page.wait_for_timeout(400)  # the charts' resize and animation settle
                 assert page.evaluate(CHART_LABELS) == [], f"chart labels at {viewport['width']} px"
-                # The PNG download is offered once the chart is drawn.
-                assert page.locator("a[data-png-for]").first.is_visible()
+                # The PNG download is offered once the chart is drawn, and is the picture.
+                png = page.locator("a[data-png-for]").first
+                assert png.is_visible()
+                if phone:
+                    with page.expect_download() as download:
+                        png.click()
+                    assert download.value.suggested_filename.endswith(".png")
+                    assert download.value.path().read_bytes().startswith(b"\x89PNG")
                 if phone:
                     for figure in ("official", "gap"):
                         box = page.locator(f"[data-figure={figure}]").first.bounding_box()

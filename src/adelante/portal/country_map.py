@@ -122,7 +122,7 @@ def map_svg(areas: tuple[MapArea, ...], title: str) -> str:
         x, y = float(x), float(y)
         # El Salvador is too small for its name: it is written on the sea to its south.
         if area.code == "SV":
-            y += 2.5 * LABEL_SIZE
+            y += 2.2 * LABEL_SIZE
             ink = "#1b2330"
         else:
             ink = area.ink
@@ -130,6 +130,7 @@ def map_svg(areas: tuple[MapArea, ...], title: str) -> str:
         # Kept inside the picture: a long amount in words is moved in from the edge, not cut.
         half = max(len(area.name), len(area.amount)) * LABEL_SIZE * 0.3
         x = min(max(x, half + 4), shapes["width"] - half - 4)
+        y = min(y, shapes["height"] - 2 * LABEL_SIZE - 6)
         parts.append(
             f'<text x="{x:g}" y="{y:g}" text-anchor="middle" font-family="system-ui, sans-serif" '
             f'font-size="{LABEL_SIZE}" fill="{ink}" stroke="{halo}" stroke-width="3" '
