@@ -4,6 +4,7 @@ three countries (shading, table, SVG) and the phone-first markup, through the Dj
 from __future__ import annotations
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -148,3 +149,19 @@ def test_list_cells_carry_their_column_names_for_the_phone_cards(client, record)
     page = client.get("/es/commitments/").content.decode()
     assert 'class="commitments stack"' in page
     assert 'data-label="Monto"' in page and 'data-label="Estado"' in page
+
+
+def test_a_bar_svg_leaves_room_for_the_longest_amount_beside_the_longest_bar():
+    from adelante.portal.chart_svg import WIDTH, bar_svg
+
+    text = "alrededor de 1.850.000.000 US$"
+    drawing = {
+        "kind": "bar",
+        "title": "t",
+        "labels": ["Manufactura y abastecimiento", "Salud"],
+        "datasets": [{"label": "x", "values": ["1850000000", "0"], "texts": [text, "0 US$"]}],
+    }
+    svg = bar_svg(drawing)
+    bar = re.search(r'<rect x="16" y="[^"]+" width="([^"]+)"', svg)
+    assert bar is not None
+    assert 16 + float(bar.group(1)) + 6 + len(text) * 7.5 <= WIDTH
