@@ -261,6 +261,7 @@ def portal_urls() -> list[str]:
         "round": {"slug": _slugs(Round)},
         "country": {"code": ["gt", "sv", "hn"]},
         "chart_csv": {"chart": list(CHARTS)},
+        "chart_svg": {"chart": [*CHARTS, "country-map"]},
     }
     extra = {
         # The explorer sorted by amount: a confidential amount must not move its line.

@@ -104,6 +104,7 @@ MATRIX: dict[str, Row] = {
     "<lang>/countries/": Row("/en/countries/", PUBLIC),
     "<lang>/countries/<str:code>/": Row("/en/countries/gt/", PUBLIC),
     "<lang>/data/<slug:chart>.csv": Row("/en/data/committed-by-country.csv", PUBLIC),
+    "<lang>/data/<slug:chart>.svg": Row("/en/data/country-map.svg", PUBLIC),
     "<lang>/methodology/": Row("/en/methodology/", PUBLIC),
     "<lang>/partners/": Row("/en/partners/", PUBLIC),
     "<lang>/partners/<slug:slug>/": Row("/en/partners/{partner}/", PUBLIC),

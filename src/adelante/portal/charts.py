@@ -17,6 +17,7 @@ from adelante.figures.labels import row_labels
 from adelante.figures.results import Breakdown
 from adelante.figures.timeline import Timeline, committed_timeline
 from adelante.money.formatting import as_stated, format_usd, with_qualifier
+from adelante.portal.caching import remembered
 from adelante.portal.downloads import Cell
 
 #: Chart name (in URLs) → breakdown dimension; "committed-over-time" is the timeline.
@@ -98,6 +99,28 @@ def timeline_table(timeline: Timeline) -> ChartTable:
     return ChartTable(TIMELINE_CHART, TIMELINE_COLUMNS, tuple(rows))
 
 
+def chart_titles() -> dict[str, str]:
+    """Each chart's title, in the active language (the page's headings and the SVG's)."""
+    return {
+        TIMELINE_CHART: _("Committed over time"),
+        "committed-by-country": _("Committed by country"),
+        "committed-by-kind": _("Committed by kind of money"),
+        "committed-by-focus": _("Committed by focus area"),
+        "committed-by-partner-type": _("Committed by type of partner"),
+    }
+
+
+def chart_drawing(
+    name: str, as_of: datetime.date, recorded_on: datetime.date | None
+) -> dict[str, Any]:
+    """What a chart by name (`CHARTS`) draws, from the same figures calls as the page."""
+    title = chart_titles()[name]
+    if name == TIMELINE_CHART:
+        return timeline_chart(remembered(committed_timeline, as_of, recorded_on=recorded_on), title)
+    breakdown = remembered(committed_by, BREAKDOWN_CHARTS[name], as_of, recorded_on=recorded_on)
+    return breakdown_chart(breakdown, title)
+
+
 def chart_table(name: str, as_of: datetime.date, recorded_on: datetime.date | None) -> ChartTable:
     """The table of a chart by name (`CHARTS`), from the same figures call as the page."""
     if name == TIMELINE_CHART:
@@ -131,34 +154,50 @@ def breakdown_chart(breakdown: Breakdown, title: str) -> dict[str, Any]:
 
 
 def timeline_chart(timeline: Timeline, title: str) -> dict[str, Any]:
-    """The itemised line, and the official statements as points beside it on their days."""
-    days = [point.day for point in timeline.points]
-    official: list[str | None] = [None] * len(days)
-    official_texts: list[str] = [""] * len(days)
-    for statement in timeline.statements:
-        i = days.index(statement.day)
-        # Conflicting statements on one day: the chart marks the highest, the table lists all.
-        if official[i] is None or Decimal(str(official[i])) < statement.value:
-            official[i] = str(statement.value)
-            official_texts[i] = as_stated(format_usd(statement.value), statement.qualifier)
+    """The itemised total as steps on a true time axis (ISO days: the script spaces them by
+    the days between), and the official statements as points on their own days.
+
+    The last point (the page's date) is drawn only where it says something: a total that
+    changed after the last round (a withdrawal). Otherwise the line ends at the last round
+    or statement, instead of a flat line to today; the table below the chart still lists it."""
+    points = list(timeline.points)
+    stated_days = {s.day for s in timeline.statements}
+    if len(points) > 1:
+        last, before = points[-1], points[-2]
+        if (
+            not last.rounds
+            and last.day not in stated_days
+            and (last.amount_usd, last.qualifier) == (before.amount_usd, before.qualifier)
+        ):
+            points.pop()
     return {
         "kind": "line",
         "title": title,
-        "labels": [date_format(day, "SHORT_DATE_FORMAT") for day in days],
         "datasets": [
             {
                 "label": _("Itemised in the record"),
-                "values": [str(point.amount_usd) for point in timeline.points],
-                "texts": [
-                    with_qualifier(format_usd(point.amount_usd), point.qualifier)
-                    for point in timeline.points
+                "points": [
+                    {
+                        "day": point.day.isoformat(),
+                        "date": date_format(point.day, "DATE_FORMAT"),
+                        "value": str(point.amount_usd),
+                        "text": with_qualifier(format_usd(point.amount_usd), point.qualifier),
+                    }
+                    for point in points
                 ],
             },
             {
                 "label": _("Official statements"),
-                "values": official,
-                "texts": official_texts,
                 "points_only": True,
+                "points": [
+                    {
+                        "day": s.day.isoformat(),
+                        "date": date_format(s.day, "DATE_FORMAT"),
+                        "value": str(s.value),
+                        "text": as_stated(format_usd(s.value), s.qualifier),
+                    }
+                    for s in timeline.statements
+                ],
             },
         ],
     }

@@ -70,6 +70,12 @@ class ExplorerQuery:
     def filtered(self) -> bool:
         return bool(self.q) or any(getattr(self, name) for name in FILTERS)
 
+    @property
+    def filters_applied(self) -> int:
+        """How many filters (besides the search words) narrow the selection: the "Filter (n)"
+        control that folds them away on a phone says it."""
+        return sum(1 for name in FILTERS if getattr(self, name))
+
     def selection(self, as_of: datetime.date) -> CommitmentFilter:
         """The domain's filter for this query, announced by the date."""
         return CommitmentFilter(

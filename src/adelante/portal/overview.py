@@ -7,8 +7,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.utils.translation import gettext as _
-
 from adelante.catalogue.models import Metric
 from adelante.commitments.choices import StatementFigure
 from adelante.commitments.models import Round
@@ -21,6 +19,7 @@ from adelante.figures.results import Breakdown, Committed, Reached, Reconciliati
 from adelante.figures.timeline import Timeline, committed_timeline
 from adelante.portal import charts
 from adelante.portal.caching import remembered
+from adelante.portal.country_map import MapArea, map_areas
 
 
 @dataclass(frozen=True)
@@ -72,6 +71,8 @@ class Overview:
     metrics: dict[str, Metric]
     timeline: Timeline
     charts: tuple[Chart, ...]
+    #: The three countries shaded by their row of the by-country breakdown.
+    country_map: tuple[MapArea, ...]
 
 
 def has_record() -> bool:
@@ -79,24 +80,22 @@ def has_record() -> bool:
 
 
 def overview(as_of: datetime.date, recorded_on: datetime.date | None = None) -> Overview:
-    titles = {
-        "committed-by-country": _("Committed by country"),
-        "committed-by-kind": _("Committed by kind of money"),
-        "committed-by-focus": _("Committed by focus area"),
-        "committed-by-partner-type": _("Committed by type of partner"),
-    }
+    titles = charts.chart_titles()
     timeline = remembered(committed_timeline, as_of, recorded_on=recorded_on)
     made = [
         Chart(
             charts.TIMELINE_CHART,
-            _("Committed over time"),
+            titles[charts.TIMELINE_CHART],
             None,
             {},
-            charts.timeline_chart(timeline, _("Committed over time")),
+            charts.timeline_chart(timeline, titles[charts.TIMELINE_CHART]),
         )
     ]
+    by_country: Breakdown | None = None
     for name, dimension in charts.BREAKDOWN_CHARTS.items():
         breakdown = remembered(committed_by, dimension, as_of, recorded_on=recorded_on)
+        if dimension == "country":
+            by_country = breakdown
         made.append(
             Chart(
                 name,
@@ -119,4 +118,5 @@ def overview(as_of: datetime.date, recorded_on: datetime.date | None = None) -> 
         metrics={m.code: m for m in Metric.objects.all()},
         timeline=timeline,
         charts=tuple(made),
+        country_map=map_areas(by_country) if by_country is not None else (),
     )

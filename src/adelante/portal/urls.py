@@ -28,4 +28,5 @@ urlpatterns = [
     path("countries/<str:code>/", countries.country, name="country"),
     path("methodology/", methodology.methodology, name="methodology"),
     path("data/<slug:chart>.csv", charts.chart_csv, name="chart_csv"),
+    path("data/<slug:chart>.svg", charts.chart_svg, name="chart_svg"),
 ]

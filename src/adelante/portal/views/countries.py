@@ -14,6 +14,7 @@ from adelante.figures.country import country_figures
 from adelante.figures.labels import row_labels
 from adelante.iati.figures import country_aid
 from adelante.portal.caching import remembered
+from adelante.portal.country_map import map_areas
 from adelante.portal.views.common import date_of, hidden_params, page, portal_page
 
 #: Commitments and partners listed on a country page; the explorer and the partner index
@@ -91,5 +92,9 @@ def country(request: HttpRequest, code: str) -> HttpResponse:
         "regional": list(listed_regional),
         "partners": list(partners.order_by("normalised_name")[:PARTNERS_LISTED]),
         "more_partners": partners.count() > PARTNERS_LISTED,
+        "country_map": map_areas(
+            remembered(committed_by, "country", when.as_of, recorded_on=when.recorded_on),
+            current=code,
+        ),
     }
     return page(request, "portal/country.html", context)

@@ -1,0 +1,16 @@
+"""The map of the three countries, inlined in a page (portal/_country_map.html)."""
+
+from __future__ import annotations
+
+from django import template
+from django.utils.safestring import SafeString, mark_safe
+
+from adelante.portal.country_map import MapArea, map_svg
+
+register = template.Library()
+
+
+@register.simple_tag
+def country_map(areas: tuple[MapArea, ...], title: str) -> SafeString:
+    # map_svg escapes every text it writes; the outlines are the project's own file.
+    return mark_safe(map_svg(areas, title))
