@@ -9,6 +9,7 @@ from django.urls import reverse
 from adelante.commitments.choices import Country, CountryGroup
 from adelante.commitments.publication import published_commitments, published_partners
 from adelante.commitments.selectors import in_country
+from adelante.corrections import pages as corrections
 from adelante.figures.committed import committed_by
 from adelante.figures.country import country_figures
 from adelante.figures.labels import row_labels
@@ -91,5 +92,6 @@ def country(request: HttpRequest, code: str) -> HttpResponse:
         "regional": list(listed_regional),
         "partners": list(partners.order_by("normalised_name")[:PARTNERS_LISTED]),
         "more_partners": partners.count() > PARTNERS_LISTED,
+        "corrections": corrections.for_figures(f"country:{code.lower()}"),
     }
     return page(request, "portal/country.html", context)
