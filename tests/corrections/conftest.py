@@ -44,7 +44,9 @@ def world(db: None) -> World:
     return World(commitment, statement, make_user("reviewer", "secretariat-reviewer"))
 
 
-def suggest(subject: str, key: str, said: str = "The amount is 2,000,000.", **data: str) -> Correction:
+def suggest(
+    subject: str, key: str, said: str = "The amount is 2,000,000.", **data: str
+) -> Correction:
     """A suggestion kept through the service (not yet confirmed)."""
     target = subjects.find(subject, key)
     values = {"said": said, "email": EMAIL, **data}

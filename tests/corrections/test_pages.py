@@ -180,7 +180,8 @@ def test_the_secretariat_declines(world: World, client: Client) -> None:
 def test_unconfirmed_suggestions_are_not_in_the_queue(world: World, client: Client) -> None:
     client.post(suggest_url(world), form(said="unconfirmed words"))
     staff = _reviewer(world)
-    assert "unconfirmed words" not in staff.get("/en/secretariat/corrections/?status=all").content.decode()
+    every = staff.get("/en/secretariat/corrections/?status=all").content.decode()
+    assert "unconfirmed words" not in every
     pk = Correction.objects.get().pk
     assert staff.get(f"/en/secretariat/corrections/{pk}/").status_code == 404
 
@@ -222,4 +223,4 @@ def test_the_suggester_is_in_no_public_byte(client: Client, world: World) -> Non
         assert response.status_code == 200, url
         body = b"".join(response.streaming_content) if response.streaming else response.content
         assert EMAIL.encode() not in body, url
-        assert NAME.encode() not in body and "Quintanilla".encode() not in body, url
+        assert NAME.encode() not in body and b"Quintanilla" not in body, url

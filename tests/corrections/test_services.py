@@ -254,3 +254,16 @@ def test_the_e_mail_address_is_not_in_the_history(world: World) -> None:
     made = suggest(Subject.COMMITMENT, world.commitment.reference, name="Ana")
     row = made.history.get()
     assert not hasattr(row, "email") and not hasattr(row, "name")
+
+
+def test_a_changed_amount_later_made_confidential_is_not_shown(world: World) -> None:
+    c = world.commitment
+    correction = confirmed(key=c.reference)
+    deciding.do_accept(correction, field="amount", value="1500000", reason="r", by=world.reviewer)
+    Commitment.objects.filter(pk=c.pk).update(qualifier="confidential", amount_usd=None)
+    [entry] = log.public_log()
+    assert (entry.old, entry.new) == ("confidential", "confidential")
+    # Nor when the commitment is no longer public at all.
+    Commitment.objects.filter(pk=c.pk).update(qualifier="exact", status="proposed")
+    [entry] = log.public_log()
+    assert (entry.old, entry.new, entry.page) == ("confidential", "confidential", "")

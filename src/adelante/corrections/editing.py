@@ -11,6 +11,7 @@ commitment's public history.
 
 from __future__ import annotations
 
+import copy
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
@@ -63,7 +64,8 @@ def _read(record: models.Model, field: str, text: str) -> Any:
         fields=[field],
         formfield_callback=_formfield,
     )
-    form = form_class(data={field: text}, instance=record)
+    # A copy: a model form writes what it read onto its instance while it validates.
+    form = form_class(data={field: text}, instance=copy.copy(record))
     if not form.is_valid():
         raise _invalid(field, [str(m) for m in form.errors.get(field, form.non_field_errors())])
     return form.cleaned_data[field]
@@ -127,12 +129,12 @@ def check_edit(record: models.Model, field: str, text: str) -> Any:
     """The value `text` gives `field` of the record, if the record's rules allow it; `Invalid`
     otherwise. Nothing is written."""
     value = _read(record, field, text.strip())
+    if getattr(record, field) == value:
+        raise _invalid(field, [_("That is already the recorded value.")])
     if isinstance(record, Commitment):
         _check_commitment(record, field, value)
     elif isinstance(record, Partner):
         _check_partner(record, field, value)
-    if getattr(record, field) == value:
-        raise _invalid(field, [_("That is already the recorded value.")])
     return value
 
 

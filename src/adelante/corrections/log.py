@@ -29,6 +29,7 @@ from adelante.commitments.publication import (
 from adelante.corrections import subjects
 from adelante.corrections.models import DECIDED, Correction, CorrectionStatus, Subject
 from adelante.errors import ServiceError
+from adelante.money.fields import ExactDecimalField
 from adelante.money.formatting import format_number
 from adelante.partners.models import Partner
 
@@ -77,7 +78,7 @@ def _shown(subject: str, field: str, raw: str, *, withheld: bool) -> str:
             return date_format(datetime.date.fromisoformat(raw), "DATE_FORMAT")
         except ValueError:
             return raw
-    if isinstance(model_field, models.DecimalField):
+    if isinstance(model_field, models.DecimalField | ExactDecimalField):
         try:
             return format_number(Decimal(raw))
         except InvalidOperation:
