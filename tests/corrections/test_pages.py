@@ -11,6 +11,7 @@ from django.core import mail
 from django.test import Client
 
 from adelante.commitments.models import Commitment
+from adelante.corrections import deciding
 from adelante.corrections.models import Correction, CorrectionStatus, Subject
 from tests.corrections.conftest import EMAIL, World, confirmed
 
@@ -224,3 +225,13 @@ def test_the_suggester_is_in_no_public_byte(client: Client, world: World) -> Non
         body = b"".join(response.streaming_content) if response.streaming else response.content
         assert EMAIL.encode() not in body, url
         assert NAME.encode() not in body and b"Quintanilla" not in body, url
+
+
+def test_a_decision_reaches_a_cached_page(client: Client, world: World) -> None:
+    """The page cache is keyed by the record's state: a decline, which changes no record,
+    still shows at once on the page it is about."""
+    url = f"/en/commitments/{world.commitment.reference}/"
+    assert b"No correction of this page decided yet." in client.get(url).content
+    correction = confirmed(key=world.commitment.reference)
+    deciding.do_decline(correction, reason="Checked: the record is right.", by=world.reviewer)
+    assert b"Checked: the record is right." in client.get(url).content
