@@ -36,6 +36,8 @@ def test_every_kind_of_public_page_links_to_the_form(client: Client, world: Worl
         "/en/": "/en/corrections/suggest/figure/overview/",
         f"/en/rounds/{c.round.slug}/": f"/en/corrections/suggest/figure/round:{c.round.slug}/",  # type: ignore[union-attr]
         "/en/countries/gt/": "/en/corrections/suggest/figure/country:gt/",
+        "/en/rounds/": "/en/corrections/suggest/figure/rounds/",
+        "/en/countries/": "/en/corrections/suggest/figure/countries/",
     }
     for page, link in pages.items():
         html = client.get(page).content.decode()

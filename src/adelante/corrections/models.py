@@ -36,7 +36,7 @@ DECIDED = (CorrectionStatus.ACCEPTED, CorrectionStatus.DECLINED)
 class Correction(models.Model):
     subject = models.CharField(_("about"), max_length=20, choices=Subject.choices)
     #: The commitment's reference, the partner's slug, the statement's id, or the figure page
-    #: (`adelante.corrections.subjects.FIGURE_PAGES`).
+    #: (`adelante.corrections.subjects`).
     subject_key = models.CharField(_("which"), max_length=200)
     said = models.TextField(_("what is wrong, and what it should say"), max_length=4000)
     source_url = models.URLField(_("where the right figure is published"), blank=True)

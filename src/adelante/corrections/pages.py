@@ -36,6 +36,6 @@ def for_partner(slug: str) -> PageCorrections:
 
 
 def for_figures(page: str, *, statements: Iterable[int] = ()) -> PageCorrections:
-    """A figure page: ``overview``, ``round:<slug>``, ``country:<code>``, with the official
-    statements it shows."""
+    """A figure page: ``overview``, ``rounds``, ``countries``, ``round:<slug>``,
+    ``country:<code>``, with the official statements it shows."""
     return for_page(Subject.FIGURE, page, also=[(Subject.STATEMENT, str(s)) for s in statements])

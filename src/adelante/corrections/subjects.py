@@ -2,8 +2,9 @@
 shows, and the fields of it that an accepted correction may change.
 
 A subject is a kind (`Subject`) and a key: a published commitment's reference, a published
-partner's slug, an official statement's id, or a figure page (`FIGURE_PAGES`: the overview,
-a round's page ``round:<slug>``, a country's page ``country:<code>``). Only what the public
+partner's slug, an official statement's id, or a figure page: the overview (``overview``),
+the rounds' and the countries' breakdowns (``rounds``, ``countries``), a round's page
+(``round:<slug>``), a country's page (``country:<code>``). Only what the public
 may see can be corrected; anything else is "not found", as on the portal.
 """
 
@@ -72,6 +73,10 @@ def _figure(key: str) -> Target:
     kind, _sep, rest = key.partition(":")
     if key == "overview":
         return Target(Subject.FIGURE, key, None, _("The overview"), reverse("portal:overview"))
+    if key == "rounds":
+        return Target(Subject.FIGURE, key, None, _("Rounds"), reverse("portal:rounds"))
+    if key == "countries":
+        return Target(Subject.FIGURE, key, None, _("Countries"), reverse("portal:countries"))
     if kind == "round" and rest:
         found = published_rounds().filter(slug=rest).first()
         if found is not None:

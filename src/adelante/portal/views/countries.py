@@ -33,6 +33,7 @@ def countries(request: HttpRequest) -> HttpResponse:
         "breakdown": breakdown,
         "labels": row_labels(breakdown),
         "codes": {c.value: c.value.lower() for c in Country},
+        "corrections": corrections.for_figures("countries"),
     }
     return page(request, "portal/countries.html", context)
 

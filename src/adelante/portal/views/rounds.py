@@ -27,6 +27,7 @@ def rounds(request: HttpRequest) -> HttpResponse:
         "keep": hidden_params(request, ("as_of",)),
         "rows": [(r, rows.get(str(r.id))) for r in listed],
         "total": breakdown.total,
+        "corrections": corrections.for_figures("rounds"),
     }
     return page(request, "portal/rounds.html", context)
 
