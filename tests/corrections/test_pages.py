@@ -237,3 +237,38 @@ def test_a_decision_reaches_a_cached_page(client: Client, world: World) -> None:
     correction = confirmed(key=world.commitment.reference)
     deciding.do_decline(correction, reason="Checked: the record is right.", by=world.reviewer)
     assert b"Checked: the record is right." in client.get(url).content
+
+
+def test_the_suggester_is_told_the_decision_in_their_language(
+    client: Client, world: World, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    client.post(suggest_url(world, "es"), form())
+    link = re.search(r"https?://[^/\s]+(/es/corrections/confirm/[^/\s]+/)", mail.outbox[-1].body)
+    assert link is not None
+    client.post(link.group(1))
+    correction = Correction.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        _reviewer(world).post(
+            f"/en/secretariat/corrections/{correction.pk}/",
+            {"action": "decline", "decline-reason": "La fuente dice 1.000.000."},
+        )
+    told = mail.outbox[-1]
+    assert told.to == [EMAIL] and told.subject == "Se rechazó la corrección que sugirió"
+    assert "La fuente dice 1.000.000." in told.body
+    assert "http://testserver/es/corrections/" in told.body
+
+
+def test_spam_left_out_of_the_log_is_not_answered(
+    world: World, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    correction = confirmed(key=world.commitment.reference)
+    with django_capture_on_commit_callbacks(execute=True):
+        deciding.do_decline(correction, reason="Spam.", hide=True, by=world.reviewer)
+    assert mail.outbox == []
+    accepted = confirmed(key=world.commitment.reference)
+    with django_capture_on_commit_callbacks(execute=True):
+        deciding.do_accept(
+            accepted, field="title", value="A better title", reason="Yes.", by=world.reviewer
+        )
+    [told] = mail.outbox
+    assert told.subject == "Your suggested correction was accepted" and "Yes." in told.body

@@ -10,15 +10,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import QuerySet
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from adelante import history
 from adelante.corrections import editing, subjects
 from adelante.corrections.models import Correction, CorrectionStatus, Subject
-from adelante.errors import Conflict, Invalid
+from adelante.errors import Conflict, Invalid, NotFound
 
 MAX_REASON = 2000
 
@@ -71,9 +74,10 @@ def check_accept(correction: Correction, *, field: str, value: str, reason: str)
 
 
 def do_accept(
-    correction: Correction, *, field: str, value: str, reason: str, by: Any
+    correction: Correction, *, field: str, value: str, reason: str, by: Any, site: str = ""
 ) -> Correction:
-    """Accept: change the field (a record's subject) with the correction as the reason."""
+    """Accept: change the field (a record's subject) with the correction as the reason; the
+    suggester is told (`site`: the site's address, for the link in the e-mail)."""
     with transaction.atomic():
         correction = Correction.objects.select_for_update().get(pk=correction.pk)
         check_accept(correction, field=field, value=value, reason=reason)
@@ -91,11 +95,15 @@ def do_accept(
         correction.decided_by = by
         correction.decided_at = timezone.now()
         history.save(correction, user=by, reason=_("accepted"))
+        transaction.on_commit(lambda: tell_the_suggester(correction, site=site))
     return correction
 
 
-def do_decline(correction: Correction, *, reason: str, hide: bool = False, by: Any) -> Correction:
-    """Decline with a public reason; `hide`: leave it out of the public log (spam, abuse)."""
+def do_decline(
+    correction: Correction, *, reason: str, hide: bool = False, by: Any, site: str = ""
+) -> Correction:
+    """Decline with a public reason, and tell the suggester; `hide`: leave it out of the
+    public log, and write to no one (spam, abuse)."""
     with transaction.atomic():
         correction = Correction.objects.select_for_update().get(pk=correction.pk)
         _waiting(correction)
@@ -105,4 +113,32 @@ def do_decline(correction: Correction, *, reason: str, hide: bool = False, by: A
         correction.decided_by = by
         correction.decided_at = timezone.now()
         history.save(correction, user=by, reason=_("declined"))
+        if not hide:
+            transaction.on_commit(lambda: tell_the_suggester(correction, site=site))
     return correction
+
+
+def tell_the_suggester(correction: Correction, *, site: str = "") -> None:
+    """The decision, e-mailed to whoever suggested the correction, in the language of the page
+    they suggested it from, with the address of the public log (on `site`, if given)."""
+    with translation.override(correction.language):
+        try:
+            name = subjects.find(correction.subject, correction.subject_key).name
+        except NotFound:
+            name = correction.subject_key
+        accepted = correction.status == CorrectionStatus.ACCEPTED
+        subject = (
+            _("Your suggested correction was accepted")
+            if accepted
+            else _("Your suggested correction was declined")
+        )
+        body = render_to_string(
+            "corrections/email/decided.txt",
+            {
+                "correction": correction,
+                "accepted": accepted,
+                "name": name,
+                "link": site.rstrip("/") + reverse("corrections:log"),
+            },
+        )
+    send_mail(subject, body, None, [correction.email])

@@ -96,11 +96,16 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
                         value=data.get("value", ""),
                         reason=data["reason"],
                         by=_actor(request),
+                        site=request.build_absolute_uri("/"),
                     )
                     messages.success(request, _("Accepted; the record is changed."))
                 else:
                     deciding.do_decline(
-                        correction, reason=data["reason"], hide=data["hide"], by=_actor(request)
+                        correction,
+                        reason=data["reason"],
+                        hide=data["hide"],
+                        by=_actor(request),
+                        site=request.build_absolute_uri("/"),
                     )
                     messages.success(request, _("Declined."))
                 return redirect("corrections:review", pk=correction.pk)
