@@ -43,9 +43,15 @@ def _stamp_sql() -> str:
         # rows also their date (ids are reused after a rollback, dates are not).
         columns = {field.column for field in model._meta.concrete_fields}
         table = quote(model._meta.db_table)
+        # A model whose rows reach the public only once a column is set (a correction once it
+        # is decided) names that column, so that rows written before (an anonymous suggestion)
+        # do not change the stamp and so cannot empty the page cache.
+        instance = getattr(model, "instance_type", None)
+        only_when = getattr(instance, "stamp_history_once_set", None)
+        where = f" WHERE {quote(only_when)} IS NOT NULL" if only_when in columns else ""
         for column in ("history_id", "m2m_history_id", "history_date"):
             if column in columns:
-                parts.append(f"(SELECT MAX({quote(column)}) FROM {table})")
+                parts.append(f"(SELECT MAX({quote(column)}) FROM {table}{where})")
     # Official aid (IATI) keeps no history: each import stamps its activities instead.
     aid = apps.get_model("iati", "AidActivity")
     if aid._meta.db_table in existing:

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "adelante.api",
     "adelante.workflow",
     "adelante.accounts",
+    "adelante.corrections",
     # Health and readiness probes, request ids and logs, metrics, backup and restore.
     "adelante.operations",
     # django-ninja: in INSTALLED_APPS so its API docs use its bundled static files, no CDN.
@@ -237,6 +238,9 @@ ADELANTE_API_TOKEN_ROTATION_OVERLAP_HOURS = int(
 )
 # The join form: at most this many requests per address per day.
 ADELANTE_JOIN_REQUESTS_PER_ADDRESS = int(os.environ.get("ADELANTE_JOIN_REQUESTS_PER_ADDRESS", 5))
+# Public corrections: at most this many suggestions per network address, and per e-mail
+# address, per day (docs/corrections.md).
+ADELANTE_CORRECTIONS_PER_ADDRESS = int(os.environ.get("ADELANTE_CORRECTIONS_PER_ADDRESS", 10))
 ADELANTE_REQUIRE_2FA_FOR_SECRETARIAT = env_flag("ADELANTE_REQUIRE_2FA_FOR_SECRETARIAT", False)
 # E-mail: console by default, SMTP from EMAIL_URL or EMAIL_HOST (adelante/accounts/mailconfig.py).
 globals().update(_email_settings(os.environ))

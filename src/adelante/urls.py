@@ -25,6 +25,8 @@ urlpatterns += i18n_patterns(
     # Partners' workspaces (/partner/…) and the secretariat's queue and reviews (docs/workflow.md).
     path("", include("adelante.workflow.urls")),
     path("reports/", include("adelante.reports.urls")),
+    # Public corrections (/corrections/…) and the secretariat's queue (docs/corrections.md).
+    path("", include("adelante.corrections.urls")),
     path("", include("adelante.portal.urls")),
 )
 

@@ -145,6 +145,17 @@ MATRIX: dict[str, Row] = {
         "/en/secretariat/join-requests/999999/", SECRETARIAT_MISSING
     ),
     "<lang>/secretariat/audit/": Row("/en/secretariat/audit/", SECRETARIAT),
+    # Public corrections (issue 13): anyone suggests and reads the log; the secretariat decides.
+    "<lang>/corrections/": Row("/en/corrections/", PUBLIC),
+    "<lang>/corrections/suggest/<str:subject>/<str:key>/": Row(
+        "/en/corrections/suggest/commitment/{reference}/", PUBLIC
+    ),
+    "<lang>/corrections/sent/": Row("/en/corrections/sent/", PUBLIC),
+    "<lang>/corrections/confirm/<str:token>/": Row("/en/corrections/confirm/forged/", DEAD_LINK),
+    "<lang>/secretariat/corrections/": Row("/en/secretariat/corrections/", SECRETARIAT),
+    "<lang>/secretariat/corrections/<int:pk>/": Row(
+        "/en/secretariat/corrections/999999/", SECRETARIAT_MISSING
+    ),
     # Reports and the staff import
     "<lang>/reports/": Row("/en/reports/", READERS),
     "<lang>/reports/figures/": Row("/en/reports/figures/", READERS),

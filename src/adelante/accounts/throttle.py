@@ -1,5 +1,5 @@
 """Counting attempts within a window, atomically: failed sign-ins, wrong two-factor codes,
-password-reset e-mails, invitations, join requests.
+password-reset e-mails, invitations, join requests, suggested corrections.
 
 Each (kind, key) has one row (`accounts.AttemptCounter`) holding its count and the end of its
 window. The counts are rows, not cache entries, so that every server process and every restart
@@ -149,6 +149,15 @@ def invitation_address() -> Limit:
 def join_address() -> Limit:
     return Limit(
         "join-address", settings.ADELANTE_JOIN_REQUESTS_PER_ADDRESS, datetime.timedelta(days=1)
+    )
+
+
+def correction_address() -> Limit:
+    """Suggested corrections from one network address, and to one e-mail address, a day."""
+    return Limit(
+        "correction-address",
+        settings.ADELANTE_CORRECTIONS_PER_ADDRESS,
+        datetime.timedelta(days=1),
     )
 
 

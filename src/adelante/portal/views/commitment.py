@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404
 from adelante.catalogue.models import Metric
 from adelante.commitments.models import Commitment
 from adelante.commitments.publication import is_withheld, published_commitments
+from adelante.corrections import pages as corrections
 from adelante.figures.progress import target_progress, values_by_commitment, verified_points
 from adelante.figures.record import Record
 from adelante.portal.history import public_history
@@ -81,6 +82,7 @@ def commitment(request: HttpRequest, reference: str) -> HttpResponse:
         "progress": progress,
         "not_yet": found.announced_on is None or found.announced_on > when.as_of,
         "history": public_history(found),
+        "corrections": corrections.for_commitment(found.reference),
     }
     return page(request, "portal/commitment.html", context)
 

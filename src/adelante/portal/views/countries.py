@@ -9,6 +9,7 @@ from django.urls import reverse
 from adelante.commitments.choices import Country, CountryGroup
 from adelante.commitments.publication import published_commitments, published_partners
 from adelante.commitments.selectors import in_country
+from adelante.corrections import pages as corrections
 from adelante.figures.committed import committed_by
 from adelante.figures.country import country_figures
 from adelante.figures.labels import row_labels
@@ -33,6 +34,7 @@ def countries(request: HttpRequest) -> HttpResponse:
         "breakdown": breakdown,
         "labels": row_labels(breakdown),
         "codes": {c.value: c.value.lower() for c in Country},
+        "corrections": corrections.for_figures("countries"),
     }
     return page(request, "portal/countries.html", context)
 
@@ -96,5 +98,6 @@ def country(request: HttpRequest, code: str) -> HttpResponse:
             remembered(committed_by, "country", when.as_of, recorded_on=when.recorded_on),
             current=code,
         ),
+        "corrections": corrections.for_figures(f"country:{code.lower()}"),
     }
     return page(request, "portal/country.html", context)

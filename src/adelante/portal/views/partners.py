@@ -12,6 +12,7 @@ from adelante.catalogue.models import Metric
 from adelante.commitments.choices import Country, CountryGroup, country_key
 from adelante.commitments.publication import published_commitments, published_partners
 from adelante.commitments.selectors import in_country
+from adelante.corrections import pages as corrections
 from adelante.figures.listing import partner_total
 from adelante.figures.partner_counts import commitments_per_partner
 from adelante.figures.progress import values_by_commitment, verified_points
@@ -125,5 +126,6 @@ def partner(request: HttpRequest, slug: str) -> HttpResponse:
         "metrics": metrics,
         "rows": [(c, progress.get(c.id, [])) for c in listed],
         "more": published_commitments(when.as_of).filter(partner=found).count() > LISTED,
+        "corrections": corrections.for_partner(found.slug),
     }
     return page(request, "portal/partner.html", context)

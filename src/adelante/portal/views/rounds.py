@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 
 from adelante.commitments.publication import published_commitments, published_rounds
+from adelante.corrections import pages as corrections
 from adelante.figures.committed import committed_by
 from adelante.figures.rounds import round_figures
 from adelante.portal.caching import remembered
@@ -26,6 +27,7 @@ def rounds(request: HttpRequest) -> HttpResponse:
         "keep": hidden_params(request, ("as_of",)),
         "rows": [(r, rows.get(str(r.id))) for r in listed],
         "total": breakdown.total,
+        "corrections": corrections.for_figures("rounds"),
     }
     return page(request, "portal/rounds.html", context)
 
@@ -35,16 +37,20 @@ def round_page(request: HttpRequest, slug: str) -> HttpResponse:
     when = date_of(request)
     found = get_object_or_404(published_rounds(), slug=slug)
     mine = published_commitments(when.as_of).filter(round=found)
+    figures = remembered(round_figures, found.id, when.as_of, recorded_on=when.recorded_on)
     context = {
         "view_date": when,
         "keep": hidden_params(request, ("as_of",)),
         "round": found,
-        "figures": remembered(round_figures, found.id, when.as_of, recorded_on=when.recorded_on),
+        "figures": figures,
         "commitments": list(
             mine.select_related("partner")
             .prefetch_related("countries")
             .order_by("partner__normalised_name", "reference")[:LISTED]
         ),
         "more": mine.count() > LISTED,
+        "corrections": corrections.for_figures(
+            f"round:{found.slug}", statements=[s.statement_id for s in figures.statements]
+        ),
     }
     return page(request, "portal/round.html", context)

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CorrectionsConfig(AppConfig):
+    name = "adelante.corrections"
+    verbose_name = _("Public corrections")

@@ -1,0 +1,161 @@
+"""The public log of corrections: what was said, what was decided and why, what changed, when.
+
+Only decided corrections are shown (the secretariat has read them), newest decision first;
+a declined one marked hidden (spam, abuse) is left out. Nothing about who suggested it is
+shown: neither the name nor the e-mail address. A change of a confidential amount is never
+shown (DOMAIN rule 7): the log says "confidential" instead.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from adelante.commitments.models import Commitment, OfficialStatement
+from adelante.commitments.publication import (
+    is_withheld,
+    published_commitments,
+    published_partners,
+    published_statements,
+)
+from adelante.corrections import subjects
+from adelante.corrections.models import DECIDED, Correction, CorrectionStatus, Subject
+from adelante.errors import ServiceError
+from adelante.money.fields import ExactDecimalField
+from adelante.money.formatting import format_number
+from adelante.partners.models import Partner
+
+#: The site-wide log lists this many decisions, newest first.
+LISTED = 500
+
+_MODELS: dict[str, type[models.Model]] = {
+    Subject.COMMITMENT: Commitment,
+    Subject.PARTNER: Partner,
+    Subject.STATEMENT: OfficialStatement,
+}
+
+
+@dataclass(frozen=True)
+class LogEntry:
+    number: int
+    decided_at: datetime.datetime
+    suggested_at: datetime.datetime
+    subject: str
+    subject_label: str
+    #: The thing's name and public page ("" when it is no longer public).
+    name: str
+    page: str
+    said: str
+    source_url: str
+    accepted: bool
+    reason: str
+    #: The field changed (its label in the reader's language), before and after; "" if none.
+    field: str
+    old: str
+    new: str
+
+
+def _shown(subject: str, field: str, raw: str, *, withheld: bool) -> str:
+    """A stored value as the reader reads it, in the page's language."""
+    if raw == "":
+        return "—"
+    if withheld and field == "amount":
+        return _("confidential")
+    model = _MODELS.get(subject)
+    if model is None:
+        return raw
+    model_field = subjects.field_of(model, field)
+    if isinstance(model_field, models.DateField):
+        try:
+            return date_format(datetime.date.fromisoformat(raw), "DATE_FORMAT")
+        except ValueError:
+            return raw
+    if isinstance(model_field, models.DecimalField | ExactDecimalField):
+        try:
+            return format_number(Decimal(raw))
+        except InvalidOperation:
+            return raw
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(raw, raw))
+    return raw
+
+
+def _label(subject: str, field: str) -> str:
+    model = _MODELS.get(subject)
+    if model is None or not field:
+        return ""
+    return subjects.field_label(model, field)
+
+
+def _names(rows: list[Correction]) -> dict[tuple[str, str], tuple[str, str, bool]]:
+    """Each subject's (name, page, withheld) as the public sees it now, in few queries."""
+    keys: dict[str, set[str]] = {}
+    for row in rows:
+        keys.setdefault(row.subject, set()).add(row.subject_key)
+    found: dict[tuple[str, str], tuple[str, str, bool]] = {}
+    references = keys.get(Subject.COMMITMENT, set())
+    for c in published_commitments().filter(reference__in=references).select_related("partner"):
+        name = c.title or _("Commitment of %(partner)s") % {"partner": c.partner.name}
+        page = reverse("portal:commitment", args=[c.reference])
+        found[(Subject.COMMITMENT, c.reference)] = (name, page, is_withheld(c.qualifier))
+    for p in published_partners().filter(slug__in=keys.get(Subject.PARTNER, set())):
+        found[(Subject.PARTNER, p.slug)] = (p.name, reverse("portal:partner", args=[p.slug]), False)
+    ids = [int(k) for k in keys.get(Subject.STATEMENT, set()) if k.isdigit()]
+    for s in published_statements().filter(pk__in=ids):
+        target = subjects.find(Subject.STATEMENT, str(s.pk))
+        found[(Subject.STATEMENT, str(s.pk))] = (target.name, target.page, False)
+    for key in keys.get(Subject.FIGURE, set()):
+        try:
+            target = subjects.find(Subject.FIGURE, key)
+        except ServiceError:
+            continue
+        found[(Subject.FIGURE, key)] = (target.name, target.page, False)
+    return found
+
+
+def public_log(
+    about: Iterable[tuple[str, str]] | None = None, *, limit: int = LISTED
+) -> list[LogEntry]:
+    """Decided corrections, newest decision first: all, or those about these subjects
+    (pairs of a `Subject` and its key)."""
+    rows = Correction.objects.filter(status__in=DECIDED, hidden=False)
+    if about is not None:
+        wanted = Q(pk__in=[])
+        for subject, key in about:
+            wanted |= Q(subject=subject, subject_key=key)
+        rows = rows.filter(wanted)
+    decided = list(rows.order_by("-decided_at", "-pk")[:limit])
+    names = _names(decided)
+    entries = []
+    for row in decided:
+        # A commitment no longer public: its amounts are not shown either.
+        gone = ("", "", row.subject == Subject.COMMITMENT)
+        name, page, withheld = names.get((row.subject, row.subject_key), gone)
+        assert row.decided_at is not None
+        entries.append(
+            LogEntry(
+                number=row.pk,
+                decided_at=row.decided_at,
+                suggested_at=row.created,
+                subject=row.subject,
+                subject_label=str(row.get_subject_display()),
+                name=name,
+                page=page,
+                said=row.said,
+                source_url=row.source_url,
+                accepted=row.status == CorrectionStatus.ACCEPTED,
+                reason=row.decision_reason,
+                field=_label(row.subject, row.changed_field),
+                old=_shown(row.subject, row.changed_field, row.old_value, withheld=withheld),
+                new=_shown(row.subject, row.changed_field, row.new_value, withheld=withheld),
+            )
+        )
+    return entries
