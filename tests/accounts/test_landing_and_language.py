@@ -117,3 +117,12 @@ def test_an_invitation_in_the_invitees_language_sets_theirs(client, cast: Cast):
     invitation = invitations.invite(cast.other_partner, cast.member.email, language="en")
     invitations.accept(invitations.token_for(invitation), user=cast.member)
     assert languages.preferred(cast.member) == "es"
+
+
+def test_the_password_reset_e_mail_is_in_the_accounts_language(client, cast: Cast):
+    languages.set_preferred(user=cast.member, language="es")
+    client.post("/en/accounts/password-reset/", {"email": "member@example.org"})
+    [message] = mail.outbox
+    found = re.search(r"https?://[^/]+(/es/accounts/password-reset/[^/]+/[^/\s]+/)", message.body)
+    assert found, message.body
+    assert client.get(found.group(1), follow=True).status_code == 200
