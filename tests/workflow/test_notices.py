@@ -208,3 +208,36 @@ def test_send_a_reminder_now(late, member, colleague, reviewer, partner, other_p
         reminders.remind_now(user=member, partner=partner, today=TODAY)
     client.force_login(member)
     assert client.post(reverse("workflow:remind", args=[partner.slug])).status_code == 403
+
+
+def test_a_partners_answer_reaches_the_reviewer_in_their_language(
+    under_review, reviewer, member, partner, django_capture_on_commit_callbacks
+):
+    languages.set_preferred(user=reviewer, language="es")
+    client = Client()
+    client.force_login(member)
+    url = f"/en/partner/{partner.slug}/commitments/{under_review.commitment.reference}/comments/"
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"text": "The audit is from 2023."})
+    [message] = mail.outbox
+    assert message.to == [reviewer.email] and "respondió sobre" in message.subject
+    assert "The audit is from 2023." in message.body
+    [link] = _links(message.body)
+    assert link == f"/es/secretariat/proposals/{under_review.pk}/"
+    assert "The audit is from 2023." in _follow(reviewer, link)
+
+
+def test_an_answer_on_a_report_reaches_whoever_returned_it(
+    partner, member, reviewer, django_capture_on_commit_callbacks
+):
+    commitment = builders.commitment(partner.name, "100", date(2023, 2, 6))
+    report = builders.report(commitment, date(2023, 12, 31), {}, status="submitted")
+    reporting.return_report(reviewer=reviewer, report=report, reason="Add the invoices.")
+    client = Client()
+    client.force_login(member)
+    url = f"/en/partner/{partner.slug}/commitments/{commitment.reference}/comments/"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"text": "Attached now.", "report": report.pk})
+    assert response["Location"] == f"/en/partner/{partner.slug}/reports/{report.pk}/"
+    [message] = [m for m in mail.outbox if m.to == [reviewer.email]]
+    assert _links(message.body) == [f"/en/secretariat/reports/{report.pk}/"]

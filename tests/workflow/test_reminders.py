@@ -9,6 +9,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.core import mail
 from django.core.management import CommandError, call_command
+from django.core.management.base import SystemCheckError
 from django.test import override_settings
 from django.utils import translation
 from django_tasks_db.models import DBTaskResult
@@ -165,6 +166,10 @@ def test_without_a_site_address_the_command_refuses_in_one_line(late_partner):
     assert "SITE_URL must be set" in str(refused.value) and "\n" not in str(refused.value)
     assert mail.outbox == []
     assert siteaddress.check_site_url()[0].id == "adelante.E001"
+    # `adelante check --deploy` says so; the other commands run without it.
+    with pytest.raises(SystemCheckError, match="SITE_URL must be set"):
+        call_command("check", "--deploy", "--fail-level", "ERROR")
+    call_command("check")
 
 
 @override_settings(SITE_URL="", DEBUG=True)

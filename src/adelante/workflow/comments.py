@@ -2,8 +2,8 @@
 
 Either side writes; the secretariat may mark a comment internal (the default on its pages),
 which partners never read (workflow.disclosure). A partner's comment is always shared: it is
-written to the secretariat. A shared comment from the secretariat is e-mailed to the partner's
-people (workflow.notices), in each one's language.
+written to the secretariat, and e-mailed to the reviewer it answers. A shared comment from the
+secretariat is e-mailed to the partner's people (workflow.notices), in each one's language.
 """
 
 from __future__ import annotations
@@ -54,6 +54,9 @@ def post(
         comment = Comment.objects.create(
             commitment=commitment, report=report, author=user, text=text, internal=internal
         )
-        if not internal and roles.is_secretariat(user):
-            transaction.on_commit(lambda: notices.comment_to_partner(comment))
+        if roles.is_secretariat(user):
+            if not internal:
+                transaction.on_commit(lambda: notices.comment_to_partner(comment))
+        else:
+            transaction.on_commit(lambda: notices.comment_to_reviewer(comment))
     return comment

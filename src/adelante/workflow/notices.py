@@ -4,7 +4,8 @@ Sent when a proposal is accepted, declined or returned, when a report is returne
 verified, and when the secretariat writes a shared comment: to every active member of the
 organisation with an e-mail address, each in their own language (accounts.languages), with
 the reason written for them and a direct link to the page (the site's address, `SITE_URL`),
-where they can read the history and answer in the comment thread.
+where they can read the history and answer in the comment thread. A partner's answer goes to
+the reviewer it answers, the same way.
 
 The services queue these after their transaction commits (`transaction.on_commit`): a step
 rolled back tells nobody. A failed send is logged and does not undo the decision.
@@ -28,7 +29,7 @@ from adelante.accounts import languages
 from adelante.commitments.models import Commitment
 from adelante.partners.models import Membership
 from adelante.progress.models import ProgressReport
-from adelante.workflow.models import Comment, Proposal, Stage
+from adelante.workflow.models import Action, Comment, Proposal, ReviewEvent, Stage
 
 logger = logging.getLogger(__name__)
 
@@ -51,11 +52,12 @@ def _title(commitment: Commitment) -> str:
     return str(commitment.title or commitment.reference)
 
 
-def send(commitment: Commitment, compose: Compose) -> int:
-    """One e-mail to each of the organisation's people, in their language; the number sent."""
+def send(commitment: Commitment, compose: Compose, to: list[Any] | None = None) -> int:
+    """One e-mail to each of the organisation's people (or `to`), in their language; the
+    number sent."""
     sent = 0
     connection = get_connection()
-    for user in recipients(commitment):
+    for user in recipients(commitment) if to is None else to:
         with languages.override_for(user):
             try:
                 subject, lines, path = compose()
@@ -191,3 +193,49 @@ def comment_to_partner(comment: Comment) -> int:
         return subject, lines, path
 
     return send(commitment, compose)
+
+
+def _reviewer_of(comment: Comment) -> Any:
+    """Who in the secretariat the partner answers: the proposal's reviewer, or whoever last
+    returned, verified or corrected the report."""
+    if comment.report is None:
+        proposal = Proposal.objects.filter(commitment=comment.commitment).first()
+        return proposal.reviewer if proposal is not None else None
+    last = (
+        ReviewEvent.objects.filter(
+            report=comment.report,
+            action__in=(Action.REPORT_RETURNED, Action.REPORT_VERIFIED, Action.VALUE_CORRECTED),
+        )
+        .select_related("user")
+        .order_by("-at", "-id")
+        .first()
+    )
+    return last.user if last is not None else None
+
+
+def comment_to_reviewer(comment: Comment) -> int:
+    """A partner's comment: to the reviewer it answers (if any), with the link to the review
+    page; otherwise it waits in the history."""
+    reviewer = _reviewer_of(comment)
+    if reviewer is None or not reviewer.is_active or not reviewer.email:
+        return 0
+    commitment = comment.commitment
+
+    def compose() -> tuple[str, list[str], str]:
+        title = _title(commitment)
+        subject = _("Adelante: %(partner)s answered about “%(title)s”") % {
+            "partner": commitment.partner.name,
+            "title": title,
+        }
+        lines = [
+            _("%(partner)s wrote about “%(title)s”:")
+            % {"partner": commitment.partner.name, "title": title},
+            comment.text,
+            _("Answer it here:"),
+        ]
+        if comment.report is not None:
+            return subject, lines, reverse("workflow:report_review", args=[comment.report.pk])
+        proposal = Proposal.objects.get(commitment=commitment)
+        return subject, lines, reverse("workflow:proposal_review", args=[proposal.pk])
+
+    return send(commitment, compose, to=[reviewer])
