@@ -12,6 +12,9 @@ if os.environ.get("PYTEST_XDIST_WORKER"):
     os.makedirs(_data_dir, exist_ok=True)
 os.environ["ADELANTE_DATA_DIR"] = _data_dir
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz")
+# The address e-mails link to (required with DEBUG off, as in production): tests follow the
+# links with the test client, whose host is "testserver".
+os.environ.setdefault("SITE_URL", "http://testserver")
 
 from adelante.settings import *  # noqa: E402, F403
 

@@ -12,6 +12,7 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from adelante import siteaddress as _siteaddress
 from adelante.accounts.mailconfig import email_settings as _email_settings
 from adelante.operations import environment as _environment
 from adelante.operations import error_reports as _error_reports
@@ -197,7 +198,8 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.ScryptPasswordHasher",
 ]
 LOGIN_URL = "accounts:sign_in"
-LOGIN_REDIRECT_URL = "accounts:home"
+# After signing in, each person lands on their work (accounts.views.session.work).
+LOGIN_REDIRECT_URL = "accounts:work"
 LOGOUT_REDIRECT_URL = "portal:overview"
 # Password-reset and invitation links stay good this long (seconds).
 PASSWORD_RESET_TIMEOUT = int(os.environ.get("PASSWORD_RESET_TIMEOUT", 3 * 24 * 3600))
@@ -241,6 +243,9 @@ ADELANTE_JOIN_REQUESTS_PER_ADDRESS = int(os.environ.get("ADELANTE_JOIN_REQUESTS_
 # Public corrections: at most this many suggestions per network address, and per e-mail
 # address, per day (docs/corrections.md).
 ADELANTE_CORRECTIONS_PER_ADDRESS = int(os.environ.get("ADELANTE_CORRECTIONS_PER_ADDRESS", 10))
+# The site's public address, for the links in e-mails (adelante/siteaddress.py): required
+# with DEBUG off (`adelante check --deploy`).
+SITE_URL = _siteaddress.from_environment(os.environ, debug=DEBUG)
 ADELANTE_REQUIRE_2FA_FOR_SECRETARIAT = env_flag("ADELANTE_REQUIRE_2FA_FOR_SECRETARIAT", False)
 # E-mail: console by default, SMTP from EMAIL_URL or EMAIL_HOST (adelante/accounts/mailconfig.py).
 globals().update(_email_settings(os.environ))

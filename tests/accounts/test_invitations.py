@@ -44,7 +44,7 @@ def test_a_partner_admin_invites_and_the_invitee_joins(client, cast: Cast, mailo
     mismatch = client.post(link, {"password1": CHOSEN, "password2": "different"})
     assert mismatch.status_code == 400
     accepted = client.post(link, {"name": "New", "password1": CHOSEN, "password2": CHOSEN})
-    assert accepted["Location"] == "/en/accounts/"
+    assert accepted["Location"] == "/en/accounts/work/"
     user = User.objects.get(email="New.Person@example.org")
     assert user.check_password(CHOSEN)
     assert Membership.objects.get(user=user).partner == cast.partner

@@ -80,6 +80,15 @@ API_TOKEN = _roles(200, anonymous=401)
 API_OWN_REPORT = _roles(404, anonymous=401, member=200, partner_admin=200)
 API_SUBMIT = _roles(405)
 SECRETARIAT_POST_ONLY = _roles(403, anonymous=LOGIN, reviewer=405, secretariat_admin=405)
+#: A secretariat action answered with a redirect and a message (issue 15: comments, reminders).
+SECRETARIAT_REDIRECT = _roles(403, anonymous=LOGIN, reviewer=302, secretariat_admin=302)
+#: A partner's POST-only page: its members and the secretariat get 405 on GET, others 404.
+PARTNER_POST_ONLY = _roles(
+    404, anonymous=LOGIN, member=405, partner_admin=405, reviewer=405, secretariat_admin=405
+)
+PARTNER_REDIRECT = _roles(
+    404, anonymous=LOGIN, member=302, partner_admin=302, reviewer=302, secretariat_admin=302
+)
 #: A staff import's job: only the person who uploaded it sees it; a 404 for everyone else.
 JOB = _roles(404, anonymous=LOGIN)
 NO_JOB = "00000000-0000-4000-8000-000000000000"
@@ -117,6 +126,13 @@ MATRIX: dict[str, Row] = {
     # Accounts
     "<lang>/accounts/": Row("/en/accounts/", SIGNED_IN),
     "<lang>/accounts/sign-in/": Row("/en/accounts/sign-in/", PUBLIC),
+    # Everyone's work (issue 15): a redirect by role; the preferred language, a POST.
+    "<lang>/accounts/work/": Row(
+        "/en/accounts/work/", _roles(302, anonymous=LOGIN), post=_roles(405, anonymous=LOGIN)
+    ),
+    "<lang>/accounts/language/": Row(
+        "/en/accounts/language/", _roles(405, anonymous=LOGIN), post=_roles(302, anonymous=LOGIN)
+    ),
     "<lang>/accounts/sign-out/": Row("/en/accounts/sign-out/", POST_ONLY, post=REDIRECT),
     "<lang>/accounts/two-factor/": Row("/en/accounts/two-factor/", REDIRECT),
     "<lang>/accounts/two-factor/enrol/": Row("/en/accounts/two-factor/enrol/", SIGNED_IN),
@@ -191,9 +207,30 @@ MATRIX: dict[str, Row] = {
     "<lang>/partner/<slug:partner>/evidence/<int:pk>/": Row(
         "/en/partner/{partner}/evidence/999999/", PARTNER_MISSING
     ),
+    "<lang>/partner/<slug:partner>/commitments/<slug:reference>/comments/": Row(
+        "/en/partner/{partner}/commitments/{reference}/comments/",
+        PARTNER_POST_ONLY,
+        post=PARTNER_REDIRECT,
+    ),
+    "<lang>/partner/<slug:partner>/proposals/<int:pk>/documents/": Row(
+        "/en/partner/{partner}/proposals/999999/documents/",
+        PARTNER_POST_ONLY,
+        post=PARTNER_MISSING,
+    ),
+    "<lang>/partner/<slug:partner>/documents/<int:pk>/": Row(
+        "/en/partner/{partner}/documents/999999/", PARTNER_MISSING
+    ),
     # Workflow: the secretariat's queues
     "<lang>/secretariat/queue/": Row("/en/secretariat/queue/", SECRETARIAT),
     "<lang>/secretariat/late/": Row("/en/secretariat/late/", SECRETARIAT),
+    "<lang>/secretariat/late/<slug:partner>/remind/": Row(
+        "/en/secretariat/late/{partner}/remind/", SECRETARIAT_POST_ONLY, post=SECRETARIAT_REDIRECT
+    ),
+    "<lang>/secretariat/commitments/<slug:reference>/comments/": Row(
+        "/en/secretariat/commitments/{reference}/comments/",
+        SECRETARIAT_POST_ONLY,
+        post=SECRETARIAT_REDIRECT,
+    ),
     "<lang>/secretariat/proposals/<int:pk>/": Row(
         "/en/secretariat/proposals/999999/", SECRETARIAT_MISSING
     ),

@@ -19,7 +19,7 @@ def test_sign_in_then_home_then_sign_out(client, cast: Cast) -> None:
     assert "Forgot your password?" in page.content.decode()
     response = client.post("/en/accounts/sign-in/", {"username": "member", "password": PASSWORD})
     assert response.status_code == 302
-    assert response["Location"] == "/en/accounts/"
+    assert response["Location"] == "/en/accounts/work/"
     home = client.get("/en/accounts/").content.decode()
     assert "Partner member of Acme Foods" in home
     assert client.get("/en/accounts/sign-out/").status_code == 405  # sign-out is a POST
@@ -32,7 +32,7 @@ def test_next_is_followed_only_within_the_site(client, cast: Cast) -> None:
     assert client.post("/en/accounts/sign-in/", data)["Location"] == "/en/secretariat/audit/"
     client.post("/en/accounts/sign-out/")
     data["next"] = "https://evil.example/"
-    assert client.post("/en/accounts/sign-in/", data)["Location"] == "/en/accounts/"
+    assert client.post("/en/accounts/sign-in/", data)["Location"] == "/en/accounts/work/"
 
 
 def test_wrong_password_is_refused_with_the_form_again(client, cast: Cast) -> None:

@@ -57,7 +57,7 @@ def test_the_code_step_signs_in(client, cast: Cast) -> None:
     client.post("/en/accounts/sign-in/", {"username": "member", "password": PASSWORD})
     code = pyotp.TOTP(device.secret).now()
     done = client.post("/en/accounts/two-factor/", {"code": code})
-    assert done["Location"] == "/en/accounts/"
+    assert done["Location"] == "/en/accounts/work/"
     assert client.get("/en/accounts/").status_code == 200
     assert client.session[twofactor.SESSION_VERIFIED] is True
 

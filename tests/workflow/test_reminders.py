@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
 from django.contrib.auth.models import User
 from django.core import mail
 from django.core.management import CommandError, call_command
+from django.core.management.base import SystemCheckError
+from django.test import override_settings
+from django.utils import translation
 from django_tasks_db.models import DBTaskResult
 
+from adelante import siteaddress
+from adelante.accounts import languages
 from adelante.commitments.choices import Status
 from adelante.partners.models import Membership
 from adelante.progress.models import ReportStatus
@@ -43,14 +49,18 @@ def test_items_are_grouped_per_person(late_partner, member, outsider):
     first, second, _colleague, _returned = late_partner
     found = {d.user.username: d for d in reminders.digests(TODAY)}
     assert set(found) == {"maria", "carlos"}  # the outsider's organisation owes nothing
-    kinds = sorted((i.kind, i.title) for i in found["maria"].items)
+    # One line per commitment: the first is overdue (June 2023) and due soon (December):
+    # one "overdue" line counting both, linking to the first missing period.
+    kinds = sorted((i.kind, i.title, i.count) for i in found["maria"].items)
     assert kinds == sorted(
         [
-            ("overdue", first.title),
-            ("due_soon", first.title),
-            ("report_returned", second.title),
+            ("overdue", first.title, 2),
+            ("report_returned", second.title, 0),
         ]
     )
+    overdue = next(i for i in found["maria"].items if i.kind == "overdue")
+    assert overdue.period_end == date(2023, 6, 30)
+    assert overdue.path == f"/en/partner/{first.partner.slug}/commitments/{first.reference}/report/"
     assert [i.kind for i in found["carlos"].items] == [i.kind for i in found["maria"].items]
 
 
@@ -71,12 +81,15 @@ def test_no_reminder_for_a_commitment_that_takes_no_reports(partner, member, sta
 
 def test_one_email_per_person_and_never_twice_a_day(late_partner, member):
     summary = reminders.send_digests(TODAY)
-    assert summary.sent == 2 and summary.items == 6
+    assert summary.sent == 2 and summary.items == 4
     assert len(mail.outbox) == 2
     message = next(m for m in mail.outbox if m.to == ["maria@example.org"])
-    assert "OVERDUE" in message.body and "Due soon" in message.body
+    assert "OVERDUE" in message.body and "2 progress reports missing" in message.body
     assert "Returned to you" in message.body
-    assert "http://127.0.0.1:8000/en/partner/" in message.body
+    assert message.subject.startswith("Adelante: 2 items need your attention")
+    # The site's address from configuration (SITE_URL), never the development server's.
+    assert "http://testserver/en/partner/" in message.body
+    assert "127.0.0.1" not in message.body
     again = reminders.send_digests(TODAY)
     assert again.sent == 0 and again.already == 2
     assert len(mail.outbox) == 2
@@ -93,6 +106,7 @@ def test_the_secretariat_hears_of_what_waits_for_review(member, partner, reviewe
     found = {d.user.username: d for d in reminders.digests(TODAY)}
     kinds = [i.kind for i in found["rita"].items]
     assert kinds == ["review_proposal", "late_summary"]
+    assert found["rita"].items[1].path == "/en/secretariat/late/"
     assert found["rita"].items[1].count == 1
 
 
@@ -107,6 +121,70 @@ def test_spanish_digest(late_partner):
     reminders.send_digests(TODAY, language="es", base_url="https://adelante.example.org")
     body = mail.outbox[0].body
     assert "https://adelante.example.org/es/partner/" in body
+    assert "ATRASADO" in body and "2 informes de avance pendientes" in body
+
+
+def test_each_digest_in_its_readers_language_with_links_that_work(late_partner, member, client):
+    # María chose Spanish; Carlos chose nothing and gets the run's language (English).
+    languages.set_preferred(user=member, language="es")
+    reminders.send_digests(TODAY, language="en")
+    by_address = {m.to[0]: m for m in mail.outbox}
+    spanish, english = by_address["maria@example.org"], by_address["carlos@example.org"]
+    assert "Hola" in spanish.body and "necesitan su atención" in spanish.subject
+    assert "Hello" in english.body and "need your attention" in english.subject
+    links = re.findall(r"http://testserver(/\S+)", spanish.body)
+    assert links and all(link.startswith("/es/") for link in links)
+    english_links = re.findall(r"http://testserver(/\S+)", english.body)
+    assert english_links and all(link.startswith("/en/") for link in english_links)
+    client.force_login(member)
+    for link in links:
+        assert client.get(link).status_code == 200, link
+
+
+def test_plurals_in_both_languages(partner, member):
+    # One commitment, one missing report, one item: singular everywhere.
+    builders.commitment(partner.name, "100", date(2023, 5, 1))
+    digest = reminders.digests(TODAY)[0]
+    assert len(digest.items) == 1 and digest.items[0].count == 1
+    with translation.override("en"):
+        subject, body = reminders.render(digest, TODAY, "https://a.example")
+    assert "1 item needs your attention" in subject and "1 items" not in subject
+    assert "1 progress report, due on" in body
+    with translation.override("es"):
+        subject, body = reminders.render(digest, TODAY, "https://a.example")
+    assert "1 elemento necesita su atención" in subject
+    assert "1 informe de avance, con vencimiento" in body
+    assert str(reminders.SendSummary(1, 1, 1)) == (
+        "1 digest sent (1 items); 1 person had theirs today already."
+    )
+
+
+@override_settings(SITE_URL="", DEBUG=False)
+def test_without_a_site_address_the_command_refuses_in_one_line(late_partner):
+    with pytest.raises(CommandError) as refused:
+        call_command("send-reminders", "--date", TODAY.isoformat())
+    assert "SITE_URL must be set" in str(refused.value) and "\n" not in str(refused.value)
+    assert mail.outbox == []
+    assert siteaddress.check_site_url()[0].id == "adelante.E001"
+    # `adelante check --deploy` says so; the other commands run without it.
+    with pytest.raises(SystemCheckError, match="SITE_URL must be set"):
+        call_command("check", "--deploy", "--fail-level", "ERROR")
+    call_command("check")
+
+
+@override_settings(SITE_URL="", DEBUG=True)
+def test_in_development_the_address_is_the_development_servers():
+    assert siteaddress.site_url() == "http://127.0.0.1:8000"
+    assert siteaddress.check_site_url() == []
+
+
+def test_the_address_comes_from_the_environment():
+    assert siteaddress.from_environment({"SITE_URL": "https://a.example/"}, debug=False) == (
+        "https://a.example"
+    )
+    assert siteaddress.from_environment({"ADELANTE_SITE_URL": "https://b.example"}, debug=False)
+    assert siteaddress.from_environment({}, debug=False) == ""
+    assert siteaddress.problem("ftp://x") and siteaddress.problem("")
 
 
 def test_command(late_partner, capsys):

@@ -21,8 +21,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from adelante import history
-from adelante.accounts import throttle
+from adelante import history, siteaddress
+from adelante.accounts import languages, throttle
 from adelante.accounts.models import Invitation
 from adelante.errors import Invalid
 from adelante.partners.models import Membership, MembershipRole, Partner
@@ -41,8 +41,12 @@ def invite(
     *,
     invited_by: Any = None,
     days: int | None = None,
+    language: str | None = None,
 ) -> Invitation:
-    """A new invitation; earlier open ones for the same address and organisation are revoked."""
+    """A new invitation; earlier open ones for the same address and organisation are revoked.
+    `language`: its e-mail's, and the new account's preferred one (default: the site's)."""
+    language = language or settings.LANGUAGE_CODE
+    languages.check_language(language=language)
     email = get_user_model().objects.normalize_email(email.strip())
     now = timezone.now()
     days = settings.ADELANTE_INVITATION_DAYS if days is None else days
@@ -60,6 +64,7 @@ def invite(
             invited_by=invited_by if invited_by and invited_by.is_authenticated else None,
             nonce=secrets.token_urlsafe(24),
             expires_at=now + datetime.timedelta(days=days),
+            language=language,
         )
         history.save(invitation, reason=_("invited"))
     return invitation
@@ -83,9 +88,11 @@ def link_path(invitation: Invitation) -> str:
     return reverse("accounts:invitation", args=[token_for(invitation)])
 
 
-def send(invitation: Invitation, absolute_link: str, language: str) -> None:
-    with translation.override(language):
-        context = {"invitation": invitation, "link": absolute_link}
+def send(invitation: Invitation) -> None:
+    """The invitation e-mail, in the invitation's language, its link to the site's address
+    (`SITE_URL`) under that language's prefix."""
+    with translation.override(invitation.language):
+        context = {"invitation": invitation, "link": siteaddress.absolute(link_path(invitation))}
         subject = _("Invitation to Adelante: %(partner)s") % {"partner": invitation.partner.name}
         body = render_to_string("accounts/email/invitation.txt", context)
     send_mail(subject, body, None, [invitation.email])
@@ -149,6 +156,8 @@ def accept(token: str, *, user: Any = None, password: str = "", name: str = "") 
         elif invitation.role == MembershipRole.ADMIN:
             membership.role = MembershipRole.ADMIN  # an invitation never lowers a role
         history.save(membership, user=user, reason=reason)
+        # The inviter chose the language the person reads: theirs unless they chose one.
+        languages.set_preferred(user=user, language=invitation.language, only_if_unset=True)
         invitation.accepted_at = timezone.now()
         invitation.accepted_by = user
         history.save(invitation, user=user, reason=reason)

@@ -26,7 +26,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from adelante import history
-from adelante.accounts import invitations, throttle
+from adelante.accounts import invitations, languages, throttle
 from adelante.accounts.models import Invitation, JoinRequest, JoinStatus, ScreeningOutcome
 from adelante.errors import Invalid
 from adelante.partners.models import MembershipRole, Partner
@@ -181,7 +181,11 @@ def accept_and_invite(request: JoinRequest, reason: str, *, by: Any) -> Invitati
     with transaction.atomic():
         partner, _created = partner_for(request)
         invitation = invitations.invite(
-            partner, request.contact_email, MembershipRole.ADMIN, invited_by=by
+            partner,
+            request.contact_email,
+            MembershipRole.ADMIN,
+            invited_by=by,
+            language=request.language if request.language in languages.codes() else None,
         )
         request.partner = partner
         request.status = JoinStatus.INVITED

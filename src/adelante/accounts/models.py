@@ -97,6 +97,10 @@ class Invitation(models.Model):
         verbose_name=_("accepted by"),
     )
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    #: The language of the invitation e-mail, and the new account's preferred language.
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
     history = HistoricalRecords(excluded_fields=["nonce"])
 
     class Meta:
@@ -178,3 +182,26 @@ class JoinRequest(models.Model):
 
     def __str__(self) -> str:
         return self.organisation_name
+
+
+class Preferences(models.Model):
+    """What a person chose for themselves: the language of their e-mails, digests and notices
+    (accounts.languages). No row: the site's default language."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="preferences",
+        verbose_name=_("person"),
+    )
+    language = models.CharField(
+        _("preferred language"), max_length=10, choices=settings.LANGUAGES, blank=True
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("preferences")
+        verbose_name_plural = _("preferences")
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.language or '-'}"

@@ -45,7 +45,7 @@ from adelante.currency.models import ExchangeRate
 from adelante.errors import Conflict, Invalid, NotAllowed
 from adelante.money.qualifiers import AmountQualifier
 from adelante.partners.models import Partner
-from adelante.workflow import reasons, recording
+from adelante.workflow import notices, reasons, recording
 from adelante.workflow.locking import locked
 from adelante.workflow.models import (
     Action,
@@ -425,7 +425,14 @@ def _end_review(
         history.save(proposal, user=reviewer, reason=reason)
         _set_status(proposal.commitment, Status.PROPOSED, reviewer, reason)
         recording.log(action, reviewer, proposal.commitment, reason=reason)
+        _tell_partner(proposal)
     return proposal
+
+
+def _tell_partner(proposal: Proposal) -> None:
+    """E-mail the partner's people the outcome once it is committed (workflow.notices)."""
+    decided = proposal
+    transaction.on_commit(lambda: notices.proposal_decided(decided))
 
 
 # -- Due diligence -----------------------------------------------------------------------------
@@ -581,6 +588,7 @@ def accept(*, reviewer: User, proposal: Proposal, into: Round, reason: str = "")
                 announced_on=into.announced_on,
                 amount_usd=usd.amount_usd,
             )
+            _tell_partner(proposal)
     return proposal
 
 
@@ -601,23 +609,61 @@ def add_document(
     question: DueDiligenceQuestion | None = None,
 ) -> DueDiligenceDocument:
     """A due-diligence document, checked by its content and kept through the storage API."""
+    check_may_review(user=reviewer)
+    return _store_document(
+        reviewer,
+        proposal,
+        upload,
+        question,
+        from_partner=False,
+        check_stage=lambda p: check_in_review(
+            proposal=p, message=_("Take the proposal for review before adding documents.")
+        ),
+    )
+
+
+#: Stages in which the partner may still attach its own due-diligence documents.
+PARTNER_DOCUMENT_STAGES = (*EDITABLE_BY_PARTNER, *REVIEWABLE)
+
+
+def add_partner_document(
+    *, user: User, proposal: Proposal, upload: UploadedFile[bytes]
+) -> DueDiligenceDocument:
+    """A due-diligence document the partner attaches itself (a policy, a certificate),
+    through the same checks and storage as evidence, until the proposal is decided. The
+    partner sees its own documents; the secretariat sees them with its own."""
+    check_may_propose(user=user, partner=proposal.commitment.partner)
+
+    def check_stage(p: Proposal) -> None:
+        if p.stage not in PARTNER_DOCUMENT_STAGES:
+            raise Conflict(_("This proposal is decided: documents can no longer be added."))
+
+    return _store_document(user, proposal, upload, None, from_partner=True, check_stage=check_stage)
+
+
+def _store_document(
+    user: User,
+    proposal: Proposal,
+    upload: UploadedFile[bytes],
+    question: DueDiligenceQuestion | None,
+    *,
+    from_partner: bool,
+    check_stage: Any,
+) -> DueDiligenceDocument:
     from adelante.workflow import files
 
-    check_may_review(user=reviewer)
     checked = files.check(upload)
     with transaction.atomic():
         proposal = locked(proposal)
-        check_in_review(
-            proposal=proposal,
-            message=_("Take the proposal for review before adding documents."),
-        )
+        check_stage(proposal)
         document = DueDiligenceDocument(
             commitment=proposal.commitment,
             question=question,
             original_name=checked.original_name,
             kind=checked.kind.code,
             size=checked.size,
-            uploaded_by=reviewer,
+            uploaded_by=user,
+            from_partner=from_partner,
         )
         document.file.save(
             checked.storage_name(f"due-diligence/{proposal.commitment_id}"),
@@ -627,10 +673,11 @@ def add_document(
         document.save()
         recording.log(
             Action.DOCUMENT_UPLOADED,
-            reviewer,
+            user,
             proposal.commitment,
             file=checked.original_name,
             type=checked.kind.code,
             question=question.code if question else "",
+            from_partner=from_partner,
         )
     return document

@@ -136,6 +136,46 @@ class ReviewEvent(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()}"
 
 
+class Comment(models.Model):
+    """A message in the thread of a proposal or a report, between the partner and the
+    secretariat. An internal one is the secretariat's alone: partners never see it
+    (workflow.disclosure)."""
+
+    commitment = models.ForeignKey(
+        Commitment,
+        on_delete=models.PROTECT,
+        related_name="comments",
+        verbose_name=_("commitment"),
+    )
+    report = models.ForeignKey(
+        ProgressReport,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="comments",
+        verbose_name=_("progress report"),
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("who"),
+    )
+    text = models.TextField(_("comment"))
+    internal = models.BooleanField(_("internal to the secretariat"), default=False)
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.text[:40]}"
+
+
 # -- Due diligence -----------------------------------------------------------------------------
 
 
@@ -262,6 +302,8 @@ class DueDiligenceDocument(StoredFile):
         blank=True,
         verbose_name=_("question"),
     )
+    #: Attached by the partner itself (it sees these; the secretariat's own are internal).
+    from_partner = models.BooleanField(_("from the partner"), default=False)
 
     class Meta:
         ordering = ["uploaded_at", "id"]

@@ -47,7 +47,7 @@ from adelante.progress.models import (
     Sex,
     VerificationLevel,
 )
-from adelante.workflow import files, reasons, recording
+from adelante.workflow import files, notices, reasons, recording
 from adelante.workflow.locking import locked
 from adelante.workflow.models import Action, Evidence
 
@@ -483,7 +483,14 @@ def return_report(*, reviewer: User, report: ProgressReport, reason: str) -> Pro
         recording.log(
             Action.REPORT_RETURNED, reviewer, report.commitment, report=report, reason=reason
         )
+        _tell_partner(report)
     return report
+
+
+def _tell_partner(report: ProgressReport) -> None:
+    """E-mail the partner's people the outcome once it is committed (workflow.notices)."""
+    decided = report
+    transaction.on_commit(lambda: notices.report_decided(decided))
 
 
 VERIFIED_LEVELS = (
@@ -519,6 +526,7 @@ def verify_report(
         recording.log(
             Action.REPORT_VERIFIED, reviewer, commitment, report=report, reason=note, level=level
         )
+        _tell_partner(report)
     return report
 
 

@@ -6,7 +6,7 @@ Secretariat pages: secretariat reviewers and admins.
 
 from django.urls import path
 
-from adelante.workflow.views import partner, secretariat
+from adelante.workflow.views import correspondence, partner, secretariat
 
 app_name = "workflow"
 urlpatterns = [
@@ -30,9 +30,30 @@ urlpatterns = [
         partner.evidence_file,
         name="evidence_file",
     ),
+    path(
+        "partner/<slug:partner>/commitments/<slug:reference>/comments/",
+        correspondence.partner_comment,
+        name="partner_comment",
+    ),
+    path(
+        "partner/<slug:partner>/proposals/<int:pk>/documents/",
+        correspondence.partner_document_new,
+        name="partner_document_new",
+    ),
+    path(
+        "partner/<slug:partner>/documents/<int:pk>/",
+        correspondence.partner_document,
+        name="partner_document",
+    ),
     # The secretariat.
     path("secretariat/queue/", secretariat.queue, name="queue"),
     path("secretariat/late/", secretariat.late, name="late"),
+    path("secretariat/late/<slug:partner>/remind/", secretariat.remind, name="remind"),
+    path(
+        "secretariat/commitments/<slug:reference>/comments/",
+        correspondence.secretariat_comment,
+        name="comment",
+    ),
     path("secretariat/proposals/<int:pk>/", secretariat.proposal_review, name="proposal_review"),
     path(
         "secretariat/proposals/<int:pk>/checklist/",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import password_validation
 from django.contrib.auth.views import redirect_to_login
@@ -28,6 +29,12 @@ class InviteForm(forms.Form):
     email = forms.EmailField(label=gettext_lazy("E-mail address"))
     role = forms.ChoiceField(
         label=gettext_lazy("Role"), choices=MembershipRole.choices, initial=MembershipRole.MEMBER
+    )
+    #: The e-mail's language and the new account's (the page's language if not chosen).
+    language = forms.ChoiceField(
+        label=gettext_lazy("Language of the invitation and of their e-mails"),
+        choices=settings.LANGUAGES,
+        required=False,
     )
 
 
@@ -68,7 +75,7 @@ class AcceptForm(forms.Form):
 @partner_member_required(admin=True)
 def people(request: HttpRequest, partner: Partner) -> HttpResponse:
     """An organisation's members and open invitations; its admins (and the secretariat) invite."""
-    form = InviteForm(request.POST or None)
+    form = InviteForm(request.POST or None, initial={"language": request.LANGUAGE_CODE})
     status = 200
     wait = 0
     if request.method == "POST" and form.is_valid():
@@ -91,10 +98,13 @@ def people(request: HttpRequest, partner: Partner) -> HttpResponse:
             status = 429
     if request.method == "POST" and form.is_valid() and not wait:
         invitation = invitations.invite(
-            partner, form.cleaned_data["email"], form.cleaned_data["role"], invited_by=request.user
+            partner,
+            form.cleaned_data["email"],
+            form.cleaned_data["role"],
+            invited_by=request.user,
+            language=form.cleaned_data["language"] or request.LANGUAGE_CODE,
         )
-        link = request.build_absolute_uri(invitations.link_path(invitation))
-        invitations.send(invitation, link, request.LANGUAGE_CODE)
+        invitations.send(invitation)
         messages.success(request, _("Invitation sent to %(email)s.") % {"email": invitation.email})
         return redirect("accounts:people", partner=partner.slug)
     context = {
@@ -155,6 +165,6 @@ def accept(request: HttpRequest, token: str) -> HttpResponse:
             _("Welcome: you are now a member of %(partner)s.")
             % {"partner": invitation.partner.name},
         )
-        return redirect("accounts:home")
+        return redirect("accounts:work")
     context = {"title": _("Invitation"), "invitation": invitation, "form": form, "signed_in": user}
     return render(request, "accounts/invitation.html", context, status=400 if form.errors else 200)

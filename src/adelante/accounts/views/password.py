@@ -7,10 +7,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import PasswordResetForm
 from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import reverse_lazy
+from django.utils.translation import get_language
 
-from adelante.accounts import addresses, signin
+from adelante.accounts import addresses, languages, signin
 
 
 class ResetConfirm(auth_views.PasswordResetConfirmView):
@@ -24,7 +26,32 @@ class ResetConfirm(auth_views.PasswordResetConfirmView):
         return response
 
 
+class ResetForm(PasswordResetForm):
+    """The e-mail in the account's preferred language (its link under that prefix), not the
+    language of the page it was asked from."""
+
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        with languages.override_for(context.get("user"), get_language()):
+            super().send_mail(
+                subject_template_name,
+                email_template_name,
+                context,
+                from_email,
+                to_email,
+                html_email_template_name,
+            )
+
+
 class Reset(auth_views.PasswordResetView):
+    form_class = ResetForm
     template_name = "accounts/password_reset.html"
     email_template_name = "accounts/email/password_reset.txt"
     subject_template_name = "accounts/email/password_reset_subject.txt"

@@ -110,8 +110,7 @@ def _apply(request: HttpRequest, form: DecisionForm, pk: int, data: Any) -> None
             messages.success(request, _("Request declined."))
         else:
             invitation = joining.accept_and_invite(locked, data["decision_reason"], by=request.user)
-            link = request.build_absolute_uri(invitations.link_path(invitation))
-            invitations.send(invitation, link, locked.language)
+            invitations.send(invitation)
             messages.success(
                 request,
                 _("%(partner)s accepted; invitation sent to %(email)s.")

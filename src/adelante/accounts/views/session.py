@@ -2,21 +2,27 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render, resolve_url
+from django.urls import reverse
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
-from adelante.accounts import addresses, roles, signin, throttle, twofactor
+from adelante.accounts import addresses, languages, roles, signin, throttle, twofactor
+from adelante.errors import ServiceError
 
 
 def safe_next(request: HttpRequest, candidate: str | None) -> str:
@@ -110,8 +116,51 @@ def home(request: HttpRequest) -> HttpResponse:
             (partner, roles.is_partner_admin(user, partner)) for partner in roles.partners_of(user)
         ],
         "two_factor": twofactor.confirmed_device(user),
+        "preferred_language": languages.preferred(user, request.LANGUAGE_CODE),
+        "language_choices": settings.LANGUAGES,
     }
     return render(request, "accounts/home.html", context)
+
+
+def work_for(user: Any) -> str:
+    """The page of a person's work: a partner's workspace ("what is due"), the secretariat's
+    work queue, a government viewer's reports, an administrator's admin; else the account."""
+    if roles.is_secretariat(user):
+        return reverse("workflow:queue")
+    if roles.partners_of(user).exists():
+        return reverse("workflow:partner_home")
+    if roles.is_government_viewer(user):
+        return reverse("reports:reports")
+    if getattr(user, "is_superuser", False) or getattr(user, "is_staff", False):
+        return reverse("admin:index")
+    return reverse("accounts:home")
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def work(request: HttpRequest) -> HttpResponse:
+    """Where everyone lands after signing in (LOGIN_REDIRECT_URL) and the header's "Your
+    work": their work, in their own language."""
+    if twofactor.missing(request):
+        return redirect("accounts:two_factor")
+    with languages.override_for(request.user, request.LANGUAGE_CODE):
+        return HttpResponseRedirect(work_for(request.user))
+
+
+@login_required
+@require_POST
+def language(request: HttpRequest) -> HttpResponse:
+    """Change one's preferred language (e-mails, digests, notices): back to the account page,
+    in that language."""
+    chosen = request.POST.get("language", "")
+    try:
+        languages.set_preferred(user=request.user, language=chosen)
+    except ServiceError as error:
+        messages.error(request, error.message)
+        return redirect("accounts:home")
+    with translation.override(chosen):
+        messages.success(request, _("Your e-mails will be in this language."))
+        return HttpResponseRedirect(reverse("accounts:home"))
 
 
 def admin_sign_in(request: HttpRequest) -> HttpResponse:

@@ -28,6 +28,11 @@ def page(
     request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
 ) -> HttpResponse:
     context.setdefault("is_secretariat", roles.is_secretariat(request.user))
+    partner = context.get("partner")
+    # The organisation's people page, from every page of the organisation, for who may invite.
+    context.setdefault(
+        "may_invite", partner is not None and roles.can_invite_to(request.user, partner)
+    )
     response = render(request, template, context, status=status)
     # Unpublished data: never kept by a shared cache or the browser's back-forward cache.
     response["Cache-Control"] = "private, no-store"

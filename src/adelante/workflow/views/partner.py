@@ -26,7 +26,7 @@ from adelante.commitments.models import Commitment
 from adelante.errors import ErrorKind, ServiceError
 from adelante.partners.models import Partner
 from adelante.progress.models import ProgressReport
-from adelante.workflow import intake, queues, reporting, schedule
+from adelante.workflow import disclosure, intake, queues, reporting, schedule
 from adelante.workflow.forms import PeriodForm, ProposalForm, ReportForm
 from adelante.workflow.models import Evidence, Proposal, Stage
 from adelante.workflow.views.common import actor, file_response, page, refused
@@ -88,10 +88,27 @@ def _proposal_page(
             "form": form,
             "proposal": proposal,
             "editable": editable,
-            "events": proposal.commitment.review_events.select_related("user") if proposal else [],
+            # The partner's side of the history: never the secretariat's internal notes.
+            "events": disclosure.partner_log(proposal.commitment) if proposal else [],
+            **(_correspondence(partner, proposal.commitment) if proposal else {}),
+            "documents": disclosure.partner_documents(proposal.commitment) if proposal else [],
+            "may_attach": proposal is not None and proposal.stage in intake.PARTNER_DOCUMENT_STAGES,
         },
         status=status,
     )
+
+
+def _correspondence(
+    partner: Partner, commitment: Commitment, report: ProgressReport | None = None
+) -> dict[str, Any]:
+    """The comment form under the history (workflow/_events.html)."""
+    return {
+        "comment_url": reverse(
+            "workflow:partner_comment",
+            kwargs={"partner": partner.slug, "reference": commitment.reference},
+        ),
+        "comment_report": report,
+    }
 
 
 def _try_submit(request: HttpRequest, form: ProposalForm, proposal: Proposal) -> bool:
@@ -268,7 +285,8 @@ def _report_page(
             "editable": report.status in reporting.EDITABLE,
             "evidence": list(report.evidence.all()),
             "decreases": reporting.unconfirmed(report, values) if values else [],
-            "events": report.review_events.select_related("user"),
+            "events": disclosure.partner_log(report.commitment, report),
+            **_correspondence(partner, report.commitment, report),
         },
         status=status,
     )

@@ -12,16 +12,28 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from adelante import web_errors
 from adelante.accounts.access import secretariat_required
 from adelante.commitments.models import Commitment
 from adelante.errors import ErrorKind, ServiceError
+from adelante.partners.models import Partner
 from adelante.progress.models import ProgressReport, ReportStatus
-from adelante.workflow import intake, lifecycle, queues, reporting, sanctions, schedule
+from adelante.workflow import (
+    disclosure,
+    intake,
+    lifecycle,
+    queues,
+    reminders,
+    reporting,
+    sanctions,
+    schedule,
+)
 from adelante.workflow.forms import (
     AcceptForm,
     ChecklistForm,
@@ -79,11 +91,49 @@ def late(request: HttpRequest) -> HttpResponse:
         ((c, statuses[c.id]) for c in commitments if statuses[c.id].overdue),
         key=lambda row: (row[1].overdue[0].period.due_on, row[0].reference),
     )
+    contacts = reminders.reachable({c.partner_id for c, _s in rows})
     return page(
         request,
         "workflow/late.html",
-        {"title": _("Late reports"), "rows": rows, "today": today},
+        {
+            "title": _("Late reports"),
+            "rows": [(c, s, contacts[c.partner_id]) for c, s in rows],
+            "today": today,
+        },
     )
+
+
+@secretariat_required
+@require_POST
+def remind(request: HttpRequest, partner: str) -> HttpResponse:
+    """Send an organisation's people their reminder now (reminders.remind_now)."""
+    organisation = get_object_or_404(Partner, slug=partner)
+    try:
+        sent = reminders.remind_now(
+            user=actor(request), partner=organisation, today=timezone.localdate()
+        )
+    except ServiceError as error:
+        web_errors.to_messages(request, error)
+    else:
+        messages.success(
+            request,
+            ngettext(
+                "Reminder sent to %(n)d person at %(partner)s.",
+                "Reminder sent to %(n)d people at %(partner)s.",
+                sent,
+            )
+            % {"n": sent, "partner": organisation.name},
+        )
+    return redirect("workflow:late")
+
+
+def _correspondence(commitment: Commitment, report: ProgressReport | None = None) -> dict[str, Any]:
+    """The comment form under the history (workflow/_events.html): internal by default."""
+    return {
+        "comment_url": reverse("workflow:comment", kwargs={"reference": commitment.reference}),
+        "comment_report": report,
+        "comment_internal_allowed": True,
+    }
 
 
 # -- Proposals ---------------------------------------------------------------------------------
@@ -133,7 +183,8 @@ def _review_page(
             "hits": [(h, hit_forms[h.pk]) for h in hits],
             "lists": list(SanctionsList.objects.all()),
             "blockers": intake.acceptance_blockers(proposal),
-            "events": commitment.review_events.select_related("user"),
+            "events": disclosure.reviewer_log(commitment),
+            **_correspondence(commitment),
             "in_review": proposal.stage == Stage.UNDER_REVIEW,
             "reviewable": proposal.stage in intake.REVIEWABLE,
             "threshold": sanctions.THRESHOLD,
@@ -346,7 +397,8 @@ def _report_page(
             "c": report.commitment,
             "values": values,
             "evidence": list(report.evidence.all()),
-            "events": report.review_events.select_related("user"),
+            "events": disclosure.reviewer_log(report.commitment, report),
+            **_correspondence(report.commitment, report),
             "verify_form": verify_form,
             "return_form": return_form,
             "submitted": report.status == ReportStatus.SUBMITTED,
@@ -481,6 +533,7 @@ def commitment_status(request: HttpRequest, reference: str) -> HttpResponse:
         {
             "title": _("Change a commitment's status"),
             "c": commitment,
-            "events": commitment.review_events.select_related("user"),
+            "events": disclosure.reviewer_log(commitment, whole=True),
+            **_correspondence(commitment),
         },
     )

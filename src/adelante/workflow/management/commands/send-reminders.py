@@ -1,5 +1,5 @@
 """`adelante send-reminders [--date D] [--language en|es] [--dry-run] [--queue]`: the daily
-digest, sent now or (with --queue) by a background worker."""
+digest, sent now or (with --queue) by a background worker, each in its reader's language."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from adelante import siteaddress
 from adelante.workflow.reminders import send_digests
 from adelante.workflow.tasks import send_digests_task
 
@@ -35,10 +36,10 @@ class Command(BaseCommand):
             "--language",
             choices=[code for code, _name in settings.LANGUAGES],
             default=settings.LANGUAGE_CODE,
-            help="language of the e-mails and their links",
+            help="language of the e-mails of people who chose none (each person's own otherwise)",
         )
         parser.add_argument(
-            "--site-url", default=None, help="the site's address for links (ADELANTE_SITE_URL)"
+            "--site-url", default=None, help="the site's address for links (default: SITE_URL)"
         )
         parser.add_argument("--dry-run", action="store_true", help="count, send nothing")
         parser.add_argument(
@@ -49,6 +50,11 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         day = options["date"] or timezone.localdate()
+        if not options["site_url"]:
+            try:
+                siteaddress.site_url()
+            except siteaddress.SiteUrlMissing as error:
+                raise CommandError(str(error)) from None
         if options["queue"]:
             if options["dry_run"]:
                 raise CommandError("--queue and --dry-run: choose one")
