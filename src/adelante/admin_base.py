@@ -13,10 +13,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.db import models
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -142,7 +142,10 @@ class HistoryAdmin(SimpleHistoryAdmin):
         extra_context: dict[str, Any] | None = None,
     ) -> HttpResponse:
         with history.scope():
-            return super().changeform_view(request, object_id, form_url, extra_context)
+            try:
+                return super().changeform_view(request, object_id, form_url, extra_context)
+            except ServiceError as error:
+                return self._refused_at_save(request, error)
 
     def history_form_view(
         self,
@@ -152,10 +155,20 @@ class HistoryAdmin(SimpleHistoryAdmin):
         extra_context: dict[str, Any] | None = None,
     ) -> HttpResponse:
         with history.scope():
-            response = super().history_form_view(request, object_id, version_id, extra_context)
+            try:
+                response = super().history_form_view(request, object_id, version_id, extra_context)
+            except ServiceError as error:
+                return self._refused_at_save(request, error)
             if request.method == "POST" and response.status_code == 302:
                 self.after_revert(request, object_id)
             return response
+
+    def _refused_at_save(self, request: HttpRequest, error: ServiceError) -> HttpResponse:
+        # The edit service, checking again under a lock as it saves, refused what the form's
+        # check let through (someone changed the record in between): the transaction was
+        # rolled back, nothing is written; say why on the same page.
+        self.message_user(request, " ".join(error.messages()), level=messages.ERROR)
+        return HttpResponseRedirect(request.get_full_path())
 
     def after_revert(self, request: HttpRequest, object_id: str) -> None:
         """Called after an object was reverted to an earlier version from its history."""
