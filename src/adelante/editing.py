@@ -3,9 +3,9 @@
 Each kind has one edit service in its own app (`commitments.editing`, `partners.editing`):
 `check_*_edit` (nothing written) and `do_*_edit` (atomic), called by every door that changes
 the record directly: the admin's change forms and an accepted public correction. This module
-is their common part: who may edit, the changes applied to a copy and checked by the model
-itself (its fields' validators, its `clean`, its unique fields and constraints), and the save
-through `history` with the reason and the author.
+is their common part: who may edit, the changes applied to a copy, the model's own checks of
+them (its fields' validators, its `clean`, its unique fields and constraints), and what an
+edit returns. Each service saves through `history`, with the reason and the author.
 """
 
 from __future__ import annotations
