@@ -13,15 +13,16 @@ from collections.abc import Mapping
 from typing import Any
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.db import models
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from adelante import history
 from adelante.accounts.concurrency import ConcurrentEditMixin
+from adelante.errors import ServiceError
 
 admin.site.site_header = "Adelante"
 admin.site.site_title = "Adelante"
@@ -57,6 +58,65 @@ class ChangeReasonForm(ConcurrentEditMixin, forms.ModelForm):  # type: ignore[ty
     )
 
 
+class EditServiceForm(ChangeReasonForm):
+    """A change form whose record's edit service (`commitments.editing`, `partners.editing`)
+    checks what staff typed: the one implementation of the record's rules, which public
+    corrections call too. Its errors are shown on the fields they name, with what was typed.
+
+    The form reads each field (its type, length, choices); then the service checks the values
+    against the stored record (or, for a new one, a blank record), and works out what is
+    derived from them (a commitment's US$ amount), which the form's instance takes on.
+    """
+
+    #: The person editing: the admin sets it (`HistoryAdmin.get_form`).
+    editor: Any = None
+    #: What the service was given, once it accepted it (`HistoryAdmin.save_model` saves it).
+    edit_changes: dict[str, Any] | None = None
+
+    def check_edit(self, stored: Any, changes: Mapping[str, Any]) -> models.Model:
+        """The record as the changes would leave it (the service's check); `ServiceError`."""
+        raise NotImplementedError
+
+    def save_edit(self, stored: Any, changes: Mapping[str, Any], reason: str) -> models.Model:
+        """Save the changes through the service; the record as saved."""
+        raise NotImplementedError
+
+    def validate_unique(self) -> None:
+        """Unique fields and constraints are checked by the service, after its rules (whose
+        reasons say more than "constraint violated")."""
+
+    def _post_clean(self) -> None:
+        # The service first: a field it refuses is left out of the model's own checks below
+        # (as a field whose text could not be read is), so each field shows the rule's reason.
+        candidate = self._check_with_service() if not self.errors else None
+        super()._post_clean()  # type: ignore[misc]
+        if candidate is None or self.errors:
+            self.edit_changes = None
+            return
+        for field in candidate._meta.concrete_fields:
+            if not field.primary_key:
+                setattr(self.instance, field.attname, getattr(candidate, field.attname))
+
+    def _check_with_service(self) -> models.Model | None:
+        model = type(self.instance)
+        stored = model._default_manager.filter(pk=self.instance.pk).first()
+        if stored is None:
+            stored = model()
+        names = {f.name for f in model._meta.concrete_fields}
+        changes = {n: self.cleaned_data[n] for n in self.fields if n in names}
+        try:
+            candidate = self.check_edit(stored, changes)
+        except ServiceError as error:
+            for name, messages in error.field_errors.items():
+                for message in messages:
+                    self.add_error(name if name in self.fields else None, message)
+            if not error.field_errors:
+                self.add_error(None, error.message)
+            return None
+        self.edit_changes = changes
+        return candidate
+
+
 #: Web addresses typed without a scheme are taken as https (Django 6's default).
 URL_FIELDS: Mapping[type[models.Field[Any, Any]], Mapping[str, Any]] = {
     models.URLField: {"assume_scheme": "https"}
@@ -82,7 +142,10 @@ class HistoryAdmin(SimpleHistoryAdmin):
         extra_context: dict[str, Any] | None = None,
     ) -> HttpResponse:
         with history.scope():
-            return super().changeform_view(request, object_id, form_url, extra_context)
+            try:
+                return super().changeform_view(request, object_id, form_url, extra_context)
+            except ServiceError as error:
+                return self._refused_at_save(request, error)
 
     def history_form_view(
         self,
@@ -92,18 +155,44 @@ class HistoryAdmin(SimpleHistoryAdmin):
         extra_context: dict[str, Any] | None = None,
     ) -> HttpResponse:
         with history.scope():
-            response = super().history_form_view(request, object_id, version_id, extra_context)
+            try:
+                response = super().history_form_view(request, object_id, version_id, extra_context)
+            except ServiceError as error:
+                return self._refused_at_save(request, error)
             if request.method == "POST" and response.status_code == 302:
                 self.after_revert(request, object_id)
             return response
 
+    def _refused_at_save(self, request: HttpRequest, error: ServiceError) -> HttpResponse:
+        # The edit service, checking again under a lock as it saves, refused what the form's
+        # check let through (someone changed the record in between): the transaction was
+        # rolled back, nothing is written; say why on the same page.
+        self.message_user(request, " ".join(error.messages()), level=messages.ERROR)
+        return HttpResponseRedirect(request.get_full_path())
+
     def after_revert(self, request: HttpRequest, object_id: str) -> None:
         """Called after an object was reverted to an earlier version from its history."""
+
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
+    ) -> Any:
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if isinstance(form, type) and issubclass(form, EditServiceForm):
+            # The edit service asks who edits.
+            return type(form.__name__, (form,), {"editor": request.user})
+        return form
 
     def save_model(
         self, request: HttpRequest, obj: Any, form: forms.ModelForm[Any], change: bool
     ) -> None:
-        history.set_reason(form.cleaned_data.get(REASON_FIELD))
+        reason = form.cleaned_data.get(REASON_FIELD) or ""
+        history.set_reason(reason)
+        if change and isinstance(form, EditServiceForm) and form.edit_changes is not None:
+            # A recorded object changes through its edit service, as a correction does.
+            saved = form.save_edit(obj, form.edit_changes, reason)
+            for field in saved._meta.concrete_fields:
+                setattr(obj, field.attname, getattr(saved, field.attname))
+            return
         super().save_model(request, obj, form, change)
 
     def render_change_form(

@@ -48,7 +48,9 @@ def _stamp_sql() -> str:
         # do not change the stamp and so cannot empty the page cache.
         instance = getattr(model, "instance_type", None)
         only_when = getattr(instance, "stamp_history_once_set", None)
-        where = f" WHERE {quote(only_when)} IS NOT NULL" if only_when in columns else ""
+        where = ""
+        if isinstance(only_when, str) and only_when in columns:
+            where = f" WHERE {quote(only_when)} IS NOT NULL"
         for column in ("history_id", "m2m_history_id", "history_date"):
             if column in columns:
                 parts.append(f"(SELECT MAX({quote(column)}) FROM {table}{where})")

@@ -87,3 +87,26 @@ def test_commitment_count_is_not_inflated_by_searching_aliases(admin_client: Cli
     response = admin_client.get(reverse("admin:partners_partner_changelist"), {"q": "tigo"})
     [found] = response.context["cl"].result_list
     assert found.commitment_count == 2
+
+
+def test_a_refusal_at_the_save_is_a_message_and_nothing_is_written(
+    admin_client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Someone took the name between the form's check and the save: the edit service, checking
+    again as it saves, refuses; the admin says why instead of failing, and writes nothing."""
+    from adelante.errors import Invalid
+    from adelante.partners import editing
+
+    owner = partner("Millicom", "Tigo")
+    url = reverse("admin:partners_partner_change", args=[owner.pk])
+    data = posted(admin_client.get(url), name="Millicom Inc.")
+
+    def taken_meanwhile(**kwargs: Any) -> Any:
+        raise Invalid(field_errors={"name": ["“Other” is already known by this name."]})
+
+    monkeypatch.setattr(editing, "do_edit_partner", taken_meanwhile)
+    response = admin_client.post(url, data, follow=True)
+    assert response.status_code == 200
+    assert "is already known by this name" in response.content.decode()
+    owner.refresh_from_db()
+    assert owner.name == "Millicom"

@@ -21,6 +21,7 @@ from adelante.commitments.admin_forms import (
 )
 from adelante.commitments.amounts import reallocate
 from adelante.commitments.choices import Country, CountryGroup, country_key
+from adelante.commitments.editing import LIFECYCLE_FIELDS
 from adelante.commitments.models import (
     Commitment,
     CountryShare,
@@ -30,9 +31,6 @@ from adelante.commitments.models import (
     Target,
 )
 from adelante.commitments.selectors import in_country
-
-#: What only the workflow changes on a recorded commitment.
-LIFECYCLE_FIELDS = ("status", "withdrawn_on")
 
 
 @admin.register(Round)
@@ -113,6 +111,10 @@ class CommitmentAdmin(HistoryAdmin):
     with a reason and a review event: the intake while it is a proposal, a verified report for
     *in progress*, the status page (`workflow.lifecycle`) otherwise, linked from here. So the
     change form shows them read-only and a save (or a revert from the history) keeps them.
+
+    The commitment's own fields are checked and saved by its edit service
+    (`commitments.editing`, through `CommitmentForm` and `HistoryAdmin.save_model`), the one
+    that accepted public corrections call.
     """
 
     form = CommitmentForm
@@ -207,14 +209,6 @@ class CommitmentAdmin(HistoryAdmin):
             reverse("workflow:commitment_status", kwargs={"reference": obj.reference}),
             _("Complete, withdraw or restore it, with the reason, in the workflow"),
         )
-
-    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        if change:
-            # A revert from the history sets every field: the status stays the workflow's.
-            stored = Commitment.objects.filter(pk=obj.pk).values(*LIFECYCLE_FIELDS).first()
-            for name, value in (stored or {}).items():
-                setattr(obj, name, value)
-        super().save_model(request, obj, form, change)
 
     def save_formset(
         self,

@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from adelante.admin_base import ChangeReasonForm
-from adelante.commitments import rules, withdrawal
-from adelante.commitments.amounts import USD, MissingDate, MissingRate, usd_amount
-from adelante.commitments.choices import StatementFigure
+from adelante.admin_base import EditServiceForm
+from adelante.commitments import editing, rules
+from adelante.commitments.amounts import USD
+from adelante.commitments.models import Commitment, OfficialStatement
 
 _CURRENCY_CODE = re.compile(r"^[A-Z]{3}$")
 
@@ -29,7 +29,11 @@ def clean_currency_code(value: str) -> str:
     return code
 
 
-class CommitmentForm(ChangeReasonForm):
+class CommitmentForm(EditServiceForm):
+    """The commitment's fields, checked by its edit service (`commitments.editing`): the
+    amount and time horizon rules, the US$ amount and rate, the round's date when none is
+    given, the status and withdrawal date of a new commitment."""
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         instance = self.instance
@@ -46,66 +50,15 @@ class CommitmentForm(ChangeReasonForm):
     def clean_currency(self) -> str:
         return clean_currency_code(self.cleaned_data.get("currency", ""))
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        fields = self.fields
-        if (
-            "announced_on" in fields
-            and "announced_on" not in self.errors
-            and data.get("announced_on") is None
-        ):
-            the_round = data.get("round")
-            if the_round is not None:
-                data["announced_on"] = the_round.announced_on
-        if "amount" in fields:
-            self._clean_amount(data)
-        if "relates_to" in fields:
-            earlier = data.get("relates_to")
-            if earlier is not None and self.instance.pk and earlier.pk == self.instance.pk:
-                self.add_error("relates_to", _("A commitment cannot relate to itself."))
-        if "status" in fields and "withdrawn_on" in fields and data.get("status"):
-            wrong = withdrawal.problem(data["status"], data.get("withdrawn_on"))
-            if wrong:
-                self.add_error("withdrawn_on", wrong)
-        wrong_period = rules.period_problem(data.get("starts_on"), data.get("ends_on"))
-        if wrong_period:
-            self.add_error("ends_on", wrong_period)
-        return data
+    def check_edit(self, stored: Any, changes: Mapping[str, Any]) -> Commitment:
+        return editing.check_commitment_edit(commitment=stored, changes=changes, by=self.editor)
 
-    def _clean_amount(self, data: dict[str, Any]) -> None:
-        amount: Decimal | None = data.get("amount")
-        wrong = rules.amount_problem(amount, data.get("qualifier", ""), required=True)
-        if wrong:
-            self.add_error("amount", wrong)
-            return
-        if "currency" not in data:
-            return  # the currency already has an error
-        try:
-            result = usd_amount(amount, data["currency"], data.get("announced_on"))
-        except MissingDate:
-            self.add_error(
-                "announced_on",
-                _(
-                    "An amount in %(currency)s is converted at the rate of the announcement date: "
-                    "give the date (or a round)."
-                )
-                % {"currency": data["currency"]},
-            )
-            return
-        except MissingRate as missing:
-            assert missing.on is not None
-            self.add_error(
-                "currency",
-                _(
-                    "There is no exchange rate for %(currency)s on %(date)s. Add it under "
-                    "Exchange rates, then save again."
-                )
-                % {"currency": missing.currency, "date": date_format(missing.on)},
-            )
-            return
-        # Derived, not form fields: set on the instance that the form saves.
-        self.instance.amount_usd = result.amount_usd
-        self.instance.exchange_rate = result.exchange_rate
+    def save_edit(self, stored: Any, changes: Mapping[str, Any], reason: str) -> Commitment:
+        edit = editing.do_edit_commitment(
+            commitment=stored, changes=changes, reason=reason, by=self.editor
+        )
+        assert isinstance(edit.record, Commitment)
+        return edit.record
 
 
 class CountryShareFormSet(forms.BaseInlineFormSet):  # type: ignore[type-arg]
@@ -130,17 +83,13 @@ class CountryShareFormSet(forms.BaseInlineFormSet):  # type: ignore[type-arg]
         self.shares = shares
 
 
-class OfficialStatementForm(ChangeReasonForm):
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if "figure" in self.fields and "reached_metric" in self.fields:
-            figure, metric = data.get("figure"), data.get("reached_metric")
-            if figure == StatementFigure.REACHED and metric is None:
-                self.add_error(
-                    "reached_metric", _("Say which catalogue metric this 'reached' figure is.")
-                )
-            elif figure != StatementFigure.REACHED and metric is not None:
-                self.add_error(
-                    "reached_metric", _("Only a 'reached' figure names a catalogue metric.")
-                )
-        return data
+class OfficialStatementForm(EditServiceForm):
+    def check_edit(self, stored: Any, changes: Mapping[str, Any]) -> OfficialStatement:
+        return editing.check_statement_edit(statement=stored, changes=changes, by=self.editor)
+
+    def save_edit(self, stored: Any, changes: Mapping[str, Any], reason: str) -> OfficialStatement:
+        edit = editing.do_edit_statement(
+            statement=stored, changes=changes, reason=reason, by=self.editor
+        )
+        assert isinstance(edit.record, OfficialStatement)
+        return edit.record

@@ -57,7 +57,7 @@ def history_reason(correction: Correction, reason: str) -> str:
     }
 
 
-def check_accept(correction: Correction, *, field: str, value: str, reason: str) -> Any:
+def check_accept(correction: Correction, *, field: str, value: str, reason: str, by: Any) -> Any:
     """Whether the correction may be accepted with this change; `Invalid`/`Conflict` if not.
     Nothing is written."""
     _waiting(correction)
@@ -70,7 +70,7 @@ def check_accept(correction: Correction, *, field: str, value: str, reason: str)
     if field not in target.fields:
         raise Invalid(field_errors={"field": [_("Choose the field the correction changes.")]})
     assert target.record is not None
-    return editing.check_edit(target.record, field, value)
+    return editing.check_edit(target.record, field, value, by=by)
 
 
 def do_accept(
@@ -80,7 +80,7 @@ def do_accept(
     suggester is told (`site`: the site's address, for the link in the e-mail)."""
     with transaction.atomic():
         correction = Correction.objects.select_for_update().get(pk=correction.pk)
-        check_accept(correction, field=field, value=value, reason=reason)
+        check_accept(correction, field=field, value=value, reason=reason, by=by)
         reason = _reason(reason)
         target = subjects.find(correction.subject, correction.subject_key)
         if target.record is not None:

@@ -1,17 +1,18 @@
-"""Changing one field of the record for an accepted correction.
+"""Changing one field of the record for an accepted correction: an adapter to the record's
+edit service.
 
-The value is read and checked as a staff edit checks it: the field's own form field (type,
-length, choices, web address), the model's own `clean`, and the rules every door of that
-record asks (`commitments.rules` for a commitment's amount and time horizon, the US$ amount
-and its country parts recomputed by `commitments.amounts` as the admin does, a partner's name
-unique among names and aliases). It is saved through `history`, so the change carries the
+The typed text is read by the field's own form field, as the admin's form reads it (type,
+length, choices, web address); then the record's edit service (`commitments.editing`,
+`partners.editing`), the one the admin's change forms call, checks it and saves it: the model's
+own checks, `commitments.rules`, the US$ amount and its country parts recomputed, a partner's
+name unique among names and aliases. It is saved through `history`, so the change carries the
 correction as its reason and the reviewer as its author, in the record's history and in the
-commitment's public history.
+commitment's public history. What is the corrections' own: a change must change something,
+and a confidential amount is never changed from a public suggestion.
 """
 
 from __future__ import annotations
 
-import copy
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
@@ -19,22 +20,20 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, models, transaction
-from django.forms.models import modelform_factory
+from django.db import models
 from django.utils.translation import gettext as _
 
-from adelante import history
-from adelante.commitments import rules
-from adelante.commitments.amounts import AmountError, reallocate, usd_amount
-from adelante.commitments.models import Commitment
+from adelante.commitments import editing as commitment_editing
+from adelante.commitments.models import Commitment, OfficialStatement
 from adelante.commitments.publication import is_withheld
-from adelante.errors import Invalid
+from adelante.editing import Edit
+from adelante.errors import Invalid, ServiceError
+from adelante.partners import editing as partner_editing
 from adelante.partners.models import Partner
-from adelante.partners.naming import normalise
 
 
 @dataclass(frozen=True)
-class Edit:
+class Change:
     """What was changed: the field, and its stored value before and after, as text."""
 
     field: str
@@ -53,22 +52,31 @@ def stored_text(value: Any) -> str:
     return str(value)
 
 
-def _invalid(field: str, messages: list[str]) -> Invalid:
+def _invalid(messages: list[str]) -> Invalid:
     return Invalid(field_errors={"value": messages or [_("This value cannot be saved.")]})
 
 
+def _as_value(error: ServiceError) -> ServiceError:
+    """The service's errors, on whichever field they name, shown on the one value typed."""
+    if not isinstance(error, Invalid):
+        return error
+    messages: list[str] = []
+    for found in error.field_errors.values():
+        messages.extend(m for m in found if m not in messages)
+    return _invalid(messages or ([error.message] if error.message else []))
+
+
 def _read(record: models.Model, field: str, text: str) -> Any:
-    """The typed value, checked by the field's own form field (as the admin's form reads it)."""
-    form_class = modelform_factory(
-        type(record),
-        fields=[field],
-        formfield_callback=_formfield,
-    )
-    # A copy: a model form writes what it read onto its instance while it validates.
-    form = form_class(data={field: text}, instance=copy.copy(record))
-    if not form.is_valid():
-        raise _invalid(field, [str(m) for m in form.errors.get(field, form.non_field_errors())])
-    return form.cleaned_data[field]
+    """The typed value, read by the field's own form field (as the admin's form reads it);
+    the model's own checks are the edit service's."""
+    model_field = record._meta.get_field(field)
+    assert isinstance(model_field, models.Field)
+    form_field = _formfield(model_field)
+    assert form_field is not None
+    try:
+        return form_field.clean(text)
+    except ValidationError as error:
+        raise _invalid([str(m) for m in error.messages]) from None
 
 
 def _formfield(field: models.Field[Any, Any], **kwargs: Any) -> forms.Field | None:
@@ -77,84 +85,58 @@ def _formfield(field: models.Field[Any, Any], **kwargs: Any) -> forms.Field | No
     return field.formfield(**kwargs)
 
 
-def _check_commitment(commitment: Commitment, field: str, value: Any) -> None:
-    if field == "amount":
-        if is_withheld(commitment.qualifier):
-            raise _invalid(
-                field,
-                [_("This amount is confidential: change it in the admin, where it stays so.")],
-            )
-        wrong = rules.amount_problem(value, commitment.qualifier, required=True)
-        if wrong:
-            raise _invalid(field, [wrong])
-    if field in ("starts_on", "ends_on"):
-        starts = value if field == "starts_on" else commitment.starts_on
-        ends = value if field == "ends_on" else commitment.ends_on
-        wrong = rules.period_problem(starts, ends)
-        if wrong:
-            raise _invalid(field, [wrong])
-    if field in ("amount", "announced_on"):
-        amount = value if field == "amount" else commitment.amount
-        day = value if field == "announced_on" else commitment.announced_on
-        if day is None and field == "announced_on":
-            raise _invalid(field, [_("A published commitment has an announcement date.")])
-        try:
-            result = usd_amount(amount, commitment.currency, day)
-        except AmountError:
-            raise _invalid(
-                field,
-                [
-                    _("There is no exchange rate for %(currency)s on that date.")
-                    % {"currency": commitment.currency}
-                ],
-            ) from None
-        if amount is not None:
-            commitment.amount_usd = result.amount_usd
-            commitment.exchange_rate = result.exchange_rate
-
-
-def _check_partner(partner: Partner, field: str, value: Any) -> None:
-    if field == "name":
-        key = normalise(value)
-        if not key:
-            raise _invalid(field, [_("A name needs letters or digits.")])
-        other = Partner.objects.named(value).exclude(pk=partner.pk).first()
-        if other is not None:
-            raise _invalid(
-                field, [_("“%(other)s” is already known by this name.") % {"other": other}]
-            )
-
-
-def check_edit(record: models.Model, field: str, text: str) -> Any:
-    """The value `text` gives `field` of the record, if the record's rules allow it; `Invalid`
-    otherwise. Nothing is written."""
-    value = _read(record, field, text.strip())
-    if getattr(record, field) == value:
-        raise _invalid(field, [_("That is already the recorded value.")])
+def _check(record: models.Model, changes: dict[str, Any], by: Any) -> models.Model:
     if isinstance(record, Commitment):
-        _check_commitment(record, field, value)
-    elif isinstance(record, Partner):
-        _check_partner(record, field, value)
+        return commitment_editing.check_commitment_edit(commitment=record, changes=changes, by=by)
+    if isinstance(record, OfficialStatement):
+        return commitment_editing.check_statement_edit(statement=record, changes=changes, by=by)
+    if isinstance(record, Partner):
+        return partner_editing.check_partner_edit(partner=record, changes=changes, by=by)
+    raise TypeError(f"no edit service for {type(record).__name__}")
+
+
+def _save(record: models.Model, changes: dict[str, Any], by: Any, reason: str) -> Edit:
+    if isinstance(record, Commitment):
+        return commitment_editing.do_edit_commitment(
+            commitment=record, changes=changes, reason=reason, by=by
+        )
+    if isinstance(record, OfficialStatement):
+        return commitment_editing.do_edit_statement(
+            statement=record, changes=changes, reason=reason, by=by
+        )
+    if isinstance(record, Partner):
+        return partner_editing.do_edit_partner(
+            partner=record, changes=changes, reason=reason, by=by
+        )
+    raise TypeError(f"no edit service for {type(record).__name__}")
+
+
+def check_edit(record: models.Model, field: str, text: str, *, by: Any) -> Any:
+    """The value `text` gives `field` of the record, if the record's edit service accepts it
+    from `by`; `Invalid` (on "value") or `NotAllowed` otherwise. Nothing is written."""
+    value = _read(record, field, text.strip())
+    if field == "amount" and isinstance(record, Commitment) and is_withheld(record.qualifier):
+        raise _invalid(
+            [_("This amount is confidential: change it in the admin, where it stays so.")]
+        )
+    try:
+        candidate = _check(record, {field: value}, by)
+    except ServiceError as error:
+        raise _as_value(error) from None
+    # As the service leaves it (an empty date may become the round's).
+    if getattr(candidate, field) == getattr(record, field):
+        raise _invalid([_("That is already the recorded value.")])
     return value
 
 
-def do_edit(record: models.Model, field: str, text: str, *, by: Any, reason: str) -> Edit:
-    """Change one field of the record, with the reason and the reviewer in its history."""
-    with transaction.atomic():
-        record = type(record)._default_manager.select_for_update().get(pk=record.pk)
-        old = getattr(record, field)
-        value = check_edit(record, field, text)
-        setattr(record, field, value)
-        if isinstance(record, Partner):
-            record.normalised_name = normalise(record.name)
-        try:
-            with history.change(reason=reason, user=by), transaction.atomic():
-                history.save(record, user=by, reason=reason)
-                if isinstance(record, Commitment) and field in ("amount", "announced_on"):
-                    # The country parts follow the US$ amount, as after an admin save.
-                    reallocate(record)
-        except IntegrityError:
-            raise _invalid(field, [_("Another record already has this value.")]) from None
-        except ValidationError as error:
-            raise _invalid(field, list(error.messages)) from None
-    return Edit(field, stored_text(old), stored_text(value))
+def do_edit(record: models.Model, field: str, text: str, *, by: Any, reason: str) -> Change:
+    """Change one field of the record through its edit service, with the reason and the
+    reviewer in its history."""
+    value = check_edit(record, field, text, by=by)
+    old = getattr(record, field)
+    try:
+        edit = _save(record, {field: value}, by, reason)
+    except ServiceError as error:
+        raise _as_value(error) from None
+    old, value = edit.changed.get(field, (old, value))
+    return Change(field, stored_text(old), stored_text(value))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
@@ -11,70 +12,25 @@ from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from adelante.admin_base import ChangeReasonForm, HistoryAdmin
+from adelante.admin_base import EditServiceForm, HistoryAdmin
+from adelante.partners import editing
 from adelante.partners.models import Membership, Partner, PartnerAlias
 from adelante.partners.naming import normalise
 
 
-def _saved(obj: Any) -> bool:
-    return obj is not None and obj.pk is not None
+class PartnerForm(EditServiceForm):
+    """The partner's fields, checked by its edit service (`partners.editing`): a name with
+    letters or digits that no other partner is known by, as its name or an alias."""
 
+    def check_edit(self, stored: Any, changes: Mapping[str, Any]) -> Partner:
+        return editing.check_partner_edit(partner=stored, changes=changes, by=self.editor)
 
-def name_owner(key: str, partner: Partner | None) -> Partner | None:
-    """Another partner already known by this normalised name, as its name or an alias.
-
-    A partner's name and its aliases are matched the same way (docs/import.md), so one name
-    may belong to one partner only.
-    """
-    partners = Partner.objects.filter(normalised_name=key)
-    aliases = PartnerAlias.objects.filter(normalised_name=key)
-    if _saved(partner):
-        partners = partners.exclude(pk=partner.pk)  # type: ignore[union-attr]
-        aliases = aliases.exclude(partner=partner)
-    hit = partners.first()
-    if hit is not None:
-        return hit
-    alias = aliases.select_related("partner").first()
-    return alias.partner if alias is not None else None
-
-
-def alias_owner(key: str, alias: PartnerAlias) -> Partner | None:
-    """The partner already known by this normalised name, other than through this alias."""
-    partners = Partner.objects.filter(normalised_name=key)
-    if alias.partner_id is not None:
-        partners = partners.exclude(pk=alias.partner_id)
-    aliases = PartnerAlias.objects.filter(normalised_name=key)
-    if _saved(alias):
-        aliases = aliases.exclude(pk=alias.pk)
-    hit = partners.first()
-    if hit is not None:
-        return hit
-    other = aliases.select_related("partner").first()
-    return other.partner if other is not None else None
-
-
-def checked_key(name: str) -> str:
-    key = normalise(name)
-    if not key:
-        raise ValidationError(_("A name needs letters or digits."), code="empty")
-    return key
-
-
-class PartnerForm(ChangeReasonForm):
-    def clean_name(self) -> str:
-        name: str = self.cleaned_data.get("name", "")
-        key = checked_key(name)
-        other = name_owner(key, self.instance)
-        if other is not None:
-            raise ValidationError(
-                _(
-                    "“%(other)s” is already known by this name (names are matched without "
-                    "accents, case, punctuation or legal-form words)."
-                ),
-                code="taken",
-                params={"other": other},
-            )
-        return name
+    def save_edit(self, stored: Any, changes: Mapping[str, Any], reason: str) -> Partner:
+        edit = editing.do_edit_partner(
+            partner=stored, changes=changes, reason=reason, by=self.editor
+        )
+        assert isinstance(edit.record, Partner)
+        return edit.record
 
 
 class PartnerAliasForm(forms.ModelForm):  # type: ignore[type-arg]
@@ -84,8 +40,10 @@ class PartnerAliasForm(forms.ModelForm):  # type: ignore[type-arg]
 
     def clean_name(self) -> str:
         name: str = self.cleaned_data.get("name", "")
-        key = checked_key(name)
-        other = alias_owner(key, self.instance)
+        key = normalise(name)
+        if not key:
+            raise ValidationError(_("A name needs letters or digits."), code="empty")
+        other = editing.alias_owner(key, self.instance)
         if other is not None:
             raise ValidationError(
                 _("“%(other)s” is already known by this name."),
