@@ -16,7 +16,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import models
-from django.utils.translation import get_language
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -65,6 +67,32 @@ def pick(english: str, spanish: str, language: str | None = None) -> Shown:
     return Shown(other, other_language, True)
 
 
+def in_which(language: str) -> str:
+    """What follows a text shown in the other language: "(en inglés)", "(in Spanish)"."""
+    return gettext("(in English)") if language == Language.EN else gettext("(in Spanish)")
+
+
+def as_plain(shown: Shown) -> str:
+    """The text for plain output (a PDF, a CSV cell, the command line): a text in the other
+    language says so after it."""
+    return f"{shown.text} {in_which(shown.language)}" if shown.fallback else shown.text
+
+
+def as_html(shown: Shown) -> SafeString:
+    """The text for a page, escaped: a text in the other language sits in an element with
+    its `lang` (a screen reader reads it with the right voice) and says so after it, in the
+    reader's language. Every page, workflow screen and report shows record text this way
+    (template tags `in_reader_language` and `bilingual`)."""
+    if not shown.fallback:
+        return format_html("{}", shown.text)
+    return format_html(
+        '<span lang="{}" class="other-language">{}</span> <span class="muted">{}</span>',
+        shown.language,
+        shown.text,
+        in_which(shown.language),
+    )
+
+
 def state_of(
     english: tuple[str, ...], spanish: tuple[str, ...], *, written_in: str, translator: str
 ) -> str:
@@ -73,7 +101,9 @@ def state_of(
 
     `english` and `spanish` are the record's texts field by field, in the same order.
     """
-    originals, translations = (english, spanish) if written_in == Language.EN else (spanish, english)
+    originals, translations = (
+        (english, spanish) if written_in == Language.EN else (spanish, english)
+    )
     for original, translation in zip(originals, translations, strict=True):
         if original.strip() and not translation.strip():
             return TranslationState.MISSING
@@ -141,8 +171,8 @@ def set_texts(record: TranslatedText, texts: dict[str, str], *, translator: str)
     english = tuple(str(getattr(record, en) or "") for en, _es in record.BILINGUAL_FIELDS)
     spanish = tuple(str(getattr(record, es) or "") for _en, es in record.BILINGUAL_FIELDS)
     state = state_of(english, spanish, written_in=record.written_in, translator=translator)
-    if state == TranslationState.MISSING or changed:
-        if record.translation_state != state:
-            record.translation_state = state
-            changed.append("translation_state")
+    # A record nothing changes in keeps the translator it has (ORIGINAL is not made STAFF).
+    if (state == TranslationState.MISSING or changed) and record.translation_state != state:
+        record.translation_state = state
+        changed.append("translation_state")
     return changed

@@ -2,8 +2,9 @@
 
 The commitments and official statements of Central America Forward through February 2023,
 compiled from public sources, each row naming its own (adelante/demo/data/, whose README
-describes the columns), with staff's Spanish for their text (translations_es.csv). They are the demo's data, the tests' fallback copy of ../shared/data
-and an example of both import formats. They go through the ordinary importers, so importing
+describes the columns), with staff's Spanish for their text (translations_es.csv). They are
+the demo's data, the tests' fallback copy of ../shared/data and an example of the import
+formats. They go through the ordinary importers, so importing
 them again changes nothing.
 """
 

@@ -11,6 +11,7 @@ from django.http.response import HttpResponseBase
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from adelante.bilingual import as_plain
 from adelante.catalogue.models import FocusArea
 from adelante.commitments.choices import PUBLISHED_STATUSES, Country, CountryGroup, MoneyKind
 from adelante.commitments.publication import published_rounds
@@ -60,7 +61,10 @@ def explorer(request: HttpRequest) -> HttpResponse:
         )
     current = paginator.page(query.page)
     partner = Partner.objects.filter(slug=query.partner).first() if query.partner else None
-    rounds = list(published_rounds().order_by("announced_on", "label").values_list("slug", "label"))
+    rounds = [
+        (r.slug, as_plain(r.in_language("label")))
+        for r in published_rounds().order_by("announced_on", "label")
+    ]
     # The downloads take the same filters and date, and every page.
     download = urlencode({**query.params(page=1), **when.query()})
     context = {
