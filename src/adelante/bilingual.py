@@ -168,11 +168,30 @@ def set_texts(record: TranslatedText, texts: dict[str, str], *, translator: str)
         if (getattr(record, field) or "") != value:
             setattr(record, field, value)
             changed.append(field)
-    english = tuple(str(getattr(record, en) or "") for en, _es in record.BILINGUAL_FIELDS)
-    spanish = tuple(str(getattr(record, es) or "") for _en, es in record.BILINGUAL_FIELDS)
-    state = state_of(english, spanish, written_in=record.written_in, translator=translator)
+    state = _state(record, translator)
     # A record nothing changes in keeps the translator it has (ORIGINAL is not made STAFF).
     if (state == TranslationState.MISSING or changed) and record.translation_state != state:
         record.translation_state = state
         changed.append("translation_state")
     return changed
+
+
+def texts_edited(record: TranslatedText, *, translator: str) -> bool:
+    """Work out the translation state again after the texts were set on the record directly
+    (an admin form); the caller saves. Returns whether the state changed."""
+    state = _state(record, translator)
+    if record.translation_state == state:
+        return False
+    record.translation_state = state
+    return True
+
+
+def text_fields(record: type[TranslatedText] | TranslatedText) -> tuple[str, ...]:
+    """Every text column of a record, English and Spanish, and its `written_in`."""
+    return (*(name for pair in record.BILINGUAL_FIELDS for name in pair), "written_in")
+
+
+def _state(record: TranslatedText, translator: str) -> str:
+    english = tuple(str(getattr(record, en) or "") for en, _es in record.BILINGUAL_FIELDS)
+    spanish = tuple(str(getattr(record, es) or "") for _en, es in record.BILINGUAL_FIELDS)
+    return state_of(english, spanish, written_in=record.written_in, translator=translator)

@@ -11,7 +11,7 @@ from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from adelante.admin_base import ChangeReasonForm, HistoryAdmin
+from adelante.admin_base import ChangeReasonForm, TranslatedTextAdmin
 from adelante.partners.models import Membership, Partner, PartnerAlias
 from adelante.partners.naming import normalise
 
@@ -131,7 +131,7 @@ class MembershipInline(admin.TabularInline):  # type: ignore[type-arg]
 
 
 @admin.register(Partner)
-class PartnerAdmin(HistoryAdmin):
+class PartnerAdmin(TranslatedTextAdmin):
     """Partners and their aliases. Normalised names are derived from the names (read-only)."""
 
     form = PartnerForm
@@ -140,7 +140,17 @@ class PartnerAdmin(HistoryAdmin):
     search_fields = ("name", "normalised_name", "aliases__name", "aliases__normalised_name")
     prepopulated_fields = {"slug": ("name",)}
     readonly_fields = ("normalised_name",)
-    fields = ("name", "normalised_name", "slug", "type", "website")
+    fields = (
+        "name",
+        "normalised_name",
+        "slug",
+        "type",
+        "website",
+        "written_in",
+        "description",
+        "description_es",
+        "translation_state",
+    )
     inlines = (PartnerAliasInline, MembershipInline)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Partner]:
