@@ -61,10 +61,12 @@ def explorer(request: HttpRequest) -> HttpResponse:
         )
     current = paginator.page(query.page)
     partner = Partner.objects.filter(slug=query.partner).first() if query.partner else None
-    rounds = [
-        (r.slug, as_plain(r.in_language("label")))
-        for r in published_rounds().order_by("announced_on", "label")
-    ]
+    # Each round's label in the reader's language; one only in the other language says so,
+    # and its option carries that language (an option takes no markup).
+    rounds = []
+    for the_round in published_rounds().order_by("announced_on", "label"):
+        shown = the_round.in_language("label")
+        rounds.append((the_round.slug, as_plain(shown), shown.language if shown.fallback else ""))
     # The downloads take the same filters and date, and every page.
     download = urlencode({**query.params(page=1), **when.query()})
     context = {
