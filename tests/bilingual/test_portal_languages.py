@@ -155,3 +155,20 @@ def test_staff_translation_in_the_admin_sets_the_state(admin_client, record):
     the_round = Round.objects.get(pk=record.round_id)
     assert the_round.label_es == "Ronda de prueba"
     assert the_round.translation_state == TranslationState.STAFF
+
+
+def test_a_partners_description_in_both_languages(client, record):
+    partner = record.partner
+    partner.description = "A network of rural clinics."
+    partner.save()
+    page = get(client, f"/es/partners/{partner.slug}/")
+    assert '<span lang="en" class="other-language">A network of rural clinics.</span>' in page
+    partner.description_es = "Una red de clínicas rurales."
+    partner.save()
+    page = get(client, f"/es/partners/{partner.slug}/")
+    assert "Una red de clínicas rurales." in page and "A network of" not in page
+
+
+def test_search_finds_spanish_words_too(client, record):
+    page = get(client, "/es/commitments/?q=caficultores")
+    assert "JDE Peet" in page
