@@ -124,3 +124,20 @@ def test_the_api_carries_both_languages(client):
         schema["CommitmentOut"]["properties"]
     )
     assert "name_es" in schema["StatementOut"]["properties"]
+
+
+def test_a_translations_file_naming_a_statement_twice_creates_it_once(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text(
+        "what,key,english,spanish\n"
+        "statement,people_supported,People supported,Personas apoyadas\n"
+        "statement,people_supported,People supported,Personas a las que se apoyó\n",
+        encoding="utf-8",
+    )
+    result = import_translations(path)
+    assert (result.created, result.updated) == (1, 1)
+    named = StatementName.objects.get()
+    assert named.name_es == "Personas a las que se apoyó"
+    assert named.translation_state == TranslationState.STAFF
+    again = import_translations(path, dry_run=True)
+    assert again.updated == 2  # each row would set its own wording again

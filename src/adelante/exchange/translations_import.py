@@ -126,6 +126,12 @@ def _read_row(raw: Row, problems: Problems) -> TranslationRow | None:
 def _plan_row(row: TranslationRow, plan: Plan) -> None:
     model, english_field, spanish_field = KINDS[row.what]
     if model is StatementName:
+        texts = {"name_en": row.english, "name_es": row.spanish}
+        planned_new = plan.records.get((StatementName, f"new {row.key}"))
+        if planned_new is not None:
+            # The file names this new statement twice: the later row wins.
+            plan.rows.append((row, set_texts(planned_new, texts, translator="staff"), False))
+            return
         found = StatementName.objects.filter(code=row.key).first()
         if found is None:
             record: TranslatedText = StatementName(code=row.key, written_in=Language.EN)
@@ -134,7 +140,6 @@ def _plan_row(row: TranslationRow, plan: Plan) -> None:
             plan.rows.append((row, ["name_en", "name_es"], True))
             return
         record = plan.record(StatementName, found)
-        texts = {"name_en": row.english, "name_es": row.spanish}
         changes = set_texts(record, texts, translator="staff")
         plan.note(record, changes)
         plan.rows.append((row, changes, False))
