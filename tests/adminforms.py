@@ -9,7 +9,7 @@ from typing import Any
 from django.forms import BaseForm, ModelMultipleChoiceField, MultipleChoiceField
 from django.http import HttpResponse
 
-from adelante.catalogue.models import FocusArea, Metric
+from adelante.catalogue.models import FocusArea, Metric, StatementName
 from adelante.commitments.choices import Status
 from adelante.commitments.geography import set_countries
 from adelante.commitments.models import Commitment, OfficialStatement, Round, Source, Target
@@ -127,6 +127,12 @@ def sample_record() -> dict[str, Any]:
         qualifier="at_least",
         source_url="https://example.org/statement",
         figure="committed_usd",
+    )
+    StatementName.objects.create(
+        code="people_supported",
+        name_en="People supported",
+        name_es="Personas apoyadas",
+        translation_state="staff",
     )
     report = ProgressReport.objects.create(
         commitment=commitment,

@@ -275,5 +275,6 @@ def load_real_record() -> None:
         "load_real_record",
         file_digest(real_record.COMMITMENTS),
         file_digest(real_record.STATEMENTS),
+        file_digest(real_record.TRANSLATIONS),
     )
     replay(key, real_record.load_real_record)

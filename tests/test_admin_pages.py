@@ -35,6 +35,7 @@ def test_every_adelante_model_is_registered() -> None:
     assert names == {
         "catalogue.FocusArea",
         "catalogue.Metric",
+        "catalogue.StatementName",
         "commitments.Commitment",
         "commitments.OfficialStatement",
         "commitments.Round",

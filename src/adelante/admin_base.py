@@ -22,6 +22,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from adelante import history
 from adelante.accounts.concurrency import ConcurrentEditMixin
+from adelante.bilingual import TranslationState, text_fields, texts_edited
 from adelante.errors import ServiceError
 
 admin.site.site_header = "Adelante"
@@ -213,3 +214,17 @@ class HistoryAdmin(SimpleHistoryAdmin):
                 model_admin=self,
             )
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+
+class TranslatedTextAdmin(HistoryAdmin):
+    """The admin of a record with text in both languages (`adelante.bilingual`): staff may
+    add or correct either language; its translation state follows (`texts_edited`), shown
+    but not typed."""
+
+    def get_readonly_fields(self, request: HttpRequest, obj: models.Model | None = None) -> Any:
+        return (*super().get_readonly_fields(request, obj), "translation_state")
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        if set(text_fields(obj)) & set(form.changed_data):
+            texts_edited(obj, translator=TranslationState.STAFF)
+        super().save_model(request, obj, form, change)

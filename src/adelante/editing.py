@@ -19,6 +19,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.utils.translation import gettext as _
 
+from adelante.bilingual import TranslatedText, TranslationState, text_fields, texts_edited
 from adelante.errors import Invalid, NotAllowed
 
 Record = TypeVar("Record", bound=models.Model)
@@ -71,6 +72,14 @@ def applied(
             if record.pk is None or _differs(getattr(record, field.name), value):
                 setattr(candidate, field.name, value)
                 changed.append(field.name)
+    # Text in both languages: an edit of either language is the secretariat's, and the
+    # translation state follows from the texts (`adelante.bilingual`), whichever door edits.
+    if (
+        isinstance(candidate, TranslatedText)
+        and set(text_fields(candidate)) & set(changed)
+        and texts_edited(candidate, translator=TranslationState.STAFF)
+    ):
+        changed.append("translation_state")
     return candidate, changed
 
 

@@ -119,8 +119,9 @@ def test_the_whole_story(page: Any, second: Any, live_server: Any, world: dict[s
     axe_ok(page)
     page.get_by_role("link", name="Propose a commitment").click()
     axe_ok(page)
-    page.get_by_label("Title:", exact=True).fill("Credit for coffee growers")
-    page.get_by_label("Summary:", exact=True).fill(
+    page.get_by_label("Title in English:", exact=True).fill("Credit for coffee growers")
+    page.get_by_label("Title in Spanish:", exact=True).fill("Crédito para caficultores")
+    page.get_by_label("Summary in English:", exact=True).fill(
         "Working capital for 2,000 smallholder coffee growers."
     )
     page.get_by_label("Kind of money:", exact=True).select_option("lending")

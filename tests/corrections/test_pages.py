@@ -149,7 +149,7 @@ def test_the_secretariat_accepts_and_every_page_shows_it(client: Client, world: 
     assert again.status_code == 409
     for lang, amount, words in (
         ("en", "2,000,000", "The press release says so."),
-        ("es", "2.000.000", "Aceptada"),
+        ("es", "US$2,000,000", "Aceptada"),
     ):
         page = client.get(f"/{lang}/commitments/{c.reference}/").content.decode()
         assert amount in page and words in page

@@ -86,7 +86,9 @@ def test_the_demo_loads_the_record_once_then_serves_it_over_http(tmp_path):
         assert "more than US$4,200,000,000" in page
         assert "US$558,400,000" in page  # not itemised
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/es/", timeout=5) as response:
-            assert "3.641.600.000 US$" in response.read().decode()
+            spanish = response.read().decode()
+            assert "US$3,641,600,000" in spanish  # the region's conventions (CLDR es_419)
+            assert "US$558.4 millones" in spanish
     finally:
         server.terminate()
         output, _ = server.communicate(timeout=30)

@@ -135,12 +135,9 @@ def cell(page: str, attribute: str, key: str) -> str:
 
 
 def number_in(text: str, language: str = "en") -> Decimal:
-    """The number in a formatted text ("at least US$1,234.50", "1.234,50 US$")."""
+    """The number in a formatted text ("at least US$1,234.50", "al menos US$1,234.50"): both
+    languages write numbers alike (Spanish as in Latin America, CLDR es_419)."""
     found = re.search(r"\d[\d.,\u00a0\u202f]*", text)
     assert found, f"no number in {text!r}"
     digits = re.sub(r"[\u00a0\u202f]", "", found.group(0)).rstrip(".,")
-    if language == "es":
-        digits = digits.replace(".", "").replace(",", ".")
-    else:
-        digits = digits.replace(",", "")
-    return Decimal(digits)
+    return Decimal(digits.replace(",", ""))

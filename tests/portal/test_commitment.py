@@ -128,7 +128,7 @@ def test_user_text_is_escaped(client, record):
 def test_in_spanish(client, record):
     page = page_of(client, record.alpha, "es")
     assert 'lang="es"' in page
-    assert "300.000.000" in figure(page, "amount")
+    assert "US$300,000,000" in figure(page, "amount")
 
 
 def test_not_yet_announced_on_a_past_date(client, record):

@@ -72,7 +72,9 @@ def test_a_past_view_is_kept_when_moving_between_pages(client, record):
 def test_spanish_numbers_and_dates(client, record):
     page = client.get("/es/", {"as_of": "2023-02-06"}).content.decode()
     assert "6 de febrero de 2023" in page
-    assert re.search(r"US\$\d{1,3}(\.\d{3})+", page) or re.search(r"\d{1,3}(\.\d{3})+\s?US\$", page)
+    # The region's conventions (CLDR es_419), not Spain's: "US$3,641,600,000".
+    assert re.search(r"US\$\d{1,3}(,\d{3})+", page)
+    assert not re.search(r"\d{1,3}(\.\d{3})+\s?US\$", page)
 
 
 def test_static_files_are_the_projects_own(client, record):

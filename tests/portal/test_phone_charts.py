@@ -154,12 +154,12 @@ def test_list_cells_carry_their_column_names_for_the_phone_cards(client, record)
 def test_a_bar_svg_leaves_room_for_the_longest_amount_beside_the_longest_bar():
     from adelante.portal.chart_svg import WIDTH, bar_svg
 
-    text = "alrededor de 1.850.000.000 US$"
+    text = "alrededor de US$1,850,000,000"
     drawing = {
         "kind": "bar",
         "title": "t",
         "labels": ["Manufactura y abastecimiento", "Salud"],
-        "datasets": [{"label": "x", "values": ["1850000000", "0"], "texts": [text, "0 US$"]}],
+        "datasets": [{"label": "x", "values": ["1850000000", "0"], "texts": [text, "US$0"]}],
     }
     svg = bar_svg(drawing)
     bar = re.search(r'<rect x="16" y="[^"]+" width="([^"]+)"', svg)

@@ -125,7 +125,7 @@ def test_government_viewers_ask_for_documents_too(record):
     job = ask(viewer, language="es")
     work()
     code, content = download(viewer, job)
-    assert code == 200 and "434.845.678,90" in extract.html_text(content)
+    assert code == 200 and "US$434,845,678.90" in extract.html_text(content)
     page = viewer.get(f"/es/reports/jobs/{job.pk}/").content.decode()
     assert "Listo para descargar" in page and "Descargar progress-" in page
     assert "El archivo se conserva 24 horas" in page

@@ -67,7 +67,7 @@ def test_government_viewers_may_download_too(client, record):
         "es",
         {"kind": "progress", "as_of": "2023-09-30", "language": "es", "format": "html"},
     )
-    assert "434.845.678,90" in extract.html_text(content)
+    assert "US$434,845,678.90" in extract.html_text(content)
 
 
 def test_the_form_in_both_languages(staff, record):
@@ -94,7 +94,7 @@ def test_staff_download_a_progress_report(staff, record, fmt, content_type):
         f'attachment; filename="progress-2023-09-30-es.{fmt}"'
     )
     text = extract.text_of(content, fmt)
-    assert "434.845.678,90" in text
+    assert "US$434,845,678.90" in text
     assert response["X-Adelante-Checksum"].removeprefix("sha256:") in text
 
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import BeforeValidator
 
+from adelante.bilingual import Language, TranslationState
 from adelante.commitments.choices import (
     COUNTRY_KEYS,
     PUBLISHED_STATUSES,
@@ -52,6 +53,8 @@ if TYPE_CHECKING:
     Sort = str
     AmountQualifierCode = str
     Qualifier = str
+    LanguageCode = str
+    TranslationStateCode = str
 else:
     CountryCode = literal_of(Country.values)
     #: The country filter: GT, SV, HN, multi-country or regional (any case).
@@ -67,3 +70,7 @@ else:
     AmountQualifierCode = literal_of(AmountQualifier.values)
     #: The qualifier of a computed total.
     Qualifier = literal_of(TotalQualifier.values)
+    #: The language a text was written in.
+    LanguageCode = literal_of(Language.values)
+    #: Where the other language of a text comes from: original, staff, missing.
+    TranslationStateCode = literal_of(TranslationState.values)

@@ -17,10 +17,12 @@ from adelante.api.enums import (
     AmountQualifierCode,
     CountryCode,
     Kind,
+    LanguageCode,
     PartnerTypeCode,
     PublishedStatus,
     Qualifier,
     RelationCode,
+    TranslationStateCode,
 )
 from adelante.api.isodate import IsoDate
 
@@ -110,6 +112,8 @@ class PartnerOut(Schema):
     type: PartnerTypeCode
     website: str
     aliases: list[str]
+    description: str = Field(description="In English; empty when none was written.")
+    description_es: str = Field(description="In Spanish; empty when none was written.")
     commitments: int = Field(description="Its published commitments.")
 
 
@@ -119,13 +123,16 @@ class PartnerPage(PageMeta):
 
 class RoundRef(Schema):
     slug: str
-    label: str
+    label: str = Field(description="In English.")
+    label_es: str = Field(description="In Spanish; empty when not translated.")
     announced_on: datetime.date
 
 
 class RoundOut(Schema):
     slug: str
-    label: str
+    label: str = Field(description="In English.")
+    label_es: str = Field(description="In Spanish; empty when not translated.")
+    translation_state: TranslationStateCode
     announced_on: datetime.date
     commitments: int = Field(description="Its published commitments.")
 
@@ -156,8 +163,14 @@ class TargetOut(Schema):
 
 class CommitmentOut(Schema):
     reference: str
-    title: str
-    summary: str
+    title: str = Field(description="In English (empty when none).")
+    title_es: str = Field(description="In Spanish (empty when none).")
+    summary: str = Field(description="In English.")
+    summary_es: str = Field(description="In Spanish; empty when not translated.")
+    written_in: LanguageCode = Field(
+        description="The language of the original text; the other one is a translation."
+    )
+    translation_state: TranslationStateCode
     partner: PartnerRef
     round: RoundRef | None
     announced_on: datetime.date | None
@@ -174,7 +187,8 @@ class CommitmentOut(Schema):
     currency: str
     amount_usd: Money | None
     countries: list[CountryOut] = Field(description="Empty: the region (no country named).")
-    focus_text: str
+    focus_text: str = Field(description="The focus as stated, in English.")
+    focus_text_es: str = Field(description="The focus as stated, in Spanish.")
     focus_areas: list[str]
     sources: list[SourceOut]
     targets: list[TargetOut]
@@ -198,6 +212,8 @@ class StatementOut(Schema):
     note: str
     source_url: str
     figure: str
+    name_en: str = Field(description="What was stated, in words, in English.")
+    name_es: str = Field(description="What was stated, in Spanish; empty when not translated.")
 
 
 class StatementPage(PageMeta):

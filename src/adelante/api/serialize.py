@@ -28,10 +28,19 @@ def commitment(c: Commitment) -> dict[str, Any]:
     return {
         "reference": c.reference,
         "title": c.title,
+        "title_es": c.title_es,
         "summary": c.summary,
+        "summary_es": c.summary_es,
+        "written_in": c.written_in,
+        "translation_state": c.translation_state,
         "partner": {"slug": c.partner.slug, "name": c.partner.name, "type": c.partner.type},
         "round": (
-            {"slug": c.round.slug, "label": c.round.label, "announced_on": c.round.announced_on}
+            {
+                "slug": c.round.slug,
+                "label": c.round.label,
+                "label_es": c.round.label_es,
+                "announced_on": c.round.announced_on,
+            }
             if c.round
             else None
         ),
@@ -54,6 +63,7 @@ def commitment(c: Commitment) -> dict[str, Any]:
             for share in c.countries.all()
         ],
         "focus_text": c.focus_text,
+        "focus_text_es": c.focus_text_es,
         "focus_areas": sorted(area.code for area in c.focus_areas.all()),
         "sources": [{"url": s.url, "title": s.title} for s in c.sources.all()],
         "targets": [
@@ -86,6 +96,8 @@ def partner(p: Partner) -> dict[str, Any]:
         "type": p.type,
         "website": p.website,
         "aliases": [a.name for a in p.aliases.all()],
+        "description": p.description,
+        "description_es": p.description_es,
         "commitments": p.published,  # type: ignore[attr-defined]
     }
 

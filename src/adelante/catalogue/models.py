@@ -8,6 +8,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from adelante.bilingual import TranslatedText
+
 
 class BilingualName(models.Model):
     name_en = models.CharField(_("name (English)"), max_length=200)
@@ -85,3 +87,24 @@ class FocusArea(BilingualName):
 
     def keyword_list(self) -> list[str]:
         return [k.strip() for k in self.keywords.split(",") if k.strip()]
+
+
+class StatementName(TranslatedText):
+    """The name, in both languages, of what official statements state: the `metric` code of
+    an official statement ("people_supported") read as words ("People supported", "Personas
+    apoyadas"). A code without a name here is shown as its words in English."""
+
+    code = models.CharField(_("code"), max_length=200, unique=True)
+    name_en = models.CharField(_("name (English)"), max_length=300)
+    name_es = models.CharField(_("name (Spanish)"), max_length=300, blank=True)
+    history = HistoricalRecords()
+
+    BILINGUAL_FIELDS = (("name_en", "name_es"),)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("statement name")
+        verbose_name_plural = _("statement names")
+
+    def __str__(self) -> str:
+        return self.name_en

@@ -13,7 +13,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
-from adelante.admin_base import URL_FIELDS, HistoryAdmin
+from adelante.admin_base import URL_FIELDS, HistoryAdmin, TranslatedTextAdmin
 from adelante.commitments.admin_forms import (
     CommitmentForm,
     CountryShareFormSet,
@@ -34,9 +34,9 @@ from adelante.commitments.selectors import in_country
 
 
 @admin.register(Round)
-class RoundAdmin(HistoryAdmin):
-    list_display = ("label", "announced_on", "commitment_count", "slug")
-    search_fields = ("label", "slug")
+class RoundAdmin(TranslatedTextAdmin):
+    list_display = ("label", "label_es", "announced_on", "commitment_count", "slug")
+    search_fields = ("label", "label_es", "slug")
     date_hierarchy = "announced_on"
     prepopulated_fields = {"slug": ("announced_on", "label")}
     ordering = ("-announced_on",)
@@ -94,7 +94,7 @@ class SourceInline(admin.TabularInline):  # type: ignore[type-arg]
 
 
 @admin.register(Commitment)
-class CommitmentAdmin(HistoryAdmin):
+class CommitmentAdmin(TranslatedTextAdmin):
     """Commitments, with their countries, targets and sources edited inline.
 
     Derived values are not typed by staff but kept consistent on every save:
@@ -184,6 +184,22 @@ class CommitmentAdmin(HistoryAdmin):
             {"fields": ("focus_text", "focus_areas", ("starts_on", "ends_on"))},
         ),
         (_("Relation to earlier commitments"), {"fields": ("relation", "relates_to")}),
+        (
+            _("Text in both languages"),
+            {
+                "fields": (
+                    "written_in",
+                    "title_es",
+                    "summary_es",
+                    "focus_text_es",
+                    "translation_state",
+                ),
+                "description": _(
+                    "Title, summary and focus above are the English text; these, the Spanish. "
+                    "Where a language is missing, the portal shows the other, marked as such."
+                ),
+            },
+        ),
     )
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from adelante.bilingual import TranslatedText
 from adelante.catalogue.models import FocusArea, Metric
 from adelante.commitments.choices import (
     PUBLISHED_STATUSES,
@@ -25,10 +26,11 @@ from adelante.money.qualifiers import AmountQualifier
 from adelante.partners.models import Partner
 
 
-class Round(models.Model):
+class Round(TranslatedText):
     """A dated public announcement of commitments."""
 
     label = models.CharField(_("label"), max_length=200)
+    label_es = models.CharField(_("label (Spanish)"), max_length=200, blank=True)
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     announced_on = models.DateField(_("announced on"))
     history = HistoricalRecords()
@@ -40,6 +42,8 @@ class Round(models.Model):
         ]
         verbose_name = _("round")
         verbose_name_plural = _("rounds")
+
+    BILINGUAL_FIELDS = (("label", "label_es"),)
 
     def __str__(self) -> str:
         return self.label
@@ -67,7 +71,7 @@ class CommitmentQuerySet(models.QuerySet["Commitment"]):
         return self.filter(NEW_MONEY_Q)
 
 
-class Commitment(models.Model):
+class Commitment(TranslatedText):
     reference = models.SlugField(
         _("reference"),
         max_length=200,
@@ -89,8 +93,11 @@ class Commitment(models.Model):
         _("announced on"), null=True, blank=True, help_text=_("Usually the round's date.")
     )
     title = models.CharField(_("title"), max_length=300, blank=True)
+    title_es = models.CharField(_("title (Spanish)"), max_length=300, blank=True)
     summary = models.TextField(_("summary"), blank=True)
+    summary_es = models.TextField(_("summary (Spanish)"), blank=True)
     focus_text = models.CharField(_("focus as stated"), max_length=300, blank=True)
+    focus_text_es = models.CharField(_("focus as stated (Spanish)"), max_length=300, blank=True)
     focus_areas = models.ManyToManyField(
         FocusArea, blank=True, related_name="commitments", verbose_name=_("focus areas")
     )
@@ -153,6 +160,12 @@ class Commitment(models.Model):
         ]
         verbose_name = _("commitment")
         verbose_name_plural = _("commitments")
+
+    BILINGUAL_FIELDS = (
+        ("title", "title_es"),
+        ("summary", "summary_es"),
+        ("focus_text", "focus_text_es"),
+    )
 
     def __str__(self) -> str:
         return f"{self.partner} — {self.title or self.reference}"

@@ -101,7 +101,8 @@ def in_country(key: str) -> Q:
 
 def matching(text: str) -> Q:
     """Commitments in which every word appears (case-insensitively) in the partner's name or
-    an alias, the title, the summary, the focus as stated or the reference."""
+    an alias, the title, the summary, the focus as stated (each in English or Spanish) or the
+    reference."""
     found = Q()
     for word in text.split()[:MAX_SEARCH_WORDS]:
         alias = PartnerAlias.objects.filter(partner_id=OuterRef("partner_id"), name__icontains=word)
@@ -110,6 +111,9 @@ def matching(text: str) -> Q:
             | Q(title__icontains=word)
             | Q(summary__icontains=word)
             | Q(focus_text__icontains=word)
+            | Q(title_es__icontains=word)
+            | Q(summary_es__icontains=word)
+            | Q(focus_text_es__icontains=word)
             | Q(reference__icontains=word)
             | Q(Exists(alias))
         )

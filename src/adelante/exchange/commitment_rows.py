@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 
 from django.utils.translation import gettext as _
 
+from adelante.bilingual import Language, TranslationState
 from adelante.commitments import rules, withdrawal
 from adelante.commitments.choices import MoneyKind, Relation, Status
 from adelante.currency.conversion import to_usd
@@ -20,7 +21,7 @@ from adelante.exchange.columns import Columns
 from adelante.exchange.partner_matching import Match, PartnerDirectory
 from adelante.exchange.problems import CellError, Problems
 from adelante.exchange.readers import Row, Table
-from adelante.exchange.round_matching import AnyRound, RoundDirectory
+from adelante.exchange.round_matching import AnyRound, NewRound, RoundDirectory
 from adelante.money.qualifiers import AmountQualifier
 from adelante.partners.models import PartnerType
 
@@ -49,6 +50,8 @@ COLUMNS = Columns(
         "status",
         "withdrawn_on",
         "shares",
+        # Text in both languages (docs/import.md): the columns above are the English text.
+        *("round_es", "title_es", "summary_es", "focus_es", "written_in", "translation_state"),
     ),
     numbers=("amount_usd", "amount"),
     dollars=("amount_usd",),
@@ -62,6 +65,14 @@ _RELATIONS = tuple(Relation.values)
 _KINDS = tuple(MoneyKind.values)
 _QUALIFIERS = tuple(AmountQualifier.values)
 _STATUSES = tuple(Status.values)
+
+#: Columns of text in Spanish, with the field each fills.
+SPANISH_COLUMNS = {"title_es": "title_es", "summary_es": "summary_es", "focus_es": "focus_text_es"}
+#: The columns that say anything about a row's languages.
+BILINGUAL_COLUMNS = (*SPANISH_COLUMNS, "written_in", "translation_state")
+ROUND_LABEL_LENGTH = 200
+_LANGUAGES = tuple(Language.values)
+_TRANSLATORS = (TranslationState.ORIGINAL, TranslationState.STAFF)
 
 #: Qualifiers that go with an amount; "undisclosed" is the one that goes without.
 WITH_AMOUNT = tuple(q for q in AmountQualifier.values if q != AmountQualifier.UNDISCLOSED)
@@ -97,6 +108,12 @@ class CommitmentRow:
     withdrawn_on: datetime.date | None
     reference: str = ""
     """As the file states it (a bulk download does); empty: made from the round and partner."""
+    spanish: tuple[tuple[str, str], ...] = ()
+    """(field, text) for each Spanish column the file has."""
+    written_in: str = ""
+    """"en" or "es" as the file states it; empty: as it is (English for a new commitment)."""
+    translator: str = ""
+    """Who wrote the other language (original, staff), as the file states it; empty: staff."""
 
 
 #: Stands for the row's amount where only its presence matters to the rule.
@@ -149,6 +166,11 @@ class RowReader:
             the_round = self._cell(
                 row, "round", lambda v: self.rounds.get(announced_on, v, row.line)
             )
+        round_es = self._optional(row, "round_es", _round_es)
+        if isinstance(the_round, NewRound) and round_es and not the_round.label_es:
+            # A new round takes its Spanish label from the file; a known round keeps its own
+            # (the admin and the translations file change it).
+            the_round.label_es = round_es
         money = self._money(row, announced_on)
         qualifier = self._qualifier(row, money is not None and money[2] is not None)
         countries = self._cell(row, "countries", cells.countries)
@@ -162,6 +184,13 @@ class RowReader:
         title = self._optional(row, "title", _title)
         lifecycle = self._lifecycle(row, announced_on)
         reference = self._optional(row, "reference", _reference)
+        spanish = tuple(
+            (field, self._cell(row, column, _spanish_text(column)) or "")
+            for column, field in SPANISH_COLUMNS.items()
+            if column in self._columns
+        )
+        written_in = self._optional(row, "written_in", _written_in)
+        translator = self._optional(row, "translation_state", _translator)
         if len(self.problems) > before:
             return None
         assert match is not None and the_round is not None and announced_on is not None
@@ -191,6 +220,9 @@ class RowReader:
             status=lifecycle[0],
             withdrawn_on=lifecycle[1],
             reference=reference or "",
+            spanish=spanish,
+            written_in=written_in or "",
+            translator=translator or "",
         )
 
     def _cell(self, row: Row, column: str, read: Callable[[str], T]) -> T | None:
@@ -328,6 +360,26 @@ def _kind(value: str) -> str:
 
 def _title(value: str) -> str:
     return cells.text(value, max_length=300)
+
+
+def _spanish_text(column: str) -> Callable[[str], str]:
+    length = 5000 if column == "summary_es" else 300
+    return lambda value: cells.text(value, max_length=length)
+
+
+def _round_es(value: str) -> str:
+    return " ".join(cells.text(value, max_length=ROUND_LABEL_LENGTH).split())
+
+
+def _written_in(value: str) -> str:
+    return cells.choice(value, _LANGUAGES, default="")
+
+
+def _translator(value: str) -> str:
+    """Who wrote the translation; "missing" is read as empty (it follows from the text)."""
+    if value.strip().casefold() == TranslationState.MISSING:
+        return ""
+    return cells.choice(value, _TRANSLATORS, default="")
 
 
 def _currency(value: str) -> str:

@@ -24,11 +24,18 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from adelante import history
+from adelante.bilingual import Language, TranslationState, set_texts
 from adelante.commitments.choices import Relation
 from adelante.commitments.geography import country_rows, set_countries
 from adelante.commitments.models import Commitment, CountryShare, Round, Source
 from adelante.errors import ServiceError
-from adelante.exchange.commitment_rows import COLUMNS, CommitmentRow, RowReader, resolve_qualifier
+from adelante.exchange.commitment_rows import (
+    BILINGUAL_COLUMNS,
+    COLUMNS,
+    CommitmentRow,
+    RowReader,
+    resolve_qualifier,
+)
 from adelante.exchange.counting import CHECKED, WRITTEN, counted
 from adelante.exchange.focus import focus_keywords, match_focus
 from adelante.exchange.loading import ReadOptions, load_table
@@ -289,6 +296,8 @@ class Plan:
         if found is None or table.has("status") or table.has("withdrawn_on"):
             values["status"] = row.status
             values["withdrawn_on"] = row.withdrawn_on
+        if any(table.has(column) for column in BILINGUAL_COLUMNS):
+            values.update(_languages(row, found, values))
         if found is None:
             plan.values = values
         else:
@@ -519,7 +528,7 @@ class Plan:
     def _write_rounds(self, reason: str, in_bulk: bool) -> dict[int, int]:
         """New rounds; returns their ids (by `id()` of their plan)."""
         new = self.rounds.new_rounds
-        values = [{"label": n.label, "slug": n.slug, "announced_on": n.announced_on} for n in new]
+        values = [_round_values(n) for n in new]
         if in_bulk:
             ids = history.insert(Round, values, user=_known(self.user), reason=reason)
         else:
@@ -664,3 +673,34 @@ class Plan:
         if isinstance(the_round, NewRound) and the_round.line == plan.row.line:
             return (_("new round “%(label)s”") % {"label": the_round.label},)
         return ()
+
+
+def _languages(
+    row: CommitmentRow, found: Commitment | None, values: dict[str, Any]
+) -> dict[str, str]:
+    """The Spanish columns, the language written in and the translation state that follows
+    (`bilingual.set_texts`, the one door for text in both languages), for a file that says
+    anything about them."""
+    record = Commitment(
+        written_in=row.written_in or (found.written_in if found else Language.EN),
+        translation_state=found.translation_state if found else TranslationState.MISSING,
+    )
+    for english, spanish in Commitment.BILINGUAL_FIELDS:
+        setattr(record, english, values.get(english, getattr(found, english, "")))
+        setattr(record, spanish, getattr(found, spanish, "") if found else "")
+    set_texts(record, dict(row.spanish), translator=row.translator or TranslationState.STAFF)
+    fields = [spanish for _english, spanish in Commitment.BILINGUAL_FIELDS]
+    return {name: getattr(record, name) for name in (*fields, "written_in", "translation_state")}
+
+
+def _round_values(new: NewRound) -> dict[str, Any]:
+    """A new round's fields, its Spanish label and translation state included."""
+    the_round = Round(label=new.label, slug=new.slug, announced_on=new.announced_on)
+    set_texts(the_round, {"label_es": new.label_es}, translator=TranslationState.STAFF)
+    return {
+        "label": new.label,
+        "slug": new.slug,
+        "announced_on": new.announced_on,
+        "label_es": the_round.label_es,
+        "translation_state": the_round.translation_state,
+    }

@@ -24,6 +24,8 @@ class NewRound:
     slug: str
     announced_on: datetime.date
     line: int
+    label_es: str = ""
+    """The label in Spanish, from the first row of the round that gives one (`round_es`)."""
 
 
 AnyRound = Round | NewRound

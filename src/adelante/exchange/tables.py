@@ -25,7 +25,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from adelante.catalogue.models import FocusArea, Metric
+from adelante.catalogue.models import FocusArea, Metric, StatementName
 from adelante.commitments.choices import DatePrecision
 from adelante.commitments.models import Commitment, CountryShare, Source, Target
 from adelante.commitments.publication import (
@@ -216,6 +216,23 @@ COMMITMENT_COLUMNS = (
         _("Country shares"),
         _("Percentages per country, e.g. GT:60;SV:40."),
     ),
+    text("round_es", _("Round (Spanish)"), _("Label of the announcement round in Spanish.")),
+    text("title_es", _("Title (Spanish)")),
+    text("summary_es", _("Summary (Spanish)")),
+    text("focus_es", _("Focus (as stated, Spanish)")),
+    code(
+        "written_in",
+        _("Written in"),
+        _("en or es: the language of the original text; the other is a translation."),
+    ),
+    code(
+        "translation_state",
+        _("Translation"),
+        _(
+            "original (the author wrote both languages), staff (translated by staff) or "
+            "missing (only the original exists)."
+        ),
+    ),
 )
 
 
@@ -223,7 +240,8 @@ def _commitment_rows(as_of: datetime.date | None) -> Iterator[Sequence[Cell]]:
     fields = (
         "pk", "reference", "partner__name", "partner__type", "announced_on", "round__label",
         "amount_usd", "focus_text", "summary", "relation", "amount", "currency", "qualifier",
-        "kind", "title", "status", "withdrawn_on",
+        "kind", "title", "status", "withdrawn_on", "round__label_es", "title_es", "summary_es",
+        "focus_text_es", "written_in", "translation_state",
     )  # fmt: skip
     for chunk in _keyset(published_commitments(as_of), fields):
         ids = [row[0] for row in chunk]
@@ -244,7 +262,8 @@ def _commitment_rows(as_of: datetime.date | None) -> Iterator[Sequence[Cell]]:
         for (
             pk, reference, partner, partner_type, announced_on, round_label, amount_usd,
             focus, summary, relation, amount, currency, qualifier, kind, title, status,
-            withdrawn_on,
+            withdrawn_on, round_es, title_es, summary_es, focus_es, written_in,
+            translation_state,
         ) in chunk:  # fmt: skip
             named = countries.get(pk, [])
             withheld = is_withheld(qualifier)
@@ -270,6 +289,12 @@ def _commitment_rows(as_of: datetime.date | None) -> Iterator[Sequence[Cell]]:
                 status,
                 withdrawn_on,
                 ";".join(f"{c}:{_percent(s)}" for c, s in named) if stated_shares else "",
+                round_es or "",
+                title_es,
+                summary_es,
+                focus_es,
+                written_in,
+                translation_state,
             )
 
 
@@ -344,6 +369,10 @@ def _all_areas(as_of: datetime.date | None) -> QuerySet[Any]:
     return FocusArea.objects.all()
 
 
+def _statement_names(as_of: datetime.date | None) -> QuerySet[Any]:
+    return StatementName.objects.all()
+
+
 def _focus_links(as_of: datetime.date | None) -> QuerySet[Any]:
     through = Commitment.focus_areas.through
     return through.objects.filter(commitment__in=published_commitments(as_of))
@@ -371,8 +400,24 @@ TABLES: tuple[Table, ...] = (
                 _("company, foundation, ngo or other."),
             ),
             code("website", _("Website")),
+            text("description", _("Description")),
+            text("description_es", _("Description (Spanish)")),
+            code("written_in", _("Written in"), _("en or es.")),
+            code("translation_state", _("Translation"), _("original, staff or missing.")),
         ),
-        _simple(published_partners, ("slug", "name", "type", "website")),
+        _simple(
+            published_partners,
+            (
+                "slug",
+                "name",
+                "type",
+                "website",
+                "description",
+                "description_es",
+                "written_in",
+                "translation_state",
+            ),
+        ),
         _counter(published_partners),
     ),
     Table(
@@ -393,8 +438,12 @@ TABLES: tuple[Table, ...] = (
             text("label", _("Label")),
             # A round is feminine in Spanish ("anunciada"), a commitment masculine.
             day("announced_on", pgettext_lazy("round", "Announced on")),
+            text("label_es", _("Label (Spanish)")),
+            code("translation_state", _("Translation"), _("original, staff or missing.")),
         ),
-        _simple(published_rounds, ("slug", "label", "announced_on")),
+        _simple(
+            published_rounds, ("slug", "label", "announced_on", "label_es", "translation_state")
+        ),
         _counter(published_rounds),
     ),
     Table(
@@ -573,6 +622,18 @@ TABLES: tuple[Table, ...] = (
         ),
         _simple(_all_areas, ("code", "name_en", "name_es")),
         _counter(_all_areas),
+    ),
+    Table(
+        "statement_names",
+        _("Names of what official statements state"),
+        (
+            code("code", _("Code"), _("The metric of the statements table.")),
+            text("name_en", _("Name (English)")),
+            text("name_es", _("Name (Spanish)")),
+            code("translation_state", _("Translation"), _("original, staff or missing.")),
+        ),
+        _simple(_statement_names, ("code", "name_en", "name_es", "translation_state")),
+        _counter(_statement_names),
     ),
 )
 

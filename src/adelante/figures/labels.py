@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from adelante.bilingual import as_plain, pick
 from adelante.catalogue.models import FocusArea
 from adelante.commitments.choices import Country, CountryGroup, MoneyKind, Relation
 from adelante.commitments.models import Round
@@ -41,7 +42,9 @@ def key_labels(dimension: str, keys: Sequence[str]) -> dict[str, str]:
         names = {t.value: str(t.label) for t in PartnerType}
     elif dimension == "round":
         ids = [int(k) for k in keys if k.isdigit()]
-        names = {str(r.id): r.label for r in Round.objects.filter(id__in=ids)}
+        names = {
+            str(r.id): as_plain(r.in_language("label")) for r in Round.objects.filter(id__in=ids)
+        }
     else:
         names = {a.code: a.name for a in FocusArea.objects.filter(code__in=keys)}
     return {key: special.get(key) or names.get(key, key) for key in keys}
@@ -103,3 +106,9 @@ def target_status_label(status: str) -> str:
 def period_status_label(status: str) -> str:
     """A reporting period's punctuality (`figures.progress`): on time, late, missing."""
     return {ON_TIME: _("on time"), LATE: _("late"), MISSING: _("missing")}[status]
+
+
+def round_names(english: Sequence[str], spanish: Sequence[str]) -> list[str]:
+    """Rounds' labels in the active language (a label only in English says so after it)."""
+    padded = [*spanish, *[""] * (len(english) - len(spanish))]
+    return [as_plain(pick(en, es)) for en, es in zip(english, padded, strict=False)]

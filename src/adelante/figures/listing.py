@@ -58,6 +58,10 @@ class CommitmentLine:
     starts_on: datetime.date | None
     ends_on: datetime.date | None
     sources: tuple[SourceLink, ...]
+    #: The Spanish of the round's label, the title and the summary ("" where none was written).
+    round_label_es: str = ""
+    title_es: str = ""
+    summary_es: str = ""
 
 
 @dataclass(frozen=True)
@@ -103,7 +107,9 @@ def commitment_lines(
             "round_id",
             "announced_on",
             "title",
+            "title_es",
             "summary",
+            "summary_es",
             "kind",
             "relation",
             "status",
@@ -123,7 +129,7 @@ def commitment_lines(
         r["id"]: r
         for r in record.rounds()
         .filter(id__in=base.values("round_id"))
-        .values("id", "slug", "label", "announced_on")
+        .values("id", "slug", "label", "label_es", "announced_on")
     }
     countries: dict[int, list[tuple[str, Decimal | None]]] = defaultdict(list)
     for share in (
@@ -166,7 +172,9 @@ def _line(
     sources: dict[int, list[SourceLink]],
 ) -> CommitmentLine:
     partner = partners.get(row["partner_id"], {"name": "", "slug": ""})
-    the_round = rounds.get(row["round_id"], {"slug": "", "label": "", "announced_on": None})
+    the_round = rounds.get(
+        row["round_id"], {"slug": "", "label": "", "label_es": "", "announced_on": None}
+    )
     hidden = row["qualifier"] == AmountQualifier.CONFIDENTIAL
     return CommitmentLine(
         reference=row["reference"],
@@ -191,6 +199,9 @@ def _line(
         starts_on=row["starts_on"],
         ends_on=row["ends_on"],
         sources=tuple(sources.get(row["id"], ())),
+        round_label_es=the_round["label_es"],
+        title_es=row["title_es"],
+        summary_es=row["summary_es"],
     )
 
 

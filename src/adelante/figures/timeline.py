@@ -30,6 +30,14 @@ class TimelinePoint:
     commitments: int
     #: New money with a confidential amount (public: not in `amount_usd`).
     confidential: int = 0
+    #: The same rounds' labels in Spanish, in the same order ("" where none was written).
+    rounds_es: tuple[str, ...] = ()
+
+    @property
+    def round_labels(self) -> tuple[tuple[str, str], ...]:
+        """Each round's label in English and in Spanish."""
+        spanish = (*self.rounds_es, *[""] * (len(self.rounds) - len(self.rounds_es)))
+        return tuple(zip(self.rounds, spanish, strict=False))
 
 
 @dataclass(frozen=True)
@@ -66,13 +74,15 @@ def committed_timeline(
     """
     record = Record(recorded_on)
     rounds: dict[datetime.date, list[str]] = {}
-    for day, label in (
+    rounds_es: dict[datetime.date, list[str]] = {}
+    for day, label, label_es in (
         record.rounds()
         .filter(announced_on__lte=as_of)
         .order_by("announced_on", "label")
-        .values_list("announced_on", "label")
+        .values_list("announced_on", "label", "label_es")
     ):
         rounds.setdefault(day, []).append(label)
+        rounds_es.setdefault(day, []).append(label_es)
     statements = tuple(
         StatedTotal(s["stated_on"], s["value"], s["qualifier"], s["source_url"])
         for s in record.statements()
@@ -88,7 +98,10 @@ def committed_timeline(
         .annotate(commitments=Count("id"), **_amount_aggregates(NEW_MONEY_Q, audience=audience))
         .order_by()
     )
-    points = tuple(_point(day, tuple(rounds.get(day, ())), groups) for day in days)
+    points = tuple(
+        _point(day, tuple(rounds.get(day, ())), groups, tuple(rounds_es.get(day, ())))
+        for day in days
+    )
     return Timeline(as_of, recorded_on, points, statements, audience)
 
 
@@ -96,7 +109,10 @@ _SUMMED = ("commitments", "confidential", "n_at_least", "n_about", "n_up_to")
 
 
 def _point(
-    day: datetime.date, rounds: tuple[str, ...], groups: list[dict[str, Any]]
+    day: datetime.date,
+    rounds: tuple[str, ...],
+    groups: list[dict[str, Any]],
+    rounds_es: tuple[str, ...] = (),
 ) -> TimelinePoint:
     counting = [
         g
@@ -107,6 +123,7 @@ def _point(
     return TimelinePoint(
         day=day,
         rounds=rounds,
+        rounds_es=rounds_es,
         amount_usd=sum((g["amount"] for g in counting), ZERO),
         qualifier=_qualifier(summed),
         commitments=summed["commitments"],

@@ -191,8 +191,11 @@ def _titles(commitment: Commitment) -> dict[str, str]:
         }
 
     generated = _in_languages(make)
-    # The record's titles are English data; the Spanish title is generated.
-    return {"en": commitment.title or generated["en"], "es": generated["es"]}
+    # The record's titles in each language where written; otherwise generated.
+    return {
+        "en": commitment.title or generated["en"],
+        "es": commitment.title_es or generated["es"],
+    }
 
 
 def _country_names(commitment: Commitment) -> str:
@@ -204,6 +207,7 @@ def _country_names(commitment: Commitment) -> str:
 
 def _general(commitment: Commitment) -> dict[str, str]:
     summary = commitment.summary.strip()
+    summary_es = commitment.summary_es.strip()
 
     def make(lang: str) -> str:
         focus = [
@@ -225,8 +229,8 @@ def _general(commitment: Commitment) -> dict[str, str]:
         return text
 
     generated = _in_languages(make)
-    # Summaries are English-only data: the English narrative is the summary when there is one.
-    return {"en": summary or generated["en"], "es": generated["es"]}
+    # Each narrative is the summary in its language when there is one (docs/iati.md).
+    return {"en": summary or generated["en"], "es": summary_es or generated["es"]}
 
 
 def _amount_note(commitment: Commitment, lang: str) -> str:

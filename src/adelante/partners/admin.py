@@ -12,7 +12,7 @@ from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from adelante.admin_base import EditServiceForm, HistoryAdmin
+from adelante.admin_base import EditServiceForm, TranslatedTextAdmin
 from adelante.partners import editing
 from adelante.partners.models import Membership, Partner, PartnerAlias
 from adelante.partners.naming import normalise
@@ -89,7 +89,7 @@ class MembershipInline(admin.TabularInline):  # type: ignore[type-arg]
 
 
 @admin.register(Partner)
-class PartnerAdmin(HistoryAdmin):
+class PartnerAdmin(TranslatedTextAdmin):
     """Partners and their aliases. Normalised names are derived from the names (read-only)."""
 
     form = PartnerForm
@@ -98,7 +98,17 @@ class PartnerAdmin(HistoryAdmin):
     search_fields = ("name", "normalised_name", "aliases__name", "aliases__normalised_name")
     prepopulated_fields = {"slug": ("name",)}
     readonly_fields = ("normalised_name",)
-    fields = ("name", "normalised_name", "slug", "type", "website")
+    fields = (
+        "name",
+        "normalised_name",
+        "slug",
+        "type",
+        "website",
+        "written_in",
+        "description",
+        "description_es",
+        "translation_state",
+    )
     inlines = (PartnerAliasInline, MembershipInline)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Partner]:

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from adelante.bilingual import TranslatedText
 from adelante.partners.naming import normalise
 
 
@@ -22,7 +23,7 @@ class PartnerQuerySet(models.QuerySet["Partner"]):
         return self.filter(models.Q(normalised_name=key) | models.Q(aliases__normalised_name=key))
 
 
-class Partner(models.Model):
+class Partner(TranslatedText):
     name = models.CharField(_("name"), max_length=300)
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     normalised_name = models.CharField(
@@ -30,6 +31,8 @@ class Partner(models.Model):
     )
     type = models.CharField(_("type"), max_length=20, choices=PartnerType.choices)
     website = models.URLField(_("website"), blank=True)
+    description = models.TextField(_("description"), blank=True)
+    description_es = models.TextField(_("description (Spanish)"), blank=True)
     history = HistoricalRecords()
 
     objects = PartnerQuerySet.as_manager()
@@ -38,6 +41,8 @@ class Partner(models.Model):
         ordering = ["normalised_name"]
         verbose_name = _("partner")
         verbose_name_plural = _("partners")
+
+    BILINGUAL_FIELDS = (("description", "description_es"),)
 
     def __str__(self) -> str:
         return self.name

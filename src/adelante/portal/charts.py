@@ -13,7 +13,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from adelante.figures.committed import committed_by
-from adelante.figures.labels import row_labels
+from adelante.figures.labels import round_names, row_labels
 from adelante.figures.results import Breakdown
 from adelante.figures.timeline import Timeline, committed_timeline
 from adelante.money.formatting import as_stated, format_usd, with_qualifier
@@ -84,7 +84,7 @@ def timeline_table(timeline: Timeline) -> ChartTable:
         (
             "itemised",
             point.day,
-            "; ".join(point.rounds),
+            "; ".join(round_names(point.rounds, point.rounds_es)),
             point.amount_usd,
             point.qualifier,
             str(point.commitments),

@@ -11,6 +11,8 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from adelante.bilingual import as_plain
+from adelante.catalogue.names import statement_name
 from adelante.commitments.choices import StatementFigure
 from adelante.figures import labels
 from adelante.figures.committed import MULTI_COUNTRY, REGIONAL, UNCLASSIFIED
@@ -38,7 +40,7 @@ def edition_dates(edition: Edition, words: Words) -> tuple[str, ...]:
 def _statement_text(row: Reconciliation, words: Words) -> str:
     if row.figure:
         return str(StatementFigure(row.figure).label)
-    return row.metric.replace("_", " ")
+    return as_plain(statement_name(row.metric, words.language))
 
 
 def _stated_value(row: Reconciliation, words: Words) -> str:

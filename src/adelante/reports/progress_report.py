@@ -27,7 +27,7 @@ from adelante.reports.blocks import (
 )
 from adelante.reports.document import Block, Fact, Facts, Heading, Paragraph
 from adelante.reports.editions import Edition, ProgressFigures
-from adelante.reports.words import Words
+from adelante.reports.words import Words, round_label
 
 
 def progress_report(edition: Edition, f: ProgressFigures, words: Words) -> Composition:
@@ -147,7 +147,7 @@ def progress_report(edition: Edition, f: ProgressFigures, words: Words) -> Compo
         by_round.setdefault(line.round_slug, []).append(line)
     for lines in by_round.values():
         first = lines[0]
-        name = first.round_label or _("No round")
+        name = round_label(first) if first.round_label else _("No round")
         caption = f"{name} ({words.date(first.round_on)})" if first.round_on else name
         blocks.append(Heading(caption, level=3))
         blocks.append(commitments_table(lines, words, caption))

@@ -5,11 +5,13 @@ metrics, and the labels of `adelante.figures.labels`)."""
 from __future__ import annotations
 
 import datetime
+from dataclasses import replace
 from decimal import Decimal
 
 from babel.dates import format_date
 from django.utils.translation import gettext as _
 
+from adelante.bilingual import as_plain, pick
 from adelante.catalogue.models import Metric
 from adelante.commitments.choices import Country
 from adelante.figures import labels
@@ -92,7 +94,19 @@ class Words:
 
 
 def summary(line: CommitmentLine, length: int = SUMMARY_LENGTH) -> str:
-    """A commitment in a table cell: its title, else its summary, cut at `length`."""
-    text = line.title or line.summary or line.reference
-    text = " ".join(text.split())
-    return text if len(text) <= length else text[: length - 1] + "…"
+    """A commitment in a table cell: its title, else its summary, cut at `length`, in the
+    report's language where it was written in it, else in the other one, saying so."""
+    if line.title or line.title_es:
+        shown = pick(line.title, line.title_es)
+    elif line.summary or line.summary_es:
+        shown = pick(line.summary, line.summary_es)
+    else:
+        return line.reference
+    text = " ".join(shown.text.split())
+    text = text if len(text) <= length else text[: length - 1] + "…"
+    return as_plain(replace(shown, text=text))
+
+
+def round_label(line: CommitmentLine) -> str:
+    """The commitment's round, in the report's language (or the other one, saying so)."""
+    return as_plain(pick(line.round_label, line.round_label_es))

@@ -12,6 +12,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from adelante.accounts.concurrency import VERSION_FIELD, Conflict
+from adelante.bilingual import Language
 from adelante.catalogue.models import FocusArea, Metric
 from adelante.commitments.choices import PUBLISHED_STATUSES, Country, MoneyKind, Relation, Status
 from adelante.commitments.models import Commitment, Round
@@ -87,18 +88,36 @@ def _money_field(label: Any, **kwargs: Any) -> forms.DecimalField:
 
 
 class ProposalForm(WorkflowForm):
+    written_in = forms.ChoiceField(
+        label=_("Language you write in"),
+        choices=Language.choices,
+        initial=Language.EN,
+        # Not given (an older form, a script): English, as before there was a choice.
+        required=False,
+        help_text=_(
+            "The title and summary are required in this language. Give the other language "
+            "too if you can: otherwise the portal shows yours, marked as such."
+        ),
+    )
     title = forms.CharField(
-        label=_("Title"),
+        label=_("Title in English"),
         max_length=300,
         required=False,
         help_text=_("A short name for the commitment, as it would be announced."),
     )
     summary = forms.CharField(
-        label=_("Summary"),
+        label=_("Summary in English"),
         required=False,
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("What the commitment is, for whom, where and by when."),
+    )
+    title_es = forms.CharField(label=_("Title in Spanish"), max_length=300, required=False)
+    summary_es = forms.CharField(
+        label=_("Summary in Spanish"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
     kind = forms.ChoiceField(label=_("Kind of money"), choices=MoneyKind.choices)
     qualifier = forms.ChoiceField(
@@ -205,6 +224,9 @@ class ProposalForm(WorkflowForm):
         return intake.ProposalInput(
             title=d.get("title", ""),
             summary=d.get("summary", ""),
+            written_in=d.get("written_in") or Language.EN,
+            title_es=d.get("title_es", ""),
+            summary_es=d.get("summary_es", ""),
             kind=d["kind"],
             qualifier=d["qualifier"],
             amount=d.get("amount"),

@@ -35,6 +35,7 @@ from django.utils.translation import gettext as _
 
 from adelante import history
 from adelante.accounts import roles
+from adelante.bilingual import Language, TranslationState, set_texts
 from adelante.catalogue.models import FocusArea, Metric
 from adelante.commitments import rules
 from adelante.commitments.amounts import AmountError, reallocate, usd_amount
@@ -89,6 +90,11 @@ class ProposalInput:
     title: str = ""
     summary: str = ""
     kind: str = MoneyKind.UNSPECIFIED
+    #: The language the partner writes in; `title`/`summary` are the English text and
+    #: `title_es`/`summary_es` the Spanish (either may be the partner's own translation).
+    written_in: str = Language.EN
+    title_es: str = ""
+    summary_es: str = ""
     qualifier: str = AmountQualifier.EXACT
     amount: Decimal | None = None
     currency: str = "USD"
@@ -136,10 +142,17 @@ def problems(data: ProposalInput, *, complete: bool) -> dict[str, list[str]]:
     def add(name: str, message: str) -> None:
         errors.setdefault(name, []).append(message)
 
-    if complete and not data.title.strip():
-        add("title", _("Give the commitment a title."))
-    if complete and not data.summary.strip():
-        add("summary", _("Say in a few sentences what the commitment is."))
+    # The title and summary are required in the language the partner writes in.
+    spanish = data.written_in == Language.ES
+    if data.written_in not in Language.values:
+        add("written_in", _("Choose the language you write in from the list."))
+    if complete and not (data.title_es if spanish else data.title).strip():
+        add("title_es" if spanish else "title", _("Give the commitment a title."))
+    if complete and not (data.summary_es if spanish else data.summary).strip():
+        add(
+            "summary_es" if spanish else "summary",
+            _("Say in a few sentences what the commitment is."),
+        )
     if data.kind not in MoneyKind.values:
         add("kind", _("Choose a kind of money from the list."))
     if data.qualifier not in AmountQualifier.values:
@@ -195,8 +208,15 @@ def new_reference(partner: Partner) -> str:
 
 def _write(commitment: Commitment, data: ProposalInput, user: Any, reason: str) -> None:
     """Write the proposal's fields, countries, focus areas, targets and sources."""
-    commitment.title = data.title.strip()
-    commitment.summary = data.summary.strip()
+    # The partner's text in both languages: its own translation is "original" (bilingual).
+    commitment.written_in = data.written_in
+    texts = {
+        "title": data.title.strip(),
+        "title_es": data.title_es.strip(),
+        "summary": data.summary.strip(),
+        "summary_es": data.summary_es.strip(),
+    }
+    set_texts(commitment, texts, translator=TranslationState.ORIGINAL)
     commitment.kind = data.kind
     commitment.qualifier = data.qualifier
     commitment.amount = data.amount
@@ -287,6 +307,9 @@ def commitment_fields(data: ProposalInput) -> dict[str, Any]:
     return {
         "title": data.title,
         "summary": data.summary,
+        "written_in": data.written_in,
+        "title_es": data.title_es,
+        "summary_es": data.summary_es,
         "kind": data.kind,
         "qualifier": data.qualifier,
         "amount": data.amount,
@@ -329,6 +352,9 @@ def stored_input(commitment: Commitment) -> ProposalInput:
     return ProposalInput(
         title=commitment.title,
         summary=commitment.summary,
+        written_in=commitment.written_in,
+        title_es=commitment.title_es,
+        summary_es=commitment.summary_es,
         kind=commitment.kind,
         qualifier=commitment.qualifier,
         amount=commitment.amount,

@@ -3,6 +3,7 @@ progress, and the vocabularies (metrics, focus areas)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q
@@ -37,7 +38,8 @@ from adelante.api.schemas import (
     RoundPage,
     StatementPage,
 )
-from adelante.catalogue.models import FocusArea, Metric
+from adelante.bilingual import humanise_code
+from adelante.catalogue.models import FocusArea, Metric, StatementName
 from adelante.commitments.choices import PUBLISHED_STATUSES
 from adelante.commitments.publication import (
     STATEMENT_FIELDS,
@@ -105,6 +107,8 @@ def _round(r: Any) -> dict[str, Any]:
     return {
         "slug": r.slug,
         "label": r.label,
+        "label_es": r.label_es,
+        "translation_state": r.translation_state,
         "announced_on": r.announced_on,
         "commitments": r.published,
     }
@@ -200,7 +204,21 @@ def list_statements(
     page_size: int = PAGE_SIZE,
 ) -> dict[str, Any]:
     items = published_statements(check_date("as_of", as_of)).order_by("stated_on", "metric", "id")
-    return paginate(request, items.values("id", *STATEMENT_FIELDS), page, page_size, list)
+    return paginate(request, items.values("id", *STATEMENT_FIELDS), page, page_size, _named)
+
+
+def _named(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Statements with the name of what they state, in both languages (the catalogue's, else
+    the code read as English words)."""
+    names = {
+        n.code: n for n in StatementName.objects.filter(code__in={row["metric"] for row in rows})
+    }
+    named = []
+    for row in rows:
+        found = names.get(row["metric"])
+        english = found.name_en if found else humanise_code(row["metric"])
+        named.append({**row, "name_en": english, "name_es": found.name_es if found else ""})
+    return named
 
 
 # -- Progress -------------------------------------------------------------------------------

@@ -109,7 +109,7 @@ FOCUS_AREAS = [
     (
         "partnership_building",
         "Convening and knowledge",
-        "Convocatoria y conocimiento",
+        "Articulación y conocimiento",
         "convening, stakeholder, mobilization, knowledge, impact metrics",
     ),
 ]

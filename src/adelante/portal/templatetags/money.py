@@ -2,20 +2,30 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
 from babel.numbers import format_decimal
 from django import template
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.text import Truncator
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from adelante.bilingual import as_html
+from adelante.catalogue.names import statement_name
 from adelante.commitments.choices import StatementFigure
 from adelante.commitments.publication import is_withheld
 from adelante.figures.labels import confidential_note as note_of_confidential
 from adelante.figures.results import Reconciliation
-from adelante.money.formatting import as_stated, format_number, format_usd, with_qualifier
+from adelante.money.formatting import (
+    as_stated,
+    cldr_locale,
+    format_number,
+    format_usd,
+    with_qualifier,
+)
 from adelante.money.qualifiers import TotalQualifier
 
 register = template.Library()
@@ -28,11 +38,21 @@ def usd(amount: Decimal | None, qualifier: str = TotalQualifier.EXACT) -> str:
     return with_qualifier(format_usd(amount), qualifier)
 
 
+def _exact_one_step_away(amount: Decimal, compact: str, exact: str) -> SafeString:
+    """An amount in words ("US$1,050 millones") that carries the exact figure: machine-
+    readable in `value`, and shown on hover or long press (`title`)."""
+    return format_html('<data value="{}" title="{}">{}</data>', format(amount, "f"), exact, compact)
+
+
 @register.filter
 def usd_compact(amount: Decimal | None, qualifier: str = TotalQualifier.EXACT) -> str:
     if amount is None:
         return ""
-    return with_qualifier(format_usd(amount, compact=True), qualifier)
+    return _exact_one_step_away(
+        amount,
+        with_qualifier(format_usd(amount, compact=True), qualifier),
+        with_qualifier(format_usd(amount), qualifier),
+    )
 
 
 @register.filter
@@ -98,8 +118,7 @@ def percent(value: Decimal | None) -> str:
 
 def format_percent(value: Decimal) -> str:
     # A stated share such as 33.33 %, in the reader's separators.
-    language = (get_language() or "en").split("-")[0]
-    return format_decimal(value.normalize(), format="#,##0.##", locale=language) + " %"
+    return format_decimal(value.normalize(), format="#,##0.##", locale=cldr_locale()) + " %"
 
 
 _MONEY_FIGURES = {"committed_usd", "round_committed_usd", "invested_usd"}
@@ -145,19 +164,25 @@ def gap(statement: Reconciliation) -> str:
 
 
 @register.filter
-def statement_figure(statement: Reconciliation) -> str:
-    return str(StatementFigure(statement.figure).label) if statement.figure else statement.metric
+def statement_figure(statement: Reconciliation) -> SafeString:
+    """What an official statement states: the computed figure it reconciles with, else its
+    name in the catalogue (`catalogue.StatementName`), else its code read as English words."""
+    if statement.figure:
+        return format_html("{}", StatementFigure(statement.figure).label)
+    return as_html(statement_name(statement.metric))
 
 
 @register.filter
-def commitment_name(commitment: Any) -> str:
+def commitment_name(commitment: Any) -> SafeString:
     """What to call a commitment in a list: its title, else the start of its summary (the
-    real record has summaries, rarely titles), else its reference."""
-    if commitment.title:
-        return str(commitment.title)
-    if commitment.summary:
-        return Truncator(commitment.summary).words(14)
-    return str(commitment.reference)
+    real record has summaries, rarely titles), else its reference; in the reader's language,
+    or marked as in the other one (`bilingual.as_html`)."""
+    if commitment.title or commitment.title_es:
+        return as_html(commitment.in_language("title"))
+    if commitment.summary or commitment.summary_es:
+        shown = commitment.in_language("summary")
+        return as_html(replace(shown, text=Truncator(shown.text).words(14)))
+    return format_html("{}", commitment.reference)
 
 
 @register.filter
@@ -173,7 +198,11 @@ def usd_compact_stated(amount: Decimal | None, qualifier: str) -> str:
     """An official statement's figure in words ("more than US$4.2 billion")."""
     if amount is None:
         return ""
-    return as_stated(format_usd(amount, compact=True), qualifier)
+    return _exact_one_step_away(
+        amount,
+        as_stated(format_usd(amount, compact=True), qualifier),
+        as_stated(format_usd(amount), qualifier),
+    )
 
 
 @register.filter
@@ -181,8 +210,7 @@ def rate(value: Decimal | None) -> str:
     """An exchange rate as stored, without trailing zeros ("7.8", "17.25")."""
     if value is None:
         return ""
-    language = (get_language() or "en").split("-")[0]
-    return format_decimal(value.normalize(), format="#,##0.##########", locale=language)
+    return format_decimal(value.normalize(), format="#,##0.##########", locale=cldr_locale())
 
 
 @register.filter
@@ -190,4 +218,8 @@ def part_amount_compact(part: Any) -> str:
     """A figure that may be suppressed, in words ("US$1.7 billion")."""
     if getattr(part, "suppressed", False) or part.amount_usd is None:
         return str(_("withheld (confidential)"))
-    return with_qualifier(format_usd(part.amount_usd, compact=True), part.qualifier)
+    return _exact_one_step_away(
+        part.amount_usd,
+        with_qualifier(format_usd(part.amount_usd, compact=True), part.qualifier),
+        with_qualifier(format_usd(part.amount_usd), part.qualifier),
+    )

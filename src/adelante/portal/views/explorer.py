@@ -11,6 +11,7 @@ from django.http.response import HttpResponseBase
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from adelante.bilingual import as_plain
 from adelante.catalogue.models import FocusArea
 from adelante.commitments.choices import PUBLISHED_STATUSES, Country, CountryGroup, MoneyKind
 from adelante.commitments.publication import published_rounds
@@ -60,7 +61,12 @@ def explorer(request: HttpRequest) -> HttpResponse:
         )
     current = paginator.page(query.page)
     partner = Partner.objects.filter(slug=query.partner).first() if query.partner else None
-    rounds = list(published_rounds().order_by("announced_on", "label").values_list("slug", "label"))
+    # Each round's label in the reader's language; one only in the other language says so,
+    # and its option carries that language (an option takes no markup).
+    rounds = []
+    for the_round in published_rounds().order_by("announced_on", "label"):
+        shown = the_round.in_language("label")
+        rounds.append((the_round.slug, as_plain(shown), shown.language if shown.fallback else ""))
     # The downloads take the same filters and date, and every page.
     download = urlencode({**query.params(page=1), **when.query()})
     context = {

@@ -5,8 +5,10 @@
   "use strict";
   if (typeof window.Chart === "undefined") { return; }
   var lang = document.documentElement.lang || "en";
-  var compact = new Intl.NumberFormat(lang, { notation: "compact", maximumFractionDigits: 1 });
-  var monthYear = new Intl.DateTimeFormat(lang, { month: "short", year: "numeric", timeZone: "UTC" });
+  // Spanish as written in Guatemala, El Salvador and Honduras (CLDR es-419), as the server.
+  var locale = lang.split("-")[0] === "es" ? "es-419" : lang;
+  var compact = new Intl.NumberFormat(locale, { notation: "compact", maximumFractionDigits: 1 });
+  var monthYear = new Intl.DateTimeFormat(locale, { month: "short", year: "numeric", timeZone: "UTC" });
   // Dark enough on white for WCAG contrast (3:1 for graphics); told apart by shape as well.
   var colours = ["#0b5cad", "#a4400e", "#1d6b35", "#6b3fa0", "#7a5a00", "#a3134f"];
   var reduceMotion = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
