@@ -101,7 +101,7 @@ def test_figure_column_overrides_and_staff_choice_stays_without_it(tmp_path):
     ("cells", "column", "reason"),
     [
         ({"date": "2023-13"}, "date", "not a valid month"),
-        ({"date": "Feb 2023"}, "date", "not a date (use YYYY-MM-DD or YYYY-MM)"),
+        ({"date": "Feb 2023"}, "date", "not a date (use YYYY-MM-DD, YYYY-MM or YYYY)"),
         ({"value": "4.2 billion"}, "value", "not a number"),
         ({"value": "-1"}, "value", "negative"),
         ({"value": "0.00001"}, "value", "more than 4 decimal places"),

@@ -287,7 +287,24 @@ class ReconciliationOut(Schema):
     computed_confidential: int = Field(
         description="Commitments with a confidential amount left out of computed_value."
     )
-    gap: DecimalString | None = Field(description="Stated minus computed: not itemised.")
+    gap: DecimalString | None = Field(
+        description="Stated minus computed, signed (negative when the record holds more); "
+        "read `verdict`, which respects the statement's qualifier."
+    )
+    date_precision: str = Field(
+        description="How precisely the source dated the statement: day, month or year "
+        "(stated_on is the last day of that month or year)."
+    )
+    verdict: str = Field(
+        description="consistent, short (the record backs less), above (the record holds more) "
+        "or not_computable. A 'more than X' is consistent with a record at or above X; an "
+        "'about X' within the tolerance (ADELANTE_ABOUT_TOLERANCE_PERCENT, 5% by default)."
+    )
+    verdict_by: DecimalString | None = Field(
+        description="How far the record is from the statement when short or above (never "
+        "negative; for a 'more than' statement, a minimum)."
+    )
+    verdict_text: str = Field(description="The verdict in words, in the request's language.")
 
 
 # -- Writing --------------------------------------------------------------------------------

@@ -322,7 +322,13 @@ def _values(as_of: datetime.date | None) -> QuerySet[Any]:
 
 def _statement(row: tuple[Any, ...]) -> Sequence[Cell]:
     stated_on, precision, *rest = row
-    shown = stated_on.strftime("%Y-%m") if precision == DatePrecision.MONTH else stated_on
+    shown = (
+        stated_on.strftime("%Y-%m")
+        if precision == DatePrecision.MONTH
+        else str(stated_on.year)
+        if precision == DatePrecision.YEAR
+        else stated_on
+    )
     return (shown, *rest)
 
 

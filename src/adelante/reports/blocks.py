@@ -17,6 +17,7 @@ from adelante.figures.committed import MULTI_COUNTRY, REGIONAL, UNCLASSIFIED
 from adelante.figures.listing import CommitmentLine
 from adelante.figures.progress import DEFAULT_HORIZON_YEARS, ReachedBreakdown, TargetProgress
 from adelante.figures.results import Breakdown, Reconciliation
+from adelante.figures.verdicts import about_tolerance
 from adelante.money.formatting import as_stated, format_number, format_usd, with_qualifier
 from adelante.money.qualifiers import TotalQualifier
 from adelante.reports import charts
@@ -57,6 +58,15 @@ def _computed_value(row: Reconciliation, words: Words, value: Decimal | None) ->
     return words.number(value)
 
 
+def _verdict(row: Reconciliation, words: Words) -> str:
+    judgement = row.judgement
+    amount = ""
+    if judgement.by is not None:
+        money = row.unit.upper() == "USD"
+        amount = words.usd(judgement.by) if money else words.number(judgement.by)
+    return labels.verdict_label(judgement, row.stated_qualifier, amount)
+
+
 def statements_table(rows: Sequence[Reconciliation], words: Words) -> Table:
     return Table(
         caption=_("Official statements beside the record"),
@@ -65,12 +75,12 @@ def statements_table(rows: Sequence[Reconciliation], words: Words) -> Table:
             _("Statement"),
             _("As published"),
             _("What the record backs"),
-            _("Not itemised"),
+            _("Verdict"),
             _("Source"),
         ),
         rows=tuple(
             (
-                Cell(words.date(r.stated_on)),
+                Cell(words.loose_date(r.stated_on, r.date_precision)),
                 Cell(_statement_text(r, words)),
                 Cell(_stated_value(r, words)),
                 Cell(
@@ -78,16 +88,20 @@ def statements_table(rows: Sequence[Reconciliation], words: Words) -> Table:
                     if r.computed_value is not None
                     else _("not computable from the record")
                 ),
-                Cell(_computed_value(r, words, r.gap)),
+                Cell(_verdict(r, words)),
                 Cell(_("source"), href=r.source_url),
             )
             for r in rows
         ),
-        numeric=(2, 3, 4),
+        numeric=(2, 3),
         note=_(
-            "Statements are shown as published and never recomputed. “Not itemised” is what a "
-            "statement claims beyond the commitments the record itemises."
-        ),
+            "Statements are shown as published and never recomputed. The verdict reads the "
+            "statement's qualifier: a “more than” figure is consistent with a record at or "
+            "above it, an “about” figure with a record within %(tolerance)s%% of it, an exact "
+            "figure only with the same figure; otherwise the record is short of the statement "
+            "or above it by the amount shown."
+        )
+        % {"tolerance": format_number(about_tolerance(), words.language)},
         widths=(1.2, 1.6, 1.85, 1.85, 1.85, 0.85),
     )
 

@@ -76,7 +76,7 @@ def progress_report(edition: Edition, f: ProgressFigures, words: Words) -> Compo
                 "Figures are computed from the itemised record: commitments announced by the "
                 "date and not withdrawn, new money only, in US dollars at the rate of the "
                 "announcement date. Itemised commitments do not add up to the official totals; "
-                "the table below shows the gap."
+                "the table below gives each official figure's verdict against the record."
             ),
             note=True,
         )

@@ -16,7 +16,6 @@ reports (`REPORTING_STATUSES`) are reminded or listed as late (`expecting`).
 
 from __future__ import annotations
 
-import calendar
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable
@@ -27,6 +26,8 @@ from django.db.models import QuerySet
 
 from adelante.commitments.choices import PUBLISHED_STATUSES, REPORTING_STATUSES, Relation
 from adelante.commitments.models import Commitment
+from adelante.figures import periods as periods_calendar
+from adelante.figures.periods import add_months
 from adelante.figures.progress import REPORTING_GRACE_DAYS, SUBMITTED_STATUSES
 from adelante.progress.models import ProgressReport
 from adelante.workflow.models import ReportingSchedule
@@ -115,36 +116,13 @@ class ReportingStatus:
         return tuple(p for p in self.periods if p.state != State.REPORTED)
 
 
-def month_end(year: int, month: int) -> datetime.date:
-    return datetime.date(year, month, calendar.monthrange(year, month)[1])
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    """The same day `months` later, or the month's last day if it is shorter."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    return datetime.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
-
-
 def period_ends(
     announced_on: datetime.date, until: datetime.date, plan: Plan = DEFAULT_PLAN
 ) -> list[datetime.date]:
     """Ends of the reporting periods after the announcement, up to `until` (inclusive)."""
-    after = announced_on + datetime.timedelta(days=plan.due_after_days)
-    ends: list[datetime.date] = []
-    year, month = after.year, after.month
-    # The first month of the calendar whose number the interval divides, from `after` on.
-    while month % plan.interval_months:
-        month += 1
-    while True:
-        if month > 12:
-            year, month = year + 1, month - 12
-        end = month_end(year, month)
-        if end > until:
-            return ends
-        if end > after:
-            ends.append(end)
-        month += plan.interval_months
+    return periods_calendar.period_ends(
+        announced_on, until, plan.interval_months, plan.due_after_days
+    )
 
 
 def periods(

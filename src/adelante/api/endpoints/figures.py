@@ -26,10 +26,11 @@ from adelante.api.schemas import (
 from adelante.catalogue.models import Metric
 from adelante.figures.audience import Audience
 from adelante.figures.committed import committed, committed_by
-from adelante.figures.labels import row_labels
+from adelante.figures.labels import row_labels, verdict_label
 from adelante.figures.reached import invested, reached, reached_all
 from adelante.figures.reconcile import reconcile
-from adelante.figures.results import Committed, Reached
+from adelante.figures.results import Committed, Reached, Reconciliation
+from adelante.money.formatting import format_number, format_usd
 
 router = Router(tags=["figures"])
 
@@ -44,6 +45,14 @@ def _dates(
     as_of: datetime.date | None, recorded_on: datetime.date | None
 ) -> tuple[datetime.date, datetime.date | None]:
     return as_of_or_today(as_of), check_date("recorded_on", recorded_on)
+
+
+def _verdict_text(row: Reconciliation) -> str:
+    by = row.judgement.by
+    amount = ""
+    if by is not None:
+        amount = format_usd(by) if row.unit.upper() == "USD" else format_number(by.normalize())
+    return verdict_label(row.judgement, row.stated_qualifier, amount)
 
 
 def _committed(total: Committed) -> dict[str, Any]:
@@ -174,6 +183,10 @@ def get_reconcile(
             "computed_qualifier": row.computed_qualifier,
             "computed_confidential": row.computed_confidential,
             "gap": row.gap,
+            "date_precision": row.date_precision,
+            "verdict": str(row.judgement.verdict),
+            "verdict_by": row.judgement.by,
+            "verdict_text": _verdict_text(row),
         }
         for row in reconcile(day, recorded_on=recorded, audience=Audience.PUBLIC)
     ]

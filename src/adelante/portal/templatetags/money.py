@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from adelante.commitments.choices import StatementFigure
 from adelante.commitments.publication import is_withheld
 from adelante.figures.labels import confidential_note as note_of_confidential
+from adelante.figures.labels import dated, verdict_label
 from adelante.figures.results import Reconciliation
 from adelante.money.formatting import as_stated, format_number, format_usd, with_qualifier
 from adelante.money.qualifiers import TotalQualifier
@@ -142,6 +143,24 @@ def gap(statement: Reconciliation) -> str:
     if statement.figure in _MONEY_FIGURES:
         return format_usd(statement.gap)
     return format_number(statement.gap.normalize())
+
+
+@register.filter
+def verdict(statement: Reconciliation) -> str:
+    """The verdict on a statement beside the record, in words ("record short by at least
+    US$560,000,000"; `figures.verdicts`)."""
+    judgement = statement.judgement
+    amount = ""
+    if judgement.by is not None:
+        money = statement.figure in _MONEY_FIGURES
+        amount = format_usd(judgement.by) if money else format_number(judgement.by.normalize())
+    return verdict_label(judgement, statement.stated_qualifier, amount)
+
+
+@register.filter
+def stated_date(statement: Reconciliation) -> str:
+    """The statement's date as precisely as its source gave it ("2024", "March 2024")."""
+    return dated(statement.stated_on, statement.date_precision)
 
 
 @register.filter

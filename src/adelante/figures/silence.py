@@ -1,0 +1,227 @@
+"""The silence rule and the reporting rate (issue 13; docs/figures.md, "Silence").
+
+A commitment has a *reporting obligation* when it has a reporting schedule (the workflow sets
+one when a commitment is accepted through the platform); one without is "not reporting
+through the platform", which is neutral, never a fault. Restatements report through the
+pledge they repeat, so they have none.
+
+A commitment with an obligation is *silent* from the day `ADELANTE_SILENCE_MONTHS` (24 by
+default) after a report fell due with no verified report since: counting from its last
+verified report (dated by the day it was verified, from the history), the next report due
+after that day sets the clock. It stays in "committed", counted apart ("of which US$Z
+silent"). A new verified report makes it active again on the day it is verified.
+
+The *reporting rate* as of D: of the commitments with an obligation that had a report fall
+due in the twelve months up to D, the share that submitted a report for such a period by D.
+
+Everything reads the record as it stood on `recorded_on` (rule 6): the schedules, the
+reports and the days they were verified or submitted.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Min, QuerySet
+from django.utils import timezone
+
+from adelante.commitments.choices import Relation
+from adelante.figures.periods import add_months, due_dates
+from adelante.figures.progress import SUBMITTED_STATUSES
+from adelante.figures.record import Record
+from adelante.progress.models import ReportStatus
+
+DEFAULT_SILENCE_MONTHS = 24
+#: The reporting rate looks back this many months.
+RATE_WINDOW_MONTHS = 12
+
+
+def silence_months() -> int:
+    return int(getattr(settings, "ADELANTE_SILENCE_MONTHS", DEFAULT_SILENCE_MONTHS))
+
+
+@dataclass(frozen=True)
+class Episode:
+    """A time a commitment was silent: from `start` until `end` (None: still silent)."""
+
+    start: datetime.date
+    end: datetime.date | None
+
+
+@dataclass(frozen=True)
+class ReportingState:
+    commitment_id: int
+    #: False: "not reporting through the platform" (no schedule, or a restatement).
+    obligation: bool
+    #: The day it went silent, if it is silent as of the date.
+    silent_since: datetime.date | None
+    #: The last day a verified report ended a silence (active again), if any by the date.
+    active_again_on: datetime.date | None
+    episodes: tuple[Episode, ...] = ()
+
+    @property
+    def silent(self) -> bool:
+        return self.silent_since is not None
+
+
+def _moments(
+    record: Record, report_ids: QuerySet[Any], statuses: Iterable[str]
+) -> dict[int, datetime.date]:
+    """The day each report first reached one of the statuses (from the history)."""
+    return {
+        v["id"]: timezone.localtime(v["first"]).date()
+        for v in record.report_versions()
+        .filter(id__in=report_ids, status__in=list(statuses))
+        .values("id")
+        .annotate(first=Min("history_date"))
+        .order_by()
+    }
+
+
+@dataclass(frozen=True)
+class _Obliged:
+    announced_on: datetime.date
+    last_day: datetime.date
+    interval_months: int
+    due_after_days: int
+
+
+def _obliged(
+    commitments: QuerySet[Any], as_of: datetime.date, record: Record
+) -> dict[int, _Obliged]:
+    """The commitments (of those given) with a reporting obligation, with their calendar."""
+    plans = {
+        s["commitment_id"]: (s["interval_months"], s["due_after_days"])
+        for s in record.schedules()
+        .filter(commitment_id__in=commitments.values("id"))
+        .values("commitment_id", "interval_months", "due_after_days")
+    }
+    found = {}
+    rows = commitments.exclude(relation=Relation.RESTATEMENT).values(
+        "id", "announced_on", "ends_on", "withdrawn_on"
+    )
+    for c in rows:
+        plan = plans.get(c["id"])
+        if plan is None or c["announced_on"] is None:
+            continue
+        # An ended or withdrawn commitment owes reports up to its end only.
+        last = min(d for d in (c["ends_on"], c["withdrawn_on"], as_of) if d is not None)
+        found[c["id"]] = _Obliged(c["announced_on"], last, plan[0], plan[1])
+    return found
+
+
+def reporting_states(
+    commitments: QuerySet[Any], as_of: datetime.date, record: Record
+) -> dict[int, ReportingState]:
+    """Each commitment's obligation and silence as of the date (`commitments`: a queryset
+    of commitment rows of `record`)."""
+    obliged = _obliged(commitments, as_of, record)
+    reports = record.reports().filter(commitment_id__in=list(obliged))
+    verified_on = _moments(record, reports.values("id"), [ReportStatus.VERIFIED])
+    heard: dict[int, list[datetime.date]] = defaultdict(list)
+    for r in reports.values("id", "commitment_id"):
+        day = verified_on.get(r["id"])
+        if day is not None and day <= as_of:
+            heard[r["commitment_id"]].append(day)
+    months = silence_months()
+    result = {}
+    for c in commitments.values_list("id", flat=True):
+        plan = obliged.get(c)
+        if plan is None:
+            result[c] = ReportingState(c, False, None, None)
+            continue
+        result[c] = _state(c, plan, sorted(heard[c]), as_of, months)
+    return result
+
+
+def _state(
+    commitment_id: int,
+    plan: _Obliged,
+    heard: list[datetime.date],
+    as_of: datetime.date,
+    months: int,
+) -> ReportingState:
+    dues = [
+        due
+        for _start, _end, due in due_dates(
+            plan.announced_on, plan.last_day, plan.interval_months, plan.due_after_days
+        )
+    ]
+
+    def silent_from(last: datetime.date | None) -> datetime.date | None:
+        """When silence begins after hearing on `last` (None: never heard)."""
+        nxt = next((d for d in dues if last is None or d > last), None)
+        return add_months(nxt, months) if nxt is not None else None
+
+    episodes: list[Episode] = []
+    begins = silent_from(None)
+    for day in heard:
+        if begins is not None and begins <= day:
+            episodes.append(Episode(begins, day))
+        begins = silent_from(day)
+    silent_since = begins if begins is not None and begins <= as_of else None
+    if silent_since is not None:
+        episodes.append(Episode(silent_since, None))
+    ended = [e.end for e in episodes if e.end is not None]
+    return ReportingState(
+        commitment_id,
+        True,
+        silent_since,
+        ended[-1] if ended else None,
+        tuple(episodes),
+    )
+
+
+@dataclass(frozen=True)
+class ReportingRate:
+    as_of: datetime.date
+    recorded_on: datetime.date | None
+    #: Commitments with an obligation that had a report fall due in the last twelve months.
+    due: int
+    #: Of those, the ones that submitted a report for such a period by the date.
+    reported: int
+
+    @property
+    def rate(self) -> Decimal | None:
+        """The share that reported, as a percentage with one decimal (None: none was due)."""
+        if not self.due:
+            return None
+        return (Decimal(self.reported) * 100 / self.due).quantize(Decimal("0.1"))
+
+
+def reporting_rate(
+    commitments: QuerySet[Any],
+    as_of: datetime.date,
+    record: Record,
+) -> ReportingRate:
+    """The reporting rate as of the date among `commitments` (rows of `record`)."""
+    obliged = _obliged(commitments, as_of, record)
+    window_start = add_months(as_of, -RATE_WINDOW_MONTHS)
+    reports = record.reports().filter(commitment_id__in=list(obliged))
+    submitted_on = _moments(record, reports.values("id"), SUBMITTED_STATUSES)
+    ends: dict[int, list[datetime.date]] = defaultdict(list)
+    for r in reports.values("id", "commitment_id", "period_end"):
+        day = submitted_on.get(r["id"])
+        if day is not None and day <= as_of:
+            ends[r["commitment_id"]].append(r["period_end"])
+    due = reported = 0
+    for c, plan in obliged.items():
+        periods = [
+            (start, end)
+            for start, end, due_on in due_dates(
+                plan.announced_on, plan.last_day, plan.interval_months, plan.due_after_days
+            )
+            if window_start < due_on <= as_of
+        ]
+        if not periods:
+            continue
+        due += 1
+        if any(start <= e <= end for start, end in periods for e in ends[c]):
+            reported += 1
+    return ReportingRate(as_of, record.recorded_on, due, reported)
