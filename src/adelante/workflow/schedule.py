@@ -12,6 +12,11 @@ submitted, returned or verified: a returned report was reported, and is back wit
 to correct). Restatements expect no reports (the earlier pledge reports); the light of an
 ended or withdrawn commitment shows its periods up to its end, but only commitments that take
 reports (`REPORTING_STATUSES`) are reminded or listed as late (`expecting`).
+
+Only a commitment with a reporting schedule (`ReportingSchedule`: set when one is accepted
+through the platform) owes reports. One without "does not report through the platform": its
+light is neutral (`Light.NOT_REPORTING`), it is never reminded nor listed as late, and the
+figures never count it silent (`figures.silence`). The calendar itself is `figures.periods`.
 """
 
 from __future__ import annotations
@@ -61,6 +66,9 @@ class Light(StrEnum):
 
     #: Restatements, and commitments not announced: nothing to report.
     NOT_EXPECTED = "not_expected"
+    #: No reporting schedule: the commitment does not report through the platform (the
+    #: shipped record's commitments, announced before it). Neutral, never a fault.
+    NOT_REPORTING = "not_reporting"
     #: No report has fallen due yet.
     NOT_DUE_YET = "not_due_yet"
     ON_TIME = "on_time"
@@ -204,6 +212,9 @@ def statuses(commitments: Iterable[Commitment], today: datetime.date) -> dict[in
         if not _expects_reports(c):
             result[c.id] = ReportingStatus(c.id, plan, (), Light.NOT_EXPECTED)
             continue
+        if c.id not in plans:
+            result[c.id] = ReportingStatus(c.id, plan, (), Light.NOT_REPORTING)
+            continue
         assert c.announced_on is not None
         found = []
         for period in periods(c.announced_on, _last_day(c, today), plan):
@@ -234,7 +245,10 @@ def expecting(partner_ids: Iterable[int] | None = None) -> QuerySet[Commitment]:
     reminded, listed as late or due. A completed or withdrawn one takes no new report, so no
     one is asked for it."""
     found = Commitment.objects.filter(
-        status__in=REPORTING_STATUSES, announced_on__isnull=False
+        status__in=REPORTING_STATUSES,
+        announced_on__isnull=False,
+        # Without a schedule it does not report through the platform: no one is chased.
+        reporting_schedule__isnull=False,
     ).exclude(relation=Relation.RESTATEMENT)
     if partner_ids is not None:
         found = found.filter(partner_id__in=list(partner_ids))
