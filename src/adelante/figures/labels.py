@@ -137,3 +137,25 @@ def dated(day: datetime.date, precision: str) -> str:
     if precision == DatePrecision.MONTH:
         return date_format(day, "YEAR_MONTH_FORMAT")
     return date_format(day, "DATE_FORMAT")
+
+
+def ladder_step_label(step: str) -> str:
+    """A step of the delivery ladder (`figures.ladder`)."""
+    return {
+        "announced": _("Announced"),
+        "with_amount": _("With a public amount"),
+        "reporting": _("Reporting (a verified report)"),
+        "evidence_backed": _("Backed by evidence"),
+        "independently_verified": _("Independently verified"),
+        "completed": _("Completed"),
+    }[step]
+
+
+def reporting_period_label(status: str) -> str:
+    """A reporting period's record (`figures.silence`): on time, late, missing, silent."""
+    return {
+        "on_time": _("on time"),
+        "late": _("late"),
+        "missing": _("missing"),
+        "silent": _("silent"),
+    }[status]

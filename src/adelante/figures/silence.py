@@ -225,3 +225,62 @@ def reporting_rate(
         if any(start <= e <= end for start, end in periods for e in ends[c]):
             reported += 1
     return ReportingRate(as_of, record.recorded_on, due, reported)
+
+
+ON_TIME = "on_time"
+LATE = "late"
+#: Fell due, no report yet, not yet silent.
+MISSING = "missing"
+#: Fell due and no report for the silence time (`ADELANTE_SILENCE_MONTHS`) since.
+SILENT = "silent"
+
+
+@dataclass(frozen=True)
+class CommitmentPeriods:
+    commitment_id: int
+    reference: str
+    title: str
+    #: The state of each period that fell due by the date, oldest first: (period end, state).
+    periods: tuple[tuple[datetime.date, str], ...]
+    state: ReportingState
+
+    def count(self, status: str) -> int:
+        return sum(1 for _end, s in self.periods if s == status)
+
+
+def period_record(
+    commitments: QuerySet[Any], as_of: datetime.date, record: Record
+) -> tuple[CommitmentPeriods, ...]:
+    """For each commitment with a reporting obligation, every period that fell due by the
+    date: reported on time (submitted by its due date), late (submitted after), missing, or
+    silent (no report for the silence time after it fell due). The partner page's record."""
+    obliged = _obliged(commitments, as_of, record)
+    states = reporting_states(commitments.filter(id__in=list(obliged)), as_of, record)
+    reports = record.reports().filter(commitment_id__in=list(obliged))
+    submitted_on = _moments(record, reports.values("id"), SUBMITTED_STATUSES)
+    submissions: dict[int, list[tuple[datetime.date, datetime.date]]] = defaultdict(list)
+    for r in reports.values("id", "commitment_id", "period_end"):
+        day = submitted_on.get(r["id"])
+        if day is not None and day <= as_of:
+            submissions[r["commitment_id"]].append((r["period_end"], day))
+    months = silence_months()
+    rows = commitments.filter(id__in=list(obliged)).order_by("announced_on", "reference")
+    result = []
+    for c in rows.values("id", "reference", "title"):
+        plan = obliged[c["id"]]
+        state = states[c["id"]]
+        found = []
+        for start, end, due_on in due_dates(
+            plan.announced_on, plan.last_day, plan.interval_months, plan.due_after_days
+        ):
+            if due_on > as_of:
+                continue
+            days = [d for e, d in submissions[c["id"]] if start <= e <= end]
+            if days:
+                found.append((end, ON_TIME if min(days) <= due_on else LATE))
+            elif add_months(due_on, months) <= as_of:
+                found.append((end, SILENT))
+            else:
+                found.append((end, MISSING))
+        result.append(CommitmentPeriods(c["id"], c["reference"], c["title"], tuple(found), state))
+    return tuple(result)

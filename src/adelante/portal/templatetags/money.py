@@ -14,8 +14,15 @@ from django.utils.translation import gettext_lazy as _
 from adelante.commitments.choices import StatementFigure
 from adelante.commitments.publication import is_withheld
 from adelante.figures.labels import confidential_note as note_of_confidential
-from adelante.figures.labels import dated, verdict_label
+from adelante.figures.labels import (
+    dated,
+    ladder_step_label,
+    reporting_period_label,
+    verdict_label,
+)
 from adelante.figures.results import Reconciliation
+from adelante.figures.silence import CommitmentPeriods
+from adelante.figures.timeline import StatedTotal
 from adelante.money.formatting import as_stated, format_number, format_usd, with_qualifier
 from adelante.money.qualifiers import TotalQualifier
 
@@ -164,6 +171,12 @@ def stated_date(statement: Reconciliation) -> str:
 
 
 @register.filter
+def stated_period(statement: StatedTotal) -> str:
+    """A timeline statement's date as its source gave it, when looser than a day ("2024")."""
+    return dated(statement.day, statement.precision)
+
+
+@register.filter
 def statement_figure(statement: Reconciliation) -> str:
     return str(StatementFigure(statement.figure).label) if statement.figure else statement.metric
 
@@ -210,3 +223,19 @@ def part_amount_compact(part: Any) -> str:
     if getattr(part, "suppressed", False) or part.amount_usd is None:
         return str(_("withheld (confidential)"))
     return with_qualifier(format_usd(part.amount_usd, compact=True), part.qualifier)
+
+
+@register.filter
+def ladder_step(step: str) -> str:
+    return ladder_step_label(step)
+
+
+@register.filter
+def period_state(status: str) -> str:
+    return reporting_period_label(status)
+
+
+@register.filter
+def period_count(periods: CommitmentPeriods, status: str) -> int:
+    """How many of a commitment's periods that fell due have this record (on time…)."""
+    return periods.count(status)
