@@ -64,7 +64,7 @@ def test_the_tolerance_is_a_setting():
         ),
         (Judgement(Verdict.SHORT, D("5")), "exact", "record short by 5", "le faltan 5"),
         (Judgement(Verdict.ABOVE, D("5")), "about", "record above by 5", "supera en 5"),
-        (Judgement(Verdict.NOT_COMPUTABLE), "target", "not computable", "no se puede calcular"),
+        (Judgement(Verdict.NOT_COMPUTABLE), "target", "not computable", "no calculable"),
     ],
 )
 def test_verdicts_in_both_languages(judgement, qualifier, english, spanish):

@@ -18,6 +18,7 @@ from adelante.commitments.choices import (
     COUNTRY_KEYS,
     PUBLISHED_STATUSES,
     Country,
+    CountryGroup,
     MoneyKind,
     Relation,
     country_key,
@@ -26,6 +27,7 @@ from adelante.commitments.selectors import CommitmentSort
 from adelante.figures.committed import DIMENSIONS
 from adelante.money.qualifiers import AmountQualifier, TotalQualifier
 from adelante.partners.models import PartnerType
+from adelante.progress.models import GRADES
 
 
 def literal_of(values: Iterable[str]) -> Any:
@@ -52,6 +54,8 @@ if TYPE_CHECKING:
     Sort = str
     AmountQualifierCode = str
     Qualifier = str
+    LadderCountry = str
+    GradeCode = str
 else:
     CountryCode = literal_of(Country.values)
     #: The country filter: GT, SV, HN, multi-country or regional (any case).
@@ -67,3 +71,10 @@ else:
     AmountQualifierCode = literal_of(AmountQualifier.values)
     #: The qualifier of a computed total.
     Qualifier = literal_of(TotalQualifier.values)
+    #: A ladder's country: GT, SV, HN (the commitments naming it) or regional (any case).
+    LadderCountry = Annotated[
+        literal_of([*Country.values, CountryGroup.REGIONAL.value]),
+        BeforeValidator(_country_key),
+    ]
+    #: A minimum grade of evidence: the weakest verification level a value may have.
+    GradeCode = literal_of(GRADES)

@@ -273,6 +273,39 @@ class ReachedOut(Schema):
     commitments: int
 
 
+class LadderStepOut(Schema):
+    step: str = Field(
+        description="announced, with_amount, reporting, evidence_backed, "
+        "independently_verified or completed; each within the one before."
+    )
+    label: str = Field(description="The step's name in the request's language.")
+    commitments: int
+    committed_usd: Money = Field(description="Public committed new money of the step.")
+    invested_usd: Money = Field(description="Verified US$ invested by the step's commitments.")
+
+
+class ReportingRateOut(Schema):
+    due: int = Field(description="Commitments due a report in the twelve months to as_of.")
+    reported: int = Field(description="Of those, the ones that submitted a report for it.")
+    rate: DecimalString | None = Field(description="reported / due, in %; null if none due.")
+
+
+class LadderOut(Schema):
+    as_of: datetime.date
+    recorded_on: datetime.date | None
+    steps: list[LadderStepOut]
+    silent: int = Field(description="Announced commitments that are silent (still committed).")
+    silent_usd: Money
+    with_obligation: int = Field(
+        description="Announced commitments with a reporting schedule (the others do not "
+        "report through the platform, and are never counted silent)."
+    )
+    confidential: int = Field(
+        description="New money with a confidential amount: in the first step's count, in no money."
+    )
+    reporting_rate: ReportingRateOut
+
+
 class ReconciliationOut(Schema):
     statement_id: int
     stated_on: datetime.date
