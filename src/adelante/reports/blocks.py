@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 from adelante.commitments.choices import StatementFigure
 from adelante.figures import labels
 from adelante.figures.committed import MULTI_COUNTRY, REGIONAL, UNCLASSIFIED
+from adelante.figures.ladder import Ladder
 from adelante.figures.listing import CommitmentLine
 from adelante.figures.progress import DEFAULT_HORIZON_YEARS, ReachedBreakdown, TargetProgress
 from adelante.figures.results import Breakdown, Reconciliation
@@ -377,3 +378,72 @@ def _facts_note(total_commitments: int, partners: int, without: int, re: int) ->
         + ngettext("%(n)d restatement counted zero", "%(n)d restatements counted zero", re)
         % {"n": re}
     )
+
+
+def ladder_blocks(found: Ladder, words: Words) -> list[Block]:
+    """The delivery ladder as a bar chart of its steps and the table beside it."""
+    names = [labels.ladder_step_label(s.step) for s in found.steps]
+    title = _("From announcement to delivery")
+    chart = charts.bar_chart(
+        title,
+        names,
+        [Decimal(s.commitments) for s in found.steps],
+        [words.number(s.commitments) for s in found.steps],
+        alt=_("Bar chart of the commitments at each step in the table “%(title)s”.")
+        % {"title": title},
+    )
+    notes = [
+        _(
+            "Each step holds the commitments of the step before that reached it: a public "
+            "amount, a verified progress report, a verified value with evidence attached, an "
+            "independent verification, completion."
+        )
+    ]
+    if found.with_obligation:
+        notes.append(
+            ngettext(
+                "Of the committed money, %(amount)s is silent: %(n)s commitment with no report "
+                "for the set time after one was due (still counted as committed).",
+                "Of the committed money, %(amount)s is silent: %(n)s commitments with no "
+                "report for the set time after one was due (still counted as committed).",
+                found.silent,
+            )
+            % {"amount": words.usd(found.silent_usd), "n": words.number(found.silent)}
+        )
+        rate = found.reporting_rate
+        if rate.rate is not None:
+            notes.append(
+                _(
+                    "Reporting rate: %(rate)s%% (%(reported)s of the %(due)s commitments due a "
+                    "report in the last 12 months reported)."
+                )
+                % {
+                    "rate": words.number(rate.rate),
+                    "reported": words.number(rate.reported),
+                    "due": words.number(rate.due),
+                }
+            )
+    else:
+        notes.append(
+            _(
+                "None of these commitments reports through the platform (no reporting "
+                "schedule was set), so none is counted late or silent."
+            )
+        )
+    table = Table(
+        caption=title,
+        header=(_("Step"), _("Commitments"), _("Committed"), _("Invested (verified)")),
+        rows=tuple(
+            (
+                Cell(name),
+                Cell(words.number(s.commitments)),
+                Cell(words.usd(s.committed_usd)),
+                Cell(words.usd(s.invested_usd)),
+            )
+            for name, s in zip(names, found.steps, strict=True)
+        ),
+        numeric=(1, 2, 3),
+        note=" ".join(notes),
+        widths=(2.6, 1.2, 2.2, 2.2),
+    )
+    return [chart, table]

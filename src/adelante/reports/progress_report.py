@@ -19,6 +19,7 @@ from adelante.reports.blocks import (
     commitments_facts_note,
     commitments_table,
     edition_dates,
+    ladder_blocks,
     line_sources,
     reached_table,
     sources_block,
@@ -53,7 +54,10 @@ def progress_report(edition: Edition, f: ProgressFigures, words: Words) -> Compo
                 "reported for %(n)d commitments",
                 f.invested.commitments,
             )
-            % {"n": f.invested.commitments},
+            % {"n": f.invested.commitments}
+            + "; "
+            + _("of which %(amount)s independently verified")
+            % {"amount": words.usd(f.invested_verified.value)},
         ),
     ]
     for r in f.reached:
@@ -81,6 +85,9 @@ def progress_report(edition: Edition, f: ProgressFigures, words: Words) -> Compo
             note=True,
         )
     )
+
+    blocks.append(Heading(_("From announcement to delivery")))
+    blocks.extend(ladder_blocks(f.ladder, words))
 
     blocks.append(Heading(_("Official statements and what the record backs")))
     if f.statements:
