@@ -9,6 +9,8 @@ import pytest
 
 from adelante.commitments.models import OfficialStatement
 from adelante.exchange.statements_import import import_statements
+from adelante.exchange.tables import TABLES
+from adelante.figures.reconcile import reconcile
 from tests.exchange.conftest import STATEMENT_COLUMNS, read_csv, run_import, table_counts, write_csv
 
 pytestmark = pytest.mark.django_db
@@ -71,6 +73,26 @@ def test_month_precision_date_is_the_last_day_of_the_month(tmp_path):
     assert OfficialStatement.objects.get(metric="people_supported").stated_on == datetime.date(
         2023, 2, 28
     )
+
+
+def test_year_only_statements_import_and_take_their_place_at_the_end_of_the_year(tmp_path):
+    # Press reports say "in 2024": ISO 8601 reduced precision, YYYY.
+    path = write_csv(tmp_path / "s.csv", [statement(date="2024", value="5000000000")])
+    import_statements(path)
+    stated = OfficialStatement.objects.get()
+    assert (stated.stated_on, stated.date_precision) == (datetime.date(2024, 12, 31), "year")
+    # the export writes it back as it came, so the file imports again unchanged
+    assert import_statements(path).unchanged == 1
+    [row] = list(_statement_rows())
+    assert row[0] == "2024"
+    # as of a day in 2024 it does not count yet: it is true by the end of its year
+    assert reconcile(datetime.date(2024, 12, 30)) == ()
+    assert len(reconcile(datetime.date(2024, 12, 31))) == 1
+
+
+def _statement_rows():
+    table = next(t for t in TABLES if t.name == "statements")
+    return table.rows(None)
 
 
 def test_changed_value_updates_with_history(tmp_path):

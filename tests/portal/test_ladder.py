@@ -51,14 +51,17 @@ def test_the_country_and_partner_pages_show_their_own_ladder(client, record):
     today = timezone.localdate()
     page = client.get("/en/countries/gt/").content.decode()
     gt = ladder(today, selection=Selection(country="GT"))
-    assert number_in(cell(page, "data-ladder", "announced-commitments")) == gt.step(
-        "announced"
-    ).commitments
+    assert (
+        number_in(cell(page, "data-ladder", "announced-commitments"))
+        == gt.step("announced").commitments
+    )
     page = client.get(f"/en/partners/{record.alpha.partner.slug}/").content.decode()
     mine = ladder(today, selection=Selection(partner_id=record.alpha.partner_id))
-    assert number_in(cell(page, "data-ladder", "reporting-commitments")) == mine.step(
-        "reporting"
-    ).commitments == 1
+    assert (
+        number_in(cell(page, "data-ladder", "reporting-commitments"))
+        == mine.step("reporting").commitments
+        == 1
+    )
     assert "Reporting record" in page
 
 
