@@ -87,3 +87,15 @@ def test_the_verdict_never_shows_a_negative_gap(client, record):
     assert verdict == "record short by at least US$450,000,000"
     spanish = client.get(f"/es/rounds/{record.alpha.round.slug}/").content.decode()
     assert "al registro le faltan al menos" in spanish
+
+
+def test_the_methodology_states_the_rules_in_force(client, db, settings):
+    settings.ADELANTE_SILENCE_MONTHS = 18
+    page = client.get("/en/methodology/").content.decode()
+    assert 'id="ladder"' in page and 'id="silence"' in page
+    assert "within 5% of X" in page
+    assert "no verified report for 18 months" in page
+    assert "counts from the end of its period" in page
+    spanish = client.get("/es/methodology/").content.decode()
+    assert "dentro del 5% de X" in spanish
+    assert "desde el final de su periodo" in spanish
