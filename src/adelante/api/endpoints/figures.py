@@ -161,6 +161,9 @@ def get_invested(
     "/ladder",
     response=LadderOut,
     summary="The delivery ladder, from announcement to delivery",
+    openapi_extra={
+        "responses": {"404": {"description": "No published round or partner with that slug."}}
+    },
 )
 def get_ladder(
     request: HttpRequest,
