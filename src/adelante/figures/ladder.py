@@ -33,10 +33,11 @@ from django.db.models import BooleanField, Case, Exists, OuterRef, Q, QuerySet, 
 
 from adelante.commitments.choices import Status
 from adelante.commitments.models import NEW_MONEY_Q
+from adelante.figures import silence
 from adelante.figures.committed import CONFIDENTIAL_Q, REGIONAL, counted
 from adelante.figures.reached import USD_INVESTED, graded
 from adelante.figures.record import Record
-from adelante.figures.silence import ReportingRate, reporting_rate, reporting_states
+from adelante.figures.silence import ReportingRate
 from adelante.progress.models import ReportStatus, VerificationLevel
 
 ZERO = Decimal("0.00")
@@ -158,7 +159,7 @@ def ladder(
         )
         for name, ids in zip(STEPS, members, strict=True)
     )
-    states = reporting_states(base, as_of, record)
+    states, rate = silence.reporting(base, as_of, record)
     silent = [c for c, s in states.items() if s.silent]
     return Ladder(
         as_of=as_of,
@@ -169,7 +170,7 @@ def ladder(
         silent_usd=sum((amounts.get(c, ZERO) for c in silent), ZERO),
         with_obligation=sum(1 for s in states.values() if s.obligation),
         confidential=confidential,
-        reporting_rate=reporting_rate(base, as_of, record),
+        reporting_rate=rate,
     )
 
 
@@ -188,15 +189,10 @@ def _verified_reports(
         period_end__lte=as_of,
         commitment_id__in=commitments.values("id"),
     )
-    with_values = set(
-        record.values()
-        .filter(report_id__in=reports.values("id"))
-        .values_list("report_id", flat=True)
-        .distinct()
-    )
+    valued = reports.annotate(
+        has_value=Exists(record.values().filter(report_id=OuterRef("id")))
+    ).values_list("commitment_id", "verification_level", "evidence_attached", "has_value")
     found: dict[int, list[tuple[str, bool, bool]]] = defaultdict(list)
-    for r in reports.values("id", "commitment_id", "verification_level", "evidence_attached"):
-        found[r["commitment_id"]].append(
-            (r["verification_level"], bool(r["evidence_attached"]), r["id"] in with_values)
-        )
+    for commitment_id, level, evidence, has_value in valued:
+        found[commitment_id].append((level, bool(evidence), bool(has_value)))
     return found

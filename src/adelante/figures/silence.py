@@ -22,13 +22,12 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Min, QuerySet
+from django.db.models import Min, Q, QuerySet
 from django.utils import timezone
 
 from adelante.commitments.choices import Relation
@@ -70,20 +69,6 @@ class ReportingState:
         return self.silent_since is not None
 
 
-def _moments(
-    record: Record, report_ids: QuerySet[Any], statuses: Iterable[str]
-) -> dict[int, datetime.date]:
-    """The day each report first reached one of the statuses (from the history)."""
-    return {
-        v["id"]: timezone.localtime(v["first"]).date()
-        for v in record.report_versions()
-        .filter(id__in=report_ids, status__in=list(statuses))
-        .values("id")
-        .annotate(first=Min("history_date"))
-        .order_by()
-    }
-
-
 @dataclass(frozen=True)
 class _Obliged:
     announced_on: datetime.date
@@ -116,27 +101,76 @@ def _obliged(
     return found
 
 
+@dataclass(frozen=True)
+class _Facts:
+    """What the rules read, gathered once: the obligations, and per commitment the days its
+    reports were first verified and (period end, day first submitted) of each report."""
+
+    obliged: dict[int, _Obliged]
+    verified: dict[int, list[datetime.date]]
+    submitted: dict[int, list[tuple[datetime.date, datetime.date]]]
+
+
+def _facts(commitments: QuerySet[Any], as_of: datetime.date, record: Record) -> _Facts:
+    obliged = _obliged(commitments, as_of, record)
+    scheduled = record.schedules().values("commitment_id")
+    reports = record.reports().filter(
+        commitment_id__in=commitments.filter(id__in=scheduled).values("id")
+    )
+    # One pass over the history: the first moment each report was handed in (submitted,
+    # returned or verified) and the first moment it was verified.
+    tz = timezone.get_current_timezone()
+    firsts: dict[int, tuple[datetime.date, datetime.date | None]] = {}
+    for report_id, handed, verified_at in (
+        record.report_versions()
+        .filter(id__in=reports.values("id"), status__in=list(SUBMITTED_STATUSES))
+        .values("id")
+        .annotate(
+            handed=Min("history_date"),
+            verified=Min("history_date", filter=Q(status=ReportStatus.VERIFIED)),
+        )
+        .values_list("id", "handed", "verified")
+        .order_by()
+    ):
+        # astimezone: what timezone.localtime does, without its checks on every row.
+        firsts[report_id] = (
+            handed.astimezone(tz).date(),
+            verified_at.astimezone(tz).date() if verified_at is not None else None,
+        )
+    verified: dict[int, list[datetime.date]] = defaultdict(list)
+    submitted: dict[int, list[tuple[datetime.date, datetime.date]]] = defaultdict(list)
+    for report_id, commitment_id, period_end in reports.values_list(
+        "id", "commitment_id", "period_end"
+    ):
+        if commitment_id not in obliged or report_id not in firsts:
+            continue
+        handed_on, verified_on = firsts[report_id]
+        if verified_on is not None and verified_on <= as_of:
+            verified[commitment_id].append(verified_on)
+        if handed_on <= as_of:
+            submitted[commitment_id].append((period_end, handed_on))
+    return _Facts(obliged, verified, submitted)
+
+
 def reporting_states(
     commitments: QuerySet[Any], as_of: datetime.date, record: Record
 ) -> dict[int, ReportingState]:
     """Each commitment's obligation and silence as of the date (`commitments`: a queryset
     of commitment rows of `record`)."""
-    obliged = _obliged(commitments, as_of, record)
-    reports = record.reports().filter(commitment_id__in=list(obliged))
-    verified_on = _moments(record, reports.values("id"), [ReportStatus.VERIFIED])
-    heard: dict[int, list[datetime.date]] = defaultdict(list)
-    for r in reports.values("id", "commitment_id"):
-        day = verified_on.get(r["id"])
-        if day is not None and day <= as_of:
-            heard[r["commitment_id"]].append(day)
+    return _states(commitments, as_of, _facts(commitments, as_of, record))
+
+
+def _states(
+    commitments: QuerySet[Any], as_of: datetime.date, facts: _Facts
+) -> dict[int, ReportingState]:
     months = silence_months()
     result = {}
     for c in commitments.values_list("id", flat=True):
-        plan = obliged.get(c)
+        plan = facts.obliged.get(c)
         if plan is None:
             result[c] = ReportingState(c, False, None, None)
             continue
-        result[c] = _state(c, plan, sorted(heard[c]), as_of, months)
+        result[c] = _state(c, plan, sorted(facts.verified[c]), as_of, months)
     return result
 
 
@@ -201,17 +235,21 @@ def reporting_rate(
     record: Record,
 ) -> ReportingRate:
     """The reporting rate as of the date among `commitments` (rows of `record`)."""
-    obliged = _obliged(commitments, as_of, record)
+    return _rate(as_of, record.recorded_on, _facts(commitments, as_of, record))
+
+
+def reporting(
+    commitments: QuerySet[Any], as_of: datetime.date, record: Record
+) -> tuple[dict[int, ReportingState], ReportingRate]:
+    """`reporting_states` and `reporting_rate` together, reading the record once."""
+    facts = _facts(commitments, as_of, record)
+    return _states(commitments, as_of, facts), _rate(as_of, record.recorded_on, facts)
+
+
+def _rate(as_of: datetime.date, recorded_on: datetime.date | None, facts: _Facts) -> ReportingRate:
     window_start = add_months(as_of, -RATE_WINDOW_MONTHS)
-    reports = record.reports().filter(commitment_id__in=list(obliged))
-    submitted_on = _moments(record, reports.values("id"), SUBMITTED_STATUSES)
-    ends: dict[int, list[datetime.date]] = defaultdict(list)
-    for r in reports.values("id", "commitment_id", "period_end"):
-        day = submitted_on.get(r["id"])
-        if day is not None and day <= as_of:
-            ends[r["commitment_id"]].append(r["period_end"])
     due = reported = 0
-    for c, plan in obliged.items():
+    for c, plan in facts.obliged.items():
         periods = [
             (start, end)
             for start, end, due_on in due_dates(
@@ -222,9 +260,10 @@ def reporting_rate(
         if not periods:
             continue
         due += 1
-        if any(start <= e <= end for start, end in periods for e in ends[c]):
+        ends = [e for e, _day in facts.submitted[c]]
+        if any(start <= e <= end for start, end in periods for e in ends):
             reported += 1
-    return ReportingRate(as_of, record.recorded_on, due, reported)
+    return ReportingRate(as_of, recorded_on, due, reported)
 
 
 ON_TIME = "on_time"
@@ -254,15 +293,10 @@ def period_record(
     """For each commitment with a reporting obligation, every period that fell due by the
     date: reported on time (submitted by its due date), late (submitted after), missing, or
     silent (no report for the silence time after it fell due). The partner page's record."""
-    obliged = _obliged(commitments, as_of, record)
-    states = reporting_states(commitments.filter(id__in=list(obliged)), as_of, record)
-    reports = record.reports().filter(commitment_id__in=list(obliged))
-    submitted_on = _moments(record, reports.values("id"), SUBMITTED_STATUSES)
-    submissions: dict[int, list[tuple[datetime.date, datetime.date]]] = defaultdict(list)
-    for r in reports.values("id", "commitment_id", "period_end"):
-        day = submitted_on.get(r["id"])
-        if day is not None and day <= as_of:
-            submissions[r["commitment_id"]].append((r["period_end"], day))
+    facts = _facts(commitments, as_of, record)
+    obliged = facts.obliged
+    states = _states(commitments.filter(id__in=list(obliged)), as_of, facts)
+    submissions = facts.submitted
     months = silence_months()
     rows = commitments.filter(id__in=list(obliged)).order_by("announced_on", "reference")
     result = []
