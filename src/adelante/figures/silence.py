@@ -24,6 +24,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 from django.conf import settings
@@ -69,12 +70,20 @@ class ReportingState:
         return self.silent_since is not None
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Obliged:
     announced_on: datetime.date
     last_day: datetime.date
     interval_months: int
     due_after_days: int
+
+    @cached_property
+    def periods(self) -> list[tuple[datetime.date, datetime.date, datetime.date]]:
+        """(start, end, due on) of each period ending by the last day (computed once: the
+        silence, the rate and the record of periods all walk them)."""
+        return due_dates(
+            self.announced_on, self.last_day, self.interval_months, self.due_after_days
+        )
 
 
 def _obliged(
@@ -181,12 +190,7 @@ def _state(
     as_of: datetime.date,
     months: int,
 ) -> ReportingState:
-    dues = [
-        due
-        for _start, _end, due in due_dates(
-            plan.announced_on, plan.last_day, plan.interval_months, plan.due_after_days
-        )
-    ]
+    dues = [due for _start, _end, due in plan.periods]
 
     def silent_from(last: datetime.date | None) -> datetime.date | None:
         """When silence begins after hearing on `last` (None: never heard)."""
@@ -251,11 +255,7 @@ def _rate(as_of: datetime.date, recorded_on: datetime.date | None, facts: _Facts
     due = reported = 0
     for c, plan in facts.obliged.items():
         periods = [
-            (start, end)
-            for start, end, due_on in due_dates(
-                plan.announced_on, plan.last_day, plan.interval_months, plan.due_after_days
-            )
-            if window_start < due_on <= as_of
+            (start, end) for start, end, due_on in plan.periods if window_start < due_on <= as_of
         ]
         if not periods:
             continue
@@ -304,9 +304,7 @@ def period_record(
         plan = obliged[c["id"]]
         state = states[c["id"]]
         found = []
-        for start, end, due_on in due_dates(
-            plan.announced_on, plan.last_day, plan.interval_months, plan.due_after_days
-        ):
+        for start, end, due_on in plan.periods:
             if due_on > as_of:
                 continue
             days = [d for e, d in submissions[c["id"]] if start <= e <= end]
