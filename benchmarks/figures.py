@@ -20,6 +20,7 @@ from django.conf import settings
 from django.db import connection
 
 from adelante.figures.committed import committed, committed_by
+from adelante.figures.ladder import ladder
 from adelante.figures.reached import invested
 from adelante.figures.reconcile import reconcile
 from benchmarks import floors
@@ -57,6 +58,9 @@ FIGURES = (
     Figure("committed", committed, floors.committed),
     Figure("invested", invested, floors.invested),
     Figure("reconcile", reconcile, floors.reconcile),
+    # The floor computes the steps only; the figure also judges every commitment's silence
+    # and the reporting rate (in Python, from the schedules and the reports' history).
+    Figure("ladder", lambda day: ladder(day).steps, floors.ladder_steps),
 )
 
 

@@ -19,14 +19,20 @@ from typing import Any
 from django.db import connection
 
 from adelante.catalogue.models import Metric
-from adelante.commitments.choices import PUBLISHED_STATUSES, Relation, StatementFigure
+from adelante.commitments.choices import PUBLISHED_STATUSES, Relation, StatementFigure, Status
 from adelante.commitments.models import Commitment, CountryShare, OfficialStatement
 from adelante.figures.committed import MULTI_COUNTRY, REGIONAL
+from adelante.figures.ladder import STEPS, Step
 from adelante.figures.reached import USD_INVESTED
 from adelante.figures.results import Breakdown, BreakdownRow, Committed, Reached, Reconciliation
 from adelante.money.fields import from_hundredths
 from adelante.money.qualifiers import AmountQualifier, TotalQualifier, combine
-from adelante.progress.models import ProgressReport, ProgressValue, ReportStatus
+from adelante.progress.models import (
+    ProgressReport,
+    ProgressValue,
+    ReportStatus,
+    VerificationLevel,
+)
 
 COMMITMENT = Commitment._meta.db_table
 SHARE = CountryShare._meta.db_table
@@ -320,3 +326,74 @@ def reconcile(as_of: datetime.date) -> tuple[Reconciliation, ...]:
             )
         )
     return tuple(result)
+
+
+# -- The delivery ladder ----------------------------------------------------------------------
+
+_INDEPENDENT = f"'{VerificationLevel.INDEPENDENTLY_VERIFIED}'"
+
+# Per counted commitment: its public amount, its invested value (the latest verified value of
+# US$ invested), and whether it reached each step; then one sum per step. The steps nest, as
+# in `figures.ladder`.
+LADDER_SQL = f"""
+WITH base AS (
+    SELECT c.id, c.status,
+           CASE WHEN {_PUBLIC_NEW_MONEY} AND c.amount_usd IS NOT NULL
+                THEN c.amount_usd END AS amount
+    FROM {COMMITMENT} c
+    WHERE {_counted("c", "%s")}
+),
+reps AS (
+    SELECT r.commitment_id,
+           MAX(CASE WHEN r.evidence_attached
+                     AND EXISTS (SELECT 1 FROM {VALUE} v WHERE v.report_id = r.id)
+                    THEN 1 ELSE 0 END) AS backed,
+           MAX(CASE WHEN r.evidence_attached AND r.verification_level = {_INDEPENDENT}
+                     AND EXISTS (SELECT 1 FROM {VALUE} v WHERE v.report_id = r.id)
+                    THEN 1 ELSE 0 END) AS independent
+    FROM {REPORT} r
+    WHERE r.status = {_VERIFIED} AND r.period_end <= %s
+    GROUP BY r.commitment_id
+),
+inv AS (
+    SELECT commitment_id, value FROM (
+        SELECT v.value, r.commitment_id,
+               ROW_NUMBER() OVER (PARTITION BY r.commitment_id ORDER BY r.period_end DESC) AS n
+        FROM {VALUE} v
+        JOIN {REPORT} r ON r.id = v.report_id
+        JOIN {METRIC} m ON m.id = v.metric_id
+        WHERE m.code = '{USD_INVESTED}' AND r.status = {_VERIFIED} AND r.period_end <= %s
+    ) ranked WHERE n = 1
+),
+steps AS (
+    SELECT b.amount, COALESCE(inv.value, 0) AS invested,
+           CASE WHEN b.amount IS NOT NULL THEN 1 ELSE 0 END AS s2,
+           CASE WHEN b.amount IS NOT NULL AND reps.commitment_id IS NOT NULL
+                THEN 1 ELSE 0 END AS s3,
+           CASE WHEN b.amount IS NOT NULL AND reps.backed = 1 THEN 1 ELSE 0 END AS s4,
+           CASE WHEN b.amount IS NOT NULL AND reps.independent = 1 THEN 1 ELSE 0 END AS s5,
+           CASE WHEN b.amount IS NOT NULL AND reps.independent = 1
+                 AND b.status = '{Status.COMPLETED}' THEN 1 ELSE 0 END AS s6
+    FROM base b
+    LEFT JOIN reps ON reps.commitment_id = b.id
+    LEFT JOIN inv ON inv.commitment_id = b.id
+)
+SELECT COUNT(*), SUM(amount), SUM(invested),
+       {
+    ", ".join(
+        f"SUM(s{k}), SUM(CASE WHEN s{k} = 1 THEN amount END), "
+        f"SUM(CASE WHEN s{k} = 1 THEN invested END)"
+        for k in range(2, 7)
+    )
+}
+FROM steps
+"""
+
+
+def ladder_steps(as_of: datetime.date) -> tuple[Step, ...]:
+    """The steps of `figures.ladder.ladder` (without its silence and reporting rate)."""
+    (row,) = _fetch(LADDER_SQL, [as_of, as_of, as_of, as_of])
+    return tuple(
+        Step(name, int(row[3 * i] or 0), _money(row[3 * i + 1]), _money(row[3 * i + 2]))
+        for i, name in enumerate(STEPS)
+    )

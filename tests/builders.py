@@ -16,6 +16,7 @@ from adelante.money.qualifiers import AmountQualifier
 from adelante.partners.models import Partner
 from adelante.partners.naming import normalise
 from adelante.progress.models import ProgressReport, ProgressValue, ReportStatus
+from adelante.workflow.models import ReportingSchedule
 
 
 def partner(name: str, type: str = "company") -> Partner:
@@ -48,7 +49,10 @@ def commitment(
     withdrawn_on: datetime.date | None = None,
     focus: Iterable[str] = (),
     partner_type: str = "company",
+    reporting: bool = False,
 ) -> Commitment:
+    """A commitment; `reporting`: with the default reporting schedule (it reports through the
+    platform, as one accepted through intake does)."""
     amount_usd = Decimal(amount) if amount is not None else None
     if qualifier is None:
         qualifier = AmountQualifier.EXACT if amount_usd is not None else AmountQualifier.UNDISCLOSED
@@ -73,6 +77,8 @@ def commitment(
     set_countries(made, shares)
     if focus:
         made.focus_areas.set(FocusArea.objects.filter(code__in=list(focus)))
+    if reporting:
+        ReportingSchedule.objects.create(commitment=made)
     return made
 
 

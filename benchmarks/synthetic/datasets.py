@@ -27,6 +27,7 @@ from adelante.commitments.models import (
 from adelante.currency.models import ExchangeRate
 from adelante.partners.models import Partner, PartnerAlias
 from adelante.progress.models import ProgressReport, ProgressValue
+from adelante.workflow.models import ReportingSchedule
 from benchmarks.models import SyntheticDataset
 from benchmarks.synthetic.bulk import BulkWriter, after_bulk_load, history_model, raw_delete
 from benchmarks.synthetic.generator import (
@@ -109,6 +110,7 @@ def wipe() -> int:
     steps: list[models.QuerySet[Any]] = [
         *live_and_history(ProgressValue, report_id__in=h_reports.values("id")),
         *live_and_history(ProgressReport, commitment_id__in=commitment_ids),
+        *live_and_history(ReportingSchedule, commitment_id__in=commitment_ids),
         focus_history._default_manager.filter(history_id__in=h_commitments.values("history_id")),
         through._default_manager.filter(commitment_id__in=commitment_ids),
         *live_and_history(CountryShare, commitment_id__in=commitment_ids),

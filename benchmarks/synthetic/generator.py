@@ -22,6 +22,8 @@ What it makes, roughly like the real record (DOMAIN.md), but at any size:
 - progress reports spread over the commitments under way or completed, each with several
   periods, mostly verified, with cumulative (non-decreasing) values of US$ invested and other
   catalogue metrics;
+- reporting schedules for most commitments under way (they report through the platform), and
+  evidence attached to most verified reports;
 - official statements (committed, organisations, invested, reached, per round) that the
   record backs only in part, as in reality.
 
@@ -73,10 +75,11 @@ from adelante.progress.models import (
     ReportStatus,
     VerificationLevel,
 )
+from adelante.workflow.models import ReportingSchedule
 from benchmarks.synthetic.bulk import BulkWriter, Row
 
 #: Bump whenever the same seed would write different data, so old data sets are not reused.
-GENERATOR_VERSION = "2"
+GENERATOR_VERSION = "3"
 
 # How synthetic rows are marked, so that `datasets.wipe` removes them and nothing else. These
 # are data, not names of commands: databases written by earlier versions carry them as they are.
@@ -304,6 +307,9 @@ class Generator:
         self.pick = _Pick(self.rng)
         self.report_rng = _stream(spec.seed, "reports")
         self.report_pick = _Pick(self.report_rng)
+        # Reporting obligations and evidence draw from their own stream, so that adding them
+        # (generator 3) left every other choice as generator 2 made it.
+        self.obligation_rng = _stream(spec.seed, "obligations")
         self.focus = list(FocusArea.objects.order_by("code").values_list("code", "id"))
         self.metrics = dict(Metric.objects.order_by("code").values_list("code", "id"))
         if USD_INVESTED not in self.metrics:
@@ -540,6 +546,15 @@ class Generator:
                 tally.new_partners[round_index] = tally.new_partners.get(round_index, 0) + 1
         if reports:
             self._reports(commitment_id, announced or LAST_DAY, amount_usd, reports)
+        # Most commitments under way report through the platform (a schedule); the rest, like
+        # the shipped record's, do not.
+        if (
+            announced is not None
+            and relation != Relation.RESTATEMENT
+            and (status in REPORTING or status == Status.ANNOUNCED)
+            and self.obligation_rng.randrange(10) < 8
+        ):
+            self.w.add(ReportingSchedule, {"commitment_id": commitment_id}, announced)
 
     def _focus(self) -> list[tuple[str, int]]:
         how_many = self.pick(((0, 5), (1, 50), (2, 30), (3, 15)))
@@ -614,6 +629,9 @@ class Generator:
                         "Evidence for the period is missing."
                         if status == ReportStatus.RETURNED
                         else ""
+                    ),
+                    "evidence_attached": (
+                        status == ReportStatus.VERIFIED and self.obligation_rng.randrange(10) < 6
                     ),
                 },
                 recorded,

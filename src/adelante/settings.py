@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -362,3 +363,10 @@ ADELANTE_JOB_STALLED_MINUTES = float(os.environ.get("ADELANTE_JOB_STALLED_MINUTE
 ADELANTE_UPLOAD_KEEP_HOURS = float(os.environ.get("ADELANTE_UPLOAD_KEEP_HOURS", "24"))
 # Documents generated from the reports page are deleted by `adelante cleanup` after this long.
 ADELANTE_REPORT_KEEP_HOURS = float(os.environ.get("ADELANTE_REPORT_KEEP_HOURS", "24"))
+
+# Accountability rules of the figures (docs/figures.md, issue 13).
+# An "about X" official statement is consistent with a record within this share of X (%).
+ADELANTE_ABOUT_TOLERANCE_PERCENT = Decimal(os.environ.get("ADELANTE_ABOUT_TOLERANCE_PERCENT", "5"))
+# A commitment with a reporting schedule and no report for this long after one fell due is
+# silent (counted apart in the figures, active again with its next verified report).
+ADELANTE_SILENCE_MONTHS = int(os.environ.get("ADELANTE_SILENCE_MONTHS", "24"))

@@ -291,6 +291,7 @@ MATRIX: dict[str, Row] = {
         "/api/v1/figures/reached/jobs_created", API_PUBLIC, api=True
     ),
     "api/v1/figures/reconcile": Row("/api/v1/figures/reconcile", API_PUBLIC, api=True),
+    "api/v1/figures/ladder": Row("/api/v1/figures/ladder", API_PUBLIC, api=True),
     "api/v1/me": Row("/api/v1/me", API_TOKEN, post=_roles(405), api=True),
     "api/v1/progress-reports": Row(
         "/api/v1/progress-reports", API_SUBMIT, post=_roles(400, anonymous=401), api=True

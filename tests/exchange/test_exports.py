@@ -20,6 +20,7 @@ from adelante.exchange.datapackage import datapackage_zip
 from adelante.exchange.safety import safe_text, unescape
 from adelante.exchange.tables import TABLES
 from adelante.exchange.template import CHOICES, write_template
+from adelante.figures.ladder import STEPS
 from adelante.money.qualifiers import AmountQualifier
 from tests import builders
 
@@ -60,6 +61,18 @@ def test_csv_holds_the_published_record_only(record):
     assert "999999" not in json.dumps(tables)
     opened = next(r for r in tables["commitments"] if r["partner"] == "Open Co")
     assert opened["amount_usd"] == "100.50" and opened["countries"] == "GT"
+
+
+def test_the_ladder_and_the_verdicts_are_exported(record):
+    tables = _tables(b"".join(exports.csv_zip(None)))
+    steps = {row["step"]: row for row in tables["delivery_ladder"]}
+    assert list(steps) == list(STEPS)
+    # Open Co and Evil Co: public amounts; the confidential one counts, with no money
+    assert steps["announced"]["commitments"] == "3"
+    assert steps["announced"]["committed_usd"] == "101.50"
+    assert steps["with_amount"]["commitments"] == "2"
+    assert "999999" not in json.dumps(tables)
+    assert tables["reconciliation"] == []  # no statement in this record
 
 
 def test_text_that_looks_like_a_formula_is_quoted(record):

@@ -9,6 +9,8 @@ import pytest
 
 from adelante.commitments.models import OfficialStatement
 from adelante.exchange.statements_import import import_statements
+from adelante.exchange.tables import TABLES
+from adelante.figures.reconcile import reconcile
 from tests.exchange.conftest import STATEMENT_COLUMNS, read_csv, run_import, table_counts, write_csv
 
 pytestmark = pytest.mark.django_db
@@ -73,6 +75,26 @@ def test_month_precision_date_is_the_last_day_of_the_month(tmp_path):
     )
 
 
+def test_year_only_statements_import_and_take_their_place_at_the_end_of_the_year(tmp_path):
+    # Press reports say "in 2024": ISO 8601 reduced precision, YYYY.
+    path = write_csv(tmp_path / "s.csv", [statement(date="2024", value="5000000000")])
+    import_statements(path)
+    stated = OfficialStatement.objects.get()
+    assert (stated.stated_on, stated.date_precision) == (datetime.date(2024, 12, 31), "year")
+    # the export writes it back as it came, so the file imports again unchanged
+    assert import_statements(path).unchanged == 1
+    [row] = list(_statement_rows())
+    assert row[0] == "2024"
+    # as of a day in 2024 it does not count yet: it is true by the end of its year
+    assert reconcile(datetime.date(2024, 12, 30)) == ()
+    assert len(reconcile(datetime.date(2024, 12, 31))) == 1
+
+
+def _statement_rows():
+    table = next(t for t in TABLES if t.name == "statements")
+    return table.rows(None)
+
+
 def test_changed_value_updates_with_history(tmp_path):
     import_statements(write_csv(tmp_path / "first.csv", [statement()]))
     result = import_statements(write_csv(tmp_path / "second.csv", [statement(value="4300000000")]))
@@ -101,7 +123,7 @@ def test_figure_column_overrides_and_staff_choice_stays_without_it(tmp_path):
     ("cells", "column", "reason"),
     [
         ({"date": "2023-13"}, "date", "not a valid month"),
-        ({"date": "Feb 2023"}, "date", "not a date (use YYYY-MM-DD or YYYY-MM)"),
+        ({"date": "Feb 2023"}, "date", "not a date (use YYYY-MM-DD, YYYY-MM or YYYY)"),
         ({"value": "4.2 billion"}, "value", "not a number"),
         ({"value": "-1"}, "value", "negative"),
         ({"value": "0.00001"}, "value", "more than 4 decimal places"),

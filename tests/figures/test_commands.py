@@ -83,11 +83,12 @@ def test_a_bad_date_is_a_clear_error():
         call_command("figures", "--as-of", "2022-13-45")
 
 
-def test_reconcile_shows_the_gap(record):
+def test_reconcile_shows_the_verdict(record):
     data = json.loads(run("reconcile", "--as-of", "2022-06-07", "--format", "json"))
     [row] = data["statements"]
     assert row["computed_value"] == "2100.25"
-    assert Decimal(row["gap"]) == Decimal("3200000000") - Decimal("2100.25")
+    assert row["verdict"] == "short"
+    assert Decimal(row["verdict_by"]) == Decimal("3200000000") - Decimal("2100.25")
     table = run("reconcile", "--as-of", "2022-06-07")
     assert "more than 3,200,000,000" in table
-    assert "3,199,997,899.75" in table
+    assert "record short by at least 3,199,997,899.75" in table

@@ -27,7 +27,10 @@ def test_a_rounds_figures_and_statements(client, record):
         assert number_in(shown) == statement.stated_value
     assert "more than US$950,000,000" in page
     assert "the record cannot back this" in page  # the convening headcount
-    assert "Not itemised" in page
+    assert "Verdict" in page
+    assert 'data-verdict="not_computable"' in page  # the convening headcount
+    # the round's delivery ladder: its first step is the round's commitments
+    assert 'data-ladder="announced-commitments"' in page
     assert record.pesos.reference in page
 
 

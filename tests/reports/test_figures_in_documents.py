@@ -12,6 +12,7 @@ from django.utils import translation
 
 from adelante.figures.committed import committed, committed_by
 from adelante.figures.labels import row_labels
+from adelante.figures.ladder import ladder
 from adelante.figures.listing import commitment_lines
 from adelante.figures.progress import reached_by, target_progress
 from adelante.figures.reached import invested, reached_all
@@ -47,7 +48,12 @@ def expected_figures(as_of: datetime.date, lang: str) -> list[str]:
                 )
             )
             figures.append(usd(row.computed_value, row.computed_qualifier, lang))
-            figures.append(usd(row.gap, TotalQualifier.EXACT, lang))
+            if row.judgement.by is not None:  # the verdict: never a negative gap
+                figures.append(usd(row.judgement.by, TotalQualifier.EXACT, lang))
+        found = ladder(as_of)
+        for step in found.steps:
+            figures.append(usd(step.committed_usd, TotalQualifier.EXACT, lang))
+            figures.append(usd(step.invested_usd, TotalQualifier.EXACT, lang))
         for dimension in ("country", "kind", "focus"):
             for row in committed_by(dimension, as_of).rows:
                 figures.append(usd(row.amount_usd, row.qualifier, lang))

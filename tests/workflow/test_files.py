@@ -108,3 +108,30 @@ def test_evidence_is_stored_through_the_storage_api(
         reporting.remove_evidence(user=member, evidence=evidence)
     assert not Evidence.objects.exists()
     assert not default_storage.exists(name)
+
+
+@pytest.mark.django_db
+def test_a_verified_report_records_whether_it_carries_evidence(member, partner, reviewer):
+    """The grade of evidence of every figure (issue 13): fixed when the report is verified."""
+    c = builders.commitment(partner.name, "10", date(2023, 2, 6))
+    graded = {}
+    for end, with_file in ((date(2023, 6, 30), True), (date(2023, 12, 31), False)):
+        report = reporting.start_report(
+            user=member, commitment=c, period_start=end.replace(day=1), period_end=end
+        )
+        reporting.save_report(
+            user=member,
+            report=report,
+            narrative="",
+            values=[reporting.ValueInput("usd_invested", Decimal(1))],
+        )
+        if with_file:
+            reporting.add_evidence(
+                user=member, report=report, upload=upload("receipt.pdf", PDF_BYTES)
+            )
+        assert not report.evidence_attached  # only verification says so
+        reporting.submit_report(user=member, report=report)
+        verified = reporting.verify_report(reviewer=reviewer, report=report)
+        graded[end] = verified.evidence_attached
+        assert verified.history.latest().evidence_attached == with_file
+    assert graded == {date(2023, 6, 30): True, date(2023, 12, 31): False}

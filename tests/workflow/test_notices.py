@@ -167,8 +167,8 @@ class Broken:
 @pytest.fixture
 def late(partner, other_partner):
     """Two organisations late with a report: one with people, one with nobody."""
-    builders.commitment(partner.name, "100", date(2023, 2, 6))
-    builders.commitment(other_partner.name, "100", date(2023, 2, 6))
+    builders.commitment(partner.name, "100", date(2023, 2, 6), reporting=True)
+    builders.commitment(other_partner.name, "100", date(2023, 2, 6), reporting=True)
 
 
 def test_the_late_list_says_who_can_be_reached(late, member, reviewer, partner, other_partner):

@@ -34,9 +34,9 @@ TODAY = date(2024, 3, 20)  # December 2023's reports are due on 30 March: due so
 @pytest.fixture
 def late_partner(partner, member):
     # Two commitments: one overdue for June 2023 and due soon for December, one due soon.
-    first = builders.commitment(partner.name, "100", date(2023, 2, 6))
+    first = builders.commitment(partner.name, "100", date(2023, 2, 6), reporting=True)
     builders.report(first, date(2023, 12, 31), {"usd_invested": "1"}, status="draft")
-    second = builders.commitment(partner.name, "100", date(2023, 5, 1))
+    second = builders.commitment(partner.name, "100", date(2023, 5, 1), reporting=True)
     colleague = make_user("carlos")
     Membership.objects.create(user=colleague, partner=partner)
     returned = builders.report(
@@ -74,6 +74,7 @@ def test_no_reminder_for_a_commitment_that_takes_no_reports(partner, member, sta
         date(2023, 2, 6),
         status=status,
         withdrawn_on=date(2024, 1, 15) if status == Status.WITHDRAWN else None,
+        reporting=True,
     )
     assert reminders.digests(TODAY) == []
     assert schedule.status_of(gone, TODAY).overdue
@@ -102,7 +103,7 @@ def test_one_email_per_person_and_never_twice_a_day(late_partner, member):
 def test_the_secretariat_hears_of_what_waits_for_review(member, partner, reviewer):
     proposal = intake.create_proposal(user=member, partner=partner, data=good_input())
     intake.submit(user=member, proposal=proposal)
-    builders.commitment("Late Co", "100", date(2023, 2, 6))
+    builders.commitment("Late Co", "100", date(2023, 2, 6), reporting=True)
     found = {d.user.username: d for d in reminders.digests(TODAY)}
     kinds = [i.kind for i in found["rita"].items]
     assert kinds == ["review_proposal", "late_summary"]
@@ -143,7 +144,7 @@ def test_each_digest_in_its_readers_language_with_links_that_work(late_partner, 
 
 def test_plurals_in_both_languages(partner, member):
     # One commitment, one missing report, one item: singular everywhere.
-    builders.commitment(partner.name, "100", date(2023, 5, 1))
+    builders.commitment(partner.name, "100", date(2023, 5, 1), reporting=True)
     digest = reminders.digests(TODAY)[0]
     assert len(digest.items) == 1 and digest.items[0].count == 1
     with translation.override("en"):

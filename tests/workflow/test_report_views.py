@@ -24,7 +24,9 @@ EXE = b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 200
 
 @pytest.fixture
 def commitment(partner):
-    return builders.commitment(partner.name, "1000000", date(2023, 2, 6), countries=("GT",))
+    return builders.commitment(
+        partner.name, "1000000", date(2023, 2, 6), countries=("GT",), reporting=True
+    )
 
 
 @pytest.fixture

@@ -33,7 +33,7 @@ def test_queue_oldest_first_with_filters(client, reviewer, member, partner, othe
     Proposal.objects.filter(pk=older.pk).update(submitted_at=timezone.now() - timedelta(days=9))
     newer = intake.create_proposal(user=member, partner=partner, data=good_input(title="Newer"))
     intake.submit(user=member, proposal=newer)
-    c = builders.commitment(other_partner.name, "10", date(2023, 2, 6))
+    c = builders.commitment(other_partner.name, "10", date(2023, 2, 6), reporting=True)
     builders.report(c, date(2023, 6, 30), {"usd_invested": "1"}, status=ReportStatus.SUBMITTED)
     client.force_login(reviewer)
     page = client.get(reverse("workflow:queue"))
@@ -130,7 +130,7 @@ def test_screening_without_a_list_says_so(client, reviewer, under_review):
 
 
 def test_report_verify_return_and_correct(client, reviewer, member, partner):
-    c = builders.commitment(partner.name, "100", date(2023, 2, 6))
+    c = builders.commitment(partner.name, "100", date(2023, 2, 6), reporting=True)
     report = reporting.start_report(
         user=member, commitment=c, period_start=date(2023, 2, 6), period_end=date(2023, 6, 30)
     )
@@ -200,7 +200,7 @@ def test_post_only_endpoints_answer_405_to_get(client, reviewer, submitted):
 
 
 def test_late_page_and_workspace(client, reviewer, member, partner):
-    builders.commitment(partner.name, "100", date(2023, 2, 6))
+    builders.commitment(partner.name, "100", date(2023, 2, 6), reporting=True)
     client.force_login(reviewer)
     page = client.get(reverse("workflow:late"))
     assert page.status_code == 200 and len(page.context["rows"]) == 1

@@ -68,14 +68,14 @@ def test_add_months_keeps_the_end_of_month():
     ],
 )
 def test_due_soon_and_overdue(today, state):
-    c = builders.commitment("Acme", "100", ANNOUNCED)
+    c = builders.commitment("Acme", "100", ANNOUNCED, reporting=True)
     status = schedule.status_of(c, today)
     assert status.periods[0].period.due_on == date(2023, 9, 28)
     assert status.periods[0].state == state
 
 
 def test_submitted_returned_and_verified_reports_count_drafts_do_not():
-    c = builders.commitment("Acme", "100", ANNOUNCED)
+    c = builders.commitment("Acme", "100", ANNOUNCED, reporting=True)
     report = builders.report(c, date(2023, 6, 30), {"usd_invested": "1"}, status="draft")
     today = date(2023, 10, 1)
     assert schedule.status_of(c, today).periods[0].state == State.OVERDUE
@@ -99,15 +99,17 @@ def test_submitted_returned_and_verified_reports_count_drafts_do_not():
     ],
 )
 def test_status_light(reported, today, light):
-    c = builders.commitment("Acme", "100", ANNOUNCED)
+    c = builders.commitment("Acme", "100", ANNOUNCED, reporting=True)
     for end in reported:
         builders.report(c, end, {"usd_invested": "1"}, status=ReportStatus.SUBMITTED)
     assert schedule.light(c, today) == light
 
 
 def test_restatements_and_proposals_expect_nothing():
-    restated = builders.commitment("Acme", "100", ANNOUNCED, relation=Relation.RESTATEMENT)
-    proposed = builders.commitment("Beta", "100", ANNOUNCED, status=Status.PROPOSED)
+    restated = builders.commitment(
+        "Acme", "100", ANNOUNCED, relation=Relation.RESTATEMENT, reporting=True
+    )
+    proposed = builders.commitment("Beta", "100", ANNOUNCED, status=Status.PROPOSED, reporting=True)
     today = date(2025, 1, 1)
     assert schedule.light(restated, today) == Light.NOT_EXPECTED
     assert schedule.light(proposed, today) == Light.NOT_EXPECTED
@@ -115,7 +117,12 @@ def test_restatements_and_proposals_expect_nothing():
 
 def test_a_withdrawn_commitment_reports_up_to_its_withdrawal():
     c = builders.commitment(
-        "Acme", "100", ANNOUNCED, status=Status.WITHDRAWN, withdrawn_on=date(2023, 8, 1)
+        "Acme",
+        "100",
+        ANNOUNCED,
+        status=Status.WITHDRAWN,
+        withdrawn_on=date(2023, 8, 1),
+        reporting=True,
     )
     status = schedule.status_of(c, date(2026, 1, 1))
     assert [p.period.end for p in status.periods] == [date(2023, 6, 30)]
@@ -130,16 +137,16 @@ def test_a_stored_schedule_overrides_the_default():
 
 
 def test_overdue_and_due_soon_querysets():
-    late = builders.commitment("Late", "100", ANNOUNCED)
-    fine = builders.commitment("Fine", "100", ANNOUNCED)
+    late = builders.commitment("Late", "100", ANNOUNCED, reporting=True)
+    fine = builders.commitment("Fine", "100", ANNOUNCED, reporting=True)
     builders.report(fine, date(2023, 6, 30), {"usd_invested": "1"}, status="submitted")
-    soon = builders.commitment("Soon", "100", date(2023, 5, 1))
+    soon = builders.commitment("Soon", "100", date(2023, 5, 1), reporting=True)
     assert list(schedule.overdue_commitments(date(2023, 10, 1))) == [late]
     assert list(schedule.due_soon_commitments(date(2023, 9, 20))) == [late]
     assert set(schedule.due_soon_commitments(date(2024, 3, 20))) == {late, fine, soon}
 
 
 def test_statuses_take_three_queries(django_assert_num_queries):
-    made = [builders.commitment(f"P{i}", "100", ANNOUNCED) for i in range(5)]
+    made = [builders.commitment(f"P{i}", "100", ANNOUNCED, reporting=True) for i in range(5)]
     with django_assert_num_queries(2):
         schedule.statuses(made, date(2025, 1, 1))

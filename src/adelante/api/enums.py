@@ -19,6 +19,7 @@ from adelante.commitments.choices import (
     COUNTRY_KEYS,
     PUBLISHED_STATUSES,
     Country,
+    CountryGroup,
     MoneyKind,
     Relation,
     country_key,
@@ -27,6 +28,7 @@ from adelante.commitments.selectors import CommitmentSort
 from adelante.figures.committed import DIMENSIONS
 from adelante.money.qualifiers import AmountQualifier, TotalQualifier
 from adelante.partners.models import PartnerType
+from adelante.progress.models import GRADES
 
 
 def literal_of(values: Iterable[str]) -> Any:
@@ -55,6 +57,8 @@ if TYPE_CHECKING:
     Qualifier = str
     LanguageCode = str
     TranslationStateCode = str
+    LadderCountry = str
+    GradeCode = str
 else:
     CountryCode = literal_of(Country.values)
     #: The country filter: GT, SV, HN, multi-country or regional (any case).
@@ -74,3 +78,10 @@ else:
     LanguageCode = literal_of(Language.values)
     #: Where the other language of a text comes from: original, staff, missing.
     TranslationStateCode = literal_of(TranslationState.values)
+    #: A ladder's country: GT, SV, HN (the commitments naming it) or regional (any case).
+    LadderCountry = Annotated[
+        literal_of([*Country.values, CountryGroup.REGIONAL.value]),
+        BeforeValidator(_country_key),
+    ]
+    #: A minimum grade of evidence: the weakest verification level a value may have.
+    GradeCode = literal_of(GRADES)

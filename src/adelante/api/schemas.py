@@ -289,6 +289,39 @@ class ReachedOut(Schema):
     commitments: int
 
 
+class LadderStepOut(Schema):
+    step: str = Field(
+        description="announced, with_amount, reporting, evidence_backed, "
+        "independently_verified or completed; each within the one before."
+    )
+    label: str = Field(description="The step's name in the request's language.")
+    commitments: int
+    committed_usd: Money = Field(description="Public committed new money of the step.")
+    invested_usd: Money = Field(description="Verified US$ invested by the step's commitments.")
+
+
+class ReportingRateOut(Schema):
+    due: int = Field(description="Commitments due a report in the twelve months to as_of.")
+    reported: int = Field(description="Of those, the ones that submitted a report for it.")
+    rate: DecimalString | None = Field(description="reported / due, in %; null if none due.")
+
+
+class LadderOut(Schema):
+    as_of: datetime.date
+    recorded_on: datetime.date | None
+    steps: list[LadderStepOut]
+    silent: int = Field(description="Announced commitments that are silent (still committed).")
+    silent_usd: Money
+    with_obligation: int = Field(
+        description="Announced commitments with a reporting schedule (the others do not "
+        "report through the platform, and are never counted silent)."
+    )
+    confidential: int = Field(
+        description="New money with a confidential amount: in the first step's count, in no money."
+    )
+    reporting_rate: ReportingRateOut
+
+
 class ReconciliationOut(Schema):
     statement_id: int
     stated_on: datetime.date
@@ -303,7 +336,24 @@ class ReconciliationOut(Schema):
     computed_confidential: int = Field(
         description="Commitments with a confidential amount left out of computed_value."
     )
-    gap: DecimalString | None = Field(description="Stated minus computed: not itemised.")
+    gap: DecimalString | None = Field(
+        description="Stated minus computed, signed (negative when the record holds more); "
+        "read `verdict`, which respects the statement's qualifier."
+    )
+    date_precision: str = Field(
+        description="How precisely the source dated the statement: day, month or year "
+        "(stated_on is the last day of that month or year)."
+    )
+    verdict: str = Field(
+        description="consistent, short (the record backs less), above (the record holds more) "
+        "or not_computable. A 'more than X' is consistent with a record at or above X; an "
+        "'about X' within the tolerance (ADELANTE_ABOUT_TOLERANCE_PERCENT, 5% by default)."
+    )
+    verdict_by: DecimalString | None = Field(
+        description="How far the record is from the statement when short or above (never "
+        "negative; for a 'more than' statement, a minimum)."
+    )
+    verdict_text: str = Field(description="The verdict in words, in the request's language.")
 
 
 # -- Writing --------------------------------------------------------------------------------

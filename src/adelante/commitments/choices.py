@@ -94,6 +94,8 @@ REPORTING_STATUSES: tuple[Status, ...] = (Status.ANNOUNCED, Status.IN_PROGRESS)
 class DatePrecision(models.TextChoices):
     DAY = "day", _("day")
     MONTH = "month", _("month")
+    #: A source that gives only the year ("in 2024"): stored as 31 December.
+    YEAR = "year", _("year")
 
 
 class StatementFigure(models.TextChoices):

@@ -254,7 +254,8 @@ class OfficialStatement(models.Model):
     """A figure as an authority published it: stored verbatim, never recomputed."""
 
     stated_on = models.DateField(
-        _("date"), help_text=_("For a month-precision date, the last day of that month.")
+        _("date"),
+        help_text=_("For a date given as a month or a year, the last day of that month or year."),
     )
     date_precision = models.CharField(
         _("date precision"), max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY

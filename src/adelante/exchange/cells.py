@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 import datetime
 import functools
 import re
@@ -14,6 +13,7 @@ from django.core.validators import URLValidator
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from adelante import isodates
 from adelante.commitments import rules
 from adelante.commitments.choices import Country, DatePrecision
 from adelante.exchange.formats import folded
@@ -52,20 +52,21 @@ def day(value: str) -> datetime.date:
         raise CellError(_("“%(value)s” is not a valid date") % {"value": value}) from None
 
 
-def day_or_month(value: str) -> tuple[datetime.date, DatePrecision]:
-    """YYYY-MM-DD, or YYYY-MM meaning the last day of that month with month precision."""
-    month = _ISO_MONTH.match(value)
-    if month:
-        year, number = int(month.group(1)), int(month.group(2))
-        if not 1 <= number <= 12:
+def stated_date(value: str) -> tuple[datetime.date, DatePrecision]:
+    """YYYY-MM-DD, YYYY-MM or YYYY (ISO 8601 reduced precision, as sources date their
+    figures: "in 2024"): the last day of the period named, and the precision."""
+    if not value:
+        raise CellError(_("empty; a date is required (YYYY-MM-DD, YYYY-MM or YYYY)"))
+    found = isodates.parse_loose(value)
+    if found is None:
+        if _ISO_MONTH.match(value):
             raise CellError(_("“%(value)s” is not a valid month") % {"value": value})
-        last = calendar.monthrange(year, number)[1]
-        return datetime.date(year, number, last), DatePrecision.MONTH
-    if value and not _ISO_DAY.match(value):
+        if _ISO_DAY.match(value):
+            raise CellError(_("“%(value)s” is not a valid date") % {"value": value})
         raise CellError(
-            _("“%(value)s” is not a date (use YYYY-MM-DD or YYYY-MM)") % {"value": value}
+            _("“%(value)s” is not a date (use YYYY-MM-DD, YYYY-MM or YYYY)") % {"value": value}
         )
-    return day(value), DatePrecision.DAY
+    return found.last_day, DatePrecision(found.precision)
 
 
 def number(value: str, *, places: int, max_digits: int, signed: bool = False) -> Decimal:

@@ -119,7 +119,7 @@ def _read_rows(table: Table, progress: bool) -> list[StatementRow]:
 def _read_row(raw: Row, problems: Problems) -> StatementRow | None:
     values: dict[str, Any] = {}
     readers: dict[str, Any] = {
-        "date": cells.day_or_month,
+        "date": cells.stated_date,
         "metric": _metric,
         "value": lambda v: cells.number(v, places=4, max_digits=24),
         "unit": lambda v: cells.text(v, max_length=30, required=True),

@@ -20,7 +20,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import QuerySet
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -38,6 +38,8 @@ from adelante.commitments.publication import (
 )
 from adelante.currency.models import ExchangeRate
 from adelante.exchange.cells import REGION
+from adelante.figures.ladder import STEPS, ladder
+from adelante.figures.reconcile import reconcile
 from adelante.partners.models import PartnerAlias
 from adelante.progress.models import ProgressValue
 from adelante.progress.publication import published_reports
@@ -347,7 +349,13 @@ def _values(as_of: datetime.date | None) -> QuerySet[Any]:
 
 def _statement(row: tuple[Any, ...]) -> Sequence[Cell]:
     stated_on, precision, *rest = row
-    shown = stated_on.strftime("%Y-%m") if precision == DatePrecision.MONTH else stated_on
+    shown = (
+        stated_on.strftime("%Y-%m")
+        if precision == DatePrecision.MONTH
+        else str(stated_on.year)
+        if precision == DatePrecision.YEAR
+        else stated_on
+    )
     return (shown, *rest)
 
 
@@ -379,6 +387,31 @@ def _focus_links(as_of: datetime.date | None) -> QuerySet[Any]:
 
 
 REF = code("reference", _("Commitment reference"))
+
+
+def _report(row: tuple[Any, ...]) -> Sequence[Cell]:
+    *rest, evidence = row
+    return (*rest, "yes" if evidence else "no")
+
+
+def _ladder_rows(as_of: datetime.date | None) -> Iterator[Sequence[Cell]]:
+    for s in ladder(as_of or timezone.localdate()).steps:
+        yield (s.step, s.commitments, s.committed_usd, s.invested_usd)
+
+
+def _reconciliation_rows(as_of: datetime.date | None) -> Iterator[Sequence[Cell]]:
+    for r in reconcile(as_of or timezone.localdate()):
+        judgement = r.judgement
+        yield (
+            _statement((r.stated_on, r.date_precision))[0],
+            r.metric,
+            r.stated_value,
+            r.stated_qualifier,
+            r.computed_value,
+            str(judgement.verdict),
+            judgement.by,
+        )
+
 
 TABLES: tuple[Table, ...] = (
     Table(
@@ -523,7 +556,10 @@ TABLES: tuple[Table, ...] = (
             code(
                 "date",
                 _("Date"),
-                _("YYYY-MM-DD, or YYYY-MM when only the month is known."),
+                _(
+                    "YYYY-MM-DD; YYYY-MM when the source gives only the month, YYYY when it "
+                    "gives only the year."
+                ),
             ),
             code("metric", _("What was stated")),
             number(
@@ -558,6 +594,11 @@ TABLES: tuple[Table, ...] = (
             day("period_end", _("Period end")),
             code("verification_level", _("Verification level")),
             text("narrative", _("Narrative")),
+            code(
+                "evidence_attached",
+                _("Evidence attached"),
+                _("yes when evidence files were attached to the report when it was verified."),
+            ),
         ),
         _simple(
             published_reports,
@@ -568,7 +609,9 @@ TABLES: tuple[Table, ...] = (
                 "period_end",
                 "verification_level",
                 "narrative",
+                "evidence_attached",
             ),
+            _report,
         ),
         _counter(published_reports),
     ),
@@ -635,6 +678,50 @@ TABLES: tuple[Table, ...] = (
         _simple(_statement_names, ("code", "name_en", "name_es", "translation_state")),
         _counter(_statement_names),
     ),
+    Table(
+        "delivery_ladder",
+        _("Delivery ladder"),
+        (
+            code(
+                "step",
+                _("Step"),
+                _(
+                    "announced, with_amount, reporting, evidence_backed, independently_verified, "
+                    "completed; each step within the one before (docs/figures.md)."
+                ),
+            ),
+            Column("commitments", "integer", _("Commitments")),
+            number("committed_usd", _("Committed (US$)"), _("Public new money of the step.")),
+            number("invested_usd", _("Invested (US$)"), _("Verified, by the step's commitments.")),
+        ),
+        _ladder_rows,
+        lambda as_of: len(STEPS),
+    ),
+    Table(
+        "reconciliation",
+        _("Official statements beside the record"),
+        (
+            code("date", _("Date"), _("As precisely as the source dated it.")),
+            code("metric", _("What was stated")),
+            number("stated_value", _("Value"), _("As published, never recomputed.")),
+            code("stated_qualifier", _("Qualifier")),
+            number(
+                "computed_value",
+                _("What the record backs"),
+                _("Empty when the record cannot compute it."),
+            ),
+            code(
+                "verdict",
+                _("Verdict"),
+                _("consistent, short, above or not_computable (the statement's qualifier read)."),
+            ),
+            number(
+                "verdict_by",
+                _("By"),
+                _("How far the record is from the statement when short or above."),
+            ),
+        ),
+        _reconciliation_rows,
+        lambda as_of: len(reconcile(as_of or timezone.localdate())),
+    ),
 )
-
-BY_NAME = {table.name: table for table in TABLES}

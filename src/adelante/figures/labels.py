@@ -7,18 +7,28 @@ language, so a row or a status reads the same wherever it appears.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Sequence
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from adelante.bilingual import as_plain, pick
 from adelante.catalogue.models import FocusArea
-from adelante.commitments.choices import Country, CountryGroup, MoneyKind, Relation
+from adelante.commitments.choices import (
+    Country,
+    CountryGroup,
+    DatePrecision,
+    MoneyKind,
+    Relation,
+)
 from adelante.commitments.models import Round
 from adelante.figures.committed import UNCLASSIFIED
 from adelante.figures.progress import BEHIND, LATE, MISSING, NO_REPORT, ON_TIME, ON_TRACK
 from adelante.figures.results import Breakdown
+from adelante.figures.verdicts import Judgement, Verdict
+from adelante.money.qualifiers import StatementQualifier
 from adelante.partners.models import PartnerType
 
 
@@ -112,3 +122,49 @@ def round_names(english: Sequence[str], spanish: Sequence[str]) -> list[str]:
     """Rounds' labels in the active language (a label only in English says so after it)."""
     padded = [*spanish, *[""] * (len(english) - len(spanish))]
     return [as_plain(pick(en, es)) for en, es in zip(english, padded, strict=False)]
+
+
+def verdict_label(judgement: Judgement, qualifier: str, amount: str) -> str:
+    """A statement's verdict in words (`figures.verdicts`); `amount` is the difference as the
+    reader's output formats it (money or a count)."""
+    if judgement.verdict == Verdict.CONSISTENT:
+        return _("consistent with the record")
+    if judgement.verdict == Verdict.SHORT:
+        if qualifier == StatementQualifier.AT_LEAST:
+            return _("record short by at least %(amount)s") % {"amount": amount}
+        return _("record short by %(amount)s") % {"amount": amount}
+    if judgement.verdict == Verdict.ABOVE:
+        return _("record above by %(amount)s") % {"amount": amount}
+    return _("not computable from the record")
+
+
+def dated(day: datetime.date, precision: str) -> str:
+    """A date as precisely as its source gave it: "2024", "March 2024" / "marzo de 2024", or
+    the full date."""
+    if precision == DatePrecision.YEAR:
+        return str(day.year)
+    if precision == DatePrecision.MONTH:
+        return date_format(day, "YEAR_MONTH_FORMAT")
+    return date_format(day, "DATE_FORMAT")
+
+
+def ladder_step_label(step: str) -> str:
+    """A step of the delivery ladder (`figures.ladder`)."""
+    return {
+        "announced": _("Announced"),
+        "with_amount": _("With a public amount"),
+        "reporting": _("Reporting (a verified report)"),
+        "evidence_backed": _("Backed by evidence"),
+        "independently_verified": _("Independently verified"),
+        "completed": _("Completed"),
+    }[step]
+
+
+def reporting_period_label(status: str) -> str:
+    """A reporting period's record (`figures.silence`): on time, late, missing, silent."""
+    return {
+        "on_time": _("on time"),
+        "late": _("late"),
+        "missing": _("missing"),
+        "silent": _("silent"),
+    }[status]

@@ -85,6 +85,7 @@ def _reconciled(
                 computed_value=computed[0] if computed else None,
                 computed_qualifier=computed[1] if computed else None,
                 computed_confidential=computed[2] if computed else 0,
+                date_precision=statement["date_precision"],
             )
         )
     return tuple(rows)

@@ -85,6 +85,15 @@ class Record:
     def sources(self) -> models.QuerySet[Any]:
         return self._of(Source)
 
+    def schedules(self) -> models.QuerySet[Any]:
+        """Reporting schedules: a commitment with one has an obligation to report.
+
+        The workflow records them (a commitment accepted through intake gets one); the figures
+        read them by name, as data, like the history tables above, so no figure module
+        imports the workflow that sits above them.
+        """
+        return self._of(apps.get_model("workflow", "ReportingSchedule"))
+
     def report_versions(self) -> models.QuerySet[Any]:
         """Every saved version of every progress report known by the day (the history)."""
         versions: models.QuerySet[Any] = ProgressReport.history.all()

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from adelante.figures.audience import Audience
+from adelante.figures.verdicts import Judgement, judge
 from adelante.money.qualifiers import TotalQualifier
 
 
@@ -99,10 +100,20 @@ class Reconciliation:
     #: Commitments with a confidential amount behind the computed figure (public: left out
     #: of it).
     computed_confidential: int = 0
+    #: How precisely the source dated the statement (`DatePrecision`: day, month or year);
+    #: `stated_on` is the last day of that period.
+    date_precision: str = "day"
 
     @property
     def gap(self) -> Decimal | None:
-        """What the statement claims beyond the record: the part "not itemised"."""
+        """Stated minus computed, signed (negative when the record holds more). Readers are
+        shown the `judgement` instead, which reads the statement's qualifier."""
         if self.computed_value is None:
             return None
         return self.stated_value - self.computed_value
+
+    @property
+    def judgement(self) -> Judgement:
+        """Consistent, record short by N, record above by N, or not computable
+        (`figures.verdicts`)."""
+        return judge(self.stated_value, self.stated_qualifier, self.computed_value)

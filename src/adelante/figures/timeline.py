@@ -48,6 +48,9 @@ class StatedTotal:
     value: Decimal
     qualifier: str
     source_url: str
+    #: How precisely the source dated it (`DatePrecision`); `day` is the end of that period,
+    #: where a loosely dated statement takes its place on the timeline.
+    precision: str = "day"
 
 
 @dataclass(frozen=True)
@@ -84,11 +87,13 @@ def committed_timeline(
         rounds.setdefault(day, []).append(label)
         rounds_es.setdefault(day, []).append(label_es)
     statements = tuple(
-        StatedTotal(s["stated_on"], s["value"], s["qualifier"], s["source_url"])
+        StatedTotal(
+            s["stated_on"], s["value"], s["qualifier"], s["source_url"], s["date_precision"]
+        )
         for s in record.statements()
         .filter(figure=StatementFigure.COMMITTED_USD, stated_on__lte=as_of)
         .order_by("stated_on", "metric", "source_url")
-        .values("stated_on", "value", "qualifier", "source_url")
+        .values("stated_on", "value", "qualifier", "source_url", "date_precision")
     )
     days = sorted({*rounds, *(s.day for s in statements), as_of})
     groups = list(

@@ -12,7 +12,8 @@ from adelante.commitments.choices import StatementFigure
 from adelante.commitments.models import Round
 from adelante.figures.committed import committed, committed_by
 from adelante.figures.labels import row_labels
-from adelante.figures.reached import invested, reached_all
+from adelante.figures.ladder import Ladder, ladder
+from adelante.figures.reached import INDEPENDENTLY_VERIFIED, invested, reached_all
 from adelante.figures.reconcile import latest_reconciled
 from adelante.figures.record import Record
 from adelante.figures.results import Breakdown, Committed, Reached, Reconciliation
@@ -63,6 +64,10 @@ class Overview:
     #: The latest official statements of the committed total, each with the gap.
     official: tuple[Reconciliation, ...]
     invested: Reached
+    #: The part of `invested` from independently verified reports ("of which").
+    invested_verified: Reached
+    #: The delivery ladder of the whole record.
+    ladder: Ladder
     #: The latest official statements of invested, as published (not reconciled: the card
     #: shows them beside the record's own figure, and reconciling costs a second pass).
     official_invested: tuple[StatedFigure, ...]
@@ -113,6 +118,10 @@ def overview(as_of: datetime.date, recorded_on: datetime.date | None = None) -> 
             latest_reconciled, str(StatementFigure.COMMITTED_USD), as_of, recorded_on=recorded_on
         ),
         invested=remembered(invested, as_of, recorded_on=recorded_on),
+        invested_verified=remembered(
+            invested, as_of, recorded_on=recorded_on, grade=INDEPENDENTLY_VERIFIED
+        ),
+        ladder=remembered(ladder, as_of, recorded_on=recorded_on),
         official_invested=latest_stated(StatementFigure.INVESTED_USD, as_of, recorded_on),
         reached=remembered(reached_all, as_of, recorded_on=recorded_on),
         metrics={m.code: m for m in Metric.objects.all()},

@@ -23,6 +23,15 @@ class VerificationLevel(models.TextChoices):
     INDEPENDENTLY_VERIFIED = "independently_verified", _("independently verified")
 
 
+#: The grades of evidence, weakest first: a figure asked for at a minimum grade counts the
+#: values reported at that grade or above (`figures.reached`).
+GRADES: tuple[str, ...] = (
+    VerificationLevel.SELF_REPORTED,
+    VerificationLevel.SECRETARIAT_REVIEWED,
+    VerificationLevel.INDEPENDENTLY_VERIFIED,
+)
+
+
 class ProgressReportQuerySet(models.QuerySet["ProgressReport"]):
     def verified(self) -> ProgressReportQuerySet:
         return self.filter(status=ReportStatus.VERIFIED)
@@ -48,6 +57,11 @@ class ProgressReport(models.Model):
         choices=VerificationLevel.choices,
         default=VerificationLevel.SELF_REPORTED,
     )
+    #: Whether evidence files were attached when the report was verified (set by
+    #: `workflow.reporting.verify_report`; evidence can change only while the report is with
+    #: the partner). Kept here, with the report's history, so that the grade of every figure
+    #: ("evidence attached or not") can be computed as recorded on any day.
+    evidence_attached = models.BooleanField(_("evidence attached when verified"), default=False)
     narrative = models.TextField(_("narrative"), blank=True)
     return_reason = models.TextField(_("reason for return"), blank=True)
     history = HistoricalRecords()

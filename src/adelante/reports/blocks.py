@@ -16,9 +16,11 @@ from adelante.catalogue.names import statement_name
 from adelante.commitments.choices import StatementFigure
 from adelante.figures import labels
 from adelante.figures.committed import MULTI_COUNTRY, REGIONAL, UNCLASSIFIED
+from adelante.figures.ladder import Ladder
 from adelante.figures.listing import CommitmentLine
 from adelante.figures.progress import DEFAULT_HORIZON_YEARS, ReachedBreakdown, TargetProgress
 from adelante.figures.results import Breakdown, Reconciliation
+from adelante.figures.verdicts import about_tolerance
 from adelante.money.formatting import as_stated, format_number, format_usd, with_qualifier
 from adelante.money.qualifiers import TotalQualifier
 from adelante.reports import charts
@@ -59,6 +61,15 @@ def _computed_value(row: Reconciliation, words: Words, value: Decimal | None) ->
     return words.number(value)
 
 
+def _verdict(row: Reconciliation, words: Words) -> str:
+    judgement = row.judgement
+    amount = ""
+    if judgement.by is not None:
+        money = row.unit.upper() == "USD"
+        amount = words.usd(judgement.by) if money else words.number(judgement.by)
+    return labels.verdict_label(judgement, row.stated_qualifier, amount)
+
+
 def statements_table(rows: Sequence[Reconciliation], words: Words) -> Table:
     return Table(
         caption=_("Official statements beside the record"),
@@ -67,12 +78,12 @@ def statements_table(rows: Sequence[Reconciliation], words: Words) -> Table:
             _("Statement"),
             _("As published"),
             _("What the record backs"),
-            _("Not itemised"),
+            _("Verdict"),
             _("Source"),
         ),
         rows=tuple(
             (
-                Cell(words.date(r.stated_on)),
+                Cell(words.loose_date(r.stated_on, r.date_precision)),
                 Cell(_statement_text(r, words)),
                 Cell(_stated_value(r, words)),
                 Cell(
@@ -80,16 +91,20 @@ def statements_table(rows: Sequence[Reconciliation], words: Words) -> Table:
                     if r.computed_value is not None
                     else _("not computable from the record")
                 ),
-                Cell(_computed_value(r, words, r.gap)),
+                Cell(_verdict(r, words)),
                 Cell(_("source"), href=r.source_url),
             )
             for r in rows
         ),
-        numeric=(2, 3, 4),
+        numeric=(2, 3),
         note=_(
-            "Statements are shown as published and never recomputed. “Not itemised” is what a "
-            "statement claims beyond the commitments the record itemises."
-        ),
+            "Statements are shown as published and never recomputed. The verdict reads the "
+            "statement's qualifier: a “more than” figure is consistent with a record at or "
+            "above it, an “about” figure with a record within %(tolerance)s%% of it, an exact "
+            "figure only with the same figure; otherwise the record is short of the statement "
+            "or above it by the amount shown."
+        )
+        % {"tolerance": format_number(about_tolerance(), words.language)},
         widths=(1.2, 1.6, 1.85, 1.85, 1.85, 0.85),
     )
 
@@ -365,3 +380,72 @@ def _facts_note(total_commitments: int, partners: int, without: int, re: int) ->
         + ngettext("%(n)d restatement counted zero", "%(n)d restatements counted zero", re)
         % {"n": re}
     )
+
+
+def ladder_blocks(found: Ladder, words: Words) -> list[Block]:
+    """The delivery ladder as a bar chart of its steps and the table beside it."""
+    names = [labels.ladder_step_label(s.step) for s in found.steps]
+    title = _("From announcement to delivery")
+    chart = charts.bar_chart(
+        title,
+        names,
+        [Decimal(s.commitments) for s in found.steps],
+        [words.number(s.commitments) for s in found.steps],
+        alt=_("Bar chart of the commitments at each step in the table “%(title)s”.")
+        % {"title": title},
+    )
+    notes = [
+        _(
+            "Each step holds the commitments of the step before that reached it: a public "
+            "amount, a verified progress report, a verified value with evidence attached, an "
+            "independent verification, completion."
+        )
+    ]
+    if found.with_obligation:
+        notes.append(
+            ngettext(
+                "Of the committed money, %(amount)s is silent: %(n)s commitment with no report "
+                "for the set time after one was due (still counted as committed).",
+                "Of the committed money, %(amount)s is silent: %(n)s commitments with no "
+                "report for the set time after one was due (still counted as committed).",
+                found.silent,
+            )
+            % {"amount": words.usd(found.silent_usd), "n": words.number(found.silent)}
+        )
+        rate = found.reporting_rate
+        if rate.rate is not None:
+            notes.append(
+                _(
+                    "Reporting rate: %(rate)s%% (%(reported)s of the %(due)s commitments due a "
+                    "report in the last 12 months reported)."
+                )
+                % {
+                    "rate": words.number(rate.rate),
+                    "reported": words.number(rate.reported),
+                    "due": words.number(rate.due),
+                }
+            )
+    else:
+        notes.append(
+            _(
+                "None of these commitments reports through the platform (no reporting "
+                "schedule was set), so none is counted late or silent."
+            )
+        )
+    table = Table(
+        caption=title,
+        header=(_("Step"), _("Commitments"), _("Committed"), _("Invested (verified)")),
+        rows=tuple(
+            (
+                Cell(name),
+                Cell(words.number(s.commitments)),
+                Cell(words.usd(s.committed_usd)),
+                Cell(words.usd(s.invested_usd)),
+            )
+            for name, s in zip(names, found.steps, strict=True)
+        ),
+        numeric=(1, 2, 3),
+        note=" ".join(notes),
+        widths=(2.6, 1.2, 2.2, 2.2),
+    )
+    return [chart, table]

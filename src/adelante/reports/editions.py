@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from adelante.commitments.models import Round
 from adelante.errors import ErrorKind, Invalid
 from adelante.figures.committed import committed, committed_by
+from adelante.figures.ladder import Ladder, ladder
 from adelante.figures.listing import (
     CommitmentLine,
     PartnerTotal,
@@ -39,7 +40,7 @@ from adelante.figures.progress import (
     reached_by,
     target_progress,
 )
-from adelante.figures.reached import USD_INVESTED, invested, reached_all
+from adelante.figures.reached import INDEPENDENTLY_VERIFIED, USD_INVESTED, invested, reached_all
 from adelante.figures.reconcile import reconcile
 from adelante.figures.record import Record
 from adelante.figures.results import Breakdown, Committed, Reached, Reconciliation
@@ -62,6 +63,9 @@ class ReportError(Invalid):
 class ProgressFigures:
     committed: Committed
     invested: Reached
+    #: The part of `invested` from independently verified reports.
+    invested_verified: Reached
+    ladder: Ladder
     reached: tuple[Reached, ...]
     statements: tuple[Reconciliation, ...]
     committed_by: tuple[Breakdown, ...]
@@ -232,6 +236,8 @@ def progress_edition(
     figures = ProgressFigures(
         committed=committed(as_of, recorded_on=on),
         invested=invested(as_of, recorded_on=on),
+        invested_verified=invested(as_of, recorded_on=on, grade=INDEPENDENTLY_VERIFIED),
+        ladder=ladder(as_of, recorded_on=on),
         reached=others,
         statements=reconcile(as_of, recorded_on=on),
         committed_by=tuple(committed_by(d, as_of, recorded_on=on) for d in BREAKDOWNS),

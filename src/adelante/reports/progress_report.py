@@ -19,6 +19,7 @@ from adelante.reports.blocks import (
     commitments_facts_note,
     commitments_table,
     edition_dates,
+    ladder_blocks,
     line_sources,
     reached_table,
     sources_block,
@@ -53,7 +54,10 @@ def progress_report(edition: Edition, f: ProgressFigures, words: Words) -> Compo
                 "reported for %(n)d commitments",
                 f.invested.commitments,
             )
-            % {"n": f.invested.commitments},
+            % {"n": f.invested.commitments}
+            + "; "
+            + _("of which %(amount)s independently verified")
+            % {"amount": words.usd(f.invested_verified.value)},
         ),
     ]
     for r in f.reached:
@@ -76,11 +80,14 @@ def progress_report(edition: Edition, f: ProgressFigures, words: Words) -> Compo
                 "Figures are computed from the itemised record: commitments announced by the "
                 "date and not withdrawn, new money only, in US dollars at the rate of the "
                 "announcement date. Itemised commitments do not add up to the official totals; "
-                "the table below shows the gap."
+                "the table below gives each official figure's verdict against the record."
             ),
             note=True,
         )
     )
+
+    blocks.append(Heading(_("From announcement to delivery")))
+    blocks.extend(ladder_blocks(f.ladder, words))
 
     blocks.append(Heading(_("Official statements and what the record backs")))
     if f.statements:

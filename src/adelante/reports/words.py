@@ -8,12 +8,12 @@ import datetime
 from dataclasses import replace
 from decimal import Decimal
 
-from babel.dates import format_date
+from babel.dates import format_date, format_skeleton
 from django.utils.translation import gettext as _
 
 from adelante.bilingual import as_plain, pick
 from adelante.catalogue.models import Metric
-from adelante.commitments.choices import Country
+from adelante.commitments.choices import Country, DatePrecision
 from adelante.figures import labels
 from adelante.figures.committed import REGIONAL
 from adelante.figures.listing import CommitmentLine
@@ -36,6 +36,14 @@ class Words:
     # numbers, money, dates
     def date(self, day: datetime.date | None) -> str:
         return format_date(day, format="long", locale=self.language) if day else DASH
+
+    def loose_date(self, day: datetime.date, precision: str) -> str:
+        """A date as precisely as its source gave it: "2024", "March 2024" ("marzo de 2024")."""
+        if precision == DatePrecision.YEAR:
+            return str(day.year)
+        if precision == DatePrecision.MONTH:
+            return format_skeleton("yMMMM", day, locale=self.language)
+        return self.date(day)
 
     def short_date(self, day: datetime.date) -> str:
         return format_date(day, format="MMM y", locale=self.language)

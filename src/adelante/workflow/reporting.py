@@ -518,6 +518,8 @@ def verify_report(
         reason = note.strip() or _("verified by %(user)s") % {"user": reviewer.get_username()}
         report.status = ReportStatus.VERIFIED
         report.verification_level = level
+        # The grade of evidence of the figures: evidence is fixed from here on.
+        report.evidence_attached = report.evidence.exists()
         history.save(report, user=reviewer, reason=reason)
         commitment = report.commitment
         if commitment.status == Status.ANNOUNCED:

@@ -12,11 +12,15 @@ submitted, returned or verified: a returned report was reported, and is back wit
 to correct). Restatements expect no reports (the earlier pledge reports); the light of an
 ended or withdrawn commitment shows its periods up to its end, but only commitments that take
 reports (`REPORTING_STATUSES`) are reminded or listed as late (`expecting`).
+
+Only a commitment with a reporting schedule (`ReportingSchedule`: set when one is accepted
+through the platform) owes reports. One without "does not report through the platform": its
+light is neutral (`Light.NOT_REPORTING`), it is never reminded nor listed as late, and the
+figures never count it silent (`figures.silence`). The calendar itself is `figures.periods`.
 """
 
 from __future__ import annotations
 
-import calendar
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable
@@ -27,6 +31,8 @@ from django.db.models import QuerySet
 
 from adelante.commitments.choices import PUBLISHED_STATUSES, REPORTING_STATUSES, Relation
 from adelante.commitments.models import Commitment
+from adelante.figures import periods as periods_calendar
+from adelante.figures.periods import add_months
 from adelante.figures.progress import REPORTING_GRACE_DAYS, SUBMITTED_STATUSES
 from adelante.progress.models import ProgressReport
 from adelante.workflow.models import ReportingSchedule
@@ -60,6 +66,9 @@ class Light(StrEnum):
 
     #: Restatements, and commitments not announced: nothing to report.
     NOT_EXPECTED = "not_expected"
+    #: No reporting schedule: the commitment does not report through the platform (the
+    #: shipped record's commitments, announced before it). Neutral, never a fault.
+    NOT_REPORTING = "not_reporting"
     #: No report has fallen due yet.
     NOT_DUE_YET = "not_due_yet"
     ON_TIME = "on_time"
@@ -115,36 +124,13 @@ class ReportingStatus:
         return tuple(p for p in self.periods if p.state != State.REPORTED)
 
 
-def month_end(year: int, month: int) -> datetime.date:
-    return datetime.date(year, month, calendar.monthrange(year, month)[1])
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    """The same day `months` later, or the month's last day if it is shorter."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    return datetime.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
-
-
 def period_ends(
     announced_on: datetime.date, until: datetime.date, plan: Plan = DEFAULT_PLAN
 ) -> list[datetime.date]:
     """Ends of the reporting periods after the announcement, up to `until` (inclusive)."""
-    after = announced_on + datetime.timedelta(days=plan.due_after_days)
-    ends: list[datetime.date] = []
-    year, month = after.year, after.month
-    # The first month of the calendar whose number the interval divides, from `after` on.
-    while month % plan.interval_months:
-        month += 1
-    while True:
-        if month > 12:
-            year, month = year + 1, month - 12
-        end = month_end(year, month)
-        if end > until:
-            return ends
-        if end > after:
-            ends.append(end)
-        month += plan.interval_months
+    return periods_calendar.period_ends(
+        announced_on, until, plan.interval_months, plan.due_after_days
+    )
 
 
 def periods(
@@ -226,6 +212,9 @@ def statuses(commitments: Iterable[Commitment], today: datetime.date) -> dict[in
         if not _expects_reports(c):
             result[c.id] = ReportingStatus(c.id, plan, (), Light.NOT_EXPECTED)
             continue
+        if c.id not in plans:
+            result[c.id] = ReportingStatus(c.id, plan, (), Light.NOT_REPORTING)
+            continue
         assert c.announced_on is not None
         found = []
         for period in periods(c.announced_on, _last_day(c, today), plan):
@@ -256,7 +245,10 @@ def expecting(partner_ids: Iterable[int] | None = None) -> QuerySet[Commitment]:
     reminded, listed as late or due. A completed or withdrawn one takes no new report, so no
     one is asked for it."""
     found = Commitment.objects.filter(
-        status__in=REPORTING_STATUSES, announced_on__isnull=False
+        status__in=REPORTING_STATUSES,
+        announced_on__isnull=False,
+        # Without a schedule it does not report through the platform: no one is chased.
+        reporting_schedule__isnull=False,
     ).exclude(relation=Relation.RESTATEMENT)
     if partner_ids is not None:
         found = found.filter(partner_id__in=list(partner_ids))

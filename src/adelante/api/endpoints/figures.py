@@ -13,23 +13,28 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Path, Query, Router
 
-from adelante.api.enums import Dimension
+from adelante.api.enums import Dimension, GradeCode, Kind, LadderCountry
 from adelante.api.isodate import IsoDate
 from adelante.api.params import SLUG_PATTERN, as_of_or_today, check_date
 from adelante.api.problems import Problem
 from adelante.api.schemas import (
     BreakdownOut,
     CommittedOut,
+    LadderOut,
     ReachedOut,
     ReconciliationOut,
 )
 from adelante.catalogue.models import Metric
+from adelante.commitments.publication import published_partners, published_rounds
 from adelante.figures.audience import Audience
 from adelante.figures.committed import committed, committed_by
-from adelante.figures.labels import row_labels
-from adelante.figures.reached import invested, reached, reached_all
+from adelante.figures.labels import ladder_step_label, row_labels, verdict_label
+from adelante.figures.ladder import Selection, ladder
+from adelante.figures.reached import Grade, invested, reached, reached_all
 from adelante.figures.reconcile import reconcile
-from adelante.figures.results import Committed, Reached
+from adelante.figures.results import Committed, Reached, Reconciliation
+from adelante.money.formatting import format_number, format_usd
+from adelante.progress.models import VerificationLevel
 
 router = Router(tags=["figures"])
 
@@ -44,6 +49,14 @@ def _dates(
     as_of: datetime.date | None, recorded_on: datetime.date | None
 ) -> tuple[datetime.date, datetime.date | None]:
     return as_of_or_today(as_of), check_date("recorded_on", recorded_on)
+
+
+def _verdict_text(row: Reconciliation) -> str:
+    by = row.judgement.by
+    amount = ""
+    if by is not None:
+        amount = format_usd(by) if row.unit.upper() == "USD" else format_number(by.normalize())
+    return verdict_label(row.judgement, row.stated_qualifier, amount)
 
 
 def _committed(total: Committed) -> dict[str, Any]:
@@ -116,14 +129,91 @@ def get_committed_by(
     }
 
 
+GRADE = Query(
+    None,
+    description="Only the part of the figure from reports of at least this grade: "
+    "self_reported, secretariat_reviewed or independently_verified.",
+)
+WITH_EVIDENCE = Query(
+    False, description="Only the part of the figure from reports with evidence attached."
+)
+
+
+def _grade(grade: str | None, with_evidence: bool) -> Grade | None:
+    if grade is None and not with_evidence:
+        return None
+    return Grade(grade or VerificationLevel.SELF_REPORTED, with_evidence)
+
+
 @router.get("/invested", response=ReachedOut, summary="US dollars invested (verified)")
 def get_invested(
     request: HttpRequest,
     as_of: IsoDate | None = AS_OF,
     recorded_on: IsoDate | None = RECORDED_ON,
+    grade: GradeCode | None = GRADE,
+    with_evidence: bool = WITH_EVIDENCE,
 ) -> dict[str, Any]:
     day, recorded = _dates(as_of, recorded_on)
-    return _reached(invested(day, recorded_on=recorded))
+    return _reached(invested(day, recorded_on=recorded, grade=_grade(grade, with_evidence)))
+
+
+@router.get(
+    "/ladder",
+    response=LadderOut,
+    summary="The delivery ladder, from announcement to delivery",
+    openapi_extra={
+        "responses": {"404": {"description": "No published round or partner with that slug."}}
+    },
+)
+def get_ladder(
+    request: HttpRequest,
+    as_of: IsoDate | None = AS_OF,
+    recorded_on: IsoDate | None = RECORDED_ON,
+    round: str | None = Query(
+        None, pattern=SLUG_PATTERN, max_length=120, description="Only this round (slug)."
+    ),
+    country: LadderCountry | None = Query(
+        None,
+        description="Only the commitments naming this country (GT, SV, HN; alone or among "
+        "others, at their whole amounts), or regional: naming none.",
+    ),
+    partner: str | None = Query(
+        None, pattern=SLUG_PATTERN, max_length=120, description="Only this partner (slug)."
+    ),
+    kind: Kind | None = Query(None, description="Only this kind of money."),
+) -> dict[str, Any]:
+    day, recorded = _dates(as_of, recorded_on)
+    round_id = partner_id = None
+    if round is not None:
+        round_id = published_rounds().filter(slug=round).values_list("id", flat=True).first()
+        if round_id is None:
+            raise Problem(404, _("No published round “%(key)s”.") % {"key": round})
+    if partner is not None:
+        partner_id = published_partners().filter(slug=partner).values_list("id", flat=True).first()
+        if partner_id is None:
+            raise Problem(404, _("No published partner “%(key)s”.") % {"key": partner})
+    selection = Selection(round_id=round_id, country=country, partner_id=partner_id, kind=kind)
+    found = ladder(day, recorded_on=recorded, selection=selection)
+    rate = found.reporting_rate
+    return {
+        "as_of": found.as_of,
+        "recorded_on": found.recorded_on,
+        "steps": [
+            {
+                "step": s.step,
+                "label": ladder_step_label(s.step),
+                "commitments": s.commitments,
+                "committed_usd": s.committed_usd,
+                "invested_usd": s.invested_usd,
+            }
+            for s in found.steps
+        ],
+        "silent": found.silent,
+        "silent_usd": found.silent_usd,
+        "with_obligation": found.with_obligation,
+        "confidential": found.confidential,
+        "reporting_rate": {"due": rate.due, "reported": rate.reported, "rate": rate.rate},
+    }
 
 
 @router.get("/reached", response=list[ReachedOut], summary="Every metric reached (verified)")
@@ -142,11 +232,13 @@ def get_reached(
     metric: str = Path(..., pattern=SLUG_PATTERN, max_length=64, description="A metric code."),
     as_of: IsoDate | None = AS_OF,
     recorded_on: IsoDate | None = RECORDED_ON,
+    grade: GradeCode | None = GRADE,
+    with_evidence: bool = WITH_EVIDENCE,
 ) -> dict[str, Any]:
     day, recorded = _dates(as_of, recorded_on)
     if not Metric.objects.filter(code=metric).exists():
         raise Problem(404, _("No metric “%(code)s” in the catalogue.") % {"code": metric})
-    return _reached(reached(metric, day, recorded_on=recorded))
+    return _reached(reached(metric, day, recorded_on=recorded, grade=_grade(grade, with_evidence)))
 
 
 @router.get(
@@ -174,6 +266,10 @@ def get_reconcile(
             "computed_qualifier": row.computed_qualifier,
             "computed_confidential": row.computed_confidential,
             "gap": row.gap,
+            "date_precision": row.date_precision,
+            "verdict": str(row.judgement.verdict),
+            "verdict_by": row.judgement.by,
+            "verdict_text": _verdict_text(row),
         }
         for row in reconcile(day, recorded_on=recorded, audience=Audience.PUBLIC)
     ]

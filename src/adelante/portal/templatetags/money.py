@@ -18,7 +18,15 @@ from adelante.catalogue.names import statement_name
 from adelante.commitments.choices import StatementFigure
 from adelante.commitments.publication import is_withheld
 from adelante.figures.labels import confidential_note as note_of_confidential
+from adelante.figures.labels import (
+    dated,
+    ladder_step_label,
+    reporting_period_label,
+    verdict_label,
+)
 from adelante.figures.results import Reconciliation
+from adelante.figures.silence import CommitmentPeriods
+from adelante.figures.timeline import StatedTotal
 from adelante.money.formatting import (
     as_stated,
     cldr_locale,
@@ -164,6 +172,30 @@ def gap(statement: Reconciliation) -> str:
 
 
 @register.filter
+def verdict(statement: Reconciliation) -> str:
+    """The verdict on a statement beside the record, in words ("record short by at least
+    US$560,000,000"; `figures.verdicts`)."""
+    judgement = statement.judgement
+    amount = ""
+    if judgement.by is not None:
+        money = statement.figure in _MONEY_FIGURES
+        amount = format_usd(judgement.by) if money else format_number(judgement.by.normalize())
+    return verdict_label(judgement, statement.stated_qualifier, amount)
+
+
+@register.filter
+def stated_date(statement: Reconciliation) -> str:
+    """The statement's date as precisely as its source gave it ("2024", "March 2024")."""
+    return dated(statement.stated_on, statement.date_precision)
+
+
+@register.filter
+def stated_period(statement: StatedTotal) -> str:
+    """A timeline statement's date as its source gave it, when looser than a day ("2024")."""
+    return dated(statement.day, statement.precision)
+
+
+@register.filter
 def statement_figure(statement: Reconciliation) -> SafeString:
     """What an official statement states: the computed figure it reconciles with, else its
     name in the catalogue (`catalogue.StatementName`), else its code read as English words."""
@@ -223,3 +255,19 @@ def part_amount_compact(part: Any) -> str:
         with_qualifier(format_usd(part.amount_usd, compact=True), part.qualifier),
         with_qualifier(format_usd(part.amount_usd), part.qualifier),
     )
+
+
+@register.filter
+def ladder_step(step: str) -> str:
+    return ladder_step_label(step)
+
+
+@register.filter
+def period_state(status: str) -> str:
+    return reporting_period_label(status)
+
+
+@register.filter
+def period_count(periods: CommitmentPeriods, status: str) -> int:
+    """How many of a commitment's periods that fell due have this record (on time…)."""
+    return periods.count(status)

@@ -13,6 +13,7 @@ from adelante.corrections import pages as corrections
 from adelante.figures.committed import committed_by
 from adelante.figures.country import country_figures
 from adelante.figures.labels import row_labels
+from adelante.figures.ladder import Selection, ladder
 from adelante.iati.figures import country_aid
 from adelante.portal.caching import remembered
 from adelante.portal.country_map import map_areas
@@ -88,6 +89,9 @@ def country(request: HttpRequest, code: str) -> HttpResponse:
         "slug": code.lower(),
         "name": Country(code).label,
         "figures": remembered(country_figures, code, when.as_of, recorded_on=when.recorded_on),
+        "ladder": remembered(
+            ladder, when.as_of, recorded_on=when.recorded_on, selection=Selection(country=code)
+        ),
         # Official aid (IATI) beside the private commitments, never added to them.
         "official_aid": country_aid(code, when.as_of),
         "commitments": [(c, *_geography(c, code)) for c in listed],

@@ -13,11 +13,14 @@ from adelante.commitments.choices import Country, CountryGroup, country_key
 from adelante.commitments.publication import published_commitments, published_partners
 from adelante.commitments.selectors import in_country
 from adelante.corrections import pages as corrections
+from adelante.figures.committed import counted
+from adelante.figures.ladder import Selection, ladder
 from adelante.figures.listing import partner_total
 from adelante.figures.partner_counts import commitments_per_partner
 from adelante.figures.progress import values_by_commitment, verified_points
-from adelante.figures.reached import invested, reached_all
+from adelante.figures.reached import INDEPENDENTLY_VERIFIED, invested, reached_all
 from adelante.figures.record import Record
+from adelante.figures.silence import period_record
 from adelante.partners.models import PartnerAlias, PartnerType
 from adelante.portal.caching import remembered
 from adelante.portal.explorer import MAX_SEARCH
@@ -122,6 +125,21 @@ def partner(request: HttpRequest, slug: str) -> HttpResponse:
         "aliases": list(found.aliases.all()),
         "total": remembered(partner_total, found.id, when.as_of, recorded_on=when.recorded_on),
         "invested": invested(when.as_of, recorded_on=when.recorded_on, within=everything),
+        "invested_verified": invested(
+            when.as_of,
+            recorded_on=when.recorded_on,
+            within=everything,
+            grade=INDEPENDENTLY_VERIFIED,
+        ),
+        "ladder": remembered(
+            ladder,
+            when.as_of,
+            recorded_on=when.recorded_on,
+            selection=Selection(partner_id=found.id),
+        ),
+        "periods": period_record(
+            counted(when.as_of, record).filter(partner_id=found.id), when.as_of, record
+        ),
         "reached": reached_all(when.as_of, recorded_on=when.recorded_on, within=everything),
         "metrics": metrics,
         "rows": [(c, progress.get(c.id, [])) for c in listed],

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404
 from adelante.commitments.publication import published_commitments, published_rounds
 from adelante.corrections import pages as corrections
 from adelante.figures.committed import committed_by
+from adelante.figures.ladder import Selection, ladder
 from adelante.figures.rounds import round_figures
 from adelante.portal.caching import remembered
 from adelante.portal.views.common import date_of, hidden_params, page, portal_page
@@ -43,6 +44,9 @@ def round_page(request: HttpRequest, slug: str) -> HttpResponse:
         "keep": hidden_params(request, ("as_of",)),
         "round": found,
         "figures": figures,
+        "ladder": remembered(
+            ladder, when.as_of, recorded_on=when.recorded_on, selection=Selection(round_id=found.id)
+        ),
         "commitments": list(
             mine.select_related("partner")
             .prefetch_related("countries")

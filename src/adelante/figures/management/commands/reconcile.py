@@ -1,4 +1,4 @@
-"""`adelante reconcile`: each official statement beside the record's figure and the gap."""
+"""`adelante reconcile`: each official statement beside the record's figure and its verdict."""
 
 from __future__ import annotations
 
@@ -13,15 +13,18 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from adelante.figures.labels import verdict_label
 from adelante.figures.management.commands._options import add_date_options, render_table
 from adelante.figures.reconcile import reconcile
+from adelante.figures.results import Reconciliation
 from adelante.money.formatting import format_number
 
 
 class Command(BaseCommand):
     help = _(
         "Print every official statement made by a date beside the figure the record backs "
-        "for the statement's date, and the gap (the part not itemised)."
+        "for the statement's date, and the verdict (consistent, record short by N, record above "
+        "by N, or not computable)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -41,7 +44,10 @@ class Command(BaseCommand):
                 "computed_qualifier": None
                 if r.computed_qualifier is None
                 else str(r.computed_qualifier),
-                "gap": None if r.gap is None else str(r.gap),
+                "verdict": str(r.judgement.verdict),
+                "verdict_by": None if r.judgement.by is None else str(r.judgement.by),
+                "verdict_text": _verdict_text(r),
+                "date_precision": r.date_precision,
                 "source_url": r.source_url,
             }
             for r in reconcile(as_of, recorded_on=options["recorded_on"])
@@ -70,19 +76,30 @@ class Command(BaseCommand):
         def number(text: str | None) -> str:
             return "—" if text is None else format_number(Decimal(text))
 
-        header = [_("Date"), _("Statement"), _("Stated"), _("Record"), _("Not itemised")]
+        header = [_("Date"), _("Statement"), _("Stated"), _("Record"), _("Verdict")]
         body = [
             [
-                r["stated_on"],
+                _loose(r["stated_on"], r["date_precision"]),
                 r["metric"],
                 f"{_qualifier_word(r['stated_qualifier'])}{number(r['stated_value'])}",
                 _qualifier_word(r["computed_qualifier"] or "exact") + number(r["computed_value"]),
-                number(r["gap"]),
+                r["verdict_text"],
             ]
             for r in rows
         ]
         note = _("— : the record cannot compute this statement.")
         return render_table(header, body) + "\n" + note
+
+
+def _loose(day: str, precision: str) -> str:
+    """The date as precisely as the source gave it: 2024, 2024-03 or 2024-03-31."""
+    return {"year": day[:4], "month": day[:7]}.get(precision, day)
+
+
+def _verdict_text(r: Reconciliation) -> str:
+    judgement = r.judgement
+    amount = "" if judgement.by is None else format_number(judgement.by.normalize())
+    return verdict_label(judgement, r.stated_qualifier, amount)
 
 
 def _qualifier_word(qualifier: str) -> str:
