@@ -87,14 +87,17 @@ class Command(BaseCommand):
         for line in bench.goals(measured):
             self.stdout.write(line)
         self.stdout.write(
-            f"{spec.commitments} commitments; {options['seconds']:g} s per measurement; "
+            f"{spec.commitments} commitments; {options['seconds']:g} s per measurement "
+            f"(load from {bench.generator()}); "
             f"2 app servers x {options['web_workers']} gunicorn workers behind nginx; "
             f"{os.cpu_count()} CPUs; load average before {_load(load_before)}, "
             f"after {_load(load_after)}."
         )
 
     def _measure(self, port: int, readers: list[int], seconds: float) -> list[bench.Load]:
-        # One round of each page first: the first request of each worker is not measured.
+        # Each page computed once, then one round of each: the first request of each worker is
+        # not measured.
+        bench.prime(port, [path for _name, path in bench.PAGES])
         bench.measure(port, readers=[max(readers)], seconds=min(1.0, seconds), phase="warm")
         measured = bench.measure(port, readers=readers, seconds=seconds, phase="before")
         after: list[bench.Load] = []
@@ -102,9 +105,10 @@ class Command(BaseCommand):
             for name, path in (bench.FLOOR, *bench.PAGES):
                 # A write right before each measurement: every one starts out of date.
                 bench.write_one()
-                found, errors, taken = bench.run_load(port, path, readers=count, seconds=seconds)
                 after.append(
-                    bench.Load(name, path, "after write", count, taken, tuple(found), errors)
+                    bench.load(
+                        port, name, path, phase="after write", readers=count, seconds=seconds
+                    )
                 )
         return measured + after
 
