@@ -20,6 +20,8 @@ import multiprocessing
 import os
 from typing import Any
 
+from adelante.operations.gunicorn_logs import GunicornLogger, gunicorn_logging
+
 _env = os.environ
 
 bind = [_env.get("ADELANTE_BIND", "127.0.0.1:8000")]
@@ -58,9 +60,14 @@ forwarded_allow_ips = (
 # No access log: Adelante writes one JSON line per request itself (logger adelante.request,
 # with the request id, status and duration; docs/deploy.md, "Logs"), and nginx keeps its own.
 accesslog = None
-# gunicorn's own messages (start, stop, worker timeouts): standard error, to the journal.
+# gunicorn's own messages (start, stop, worker timeouts): standard error, to the journal, as
+# JSON lines with the same fields as the application's (LOG_FORMAT=text: plain text). An
+# access log turned on (--access-logfile -) is written the same way, with the method, path,
+# status and duration as fields.
 errorlog = "-"
 loglevel = "info"
+logconfig_dict = gunicorn_logging(log_format=_env.get("LOG_FORMAT") or "json", level=loglevel)
+logger_class = GunicornLogger
 # The process's name in ps and top.
 proc_name = "adelante-web"
 
