@@ -373,7 +373,9 @@ class Cluster:
 
 
 @contextlib.contextmanager
-def cluster(folder: Path, database_url: str, *, web_workers: int = 2) -> Iterator[Cluster]:
+def cluster(
+    folder: Path, database_url: str, *, web_workers: int = 2, web_threads: int = 1
+) -> Iterator[Cluster]:
     """nginx, two app servers and one worker on `database_url` and Redis (a key prefix of
     their own, deleted after); everything stopped on leaving."""
     nginx = shutil.which("nginx") or "/usr/sbin/nginx"
@@ -400,6 +402,7 @@ def cluster(folder: Path, database_url: str, *, web_workers: int = 2) -> Iterato
         # The load comes from one address: no API rate limit in the way.
         "API_RATE_LIMIT_ANONYMOUS": "100000000/60",
         "ADELANTE_WEB_WORKERS": str(web_workers),
+        "ADELANTE_WEB_THREADS": str(web_threads),
     }
     subprocess.run(
         [str(BIN / "python"), "-m", "django", "collectstatic", "--noinput", "-v0"],

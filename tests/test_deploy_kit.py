@@ -133,18 +133,26 @@ def test_the_site_retries_idempotent_requests_only_and_closes_metrics():
 # -- gunicorn ------------------------------------------------------------------------------
 
 
-def test_gunicorn_loads_its_configuration_and_the_application(tmp_path):
+@pytest.mark.parametrize("threads", ["", "4"])
+def test_gunicorn_loads_its_configuration_and_the_application(tmp_path, threads):
+    """Synchronous workers by default; threaded ones (gthread) with ADELANTE_WEB_THREADS."""
     done = subprocess.run(
         [
-            *(str(BIN / "gunicorn"), "--check-config", "-c", str(DEPLOY / "gunicorn.conf.py")),
-            "adelante.wsgi:application",
+            *(str(BIN / "gunicorn"), "--check-config", "--print-config"),
+            *("-c", str(DEPLOY / "gunicorn.conf.py"), "adelante.wsgi:application"),
         ],
-        env=_env(tmp_path / "data"),
+        env=_env(tmp_path / "data", ADELANTE_WEB_THREADS=threads),
         capture_output=True,
         text=True,
         timeout=120,
     )
     assert done.returncode == 0, done.stderr
+    printed = dict(
+        (k.strip(), v.strip())
+        for k, _, v in (line.partition("=") for line in done.stdout.splitlines())
+    )
+    assert printed["worker_class"] == ("gthread" if threads else "sync")
+    assert printed["threads"] == (threads or "1")
 
 
 def _free_port() -> int:

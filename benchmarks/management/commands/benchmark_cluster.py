@@ -38,6 +38,9 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=1, help="synthetic data seed")
         parser.add_argument("--web-workers", type=int, default=2, help="gunicorn workers each")
         parser.add_argument(
+            "--web-threads", type=int, default=1, help="threads per gunicorn worker (gthread)"
+        )
+        parser.add_argument(
             "--postgres-url",
             default=os.environ.get("BENCHMARK_POSTGRES_URL", DEFAULT_POSTGRES),
             help="the PostgreSQL server (no database name); the benchmark's database, "
@@ -76,7 +79,10 @@ class Command(BaseCommand):
         with tempfile.TemporaryDirectory(prefix="adelante-cluster-") as folder:
             try:
                 with bench.cluster(
-                    Path(folder), url, web_workers=options["web_workers"]
+                    Path(folder),
+                    url,
+                    web_workers=options["web_workers"],
+                    web_threads=options["web_threads"],
                 ) as running:
                     measured = self._measure(running.nginx, readers, options["seconds"])
             except (RuntimeError, subprocess.CalledProcessError) as exc:
@@ -89,7 +95,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{spec.commitments} commitments; {options['seconds']:g} s per measurement "
             f"(load from {bench.generator()}); "
-            f"2 app servers x {options['web_workers']} gunicorn workers behind nginx; "
+            f"2 app servers x {options['web_workers']} gunicorn workers "
+            f"x {options['web_threads']} thread(s) behind nginx; "
             f"{os.cpu_count()} CPUs; load average before {_load(load_before)}, "
             f"after {_load(load_after)}."
         )
@@ -137,6 +144,7 @@ class Command(BaseCommand):
             f"--readers={options['readers']}",
             f"--seed={options['seed']}",
             f"--web-workers={options['web_workers']}",
+            f"--web-threads={options['web_threads']}",
             f"--format={options['format']}",
         )
         done = subprocess.run(command, env=children.environment(url), check=False)
