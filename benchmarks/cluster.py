@@ -1,28 +1,34 @@
 """Reads through a two-server cluster on loopback (`python -m benchmarks cluster`, issue 11).
 
 nginx with the shipped site (benchmarks/loopback.py) balances two gunicorn app servers
-(deploy/gunicorn.conf.py) that share the configured PostgreSQL database and Redis (under a key
-prefix of this run's own). A bounded Python load (threads, each with one keep-alive HTTP
-connection through nginx) reads the overview, the explorer and the API list at each number of
-concurrent readers for a number of seconds: requests per second, p50/p95/p99 and errors.
-Then one commitment's summary is changed through the ORM in this process (a new history row,
-so the record's stamp changes and cached pages are out of date), and the same is measured again
-at once: "after a write". The floor, measured in the same run, is `/healthz` through nginx
-(the bare round trip: proxy, app server, no database query).
+(deploy/gunicorn.conf.py) and one worker that share the configured PostgreSQL database and
+Redis (under a key prefix of this run's own). A load generator reads the overview, the explorer
+and the API list at each number of concurrent readers (keep-alive connections through nginx)
+for a number of seconds: requests per second, p50/p95/p99 and errors. The load comes from wrk
+(Debian's `wrk`, one thread, its latency percentiles reported by a Lua script) when it is
+installed: written in C, it leaves the CPUs to the servers. Without it, a bounded Python load
+(threads, each with one keep-alive HTTP connection) stands in, at the cost of the CPU its
+threads take from the servers on a small machine. Then one commitment's summary is changed
+through the ORM in this process (a new history row, so the record's stamp changes and cached
+pages are out of date), and the same is measured again at once: "after a write". The floor,
+measured in the same run, is `/healthz` through nginx (the bare round trip: proxy, app server,
+no database query).
 
 Goals (issue 11): p95 after a write at most 2x p95 before; the API list at least 1,000
-requests/s at 10 readers. The load generator shares the machine (and Python's GIL) with the
-servers: figures are a lower bound of what the servers do on their own.
+requests/s at 10 readers. The load generator shares the machine with the servers: figures are
+a lower bound of what the servers do on their own (much lower with the Python generator).
 """
 
 from __future__ import annotations
 
 import contextlib
 import http.client
+import json
 import math
 import os
 import shutil
 import subprocess
+import tempfile
 import threading
 import time
 import uuid
@@ -55,26 +61,56 @@ API_READERS = 10
 
 @dataclass(frozen=True)
 class Load:
-    """What `readers` concurrent readers of `path` got in `seconds`."""
+    """What `readers` concurrent readers of `path` got in `seconds`: `answered` requests answered
+    200 (or 3xx), `errors` (any other status, a broken connection, a timeout), and the latency
+    percentiles in ms."""
 
     name: str
     path: str
     phase: str  # "before" or "after write"
     readers: int
     seconds: float
-    latencies_ms: tuple[float, ...]
+    answered: int
     errors: int
+    p50: float
+    p95: float
+    p99: float
+
+    @classmethod
+    def from_latencies(
+        cls,
+        name: str,
+        path: str,
+        phase: str,
+        readers: int,
+        seconds: float,
+        latencies_ms: Sequence[float],
+        errors: int,
+    ) -> Load:
+        """From the Python generator's latencies (nearest-rank percentiles)."""
+        return cls(
+            name,
+            path,
+            phase,
+            readers,
+            seconds,
+            len(latencies_ms),
+            errors,
+            percentile(latencies_ms, 50),
+            percentile(latencies_ms, 95),
+            percentile(latencies_ms, 99),
+        )
 
     @property
     def requests(self) -> int:
-        return len(self.latencies_ms) + self.errors
+        return self.answered + self.errors
 
     @property
     def rps(self) -> float:
-        return len(self.latencies_ms) / self.seconds if self.seconds else 0.0
+        return self.answered / self.seconds if self.seconds else 0.0
 
     def percentile(self, q: float) -> float:
-        return percentile(self.latencies_ms, q)
+        return {50: self.p50, 95: self.p95, 99: self.p99}[int(q)]
 
 
 def percentile(values: Sequence[float], q: float) -> float:
@@ -133,16 +169,116 @@ def run_load(
     return [ms for mine in latencies for ms in mine], sum(errors), taken
 
 
+#: Debian's wrk, when installed (apt-get install wrk): the load generator of choice.
+WRK = shutil.which("wrk")
+
+# wrk's report as one line of JSON (latencies in microseconds), after its own text.
+_WRK_REPORT = "ADELANTE-WRK "
+_WRK_SCRIPT = """
+wrk.headers["Host"] = "%(host)s"
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    "%(marker)s{\\"requests\\": %%d, \\"microseconds\\": %%d, \\"connect\\": %%d, "
+    .. "\\"read\\": %%d, \\"write\\": %%d, \\"status\\": %%d, \\"timeout\\": %%d, "
+    .. "\\"p50\\": %%d, \\"p95\\": %%d, \\"p99\\": %%d}\\n",
+    summary.requests, summary.duration, e.connect, e.read, e.write, e.status, e.timeout,
+    latency:percentile(50), latency:percentile(95), latency:percentile(99)))
+end
+"""
+
+
+def run_wrk(
+    port: int, path: str, *, readers: int, seconds: float, host: str = "127.0.0.1"
+) -> tuple[int, int, float, tuple[float, float, float]]:
+    """wrk with one thread and `readers` keep-alive connections GETs `path` for `seconds`
+    (whole seconds, at least one: wrk's unit): the requests answered below 400, the errors
+    (a status of 400 or more, a broken connection, a timeout), the seconds taken and the
+    p50/p95/p99 latencies (ms) wrk measured."""
+    if WRK is None:
+        raise RuntimeError("wrk is not installed")
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", encoding="utf-8") as script:
+        script.write(_WRK_SCRIPT % {"host": host, "marker": _WRK_REPORT})
+        script.flush()
+        done = subprocess.run(
+            [
+                WRK,
+                "-t1",
+                f"-c{readers}",
+                f"-d{max(1, round(seconds))}s",
+                "--timeout=30s",
+                f"-s{script.name}",
+                f"http://127.0.0.1:{port}{path}",
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=seconds + 120,
+        )
+    lines = [line for line in done.stdout.splitlines() if line.startswith(_WRK_REPORT)]
+    if not lines:
+        raise RuntimeError(f"wrk said nothing of its own: {done.stdout}{done.stderr}")
+    report = json.loads(lines[-1].removeprefix(_WRK_REPORT))
+    errors = sum(report[k] for k in ("connect", "read", "write", "status", "timeout"))
+    answered = report["requests"] - report["status"]
+    percentiles = (report["p50"] / 1000, report["p95"] / 1000, report["p99"] / 1000)
+    return answered, errors, report["microseconds"] / 1e6, percentiles
+
+
+def generator() -> str:
+    """The load generator this run uses: "wrk" when it is installed, otherwise "python"."""
+    return "wrk" if WRK else "python"
+
+
+def load(
+    port: int,
+    name: str,
+    path: str,
+    *,
+    phase: str,
+    readers: int,
+    seconds: float,
+    host: str = "127.0.0.1",
+    using: str | None = None,
+) -> Load:
+    """One measurement of `path`, with wrk or the Python generator (`using`; default: wrk
+    when installed)."""
+    if (using or generator()) == "wrk":
+        answered, errors, taken, (p50, p95, p99) = run_wrk(
+            port, path, readers=readers, seconds=seconds, host=host
+        )
+        return Load(name, path, phase, readers, taken, answered, errors, p50, p95, p99)
+    found, errors, taken = run_load(port, path, readers=readers, seconds=seconds, host=host)
+    return Load.from_latencies(name, path, phase, readers, taken, found, errors)
+
+
+def prime(port: int, paths: Sequence[str], *, host: str = "127.0.0.1") -> None:
+    """GET each path once, one after another, so that its first computation is done (and
+    stored) before any measurement, rather than by several readers at once."""
+    for path in paths:
+        client = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
+        try:
+            client.request("GET", path, headers={"Host": host})
+            client.getresponse().read()
+        finally:
+            client.close()
+
+
 def measure(
-    port: int, *, readers: Sequence[int], seconds: float, phase: str, host: str = "127.0.0.1"
+    port: int,
+    *,
+    readers: Sequence[int],
+    seconds: float,
+    phase: str,
+    host: str = "127.0.0.1",
+    using: str | None = None,
 ) -> list[Load]:
     """Each page (and the floor) at each number of readers, one after another."""
-    loads = []
-    for count in readers:
-        for name, path in (FLOOR, *PAGES):
-            found, errors, taken = run_load(port, path, readers=count, seconds=seconds, host=host)
-            loads.append(Load(name, path, phase, count, taken, tuple(found), errors))
-    return loads
+    return [
+        load(port, name, path, phase=phase, readers=count, seconds=seconds, host=host, using=using)
+        for count in readers
+        for name, path in (FLOOR, *PAGES)
+    ]
 
 
 def format_table(loads: Sequence[Load], *, markdown: bool = False) -> str:
@@ -237,9 +373,11 @@ class Cluster:
 
 
 @contextlib.contextmanager
-def cluster(folder: Path, database_url: str, *, web_workers: int = 2) -> Iterator[Cluster]:
-    """nginx and two app servers on `database_url` and Redis (a key prefix of their own,
-    deleted after); everything stopped on leaving."""
+def cluster(
+    folder: Path, database_url: str, *, web_workers: int = 2, web_threads: int = 1
+) -> Iterator[Cluster]:
+    """nginx, two app servers and one worker on `database_url` and Redis (a key prefix of
+    their own, deleted after); everything stopped on leaving."""
     nginx = shutil.which("nginx") or "/usr/sbin/nginx"
     if not os.access(nginx, os.X_OK):
         raise RuntimeError("nginx is not installed (apt-get install nginx-light)")
@@ -264,6 +402,7 @@ def cluster(folder: Path, database_url: str, *, web_workers: int = 2) -> Iterato
         # The load comes from one address: no API rate limit in the way.
         "API_RATE_LIMIT_ANONYMOUS": "100000000/60",
         "ADELANTE_WEB_WORKERS": str(web_workers),
+        "ADELANTE_WEB_THREADS": str(web_threads),
     }
     subprocess.run(
         [str(BIN / "python"), "-m", "django", "collectstatic", "--noinput", "-v0"],
@@ -284,6 +423,12 @@ def cluster(folder: Path, database_url: str, *, web_workers: int = 2) -> Iterato
                 ],
                 {**env, "ADELANTE_BIND": f"127.0.0.1:{ports[name]}"},
             )
+        # One worker, as in production: after a write it renders the pages served stale
+        # meanwhile (docs/portal.md, "Caching"), on the same CPUs as the app servers; at a
+        # lower priority, as deploy/systemd/adelante-worker.service runs it (Nice, CPUWeight),
+        # so the readers' requests come first.
+        processes.start("worker", ["nice", "-n", "10", str(BIN / "adelante"), "worker"], env)
+        _lower_priority(processes.running["worker"].pid)
         wrapper = nginx_wrapper(folder, ports["nginx"], [ports["a"], ports["b"]])
         processes.start(
             "nginx",
@@ -297,6 +442,14 @@ def cluster(folder: Path, database_url: str, *, web_workers: int = 2) -> Iterato
         with contextlib.ExitStack() as cleanup:
             cleanup.callback(_forget_keys, prefix)
             cleanup.callback(processes.kill_all)
+
+
+def _lower_priority(pid: int) -> None:
+    """With the kernel's automatic process groups (one per session, and each process here has
+    its own), a process's nice value only orders it within its group: the group's own is
+    lowered too (systemd's CPUWeight does this for the service's cgroup)."""
+    with contextlib.suppress(OSError):
+        Path(f"/proc/{pid}/autogroup").write_text("10", encoding="ascii")
 
 
 def _healthy(port: int) -> bool:

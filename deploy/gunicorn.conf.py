@@ -8,6 +8,8 @@ service reads (/etc/adelante/adelante.env; deploy/adelante.env.example lists eac
     ADELANTE_BIND                where to listen (default 127.0.0.1:8000; "0.0.0.0:8000" when
                                  nginx runs on another machine, behind a firewall)
     ADELANTE_WEB_WORKERS         worker processes (default 2 x CPUs + 1)
+    ADELANTE_WEB_THREADS         requests each worker answers at once, in threads (default 1:
+                                 synchronous workers)
     ADELANTE_WEB_TIMEOUT         seconds a request may take before its worker is replaced
                                  (default 300, nginx's proxy_read_timeout in deploy/nginx/)
     ADELANTE_TRUSTED_PROXIES     the proxies whose X-Forwarded-* headers are believed (the same
@@ -20,14 +22,20 @@ import multiprocessing
 import os
 from typing import Any
 
+from adelante.operations.gunicorn_logs import GunicornLogger, gunicorn_logging
+
 _env = os.environ
 
 bind = [_env.get("ADELANTE_BIND", "127.0.0.1:8000")]
 
-# Synchronous workers: nginx buffers the whole request and the whole answer
+# Synchronous workers by default: nginx buffers the whole request and the whole answer
 # (proxy_request_buffering, proxy_buffering), so a slow client never holds a worker, and a
-# worker's request is one thread with one database connection.
-worker_class = "sync"
+# worker's request is one thread with one database connection. With ADELANTE_WEB_THREADS above
+# 1, each worker answers that many requests at once in threads (gthread): a request that
+# computes (a page or API answer for a new state of the record) then no longer holds up the
+# cached answers sent to the same worker; each thread has its own database connection.
+threads = int(_env.get("ADELANTE_WEB_THREADS") or 1)
+worker_class = "gthread" if threads > 1 else "sync"
 workers = int(_env.get("ADELANTE_WEB_WORKERS") or multiprocessing.cpu_count() * 2 + 1)
 
 # A worker silent for this long is killed and replaced (a hung request). The same as nginx's
@@ -58,9 +66,14 @@ forwarded_allow_ips = (
 # No access log: Adelante writes one JSON line per request itself (logger adelante.request,
 # with the request id, status and duration; docs/deploy.md, "Logs"), and nginx keeps its own.
 accesslog = None
-# gunicorn's own messages (start, stop, worker timeouts): standard error, to the journal.
+# gunicorn's own messages (start, stop, worker timeouts): standard error, to the journal, as
+# JSON lines with the same fields as the application's (LOG_FORMAT=text: plain text). An
+# access log turned on (--access-logfile -) is written the same way, with the method, path,
+# status and duration as fields.
 errorlog = "-"
 loglevel = "info"
+logconfig_dict = gunicorn_logging(log_format=_env.get("LOG_FORMAT") or "json", level=loglevel)
+logger_class = GunicornLogger
 # The process's name in ps and top.
 proc_name = "adelante-web"
 

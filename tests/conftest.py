@@ -178,13 +178,17 @@ def english_by_default():
 
 @pytest.fixture(autouse=True)
 def _empty_local_caches() -> None:
-    """Each test starts with empty in-process caches: API rate-limit counts, cached pages and
+    """Each test starts with empty in-process caches (and process copies of cached answers,
+    operations/local_copies.py): API rate-limit counts, cached pages and
     figures left by the tests before it on the same worker never decide its answers (a test
     that made its 121st anonymous API request of the minute got 429). Redis caches (tests of
     shared state) have key prefixes of their own and are left alone."""
     from django.core.cache import caches
     from django.core.cache.backends.locmem import LocMemCache
 
+    from adelante.operations.local_copies import copies
+
     for cache in caches.all(initialized_only=True):
         if isinstance(cache, LocMemCache):
             cache.clear()
+    copies.clear()

@@ -5,6 +5,7 @@ commands the installation has."""
 from __future__ import annotations
 
 import http.client
+import json
 import os
 import re
 import shutil
@@ -132,18 +133,26 @@ def test_the_site_retries_idempotent_requests_only_and_closes_metrics():
 # -- gunicorn ------------------------------------------------------------------------------
 
 
-def test_gunicorn_loads_its_configuration_and_the_application(tmp_path):
+@pytest.mark.parametrize("threads", ["", "4"])
+def test_gunicorn_loads_its_configuration_and_the_application(tmp_path, threads):
+    """Synchronous workers by default; threaded ones (gthread) with ADELANTE_WEB_THREADS."""
     done = subprocess.run(
         [
-            *(str(BIN / "gunicorn"), "--check-config", "-c", str(DEPLOY / "gunicorn.conf.py")),
-            "adelante.wsgi:application",
+            *(str(BIN / "gunicorn"), "--check-config", "--print-config"),
+            *("-c", str(DEPLOY / "gunicorn.conf.py"), "adelante.wsgi:application"),
         ],
-        env=_env(tmp_path / "data"),
+        env=_env(tmp_path / "data", ADELANTE_WEB_THREADS=threads),
         capture_output=True,
         text=True,
         timeout=120,
     )
     assert done.returncode == 0, done.stderr
+    printed = dict(
+        (k.strip(), v.strip())
+        for k, _, v in (line.partition("=") for line in done.stdout.splitlines())
+    )
+    assert printed["worker_class"] == ("gthread" if threads else "sync")
+    assert printed["threads"] == (threads or "1")
 
 
 def _free_port() -> int:
@@ -217,10 +226,97 @@ def test_gunicorn_with_the_configuration_serves_and_stops_cleanly(tmp_path):
         server.send_signal(signal.SIGTERM)
         out, err = server.communicate(timeout=60)
     assert server.returncode == 0, err[-2000:]
-    assert "Shutting down: Master" in err
+    # Every line, gunicorn's own included, is one JSON object with the application's fields.
+    lines = [json.loads(line) for line in err.splitlines() if line.strip()]
+    fields = {"time", "level", "logger", "message", "request_id", "run_id", "status"}
+    assert all(fields <= set(line) for line in lines), err[-2000:]
+    gunicorn = [line["message"] for line in lines if line["logger"] == "gunicorn.error"]
+    assert any(m.startswith("Starting gunicorn") for m in gunicorn), gunicorn
+    assert "Shutting down: Master" in gunicorn
     # No access log: the only request lines are Adelante's own (JSON, with the request id).
     assert '"GET /en/ HTTP/1.1"' not in out + err
+    assert not [line for line in lines if line["logger"] == "gunicorn.access"]
     assert '"request_id": "rid-12345678"' in err
+
+
+def test_an_access_log_turned_on_is_json_with_the_request_fields(tmp_path):
+    """gunicorn's access log (off in the kit) as JSON lines too, with method, path, status and
+    duration as fields; on a WSGI application of three lines (no database needed)."""
+    (tmp_path / "tiny.py").write_text(
+        "def application(environ, start_response):\n"
+        "    start_response('200 OK', [('Content-Type', 'text/plain')])\n"
+        "    return [b'ok']\n",
+        encoding="utf-8",
+    )
+    port = _free_port()
+    env = _env(tmp_path / "data", ADELANTE_BIND=f"127.0.0.1:{port}", ADELANTE_WEB_WORKERS="1")
+    command = [str(BIN / "gunicorn"), "-c", str(DEPLOY / "gunicorn.conf.py")]
+    server = subprocess.Popen(
+        [*command, "--chdir", str(tmp_path), "--access-logfile", "-", "tiny:application"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        _wait_until_it_answers(port, server)
+        assert _get(port, "/hello?who=x").status == 200
+    finally:
+        server.send_signal(signal.SIGTERM)
+        _out, err = server.communicate(timeout=60)
+    lines = [json.loads(line) for line in err.splitlines() if line.strip()]
+    access = [line for line in lines if line["logger"] == "gunicorn.access"]
+    hello = [line for line in access if line["path"] == "/hello"]
+    assert len(hello) == 1, err[-2000:]
+    assert hello[0]["method"] == "GET" and hello[0]["status"] == 200
+    assert hello[0]["duration_ms"] >= 0 and "GET /hello?who=x HTTP/1.1" in hello[0]["message"]
+
+
+def test_metrics_of_two_gunicorn_workers_add_up(tmp_path):
+    """Prometheus's multi-process mode (PROMETHEUS_MULTIPROC_DIR, docs/deploy.md "Metrics"):
+    requests answered by either of two workers are counted once each on /metrics, whichever
+    worker answers it."""
+    metrics = tmp_path / "metrics"
+    metrics.mkdir()
+    port = _free_port()
+    env = _env(
+        tmp_path / "data",
+        ADELANTE_BIND=f"127.0.0.1:{port}",
+        ADELANTE_WEB_WORKERS="2",
+        ADELANTE_METRICS="1",
+        PROMETHEUS_MULTIPROC_DIR=str(metrics),
+    )
+    server = subprocess.Popen(
+        [
+            str(BIN / "gunicorn"),
+            "-c",
+            str(DEPLOY / "gunicorn.conf.py"),
+            "adelante.wsgi:application",
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        _wait_until_it_answers(port, server)
+        # /metrics itself is counted (before the middleware that answers it); each request on
+        # a new connection, until both workers have answered some (each keeps its own file).
+        sent = 0
+        while len(list(metrics.glob("counter_*.db"))) < 2 and sent < 500:
+            assert _get(port, "/metrics").status == 200
+            sent += 1
+        assert len(list(metrics.glob("counter_*.db"))) == 2
+        client = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        client.request("GET", "/metrics")
+        text = client.getresponse().read().decode()
+        client.close()
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.communicate(timeout=60)
+    found = re.search(r"^django_http_requests_before_middlewares_total (\S+)$", text, re.M)
+    assert found, text[:2000]
+    assert float(found.group(1)) == sent + 1
 
 
 # -- systemd -------------------------------------------------------------------------------

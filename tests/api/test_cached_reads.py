@@ -81,3 +81,34 @@ def test_token_reads_are_never_kept(commitments):
         answer = reader.get(URL)
     assert answer.status_code == 200 and answer["Cache-Control"] == "private, no-cache"
     assert len(second.captured_queries) >= len(first.captured_queries) - 2 > 1
+
+
+def test_while_another_process_computes_a_new_answer_the_previous_one_is_given(
+    client, commitments, monkeypatch
+):
+    """After a change, one process computes the new answer; the others give the answer for the
+    state before, with its own validators, rather than compute it too (docs/api.md)."""
+    from django.core.cache import caches
+
+    before = client.get(URL)
+    builders.commitment("Newer Co", "3", datetime.date(2024, 3, 1))
+    shared = caches["default"]
+    real_add = shared.add
+
+    def computing_elsewhere(key, *args, **kwargs):
+        return False if key.endswith(".computing") else real_add(key, *args, **kwargs)
+
+    monkeypatch.setattr(shared, "add", computing_elsewhere)
+    with override_settings(PORTAL_STALE_MINUTES=10):
+        meanwhile = client.get(URL)
+        conditional = client.get(URL, HTTP_IF_NONE_MATCH=before["ETag"])
+    assert meanwhile.status_code == 200 and meanwhile.json()["count"] == 2
+    assert meanwhile.content == before.content and meanwhile["ETag"] == before["ETag"]
+    assert conditional.status_code == 304
+    # Never older than PORTAL_STALE_MINUTES: with 0, the answer is computed here.
+    with override_settings(PORTAL_STALE_MINUTES=0):
+        fresh = client.get(URL)
+    assert fresh.json()["count"] == 3 and fresh["ETag"] != before["ETag"]
+    # Once stored, every process gives the new answer.
+    monkeypatch.setattr(shared, "add", real_add)
+    assert client.get(URL).content == fresh.content

@@ -68,9 +68,20 @@ def test_the_load_counts_answers_and_errors(tiny_server: int) -> None:
     assert not found and errors > 0
 
 
+@pytest.mark.skipif(bench.WRK is None, reason="wrk is not installed (apt-get install wrk)")
+def test_wrk_counts_answers_and_errors(tiny_server: int) -> None:
+    found = bench.load(tiny_server, "ok", "/ok", phase="before", readers=2, seconds=1, using="wrk")
+    assert found.answered > 0 and found.errors == 0 and found.seconds >= 1
+    assert 0 < found.p50 <= found.p95 <= found.p99
+    broken = bench.load(
+        tiny_server, "broken", "/broken", phase="before", readers=1, seconds=1, using="wrk"
+    )
+    assert broken.answered == 0 and broken.errors > 0
+
+
 def test_the_table_has_ratios_to_the_floor_and_the_goals() -> None:
     def load(name: str, phase: str, ms: float, count: int) -> bench.Load:
-        return bench.Load(name, "/", phase, 10, 1.0, (ms,) * count, 0)
+        return bench.Load.from_latencies(name, "/", phase, 10, 1.0, (ms,) * count, 0)
 
     loads = [
         load("floor", "before", 1.0, 2000),

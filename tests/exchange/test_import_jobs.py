@@ -28,6 +28,7 @@ from adelante.accounts.grants import grant
 from adelante.commitments.models import Commitment
 from adelante.exchange import jobs
 from adelante.exchange.models import ImportJob, JobState
+from adelante.jobs.queue import stalled_after
 from tests.exchange.conftest import commitment
 from tests.exchange.workers import queued, work
 
@@ -139,7 +140,7 @@ def test_a_worker_killed_half_way_writes_nothing_and_the_next_run_writes_once(st
 
     # Not stalled yet: nothing is queued again. Later, the job is.
     assert jobs.requeue_stalled() == []
-    later = timezone.now() + jobs.stalled_after() + datetime.timedelta(minutes=1)
+    later = timezone.now() + stalled_after() + datetime.timedelta(minutes=1)
     assert [j.pk for j in jobs.requeue_stalled(now=later)] == [job.pk]
     assert jobs.requeue_stalled(now=later) == []  # queued, waiting: not twice
     assert work() == 1
@@ -171,7 +172,7 @@ def test_a_failing_job_says_so_and_writes_nothing(staff):
 def test_a_stalled_job_is_queued_again_when_its_page_is_opened(staff):
     job = start(staff, _rows(2))
     DBTaskResult.objects.filter(id=job.task_id).update(status="RUNNING")  # a worker took it
-    old = timezone.now() - jobs.stalled_after() - datetime.timedelta(minutes=1)
+    old = timezone.now() - stalled_after() - datetime.timedelta(minutes=1)
     ImportJob.objects.filter(pk=job.pk).update(updated_at=old)  # ...and was never heard of
     page = staff.get(f"/en/staff/import/jobs/{job.pk}/")
     assert queued() == 1

@@ -46,7 +46,7 @@ def test_without_redis_url_nothing_changes():
 def test_redis_url_gives_the_redis_cache_a_prefix_and_cached_sessions():
     found = cache_settings({"REDIS_URL": "rediss://:secret@cache.example.org:6380/2"})
     default = found["CACHES"]["default"]
-    assert default["BACKEND"] == REDIS_BACKEND == "django.core.cache.backends.redis.RedisCache"
+    assert default["BACKEND"] == REDIS_BACKEND == "adelante.operations.shared_state.RedisCache"
     assert default["LOCATION"] == "rediss://:secret@cache.example.org:6380/2"
     assert default["KEY_PREFIX"] == "adelante"
     assert found["SESSION_ENGINE"] == "django.contrib.sessions.backends.cached_db"
@@ -137,7 +137,7 @@ def _answer(process: subprocess.Popen[str]) -> Any:
 @pytest.mark.django_db
 def test_two_processes_count_the_api_rate_limit_together(client, prefix, tmp_path):
     """Two processes at once count 200 requests each of one client (the middleware's own call)
-    against a limit of 250: exactly 250 pass (add and incr are atomic in Redis); then a request
+    against a limit of 250: exactly 250 pass (counting is atomic in Redis); then a request
     to this process, a third, is refused with 429."""
     code = (
         "import time\n"
@@ -224,3 +224,19 @@ def test_a_restore_empties_only_this_sites_keys(prefix):
     finally:
         with _settings(neighbour):
             caches["default"].delete("page")
+
+
+def test_the_rate_limit_window_counts_each_request_once_and_expires(prefix):
+    """One script per request (operations/shared_state.RedisCache.count_in_window): the first
+    count starts the window with its expiry, the next ones add one each."""
+    import redis
+    from django.core.cache import caches
+
+    with _settings(prefix):
+        cache = caches["default"]
+        assert [cache.count_in_window("window", 30) for _ in range(3)] == [1, 2, 3]
+        client = redis.Redis.from_url(REDIS_URL)
+        try:
+            assert 0 < client.ttl(cache.make_key("window")) <= 30
+        finally:
+            client.close()

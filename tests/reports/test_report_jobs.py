@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from adelante.accounts.groups import GOVERNMENT_VIEWER, SECRETARIAT_REVIEWER
 from adelante.exchange import housekeeping
+from adelante.jobs.queue import stalled_after
 from adelante.reports import jobs
 from adelante.reports.models import ReportJob, ReportState
 from tests.exchange.workers import queued, work
@@ -143,7 +144,7 @@ def test_a_run_repeated_leaves_one_file_and_one_edition(staff, record):
     # A worker killed after storing the file, before recording it: the job still says it
     # works, with a file already there. Its next run overwrites that file.
     ReportJob.objects.filter(pk=job.pk).update(state=ReportState.WORKING, checksum="")
-    later = timezone.now() + jobs.stalled_after() + datetime.timedelta(minutes=1)
+    later = timezone.now() + stalled_after() + datetime.timedelta(minutes=1)
     with time_machine.travel(later, tick=False):
         # As `adelante worker` does when it starts (exchange.housekeeping).
         lines = housekeeping.run(housekeeping.worker_starting)

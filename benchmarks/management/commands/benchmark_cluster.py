@@ -38,6 +38,9 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=1, help="synthetic data seed")
         parser.add_argument("--web-workers", type=int, default=2, help="gunicorn workers each")
         parser.add_argument(
+            "--web-threads", type=int, default=1, help="threads per gunicorn worker (gthread)"
+        )
+        parser.add_argument(
             "--postgres-url",
             default=os.environ.get("BENCHMARK_POSTGRES_URL", DEFAULT_POSTGRES),
             help="the PostgreSQL server (no database name); the benchmark's database, "
@@ -76,7 +79,10 @@ class Command(BaseCommand):
         with tempfile.TemporaryDirectory(prefix="adelante-cluster-") as folder:
             try:
                 with bench.cluster(
-                    Path(folder), url, web_workers=options["web_workers"]
+                    Path(folder),
+                    url,
+                    web_workers=options["web_workers"],
+                    web_threads=options["web_threads"],
                 ) as running:
                     measured = self._measure(running.nginx, readers, options["seconds"])
             except (RuntimeError, subprocess.CalledProcessError) as exc:
@@ -87,14 +93,18 @@ class Command(BaseCommand):
         for line in bench.goals(measured):
             self.stdout.write(line)
         self.stdout.write(
-            f"{spec.commitments} commitments; {options['seconds']:g} s per measurement; "
-            f"2 app servers x {options['web_workers']} gunicorn workers behind nginx; "
+            f"{spec.commitments} commitments; {options['seconds']:g} s per measurement "
+            f"(load from {bench.generator()}); "
+            f"2 app servers x {options['web_workers']} gunicorn workers "
+            f"x {options['web_threads']} thread(s) behind nginx; "
             f"{os.cpu_count()} CPUs; load average before {_load(load_before)}, "
             f"after {_load(load_after)}."
         )
 
     def _measure(self, port: int, readers: list[int], seconds: float) -> list[bench.Load]:
-        # One round of each page first: the first request of each worker is not measured.
+        # Each page computed once, then one round of each: the first request of each worker is
+        # not measured.
+        bench.prime(port, [path for _name, path in bench.PAGES])
         bench.measure(port, readers=[max(readers)], seconds=min(1.0, seconds), phase="warm")
         measured = bench.measure(port, readers=readers, seconds=seconds, phase="before")
         after: list[bench.Load] = []
@@ -102,9 +112,10 @@ class Command(BaseCommand):
             for name, path in (bench.FLOOR, *bench.PAGES):
                 # A write right before each measurement: every one starts out of date.
                 bench.write_one()
-                found, errors, taken = bench.run_load(port, path, readers=count, seconds=seconds)
                 after.append(
-                    bench.Load(name, path, "after write", count, taken, tuple(found), errors)
+                    bench.load(
+                        port, name, path, phase="after write", readers=count, seconds=seconds
+                    )
                 )
         return measured + after
 
@@ -133,6 +144,7 @@ class Command(BaseCommand):
             f"--readers={options['readers']}",
             f"--seed={options['seed']}",
             f"--web-workers={options['web_workers']}",
+            f"--web-threads={options['web_threads']}",
             f"--format={options['format']}",
         )
         done = subprocess.run(command, env=children.environment(url), check=False)

@@ -10,6 +10,9 @@
    recordstate), the path and query, the language asked for, the host and the day: a read
    while the record is unchanged is answered from there, and its ETag comes from that key, so
    a matching If-None-Match is answered 304 before any endpoint runs (one query: the stamp).
+   Each process keeps its own copy of what it read there (operations/local_copies.py). After
+   a change, one process computes the new answer; until it is stored the others give the
+   answer for the record's state before (at most PORTAL_STALE_MINUTES old).
 5. Errors as problem details: any error response not already one (an unknown URL, a wrong
    method, a server error) is turned into ``application/problem+json``.
 """
@@ -19,8 +22,9 @@ from __future__ import annotations
 import datetime
 import hashlib
 import logging
+import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.cache import caches
@@ -35,6 +39,7 @@ from adelante.accounts.addresses import client_address
 from adelante.api import problems, ratelimit
 from adelante.api.conditional import record_last_changed
 from adelante.api.tokens import Checked, check
+from adelante.operations.local_copies import copies
 from adelante.recordstate import trusted_stamp
 
 logger = logging.getLogger(__name__)
@@ -49,6 +54,8 @@ EXPOSED_HEADERS = (
 PUBLIC_METHODS = "GET, HEAD, OPTIONS"
 #: Seconds a read stays in the cache; its key changes with the record anyway.
 CACHE_SECONDS = 24 * 3600
+#: Seconds an answer's computation is taken as under way (one process computes it).
+COMPUTING_SECONDS = 30
 _CACHE_PREFIX = "adelante.api.read"
 
 
@@ -98,26 +105,37 @@ class ApiMiddleware:
         return self._cors(response)
 
     def _read(self, request: HttpRequest) -> HttpResponseBase:
-        key = _cache_key(request)
-        if key is None:
+        keys = _cache_keys(request)
+        if keys is None:
             response = self.get_response(request)
             response = self._problem(request, response)
             return self._conditional(request, response)
+        key, latest_key = keys
         cache = caches["default"]
         etag = f'"{hashlib.sha256(key.encode()).hexdigest()[:32]}"'
-        entry = cache.get(key)
-        if isinstance(entry, dict):
-            response = HttpResponse(entry["content"], status=200)
-            for name, value in entry["headers"]:
-                response[name] = value
-        else:
-            # Not kept (or evicted): the ETag still names this state, so a match is a 304.
-            answer = HttpResponse(status=200)
-            answer["ETag"] = etag
-            _validators(request, answer, last_modified=False)
-            early = get_conditional_response(request, etag=etag, response=answer)
-            if early is not None and early is not answer:  # 304 (or 412)
-                return early
+        entry = _kept(cache, key)
+        if entry is not None:
+            return self._conditional(request, _answer(entry))
+        # Not kept (or evicted): the ETag still names this state, so a match is a 304.
+        answer = HttpResponse(status=200)
+        answer["ETag"] = etag
+        _validators(request, answer, last_modified=False)
+        early = get_conditional_response(request, etag=etag, response=answer)
+        if early is not None and early is not answer:  # 304 (or 412)
+            return early
+        # One process computes the answer for a new state of the record; while it does, the
+        # others answer with the one for the state before (with its own validators), as the
+        # portal does, rather than compute it too on the same CPUs.
+        computing = f"{key}.computing"
+        mine = cache.add(computing, True, COMPUTING_SECONDS)
+        if not mine:
+            previous = cache.get(latest_key)
+            if (
+                isinstance(previous, dict)
+                and time.time() - previous.get("stored", 0) <= _stale_seconds()
+            ):
+                return self._conditional(request, _answer(previous))
+        try:
             computed = self._problem(request, self.get_response(request))
             if (
                 computed.status_code != 200
@@ -128,9 +146,16 @@ class ApiMiddleware:
             response = computed
             response["ETag"] = etag
             _validators(request, response, last_modified=True)
-            cache.set(
-                key, {"content": response.content, "headers": list(response.items())}, CACHE_SECONDS
-            )
+            stored = {
+                "content": response.content,
+                "headers": list(response.items()),
+                "stored": time.time(),
+            }
+            cache.set(key, stored, CACHE_SECONDS)
+            cache.set(latest_key, stored, CACHE_SECONDS)
+        finally:
+            if mine:
+                cache.delete(computing)
         return self._conditional(request, response)
 
     @staticmethod
@@ -186,10 +211,11 @@ def _validators(request: HttpRequest, response: HttpResponse, *, last_modified: 
     patch_vary_headers(response, ("Authorization", "Accept-Language"))
 
 
-def _cache_key(request: HttpRequest) -> str | None:
-    """The key an anonymous read is kept under, or None for a request never kept: one with a
-    token (its answers may differ with the token), not a read, or a document that changes with
-    the code rather than with the record."""
+def _cache_keys(request: HttpRequest) -> tuple[str, str] | None:
+    """The key an anonymous read is kept under, and the key of the latest answer to the same
+    request whatever the record's state; None for a request never kept: one with a token (its
+    answers may differ with the token), not a read, or a document that changes with the code
+    rather than with the record."""
     if (
         request.method != "GET"
         or request.api_token is not None  # type: ignore[attr-defined]
@@ -200,7 +226,6 @@ def _cache_key(request: HttpRequest) -> str | None:
     meta: dict[str, Any] = request.META
     parts = (
         __version__,
-        trusted_stamp(),
         str(timezone.localdate()),
         meta.get("wsgi.url_scheme", ""),
         meta.get("HTTP_HOST", ""),
@@ -210,7 +235,36 @@ def _cache_key(request: HttpRequest) -> str | None:
         request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, ""),
     )
     raw = "|".join(parts)
-    return f"{_CACHE_PREFIX}.{hashlib.sha256(raw.encode()).hexdigest()}"
+    key = hashlib.sha256(f"{trusted_stamp()}|{raw}".encode()).hexdigest()
+    return (
+        f"{_CACHE_PREFIX}.{key}",
+        f"{_CACHE_PREFIX}.latest.{hashlib.sha256(raw.encode()).hexdigest()}",
+    )
+
+
+def _kept(cache: Any, key: str) -> dict[str, Any] | None:
+    """The answer kept under `key`: this process's copy, else the shared cache's (then copied:
+    what is under a key never changes, adelante/operations/local_copies.py)."""
+    entry = copies.get(key)
+    if entry is None:
+        entry = cache.get(key)
+        if not isinstance(entry, dict):
+            return None
+        copies.put(key, entry, size=len(entry["content"]))
+    return cast(dict[str, Any], entry)
+
+
+def _answer(entry: dict[str, Any]) -> HttpResponse:
+    response = HttpResponse(entry["content"], status=200)
+    for name, value in entry["headers"]:
+        response[name] = value
+    return response
+
+
+def _stale_seconds() -> float:
+    """How old an answer may be and still be given while another process computes the one for
+    the record as it is now (the portal's PORTAL_STALE_MINUTES; 0: never)."""
+    return float(getattr(settings, "PORTAL_STALE_MINUTES", 0)) * 60
 
 
 def _refused_token(request: HttpRequest, checked: Checked) -> HttpResponse:

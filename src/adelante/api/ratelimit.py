@@ -3,8 +3,9 @@
 Limits are "requests/seconds" strings from settings (`API_RATE_LIMIT_ANONYMOUS`,
 `API_RATE_LIMIT_TOKEN`). With several server processes, set `REDIS_URL` (docs/deploy.md,
 "Shared state") so they count together; without it the local-memory cache counts per process.
-On Redis `add` (SET NX) and `incr` (INCR) are atomic, so processes counting at once never lose
-a request: the window's count is exactly the number of requests made in it.
+On Redis the window is started and counted in one transaction (SET NX and INCR,
+`shared_state.RedisCache.count_in_window`), so processes counting at once never lose a request:
+the window's count is exactly the number of requests made in it.
 """
 
 from __future__ import annotations
@@ -58,12 +59,16 @@ def hit(client: str, limit: Limit, *, now: float | None = None) -> Decision:
     window = int(now // limit.seconds)
     key = f"adelante:api-rate:{client}:{limit.seconds}:{window}"
     cache = caches[CACHE_ALIAS]
-    # add() only sets a missing key, so the first request of a window starts the count.
-    cache.add(key, 0, timeout=limit.seconds + 1)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=limit.seconds + 1)
-        count = 1
+    count_in_window = getattr(cache, "count_in_window", None)
+    if count_in_window is not None:  # Redis (operations/shared_state.py): one round trip
+        count = int(count_in_window(key, limit.seconds + 1))
+    else:
+        # add() only sets a missing key, so the first request of a window starts the count.
+        cache.add(key, 0, timeout=limit.seconds + 1)
+        try:
+            count = cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, timeout=limit.seconds + 1)
+            count = 1
     reset = max(1, math.ceil((window + 1) * limit.seconds - now))
     return Decision(count <= limit.requests, limit, max(0, limit.requests - count), reset)

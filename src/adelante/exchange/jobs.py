@@ -14,7 +14,8 @@ number of them, on any machine that reaches the database and the uploads' storag
 
 Jobs run through Django's tasks framework (the `django-tasks` backport of Django 6.0's
 `django.tasks`) with its database backend: the queue is a table of the same database, so
-there is no broker to run.
+there is no broker to run. Queueing and noticing a lost worker are every kind of job's
+(adelante/jobs/queue.py).
 """
 
 from __future__ import annotations
@@ -32,11 +33,10 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.files.base import File
 from django.core.files.storage import default_storage
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django_tasks import TaskResultStatus, task
-from django_tasks.exceptions import TaskResultDoesNotExist
+from django_tasks import task
 
 from adelante.errors import Conflict, Invalid
 from adelante.exchange.commitments_import import import_commitments
@@ -47,6 +47,7 @@ from adelante.exchange.problems import ImportRejected
 from adelante.exchange.rates_import import import_rates
 from adelante.exchange.results import ImportResult, Outcome, RowOutcome
 from adelante.exchange.statements_import import import_statements
+from adelante.jobs import queue
 from adelante.uploads.busy import ImportBusy
 
 logger = logging.getLogger(__name__)
@@ -60,12 +61,6 @@ IMPORTERS: dict[str, Callable[..., ImportResult]] = {
 }
 #: A job's progress is saved at most this often (seconds), and when a stage ends.
 PROGRESS_EVERY = 0.5
-
-
-def stalled_after() -> datetime.timedelta:
-    """A working job with no progress for this long has lost its worker (killed, or the
-    machine stopped): it is queued again. Longer than any import's transaction."""
-    return datetime.timedelta(minutes=settings.ADELANTE_JOB_STALLED_MINUTES)
 
 
 def abandoned_after() -> datetime.timedelta:
@@ -101,7 +96,7 @@ def start(
     try:
         with transaction.atomic():
             job.save()
-            _queue(job)
+            queue.queue(job, run_import_job)
     except BaseException:
         default_storage.delete(job.stored)
         raise
@@ -118,7 +113,7 @@ def confirm(*, job: ImportJob) -> ImportJob:
         locked.confirmed_at = timezone.now()
         locked.error = ""
         locked.save(update_fields=["state", "confirmed_at", "error", "updated_at"])
-        _queue(locked)
+        queue.queue(locked, run_import_job)
     return locked
 
 
@@ -132,13 +127,6 @@ def cancel(*, job: ImportJob) -> ImportJob:
         locked.save(update_fields=["state", "updated_at"])
     _delete_upload(locked)
     return locked
-
-
-def _queue(job: ImportJob) -> None:
-    result = run_import_job.enqueue(str(job.pk))
-    # (An immediate backend has run the job already, and saved it.)
-    ImportJob.objects.filter(pk=job.pk).update(task_id=str(result.id))
-    job.task_id = str(result.id)
 
 
 # -- The task ----------------------------------------------------------------------------------
@@ -317,36 +305,13 @@ def outcome_result(data: dict[str, Any]) -> ImportResult:
 # -- Keeping the queue healthy (workers, `adelante cleanup`, the job's page) -------------------
 
 
-def stalled(job: ImportJob, *, now: datetime.datetime | None = None) -> bool:
-    return job.working and job.updated_at < (now or timezone.now()) - stalled_after()
-
-
 def requeue_stalled(*, now: datetime.datetime | None = None) -> list[ImportJob]:
-    """Queue again every working job whose worker is gone: no progress for `stalled_after`,
-    not waiting in the queue, and (on PostgreSQL) not locked by a running import."""
-    cutoff = (now or timezone.now()) - stalled_after()
-    requeued = []
-    with transaction.atomic():
-        candidates = ImportJob.objects.filter(state__in=WORKING, updated_at__lt=cutoff)
-        if connection.features.has_select_for_update_skip_locked:
-            candidates = candidates.select_for_update(skip_locked=True)
-        for job in candidates:
-            if _waiting(job.task_id):
-                continue
-            logger.warning("import job %s lost its worker: queued again", job.pk)
-            _queue(job)
-            ImportJob.objects.filter(pk=job.pk).update(updated_at=timezone.now())
-            requeued.append(job)
-    return requeued
-
-
-def _waiting(task_id: str) -> bool:
-    if not task_id:
-        return False
-    try:
-        return run_import_job.get_result(task_id).status == TaskResultStatus.READY
-    except TaskResultDoesNotExist:
-        return False
+    """Queue again every working job whose worker is gone (adelante/jobs/queue.py). Its next
+    run starts the step again: the check from the first row, or the import, which wrote
+    nothing (its one transaction never committed)."""
+    return queue.requeue_stalled(
+        ImportJob, working=WORKING, task=run_import_job, name="import job", now=now
+    )
 
 
 def delete_abandoned(*, now: datetime.datetime | None = None) -> int:

@@ -10,13 +10,11 @@ for everyone else.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
 from pathlib import PurePath
-from typing import Any
+from typing import Any, cast
 
 from django import forms
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
@@ -29,6 +27,8 @@ from adelante.errors import ServiceError
 from adelante.exchange import jobs
 from adelante.exchange.loading import ReadOptions
 from adelante.exchange.models import ImportJob
+from adelante.jobs import views as jobs_views
+from adelante.jobs.queue import stalled
 
 MAX_UPLOAD = 20 * 1024 * 1024
 #: The upload form's choices about reading the file (`loading.ReadOptions`).
@@ -86,54 +86,32 @@ def upload(request: HttpRequest) -> HttpResponse:
     return render(request, "exchange/import_upload.html", {"form": form})
 
 
-def job_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """A job's pages: the sign-in page for anonymous visitors; a 404 for anyone who may not
-    import (a job's id says nothing to them, not even that it exists); then the staff check
-    (two-factor included) and the view, which finds only the person's own jobs."""
-    staff_view = staff_required(view)
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, job_id: str) -> HttpResponse:
-        if request.user.is_authenticated and not roles.is_secretariat(request.user):
-            raise Http404
-        return staff_view(request, job_id)
-
-    return wrapped
+job_view = jobs_views.job_view(required=staff_required, may_start=roles.is_secretariat)
 
 
 def _job(request: HttpRequest, job_id: str) -> ImportJob:
-    """The job, if it is this person's; 404 for anyone else (and for no such job)."""
-    job = ImportJob.objects.filter(pk=job_id, user=request.user).first()  # type: ignore[misc]
-    if job is None:
-        raise Http404
-    return job
+    return cast(ImportJob, jobs_views.own_job(ImportJob, request, job_id))
 
 
 def _context(job: ImportJob) -> dict[str, Any]:
     result = jobs.outcome_result(job.outcome) if job.outcome else None
-    return {"job": job, "result": result, "stalled": jobs.stalled(job)}
+    return {"job": job, "result": result, "stalled": stalled(job)}
 
 
 @job_view
 @require_GET
 def job_page(request: HttpRequest, job_id: str) -> HttpResponse:
     job = _job(request, job_id)
-    if jobs.stalled(job):
-        jobs.requeue_stalled()
-        job.refresh_from_db()
+    jobs_views.requeue_if_stalled(job, jobs.requeue_stalled)
     return render(request, "exchange/import_job.html", _context(job))
 
 
 @job_view
 @require_GET
 def job_status(request: HttpRequest, job_id: str) -> HttpResponse:
-    """The small fragment the job's page polls (htmx) while the job works; once it is done,
-    the whole page is loaded again to show the outcome."""
+    """The small fragment the job's page polls while the job works."""
     job = _job(request, job_id)
-    response = render(request, "exchange/_import_status.html", _context(job))
-    if not job.working:
-        response["HX-Refresh"] = "true"
-    return response
+    return jobs_views.status_fragment(request, "exchange/_import_status.html", _context(job), job)
 
 
 @job_view

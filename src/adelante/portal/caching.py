@@ -21,7 +21,9 @@ before it (same URL, language and day, rendered at most `PORTAL_STALE_MINUTES` a
 rendering at once, with a banner saying when its figures were recorded and that they are being
 updated, and one background task per (page, new stamp) renders the page afresh
 (`adelante.portal.refresh`); the next reader gets the fresh page. Signed-in readers never get a
-stale page. A stored page answers a conditional GET (If-None-Match, If-Modified-Since) with
+stale page. Each process keeps its own copy of the pages it read from the cache (operations/
+local_copies.py), and of a page it serves "updating" for a second at a time. A stored page
+answers a conditional GET (If-None-Match, If-Modified-Since) with
 304 without rendering anything: its ETag comes from its key and its content.
 """
 
@@ -49,6 +51,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from adelante.figures.audience import Audience
+from adelante.operations.local_copies import copies
 from adelante.portal.refresh import recomputing, refresh_page
 from adelante.recordstate import (
     State,
@@ -66,6 +69,9 @@ logger = logging.getLogger(__name__)
 TIMEOUT = 24 * 3600
 #: Seconds a page's recomputation is taken as under way (one task per page and stamp).
 RECOMPUTING_SECONDS = 300
+#: Seconds a process serves its own copy of a page "updating" before it looks again for the
+#: fresh one (which replaces it for every reader within this time once a worker stored it).
+STALE_COPY_SECONDS = 1.0
 _PREFIX = "adelante.portal.page"
 _MAIN = re.compile(r"<main\b[^>]*>")
 
@@ -116,10 +122,15 @@ def _serve(
     page = f"{timezone.localdate()}|{language}|{url}"
     key = f"{_PREFIX}.{_digest(f'{state.stamp}|{page}')}"
     latest_key = f"{_PREFIX}.latest.{_digest(page)}"
-    hit = cache.get(key)
-    if isinstance(hit, dict):
+    hit = _kept(cache, key)
+    if hit is not None:
         return _stored(request, hit)
     if not recomputing.get() and stale_seconds() > 0:
+        # This process served the page "updating" a moment ago: the same again, with no more
+        # round trips, until the fresh page is stored (checked first, above).
+        served = copies.get(f"{key}.stale")
+        if served is not None:
+            return _stale_response(served)
         latest = cache.get(latest_key)
         if (
             isinstance(latest, dict)
@@ -143,7 +154,9 @@ def _serve(
                 hit = cache.get(key)
                 if isinstance(hit, dict):
                     return _stored(request, hit)
-            return _stale(latest)
+            served = _stale(latest)
+            copies.put(f"{key}.stale", served, size=len(served[0]), seconds=STALE_COPY_SECONDS)
+            return _stale_response(served)
     response = view(request, *args, **kwargs)
     if (
         response.status_code == 200
@@ -186,9 +199,9 @@ def _stored(request: HttpRequest, entry: dict[str, Any]) -> HttpResponse:
     return conditional if conditional is not None else response
 
 
-def _stale(entry: dict[str, Any]) -> HttpResponse:
+def _stale(entry: dict[str, Any]) -> tuple[bytes, str]:
     """The page as rendered before the latest change, saying so (a banner at the top of the
-    page's main part), while a worker computes it afresh. No validators: never 304 on it."""
+    page's main part), while a worker computes it afresh: its content and content type."""
     # When it was rendered: the record was then as the page shows it (and that is at most
     # PORTAL_STALE_MINUTES ago, so an hour and minute say it without a date).
     rendered = datetime.datetime.fromtimestamp(entry["rendered"], tz=datetime.UTC)
@@ -200,9 +213,27 @@ def _stale(entry: dict[str, Any]) -> HttpResponse:
     html = entry["content"].decode()
     found = _MAIN.search(html)
     at = found.end() if found else 0
-    response = HttpResponse(html[:at] + banner + html[at:], content_type=entry["content_type"])
+    return (html[:at] + banner + html[at:]).encode(), entry["content_type"]
+
+
+def _stale_response(served: tuple[bytes, str]) -> HttpResponse:
+    """A page served "updating". No validators: never 304 on it."""
+    content, content_type = served
+    response = HttpResponse(content, content_type=content_type)
     patch_cache_control(response, no_cache=True)
     return response
+
+
+def _kept(cache: Any, key: str) -> dict[str, Any] | None:
+    """The page kept under `key`: this process's copy, else the shared cache's (then copied:
+    what is under a key never changes, adelante/operations/local_copies.py)."""
+    entry = copies.get(key)
+    if entry is None:
+        entry = cache.get(key)
+        if not isinstance(entry, dict):
+            return None
+        copies.put(key, entry, size=len(entry["content"]))
+    return cast(dict[str, Any], entry)
 
 
 def _signed_in(request: HttpRequest) -> bool:

@@ -23,13 +23,12 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django_tasks import TaskResultStatus, task
-from django_tasks.exceptions import TaskResultDoesNotExist
+from django_tasks import task
 
-from adelante.exchange.jobs import stalled_after
+from adelante.jobs import queue
 from adelante.reports.build import generate
 from adelante.reports.editions import ReportError
 from adelante.reports.models import REPORT_WORKING, ReportJob, ReportState
@@ -75,16 +74,9 @@ def start(
     )
     with transaction.atomic():
         job.save()
-        _queue(job)
+        queue.queue(job, run_report_job)
     job.refresh_from_db()
     return job
-
-
-def _queue(job: ReportJob) -> None:
-    result = run_report_job.enqueue(str(job.pk))
-    # (An immediate backend has run the job already, and saved it.)
-    ReportJob.objects.filter(pk=job.pk).update(task_id=str(result.id))
-    job.task_id = str(result.id)
 
 
 # -- The task ----------------------------------------------------------------------------------
@@ -154,38 +146,17 @@ def _finish(job: ReportJob, state: str, **values: Any) -> int:
 # -- Keeping the queue healthy (workers, `adelante cleanup`, the job's page) -------------------
 
 
-def stalled(job: ReportJob, *, now: datetime.datetime | None = None) -> bool:
-    return job.working and job.updated_at < (now or timezone.now()) - stalled_after()
-
-
 def requeue_stalled(*, now: datetime.datetime | None = None) -> list[ReportJob]:
-    """Queue again every working job whose worker is gone (no progress for `stalled_after`
-    and not waiting in the queue)."""
-    cutoff = (now or timezone.now()) - stalled_after()
-    requeued = []
-    with transaction.atomic():
-        candidates = ReportJob.objects.filter(state__in=REPORT_WORKING, updated_at__lt=cutoff)
-        if connection.features.has_select_for_update_skip_locked:
-            candidates = candidates.select_for_update(skip_locked=True)
-        for job in candidates:
-            if _waiting(job.task_id):
-                continue
-            logger.warning("report job %s lost its worker: queued again", job.pk)
-            ReportJob.objects.filter(pk=job.pk).update(
-                state=ReportState.QUEUED, updated_at=timezone.now()
-            )
-            _queue(job)
-            requeued.append(job)
-    return requeued
-
-
-def _waiting(task_id: str) -> bool:
-    if not task_id:
-        return False
-    try:
-        return run_report_job.get_result(task_id).status == TaskResultStatus.READY
-    except TaskResultDoesNotExist:
-        return False
+    """Queue again every working job whose worker is gone (adelante/jobs/queue.py), waiting
+    for a worker again; its next run generates the document afresh, under the same name."""
+    return queue.requeue_stalled(
+        ReportJob,
+        working=REPORT_WORKING,
+        task=run_report_job,
+        name="report job",
+        restate={"state": ReportState.QUEUED},
+        now=now,
+    )
 
 
 def delete_expired(*, now: datetime.datetime | None = None) -> int:

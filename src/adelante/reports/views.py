@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-from typing import Any
+from typing import Any, cast
 
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +16,8 @@ from adelante.accounts.access import secretariat_or_government_required
 from adelante.accounts.roles import figures_audience
 from adelante.figures.committed import DIMENSIONS, committed, committed_by
 from adelante.figures.labels import row_labels
+from adelante.jobs import views as jobs_views
+from adelante.jobs.queue import stalled
 from adelante.reports import jobs
 from adelante.reports.editions import ROUND, ReportError, check_dates
 from adelante.reports.forms import FiguresForm, ReportForm
@@ -63,37 +63,21 @@ def reports(request: HttpRequest) -> HttpResponse:
     )
 
 
-def job_view(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
-    """A job's pages: the sign-in page for anonymous visitors; a 404 for anyone who may not
-    read reports (a job's id says nothing to them, not even that it exists); then the role
-    check (two-factor included) and the view, which finds only the person's own jobs."""
-    reader_view = secretariat_or_government_required(view)
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, job_id: str) -> HttpResponseBase:
-        user = request.user
-        if user.is_authenticated and not (
-            roles.is_secretariat(user) or roles.is_government_viewer(user)
-        ):
-            raise Http404
-        return reader_view(request, job_id)
-
-    return wrapped
+job_view = jobs_views.job_view(
+    required=secretariat_or_government_required,
+    may_start=lambda user: roles.is_secretariat(user) or roles.is_government_viewer(user),
+)
 
 
 def _job(request: HttpRequest, job_id: str) -> ReportJob:
-    """The job, if it is this person's; 404 for anyone else (and for no such job)."""
-    job = ReportJob.objects.filter(pk=job_id, user=request.user).first()  # type: ignore[misc]
-    if job is None:
-        raise Http404
-    return job
+    return cast(ReportJob, jobs_views.own_job(ReportJob, request, job_id))
 
 
 def _context(job: ReportJob) -> dict[str, Any]:
     hours = jobs.kept_for().total_seconds() / 3600
     return {
         "job": job,
-        "stalled": jobs.stalled(job),
+        "stalled": stalled(job),
         "keep_hours": int(hours) if hours.is_integer() else hours,
     }
 
@@ -102,22 +86,16 @@ def _context(job: ReportJob) -> dict[str, Any]:
 @require_GET
 def job_page(request: HttpRequest, job_id: str) -> HttpResponse:
     job = _job(request, job_id)
-    if jobs.stalled(job):
-        jobs.requeue_stalled()
-        job.refresh_from_db()
+    jobs_views.requeue_if_stalled(job, jobs.requeue_stalled)
     return render(request, "reports/job.html", _context(job))
 
 
 @job_view
 @require_GET
 def job_status(request: HttpRequest, job_id: str) -> HttpResponse:
-    """The small fragment the job's page polls (htmx) while the job works; once it is done,
-    the whole page is loaded again to show the download link."""
+    """The small fragment the job's page polls while the job works."""
     job = _job(request, job_id)
-    response = render(request, "reports/_job_status.html", _context(job))
-    if not job.working:
-        response["HX-Refresh"] = "true"
-    return response
+    return jobs_views.status_fragment(request, "reports/_job_status.html", _context(job), job)
 
 
 @job_view
