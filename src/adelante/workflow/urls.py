@@ -26,6 +26,11 @@ urlpatterns = [
     ),
     path("partner/<slug:partner>/reports/<int:pk>/", partner.report_edit, name="report_edit"),
     path(
+        "partner/<slug:partner>/reports/<int:pk>/autosave/",
+        partner.report_autosave,
+        name="report_autosave",
+    ),
+    path(
         "partner/<slug:partner>/evidence/<int:pk>/",
         partner.evidence_file,
         name="evidence_file",

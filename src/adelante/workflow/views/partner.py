@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from adelante import web_errors
 from adelante.accounts import roles
@@ -29,6 +29,7 @@ from adelante.progress.models import ProgressReport
 from adelante.workflow import intake, queues, reporting, schedule
 from adelante.workflow.forms import PeriodForm, ProposalForm, ReportForm
 from adelante.workflow.models import Evidence, Proposal, Stage
+from adelante.workflow.report_lines import lines_of
 from adelante.workflow.views.common import actor, file_response, page, refused
 
 
@@ -254,24 +255,38 @@ def _report_page(
     report: ProgressReport,
     form: ReportForm,
     status: int = 200,
+    kept: Evidence | None = None,
 ) -> HttpResponse:
     form.describe()
     values = reporting.stored_values(report)
+    reviewing = request.GET.get("step") == "review" and report.status in reporting.EDITABLE
     return page(
         request,
-        "workflow/report_form.html",
+        "workflow/report_review_step.html" if reviewing else "workflow/report_form.html",
         {
-            "title": _("Progress report"),
+            "title": _("Check and submit") if reviewing else _("Progress report"),
             "partner": partner,
             "report": report,
             "form": form,
             "editable": report.status in reporting.EDITABLE,
             "evidence": list(report.evidence.all()),
+            "kept": kept,
             "decreases": reporting.unconfirmed(report, values) if values else [],
+            "summary": lines_of(report, values) if reviewing else [],
+            "problems": _submission_problems(report, values) if reviewing else [],
             "events": report.review_events.select_related("user"),
         },
         status=status,
     )
+
+
+def _submission_problems(report: ProgressReport, values: list[reporting.ValueInput]) -> list[str]:
+    """What would stop the submission, said on the review step before the partner presses."""
+    problems = reporting.value_problems(report.commitment, values)
+    found = [m for messages in problems.values() for m in messages]
+    if not values:
+        found.append(_("Give at least one value before submitting."))
+    return found
 
 
 def _report_of(partner: Partner, pk: int) -> ProgressReport:
@@ -282,23 +297,32 @@ def _report_of(partner: Partner, pk: int) -> ProgressReport:
     )
 
 
-@partner_member_required
-@require_http_methods(["GET", "HEAD", "POST"])
-def report_edit(request: HttpRequest, partner: Partner, pk: int) -> HttpResponse:
-    report = _report_of(partner, pk)
-    if request.method != "POST":
-        form = ReportForm(
-            initial=ReportForm.initial_for(report), report=report, version=version_of(report)
+def _keep_upload(request: HttpRequest, form: ReportForm, report: ProgressReport) -> Evidence | None:
+    """A chosen file is stored with the draft even when other fields are in error: nobody
+    chooses it twice. Its own refusal (type, size) shows on its field."""
+    upload = form.cleaned_data.get("evidence") if hasattr(form, "cleaned_data") else None
+    if not upload or "evidence" in form.errors:
+        return None
+    try:
+        return reporting.add_evidence(
+            user=actor(request),
+            report=report,
+            upload=upload,
+            description=form.cleaned_data.get("evidence_description", ""),
         )
-        return _report_page(request, partner, report, form)
-    if request.POST.get("action") == "remove_evidence":
-        return _remove_evidence(request, partner, report)
-    form = ReportForm(request.POST, request.FILES, report=report)
+    except ServiceError as error:
+        web_errors.on_form(form, error, form.aliases())
+        return None
+
+
+def _save_values(request: HttpRequest, form: ReportForm, report: ProgressReport) -> int:
+    """Save what the form read on the draft: 0, or the status of the refusal (its errors on
+    the form)."""
     if not form.is_valid():
-        return _report_page(request, partner, report, form, status=400)
+        return 400
     values = form.to_values()
     if form.errors:
-        return _report_page(request, partner, report, form, status=400)
+        return 400
     try:
         reporting.save_report(
             user=actor(request),
@@ -309,36 +333,83 @@ def report_edit(request: HttpRequest, partner: Partner, pk: int) -> HttpResponse
         )
     except ServiceError as error:
         web_errors.on_form(form, error, form.aliases())
-        return _report_page(request, partner, report, form, status=web_errors.form_status(error))
+        return web_errors.form_status(error)
     # The values are saved: from here on, the form carries the new version.
     form.set_version(version_of(ProgressReport.objects.get(pk=report.pk)))
-    upload = form.cleaned_data.get("evidence")
-    if upload:
-        try:
-            reporting.add_evidence(
-                user=actor(request),
-                report=report,
-                upload=upload,
-                description=form.cleaned_data.get("evidence_description", ""),
-            )
-        except ServiceError as error:
-            web_errors.on_form(form, error, form.aliases())
+    return 0
+
+
+@partner_member_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def report_edit(request: HttpRequest, partner: Partner, pk: int) -> HttpResponse:
+    """The report's form. POST `save` keeps the draft whatever its state; `review` saves and
+    shows the review step; `submit` (from the review step, or the form) hands it over."""
+    report = _report_of(partner, pk)
+    if request.method != "POST":
+        form = ReportForm(
+            initial=ReportForm.initial_for(report), report=report, version=version_of(report)
+        )
+        return _report_page(request, partner, report, form)
+    action = request.POST.get("action")
+    if action == "remove_evidence":
+        return _remove_evidence(request, partner, report)
+    if action == "confirm":
+        return _submit(request, partner, report, None)
+    form = ReportForm(request.POST, request.FILES, report=report)
+    refused = _save_values(request, form, report)
+    kept = _keep_upload(request, form, report)
+    if refused or form.errors:
+        if not refused:
             form.add_error(None, _("Your values were saved; the file was not."))
-            return _report_page(request, partner, report, form, status=400)
-    if request.POST.get("action") == "submit":
-        try:
-            reporting.submit_report(user=actor(request), report=report)
-        except ServiceError as error:
-            web_errors.on_form(form, error, form.aliases())
-            if error.kind == ErrorKind.INVALID:
-                form.add_error(None, _("Your report is saved, but it cannot be submitted yet."))
-            return _report_page(
-                request, partner, report, form, status=web_errors.form_status(error)
-            )
-        messages.success(request, _("Report submitted to the secretariat."))
-        return redirect("workflow:workspace", partner=partner.slug)
+        return _report_page(request, partner, report, form, status=refused or 400, kept=kept)
+    if action == "submit":
+        return _submit(request, partner, report, form)
+    if action == "review":
+        return redirect(
+            reverse("workflow:report_edit", kwargs={"partner": partner.slug, "pk": report.pk})
+            + "?step=review"
+        )
     messages.success(request, _("Report saved."))
     return redirect("workflow:report_edit", partner=partner.slug, pk=report.pk)
+
+
+def _submit(
+    request: HttpRequest, partner: Partner, report: ProgressReport, form: ReportForm | None
+) -> HttpResponse:
+    try:
+        reporting.submit_report(user=actor(request), report=report)
+    except ServiceError as error:
+        form = form or ReportForm(
+            initial=ReportForm.initial_for(report), report=report, version=version_of(report)
+        )
+        web_errors.on_form(form, error, form.aliases())
+        if error.kind == ErrorKind.INVALID:
+            form.add_error(None, _("Your report is saved, but it cannot be submitted yet."))
+        return _report_page(request, partner, report, form, status=web_errors.form_status(error))
+    messages.success(request, _("Report submitted to the secretariat."))
+    return redirect("workflow:workspace", partner=partner.slug)
+
+
+@partner_member_required
+@require_POST
+def report_autosave(request: HttpRequest, partner: Partner, pk: int) -> HttpResponse:
+    """The draft saved as it is typed (htmx, no page reload): a status line and the new
+    version for the form (an out-of-band swap). Files are kept by the form's own save."""
+    report = _report_of(partner, pk)
+    form = ReportForm(request.POST, report=report)
+    saved = report.status in reporting.EDITABLE and not _save_values(request, form, report)
+    response = page(
+        request,
+        "workflow/_autosave.html",
+        {
+            "saved": saved,
+            "at": timezone.localtime(),
+            "form": form,
+            "fields": [form[name] for name in form.errors if name in form.fields],
+            "conflict": form.conflict,
+        },
+    )
+    return response
 
 
 def _remove_evidence(
@@ -362,5 +433,7 @@ def _remove_evidence(
 @partner_member_required
 @require_http_methods(["GET", "HEAD"])
 def evidence_file(request: HttpRequest, partner: Partner, pk: int) -> HttpResponseBase:
+    """The file, as an attachment; `?inline=1`: a PDF or image shown in the reviewer's page,
+    sandboxed (common.file_response)."""
     evidence = get_object_or_404(Evidence, pk=pk, report__commitment__partner=partner)
-    return file_response(evidence)
+    return file_response(evidence, inline=request.GET.get("inline") == "1")

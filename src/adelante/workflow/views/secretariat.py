@@ -41,7 +41,8 @@ from adelante.workflow.models import (
     ScreeningHit,
     Stage,
 )
-from adelante.workflow.views.common import actor, file_response, page
+from adelante.workflow.report_lines import lines_of
+from adelante.workflow.views.common import PREVIEWED, actor, file_response, page
 
 GET = ["GET", "HEAD"]
 
@@ -325,18 +326,8 @@ def _report_page(
     return_form = forms.get("return_form") or ReasonForm(prefix="return")
     for form in (verify_form, return_form):
         form.describe()
-    values = []
-    previous = reporting.last_verified(report.commitment, report.period_end)
-    for value in report.values.select_related("metric").prefetch_related("breakdowns"):
-        last = previous.get(value.metric.code)
-        values.append(
-            {
-                "value": value,
-                "last": last,
-                "lower": bool(last and value.value < last[0]),
-                "corrections": value.history.exclude(history_type="+").order_by("history_date"),
-            }
-        )
+    returned = reporting.returned_values(report)
+    lines = lines_of(report, returned=returned)
     return page(
         request,
         "workflow/report_review.html",
@@ -344,8 +335,10 @@ def _report_page(
             "title": _("Progress report"),
             "report": report,
             "c": report.commitment,
-            "values": values,
+            "lines": lines,
+            "diff": returned is not None,
             "evidence": list(report.evidence.all()),
+            "previewed": PREVIEWED,
             "events": report.review_events.select_related("user"),
             "verify_form": verify_form,
             "return_form": return_form,
