@@ -28,7 +28,8 @@ class TypedNumberInput(forms.TextInput):
     def format_value(self, value: Any) -> str | None:
         if isinstance(value, Decimal | int) and not isinstance(value, bool):
             return format_number(value)
-        return super().format_value(value)
+        formatted: str | None = super().format_value(value)
+        return formatted
 
 
 class TypedNumberField(forms.Field):

@@ -154,8 +154,8 @@ def _plain(digits: str, text: str, language: str) -> str:
     as_decimal = whole + ("." if grouping == "," else ",") + fraction.rstrip("0")
     raise Unreadable(
         _(
-            "“%(text)s” could be %(thousands)s or %(decimal)s: write it without the mark (%(plain)s) "
-            "or with two decimals."
+            "“%(text)s” could be %(thousands)s or %(decimal)s: write it without the mark "
+            "(%(plain)s) or with two decimals."
         )
         % {
             "text": text,

@@ -458,9 +458,29 @@ class AcceptForm(WorkflowForm):
     round = forms.ModelChoiceField(
         label=_("Round"),
         queryset=Round.objects.order_by("-announced_on"),
+        required=False,
+        empty_label=_("(a new round, below)"),
         help_text=_("The commitment is announced on the round's date."),
     )
+    new_round_label = forms.CharField(
+        label=_("New round: name"),
+        required=False,
+        max_length=200,
+        help_text=_("To open the current round: its name, e.g. “2026-12 announcements”."),
+    )
+    new_round_on = forms.DateField(label=_("New round: announced on"), required=False, widget=DATE)
+    confirm_past = forms.BooleanField(
+        label=_("Yes, announce it in this past round"),
+        required=False,
+        help_text=_("Needed for a round dated before today."),
+    )
     note = forms.CharField(label=_("Note (optional)"), required=False, max_length=2000)
+
+    def clean(self) -> dict[str, Any]:
+        d = super().clean() or {}
+        if d.get("round") is None and not d.get("new_round_label"):
+            self.add_error("round", _("Choose a round, or name a new one."))
+        return d
 
 
 class ChecklistForm(WorkflowForm):
