@@ -448,6 +448,21 @@ class ReportForm(WorkflowForm):
         return found
 
 
+class SheetForm(WorkflowForm):
+    file = forms.FileField(
+        label=_("Spreadsheet of values (.xlsx)"),
+        help_text=_(
+            "Columns: commitment, period_end, metric, part, value, decrease_reason. "
+            "One row per value; “part” empty for the total."
+        ),
+    )
+    submit = forms.BooleanField(
+        label=_("Submit the reports to the secretariat"),
+        required=False,
+        help_text=_("Unticked: the values are saved as drafts, for you to check first."),
+    )
+
+
 class ReasonForm(WorkflowForm):
     reason = forms.CharField(
         label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})

@@ -24,6 +24,11 @@ urlpatterns = [
         partner.report_new,
         name="report_new",
     ),
+    path(
+        "partner/<slug:partner>/reports/sheet/",
+        partner.report_sheet_upload,
+        name="report_sheet",
+    ),
     path("partner/<slug:partner>/reports/<int:pk>/", partner.report_edit, name="report_edit"),
     path(
         "partner/<slug:partner>/reports/<int:pk>/autosave/",

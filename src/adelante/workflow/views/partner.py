@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from adelante import web_errors
@@ -26,8 +27,8 @@ from adelante.commitments.models import Commitment
 from adelante.errors import ErrorKind, ServiceError
 from adelante.partners.models import Partner
 from adelante.progress.models import ProgressReport
-from adelante.workflow import intake, queues, reporting, schedule
-from adelante.workflow.forms import PeriodForm, ProposalForm, ReportForm
+from adelante.workflow import files, intake, queues, report_sheet, reporting, schedule
+from adelante.workflow.forms import PeriodForm, ProposalForm, ReportForm, SheetForm
 from adelante.workflow.models import Evidence, Proposal, Stage
 from adelante.workflow.report_lines import lines_of
 from adelante.workflow.views.common import actor, file_response, page, refused
@@ -437,3 +438,54 @@ def evidence_file(request: HttpRequest, partner: Partner, pk: int) -> HttpRespon
     sandboxed (common.file_response)."""
     evidence = get_object_or_404(Evidence, pk=pk, report__commitment__partner=partner)
     return file_response(evidence, inline=request.GET.get("inline") == "1")
+
+
+@partner_member_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def report_sheet_upload(request: HttpRequest, partner: Partner) -> HttpResponse:
+    """Many reports at once: a spreadsheet of values through the same rules as the form
+    (`report_sheet`); GET `?template=1`: a workbook to fill, a row per due period."""
+    today = timezone.localdate()
+    if request.method != "POST" and request.GET.get("template") == "1":
+        response = HttpResponse(
+            report_sheet.template(partner, today),
+            content_type=files.XLSX.content_type,
+        )
+        response["Content-Disposition"] = f'attachment; filename="{partner.slug}-values.xlsx"'
+        response["Cache-Control"] = "private, no-store"
+        return response
+    form = SheetForm(request.POST or None, request.FILES or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                rows = report_sheet.read_file(form.cleaned_data["file"])
+                done = report_sheet.apply(
+                    user=actor(request),
+                    partner=partner,
+                    rows=rows,
+                    submit=form.cleaned_data["submit"],
+                    today=today,
+                )
+            except ServiceError as error:
+                web_errors.on_form(form, error, {"period": "file"})
+                status = web_errors.form_status(error)
+            else:
+                messages.success(
+                    request,
+                    ngettext(
+                        "%(n)d report saved from the spreadsheet.",
+                        "%(n)d reports saved from the spreadsheet.",
+                        len(done),
+                    )
+                    % {"n": len(done)},
+                )
+                return redirect("workflow:workspace", partner=partner.slug)
+    form.describe()
+    return page(
+        request,
+        "workflow/report_sheet.html",
+        {"title": _("Report from a spreadsheet"), "partner": partner, "form": form},
+        status=status,
+    )
