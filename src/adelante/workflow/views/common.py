@@ -66,12 +66,17 @@ def file_response(stored: StoredFile, *, inline: bool = False) -> FileResponse:
         content_type=kind.content_type if kind else "application/octet-stream",
     )
     response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = (
-        "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; "
-        "frame-ancestors 'self'; sandbox"
-        if inline
-        else "default-src 'none'; sandbox"
-    )
+    if not inline:
+        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    elif stored.kind == "pdf":
+        # The browser's PDF viewer refuses to run in a sandbox (Chromium blocks it): the
+        # PDF may load nothing, run no page script and be framed by this site only.
+        response["Content-Security-Policy"] = "default-src 'none'; frame-ancestors 'self'"
+    else:
+        response["Content-Security-Policy"] = (
+            "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; "
+            "frame-ancestors 'self'; sandbox"
+        )
     if inline:
         # Framed by the reviewer's page (the middleware's DENY stays on everything else).
         response["X-Frame-Options"] = "SAMEORIGIN"

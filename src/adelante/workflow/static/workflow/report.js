@@ -64,12 +64,15 @@
     if (!total || !out) { return; }
     var sum = 0;
     var unreadable = false;
+    var given = false;
     breakdown.querySelectorAll("input[data-part-of]").forEach(function (input) {
+      given = given || input.value.trim() !== "";
       var n = read(input.value);
       if (isNaN(n)) { unreadable = true; } else { sum += n; }
     });
     var t = read(total.value);
-    if (unreadable || isNaN(t)) { out.textContent = ""; return; }
+    // Nothing said until a part is given, nor for what cannot be read (the server says why).
+    if (!given || unreadable || isNaN(t)) { out.textContent = ""; return; }
     var diff = sum - t;
     out.textContent = sumText[0] + show(sum) + "; " + sumText[1] + show(t) + "; " +
       (Math.abs(diff) < 0.005 ? sumText[3] : sumText[2] + (diff > 0 ? "+" : "") + show(diff));
@@ -95,4 +98,31 @@
     updateAll();
   });
   updateAll();
+
+  // Autosave (htmx) and the form's own buttons: a press waits for an autosave on its way
+  // (its answer brings the new version), and no autosave starts once the form is sent.
+  var inFlight = false;
+  var sending = false;
+  var waiting = null;
+  form.addEventListener("htmx:beforeRequest", function (event) {
+    if (sending) { event.preventDefault(); return; }
+    inFlight = true;
+  });
+  form.addEventListener("htmx:afterRequest", function () {
+    inFlight = false;
+    if (waiting) {
+      var submitter = waiting;
+      waiting = null;
+      // After the swap of the new version (htmx settles just after the request ends).
+      window.setTimeout(function () { form.requestSubmit(submitter); }, 100);
+    }
+  });
+  form.addEventListener("submit", function (event) {
+    if (inFlight) {
+      event.preventDefault();
+      waiting = event.submitter || form.querySelector("button[type=submit]");
+      return;
+    }
+    sending = true;
+  });
 })();
