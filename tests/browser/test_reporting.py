@@ -169,8 +169,10 @@ def test_one_report_in_few_steps(
     me.fill(page.get_by_label(words["female"], exact=True), "180")
     me.fill(page.get_by_label(words["male"], exact=True), "120")
     # The live totals: each breakdown adds up to the total.
-    assert page.locator("[data-live-total='people_trained-country']").inner_text().endswith(
-        words["matches"]
+    assert (
+        page.locator("[data-live-total='people_trained-country']")
+        .inner_text()
+        .endswith(words["matches"])
     )
     me.choose_file(page.get_by_label(words["file"], exact=True), world["evidence"])
     if language == "en":
@@ -250,9 +252,7 @@ def test_autosave_survives_a_reload(page: Any, live_server: Any, world: dict[str
     )
 
 
-def test_the_reviewer_reads_the_report(
-    page: Any, live_server: Any, world: dict[str, Any]
-) -> None:
+def test_the_reviewer_reads_the_report(page: Any, live_server: Any, world: dict[str, Any]) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from adelante.workflow import reporting
