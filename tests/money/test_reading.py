@@ -101,7 +101,19 @@ def test_examples(text: str, language: str, expected: Decimal, dollars: bool) ->
 
 
 @pytest.mark.parametrize(
-    "text", ["abc", "12e3", "1.5.3", "1,2,3", "0,125", "2,5 billones", "2.5 zillion", "1.234,5.6"]
+    "text",
+    [
+        "99999999999999999999 mil millones",
+        "9" * 30,
+        "abc",
+        "12e3",
+        "1.5.3",
+        "1,2,3",
+        "0,125",
+        "2,5 billones",
+        "2.5 zillion",
+        "1.234,5.6",
+    ],
 )
 def test_refused(text: str) -> None:
     with pytest.raises(Unreadable):

@@ -134,6 +134,23 @@ def test_counts_show_as_whole_numbers(client, member, partner, report):
     assert 'value="12,500"' in page
 
 
+def test_the_previous_breakdown_can_be_copied(client, member, partner, commitment):
+    earlier = builders.report(commitment, FIRST_END, {"people_trained": "100"})
+    value = earlier.values.get()
+    value.breakdowns.create(dimension="country", key="GT", amount=Decimal(100))
+    later = reporting.start_report(
+        user=member,
+        commitment=commitment,
+        period_start=date(2023, 7, 1),
+        period_end=date(2023, 12, 31),
+    )
+    client.force_login(member)
+    page = client.get(edit_url(partner, later)).content.decode()
+    assert 'data-copy-previous="people_trained"' in page
+    assert 'data-previous="100"' in page
+    assert "Last verified:" in page and "Target:" in page
+
+
 # -- Nothing typed is lost --------------------------------------------------------------------
 
 
@@ -292,22 +309,44 @@ def test_the_reviewer_sees_labels_targets_and_what_changed(
     assert "<del>100</del> → <ins>90</ins>" in text
 
 
-def test_evidence_is_previewed_inline_in_a_sandbox(client, member, reviewer, partner, report):
-    evidence = reporting.add_evidence(
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 64
+
+
+def test_evidence_is_previewed_inline(client, member, reviewer, partner, report):
+    """An image inline in a CSP sandbox; a PDF inline for the browser's viewer (which refuses
+    a sandbox), loading nothing; either framed by this site only; anything else attached."""
+    pdf = reporting.add_evidence(
         user=member, report=report, upload=SimpleUploadedFile("a.pdf", PDF_BYTES)
     )
+    png = reporting.add_evidence(
+        user=member, report=report, upload=SimpleUploadedFile("b.png", PNG)
+    )
     client.force_login(reviewer)
-    url = reverse("workflow:evidence_file", kwargs={"partner": partner.slug, "pk": evidence.pk})
-    inline = client.get(url + "?inline=1")
+
+    def url(evidence):
+        return reverse(
+            "workflow:evidence_file", kwargs={"partner": partner.slug, "pk": evidence.pk}
+        )
+
+    image = client.get(url(png) + "?inline=1")
+    assert image["Content-Disposition"].startswith("inline")
+    assert "sandbox" in image["Content-Security-Policy"]
+    assert "frame-ancestors 'self'" in image["Content-Security-Policy"]
+    assert image["X-Frame-Options"] == "SAMEORIGIN"
+    image.close()
+    inline = client.get(url(pdf) + "?inline=1")
     assert inline["Content-Disposition"].startswith("inline")
-    assert "sandbox" in inline["Content-Security-Policy"]
-    assert "frame-ancestors 'self'" in inline["Content-Security-Policy"]
-    assert inline["X-Frame-Options"] == "SAMEORIGIN"
+    assert inline["Content-Security-Policy"] == "default-src 'none'; frame-ancestors 'self'"
+    assert inline["X-Content-Type-Options"] == "nosniff"
     inline.close()
-    attached = client.get(url)
+    attached = client.get(url(pdf))
     assert attached["Content-Disposition"].startswith("attachment")
     assert attached["X-Frame-Options"] == "DENY"
+    assert "sandbox" in attached["Content-Security-Policy"]
     attached.close()
+    page = client.get(reverse("workflow:report_review", kwargs={"pk": report.pk}))
+    text = page.content.decode()
+    assert f'src="{url(pdf)}?inline=1"' in text and f'src="{url(png)}?inline=1"' in text
 
 
 def test_the_checklist_is_saved_all_or_nothing(client, reviewer, under_review):

@@ -34,6 +34,8 @@ from adelante.money.formatting import format_number, format_usd
 
 #: At most this many decimals in what is read (cents, or hundredths of a count).
 PLACES = 2
+#: At most this many digits in a number as written.
+MAX_DIGITS = 20
 
 _CURRENCY_BEFORE = re.compile(r"^(?:US\s?\$|U\$S|USD|\$)\s*", re.IGNORECASE)
 _CURRENCY_AFTER = re.compile(r"\s*(?:US\s?\$|U\$S|USD|\$)$", re.IGNORECASE)
@@ -196,10 +198,15 @@ def read_number(text: str, language: str | None = None) -> Reading | None:
             % {"text": stripped}
         )
     sign, digits = match.groups()
+    if sum(c.isdigit() for c in digits) > MAX_DIGITS:
+        # Far past any amount (and past what Decimal's context rounds exactly).
+        raise Unreadable(_("The number is too large: check the number of digits."))
     try:
         value = Decimal(sign + _plain(digits, stripped, language)) * factor
     except InvalidOperation:  # pragma: no cover - the patterns only let numbers through
         raise Unreadable(_("“%(text)s” is not a number.") % {"text": stripped}) from None
+    if value.adjusted() >= MAX_DIGITS:  # a multiple on a long number
+        raise Unreadable(_("The number is too large: check the number of digits."))
     if value != value.quantize(Decimal(1).scaleb(-PLACES), rounding="ROUND_DOWN"):
         raise Unreadable(
             _("“%(text)s” has more than %(places)d decimals.")

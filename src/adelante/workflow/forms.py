@@ -574,7 +574,7 @@ class CorrectionForm(WorkflowForm):
             self,
             "metric",
             [
-                (v.metric.code, f"{v.metric.name} ({v.value})")
+                (v.metric.code, f"{v.metric.name} ({format_number(v.value)})")
                 for v in report.values.select_related("metric")
             ],
         )
