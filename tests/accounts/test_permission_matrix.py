@@ -188,6 +188,9 @@ MATRIX: dict[str, Row] = {
         ),
         post={"member": 404, "partner_admin": 404, "reviewer": 404, "secretariat_admin": 404},
     ),
+    "<lang>/partner/<slug:partner>/commitments/<slug:reference>/catch-up/": Row(
+        "/en/partner/{partner}/commitments/{reference}/catch-up/", PARTNER
+    ),
     "<lang>/partner/<slug:partner>/reports/sheet/": Row(
         "/en/partner/{partner}/reports/sheet/", PARTNER
     ),

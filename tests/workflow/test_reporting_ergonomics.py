@@ -392,6 +392,45 @@ def test_a_past_round_needs_confirming_and_the_current_one_can_be_opened(
     assert under_review.commitment.round == made
 
 
+def test_several_missing_periods_caught_up_in_one_screen(client, member, partner, commitment):
+    client.force_login(member)
+    workspace = client.get(reverse("workflow:workspace", kwargs={"partner": partner.slug}))
+    url = reverse(
+        "workflow:report_catch_up",
+        kwargs={"partner": partner.slug, "reference": commitment.reference},
+    )
+    assert url in workspace.content.decode()
+    form = client.get(url).context["form"]
+    first, second = form.periods[0].end, form.periods[1].end
+    refused = client.post(
+        url,
+        {
+            f"p{first.isoformat()}_people_trained": "100",
+            f"p{second.isoformat()}_people_trained": "150.5",
+            "submit": "on",
+        },
+    )
+    assert refused.status_code == 400
+    assert "Give a whole number." in refused.content.decode()
+    assert b'value="150.5"' in refused.content
+    assert not ProgressReport.objects.exists()
+    saved = client.post(
+        url,
+        {
+            f"p{first.isoformat()}_people_trained": "100",
+            f"p{second.isoformat()}_people_trained": "1,150",
+            "submit": "on",
+        },
+    )
+    assert saved.status_code == 302
+    reports = ProgressReport.objects.order_by("period_end")
+    assert [(r.period_end, r.status) for r in reports] == [
+        (first, ReportStatus.SUBMITTED),
+        (second, ReportStatus.SUBMITTED),
+    ]
+    assert reports[1].values.get().value == Decimal(1150)
+
+
 # -- The spreadsheet of values ----------------------------------------------------------------
 
 

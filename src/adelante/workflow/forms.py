@@ -448,6 +448,53 @@ class ReportForm(WorkflowForm):
         return found
 
 
+class CatchUpForm(WorkflowForm):
+    """Several missing periods of one commitment in one screen: a total per period and target
+    metric (breakdowns wait for each report's own page). The values go through the
+    spreadsheet's service (`report_sheet.apply`), so the same rules as the form."""
+
+    submit = forms.BooleanField(
+        label=_("Submit the reports to the secretariat"),
+        required=False,
+        help_text=_("Unticked: the values are saved as drafts, for you to check first."),
+    )
+
+    def __init__(
+        self, *args: Any, periods: list[Any], metrics: list[Metric], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.periods = periods
+        self.metrics = metrics
+        for period in periods:
+            for metric in metrics:
+                self.fields[self.name(period.end, metric.code)] = _money_field(
+                    _("%(metric)s, period ending %(date)s")
+                    % {"metric": metric.name, "date": period.end.isoformat()},
+                    money=metric.unit == Metric.Unit.USD,
+                    required=False,
+                )
+
+    @staticmethod
+    def name(end: Any, code: str) -> str:
+        return f"p{end.isoformat()}_{code}"
+
+    def rows(self) -> list[dict[str, Any]]:
+        return [
+            {"period": p, "fields": [self[self.name(p.end, m.code)] for m in self.metrics]}
+            for p in self.periods
+        ]
+
+    def values(self) -> list[tuple[Any, str, Decimal]]:
+        """(period end, metric, total) for every value given."""
+        found = []
+        for period in self.periods:
+            for metric in self.metrics:
+                value = self.cleaned_data.get(self.name(period.end, metric.code))
+                if value is not None:
+                    found.append((period.end, metric.code, value))
+        return found
+
+
 class SheetForm(WorkflowForm):
     file = forms.FileField(
         label=_("Spreadsheet of values (.xlsx)"),

@@ -25,6 +25,11 @@ urlpatterns = [
         name="report_new",
     ),
     path(
+        "partner/<slug:partner>/commitments/<slug:reference>/catch-up/",
+        partner.report_catch_up,
+        name="report_catch_up",
+    ),
+    path(
         "partner/<slug:partner>/reports/sheet/",
         partner.report_sheet_upload,
         name="report_sheet",

@@ -23,12 +23,14 @@ from adelante import web_errors
 from adelante.accounts import roles
 from adelante.accounts.access import partner_member_required, role_required
 from adelante.accounts.concurrency import version_of
+from adelante.catalogue.models import Metric
 from adelante.commitments.models import Commitment
 from adelante.errors import ErrorKind, ServiceError
+from adelante.figures.reached import USD_INVESTED
 from adelante.partners.models import Partner
 from adelante.progress.models import ProgressReport
 from adelante.workflow import files, intake, queues, report_sheet, reporting, schedule
-from adelante.workflow.forms import PeriodForm, ProposalForm, ReportForm, SheetForm
+from adelante.workflow.forms import CatchUpForm, PeriodForm, ProposalForm, ReportForm, SheetForm
 from adelante.workflow.models import Evidence, Proposal, Stage
 from adelante.workflow.report_lines import lines_of
 from adelante.workflow.views.common import actor, file_response, page, refused
@@ -487,5 +489,61 @@ def report_sheet_upload(request: HttpRequest, partner: Partner) -> HttpResponse:
         request,
         "workflow/report_sheet.html",
         {"title": _("Report from a spreadsheet"), "partner": partner, "form": form},
+        status=status,
+    )
+
+
+@partner_member_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def report_catch_up(request: HttpRequest, partner: Partner, reference: str) -> HttpResponse:
+    """Every ended period of a commitment still without a report, in one screen: a total per
+    target metric and period, saved (or submitted) through the spreadsheet's service."""
+    commitment = get_object_or_404(Commitment, reference=reference, partner=partner)
+    today = timezone.localdate()
+    found = schedule.status_of(commitment, today)
+    periods = [p.period for p in found.periods if p.report_id is None]
+    codes = [t.metric.code for t in commitment.targets.select_related("metric")]
+    metrics = list(Metric.objects.filter(code__in=codes or [USD_INVESTED]).order_by("code"))
+    form = CatchUpForm(request.POST or None, periods=periods, metrics=metrics)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            rows = [
+                report_sheet.SheetRow(0, commitment.reference, end, code, None, value)
+                for end, code, value in form.values()
+            ]
+            try:
+                done = report_sheet.apply(
+                    user=actor(request),
+                    partner=partner,
+                    rows=rows,
+                    submit=form.cleaned_data["submit"],
+                    today=today,
+                )
+            except ServiceError as error:
+                web_errors.on_form(form, error, {"file": "__all__", "period": "__all__"})
+                status = web_errors.form_status(error)
+            else:
+                messages.success(
+                    request,
+                    ngettext(
+                        "%(n)d report saved.",
+                        "%(n)d reports saved.",
+                        len(done),
+                    )
+                    % {"n": len(done)},
+                )
+                return redirect("workflow:workspace", partner=partner.slug)
+    form.describe()
+    return page(
+        request,
+        "workflow/report_catch_up.html",
+        {
+            "title": _("Catch up on missing periods"),
+            "partner": partner,
+            "commitment": commitment,
+            "form": form,
+        },
         status=status,
     )
