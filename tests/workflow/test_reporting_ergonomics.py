@@ -199,6 +199,18 @@ def test_autosave_of_someone_elses_report_is_not_there(client, outsider, partner
     assert not ProgressValue.objects.exists()
 
 
+def test_a_proposal_draft_is_autosaved(client, member, partner, proposal):
+    client.force_login(member)
+    edit = reverse("workflow:proposal_edit", kwargs={"partner": partner.slug, "pk": proposal.pk})
+    version = client.get(edit).context["form"]["version"].value()
+    url = reverse("workflow:proposal_autosave", kwargs={"partner": partner.slug, "pk": proposal.pk})
+    saved = client.post(url, _proposal_data(title="Typed, never lost", version=version))
+    assert "Draft saved at" in saved.content.decode()
+    assert "Typed, never lost" in client.get(edit).content.decode()
+    refused = client.post(url, _proposal_data(amount="2,5 billones", version=""))
+    assert "Not saved yet" in refused.content.decode()
+
+
 def _proposal_data(**changes: Any) -> dict[str, Any]:
     data = {
         "title": "Credit",

@@ -20,6 +20,11 @@ urlpatterns = [
         name="proposal_edit",
     ),
     path(
+        "partner/<slug:partner>/proposals/<int:pk>/autosave/",
+        partner.proposal_autosave,
+        name="proposal_autosave",
+    ),
+    path(
         "partner/<slug:partner>/commitments/<slug:reference>/report/",
         partner.report_new,
         name="report_new",

@@ -177,6 +177,42 @@ def proposal_edit(request: HttpRequest, partner: Partner, pk: int) -> HttpRespon
     return _after_save(request, partner, proposal)
 
 
+@partner_member_required
+@require_POST
+def proposal_autosave(request: HttpRequest, partner: Partner, pk: int) -> HttpResponse:
+    """A draft or returned proposal saved as it is typed (htmx, no page reload): a status
+    line and the new version for the form (an out-of-band swap)."""
+    proposal = get_object_or_404(
+        Proposal.objects.select_related("commitment"), pk=pk, commitment__partner=partner
+    )
+    form = ProposalForm(request.POST)
+    saved = False
+    if form.is_valid():
+        try:
+            intake.update_proposal(
+                user=actor(request),
+                proposal=proposal,
+                data=form.to_input(),
+                version=form.cleaned_data.get("version") or "",
+            )
+        except ServiceError as error:
+            web_errors.on_form(form, error, form.ALIASES)
+        else:
+            form.set_version(version_of(Commitment.objects.get(pk=proposal.commitment_id)))
+            saved = True
+    return page(
+        request,
+        "workflow/_autosave.html",
+        {
+            "saved": saved,
+            "at": timezone.localtime(),
+            "form": form,
+            "fields": [form[name] for name in form.errors if name in form.fields],
+            "conflict": form.conflict,
+        },
+    )
+
+
 # -- Progress reports --------------------------------------------------------------------------
 
 
