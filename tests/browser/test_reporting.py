@@ -178,11 +178,14 @@ def test_one_report_in_few_steps(
     if language == "en":
         snapshot(page, "workflow-report-form-1280")
     me.click(page.get_by_role("button", name=words["check"]))
+    # (A press made while an autosave is on its way waits for its answer: autosave.js.)
+    page.wait_for_url(re.compile(r"step=review"))
+    page.wait_for_load_state()
     assert "Guatemala" in page.content()
     assert axe_violations(page) == []
     snapshot(page, f"workflow-review-step-{width}")
     me.click(page.get_by_role("button", name=words["submit"]))
-    assert page.url.endswith(f"/{language}/partner/{partner.slug}/")
+    page.wait_for_url(f"{base}/{language}/partner/{partner.slug}/")
 
     report = ProgressReport.objects.get(commitment=world["commitment"])
     assert report.status == ReportStatus.SUBMITTED and report.evidence.count() == 1
@@ -214,6 +217,7 @@ def test_an_error_keeps_every_typed_value_and_the_file(
     page.get_by_label("Evidence file:", exact=True).set_input_files(str(world["evidence"]))
     page.problems.expect_error = True  # the refusal answers 400
     page.get_by_role("button", name="Save", exact=True).click()
+    page.wait_for_selector("[data-kept]")
     page.wait_for_load_state()
     page.problems.expect_error = False
     # The browser says so in its console too: expected here, as the 400 itself.

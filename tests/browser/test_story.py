@@ -193,6 +193,7 @@ def test_the_whole_story(page: Any, second: Any, live_server: Any, world: dict[s
     page.get_by_label("Narrative:", exact=True).fill("Loans disbursed to the first 400 growers.")
     page.get_by_label("Evidence file:", exact=True).set_input_files(str(world["evidence"]))
     page.get_by_role("button", name="Check and submit").click()
+    page.wait_for_url(re.compile(r"step=review"))
     page.get_by_role("button", name="Submit to the secretariat").click()
     page.wait_for_url(f"{base}/en/partner/{partner.slug}/")
     report = ProgressReport.objects.get(commitment=commitment)
@@ -215,6 +216,7 @@ def test_the_whole_story(page: Any, second: Any, live_server: Any, world: dict[s
     assert "The invoices add up" in page.content()
     page.get_by_label("US dollars invested:", exact=True).fill("240000")
     page.get_by_role("button", name="Check and submit").click()
+    page.wait_for_url(re.compile(r"step=review"))
     page.get_by_role("button", name="Submit to the secretariat").click()
     page.wait_for_url(f"{base}/en/partner/{partner.slug}/")
 
