@@ -138,6 +138,11 @@ def sign_in(page: Any, base: str, username: str, language: str = "en") -> None:
     page.wait_for_load_state()
 
 
+def fits(page: Any) -> bool:
+    """Nothing off screen: the page does not scroll sideways."""
+    return bool(page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"))
+
+
 def snapshot(page: Any, name: str) -> None:
     """A picture for docs/workflow.md (the current viewport's width, the full page)."""
     DOCS_IMG.mkdir(parents=True, exist_ok=True)
@@ -161,6 +166,7 @@ def test_one_report_in_few_steps(
         snapshot(page, "workflow-workspace-375")
     # The period is the row's: no question about it.
     me.click(page.get_by_role("button", name=re.compile(words["report"])).first)
+    assert fits(page)
     assert page.get_by_text(words["matches"]).count() == 0
     assert page.locator("[data-beside=people_trained]").inner_text().count("1") >= 1
     me.fill(page.get_by_label(words["total"], exact=True), "300")
@@ -183,6 +189,7 @@ def test_one_report_in_few_steps(
     page.wait_for_load_state()
     assert "Guatemala" in page.content()
     assert axe_violations(page) == []
+    assert fits(page)
     snapshot(page, f"workflow-review-step-{width}")
     me.click(page.get_by_role("button", name=words["submit"]))
     page.wait_for_url(f"{base}/{language}/partner/{partner.slug}/")
