@@ -204,6 +204,36 @@ MATRIX: dict[str, Row] = {
     "<lang>/partner/<slug:partner>/reports/<int:pk>/": Row(
         "/en/partner/{partner}/reports/999999/", PARTNER_MISSING
     ),
+    "<lang>/partner/<slug:partner>/proposals/<int:pk>/autosave/": Row(
+        "/en/partner/{partner}/proposals/999999/autosave/",
+        _roles(
+            404,
+            anonymous=LOGIN,
+            member=405,
+            partner_admin=405,
+            reviewer=405,
+            secretariat_admin=405,
+        ),
+        post={"member": 404, "partner_admin": 404, "reviewer": 404, "secretariat_admin": 404},
+    ),
+    "<lang>/partner/<slug:partner>/reports/<int:pk>/autosave/": Row(
+        "/en/partner/{partner}/reports/999999/autosave/",
+        _roles(
+            404,
+            anonymous=LOGIN,
+            member=405,
+            partner_admin=405,
+            reviewer=405,
+            secretariat_admin=405,
+        ),
+        post={"member": 404, "partner_admin": 404, "reviewer": 404, "secretariat_admin": 404},
+    ),
+    "<lang>/partner/<slug:partner>/commitments/<slug:reference>/catch-up/": Row(
+        "/en/partner/{partner}/commitments/{reference}/catch-up/", PARTNER
+    ),
+    "<lang>/partner/<slug:partner>/reports/sheet/": Row(
+        "/en/partner/{partner}/reports/sheet/", PARTNER
+    ),
     "<lang>/partner/<slug:partner>/evidence/<int:pk>/": Row(
         "/en/partner/{partner}/evidence/999999/", PARTNER_MISSING
     ),

@@ -92,9 +92,15 @@ class PageProblems:
     def attach(self, page: Any) -> None:
         page.on("console", self._console)
         page.on("pageerror", lambda exc: self.errors.append(f"page error: {exc}"))
-        page.on("requestfailed", lambda req: self.errors.append(f"failed: {req.url}"))
+        page.on("requestfailed", self._failed)
         page.on("response", self._response)
         page.on("request", self._request)
+
+    def _failed(self, request: Any) -> None:
+        # The browser's own PDF viewer (the reviewer's evidence preview, issue 15) streams the
+        # file through a chrome-extension:// URL, cut when the page moves on: not the site's.
+        if urlsplit(request.url).scheme in ("http", "https"):
+            self.errors.append(f"failed: {request.url}")
 
     def _console(self, message: Any) -> None:
         if message.type == "error":

@@ -165,7 +165,9 @@ def screen_and_clear(reviewer: User, proposal: Any) -> Any:
 def accepted(reviewer: User, under_review: Any, sdn_list: Any, the_round: Any) -> Any:
     complete_checklist(reviewer, under_review)
     screen_and_clear(reviewer, under_review)
-    return intake.accept(reviewer=reviewer, proposal=under_review, into=the_round)
+    return intake.accept(
+        reviewer=reviewer, proposal=under_review, into=the_round, past_confirmed=True
+    )
 
 
 @pytest.fixture(autouse=True)

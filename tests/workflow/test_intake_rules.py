@@ -150,7 +150,7 @@ def test_acceptance_is_blocked_until_checklist_and_screening(reviewer, under_rev
     assert any("Checklist" in b for b in blockers)
     assert any("sanctions" in b for b in blockers)
     with pytest.raises(errors.Invalid):
-        intake.accept(reviewer=reviewer, proposal=under_review, into=the_round)
+        intake.accept(reviewer=reviewer, proposal=under_review, into=the_round, past_confirmed=True)
 
 
 def test_a_no_answer_blocks_acceptance(reviewer, under_review, sdn_list, the_round):
@@ -219,7 +219,7 @@ def test_accept_in_another_currency_uses_the_rounds_rate(
     intake.pick_up(reviewer=reviewer, proposal=made)
     complete_checklist(reviewer, made)
     screen_and_clear(reviewer, made)
-    intake.accept(reviewer=reviewer, proposal=made, into=the_round)
+    intake.accept(reviewer=reviewer, proposal=made, into=the_round, past_confirmed=True)
     made.commitment.refresh_from_db()
     assert made.commitment.amount_usd == Decimal("10000000.00")
     assert made.commitment.exchange_rate.currency == "GTQ"
@@ -235,7 +235,7 @@ def test_accept_without_a_rate_says_so(member, reviewer, partner, sdn_list, the_
     complete_checklist(reviewer, made)
     screen_and_clear(reviewer, made)
     with pytest.raises(errors.Invalid) as raised:
-        intake.accept(reviewer=reviewer, proposal=made, into=the_round)
+        intake.accept(reviewer=reviewer, proposal=made, into=the_round, past_confirmed=True)
     assert "round" in raised.value.field_errors
     made.refresh_from_db()
     assert made.stage == Stage.UNDER_REVIEW

@@ -60,7 +60,9 @@ def world(member, reviewer, under_review, sdn_list, the_round, partner) -> dict[
     )
     comments.post(user=reviewer, commitment=proposal.commitment, text=MARK, internal=True)
     comments.post(user=reviewer, commitment=proposal.commitment, text=SHARED, internal=False)
-    intake.accept(reviewer=reviewer, proposal=proposal, into=the_round, reason=MARK)
+    intake.accept(
+        reviewer=reviewer, proposal=proposal, into=the_round, reason=MARK, past_confirmed=True
+    )
     commitment = proposal.commitment
     report = builders.report(commitment, date(2023, 12, 31), {}, status="submitted")
     comments.post(
@@ -109,6 +111,14 @@ def partner_urls(world: dict[str, Any]) -> dict[str, str]:
         f"proposals/{world['proposal'].pk}/documents/",
         "<lang>/partner/<slug:partner>/documents/<int:pk>/": f"/en/partner/{p}/documents/"
         f"{world['partner_document'].pk}/",
+        "<lang>/partner/<slug:partner>/commitments/<slug:reference>/catch-up/": f"/en/partner/"
+        f"{p}/commitments/{ref}/catch-up/",
+        "<lang>/partner/<slug:partner>/reports/sheet/": f"/en/partner/{p}/reports/sheet/",
+        # Autosave answers POST only; read anyway, so that a GET never shows a note either.
+        "<lang>/partner/<slug:partner>/reports/<int:pk>/autosave/": f"/en/partner/{p}/reports/"
+        f"{world['draft'].pk}/autosave/",
+        "<lang>/partner/<slug:partner>/proposals/<int:pk>/autosave/": f"/en/partner/{p}/"
+        f"proposals/{world['second'].pk}/autosave/",
     }
 
 

@@ -83,7 +83,13 @@ def test_declined_and_accepted(
     complete_checklist(reviewer, under_review)
     screen_and_clear(reviewer, under_review)
     with django_capture_on_commit_callbacks(execute=True):
-        intake.accept(reviewer=reviewer, proposal=under_review, into=the_round, reason="ok")
+        intake.accept(
+            reviewer=reviewer,
+            proposal=under_review,
+            into=the_round,
+            reason="ok",
+            past_confirmed=True,
+        )
     found = _by_address()
     assert "is accepted" in found["maria@example.org"].subject
     assert "ha sido aceptado" in found["carlos@example.org"].subject

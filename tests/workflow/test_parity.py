@@ -1,24 +1,28 @@
 """One rule, every door: the same progress report through the web form and through the API
 is refused with the same reason, or accepted with the same review events.
 
-The doors that write progress reports are the partner's web form (choose the period, then fill
-and submit) and `POST /api/v1/progress-reports`; both call `workflow.reporting`. There is no
-spreadsheet import of progress values (the staff import takes commitments, statements and
-rates), so no third door to compare.
+The doors that write progress reports are the partner's web form (the period from the
+workspace's row, then fill and submit), `POST /api/v1/progress-reports` and the partner's
+spreadsheet of values (`workflow.report_sheet`, issue 15); all call `workflow.reporting`.
 """
 
 from __future__ import annotations
 
 import datetime
+import io
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from openpyxl import Workbook
 
+from adelante.accounts import roles
 from adelante.commitments.choices import Status
 from adelante.commitments.models import Commitment
 from adelante.partners.models import Partner
@@ -172,7 +176,37 @@ def through_the_api(case: Case, user: User, commitment: Commitment) -> Outcome:
     return Outcome(201, set(), answer["id"])
 
 
-DOORS = {"web": through_the_web, "api": through_the_api}
+def through_the_spreadsheet(case: Case, user: User, commitment: Commitment) -> Outcome:
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["commitment", "period_end", "metric", "part", "value", "decrease_reason"])
+    for code, value in case.values.items():
+        sheet.append(
+            [commitment.reference, case.period[1], code, "", value, case.reasons.get(code, "")]
+        )
+    out = io.BytesIO()
+    book.save(out)
+    client = Client()
+    client.force_login(user)
+    # The sheet goes to the sender's own workspace, whoever's commitments it names.
+    own = roles.partners_of(user).first()
+    assert own is not None
+    sent = client.post(
+        reverse("workflow:report_sheet", kwargs={"partner": own.slug}),
+        {"file": SimpleUploadedFile("values.xlsx", out.getvalue()), "submit": "on"},
+    )
+    report = commitment.progress_reports.filter(period_end=case.period[1]).first()
+    if sent.status_code != 302:
+        # "REF, period ending DATE: reason": the reason itself, as the other doors say it.
+        reasons = {
+            re.sub(r"^.*?, period ending [\d-]+: ", "", r) for r in _form_reasons(sent.context)
+        }
+        return Outcome(sent.status_code, reasons, report.pk if report else None)
+    assert report is not None
+    return Outcome(201, set(), report.pk)
+
+
+DOORS = {"web": through_the_web, "api": through_the_api, "sheet": through_the_spreadsheet}
 
 
 def _events(report_id: int | None) -> list[tuple[str, str, str, dict[str, Any]]]:
@@ -195,8 +229,8 @@ def test_every_door_gives_the_same_answer(case, member, partner, other_partner):
         else:
             assert outcomes[door].status == 201, (door, outcomes[door])
     if case.refused is None:
-        web, api = (_events(outcomes[door].report_id) for door in DOORS)
-        assert web == api
+        web, api, sheet = (_events(outcomes[door].report_id) for door in DOORS)
+        assert web == api == sheet
         assert tuple(action for action, *_ in web) == case.events
         assert {user for _, user, *_ in web} == {member.username}
 

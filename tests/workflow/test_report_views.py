@@ -133,8 +133,7 @@ def test_an_oversized_file_is_refused(client, member, partner, report, settings)
         {"value_usd_invested": "-5"},
         {"value_usd_invested": "1e30"},
         {"value_usd_invested": "NaN"},
-        {"value_people_trained": "2.5"},
-        {"value_people_trained": "10", "part_people_trained_sex_male": "11"},
+        {"value_usd_invested": "2,5 billones"},
         {"part_people_trained_sex_male": "11"},
     ],
 )
@@ -144,6 +143,29 @@ def test_bad_values_are_refused(client, member, partner, report, data):
     assert response.status_code == 400
     assert b"kept narrative" in response.content
     assert not ProgressValue.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"value_people_trained": "2.5"}, b"Give a whole number."),
+        (
+            {"value_people_trained": "10", "part_people_trained_sex_male": "11"},
+            b"The parts by sex add up to 11, more than the total 10 (by 1).",
+        ),
+    ],
+)
+def test_a_draft_is_saved_whatever_its_state(client, member, partner, report, data, message):
+    """Validation blocks the submission only: the draft keeps what was typed."""
+    client.force_login(member)
+    saved = post(client, partner, report, narrative="kept narrative", **data)
+    assert saved.status_code == 302
+    assert ProgressValue.objects.get().value == Decimal(data["value_people_trained"])
+    submitted = post(client, partner, report, narrative="kept narrative", action="submit", **data)
+    assert submitted.status_code == 400
+    assert message in submitted.content
+    report.refresh_from_db()
+    assert report.status == "draft"
 
 
 def test_script_in_the_narrative_is_escaped(client, member, partner, report, reviewer):

@@ -77,18 +77,36 @@ def test_fill_submit_verify_feeds_the_figures(member, reviewer, draft, commitmen
     [
         (ValueInput("usd_invested", Decimal("-1")), "zero or more"),
         (ValueInput("usd_invested", Decimal("1e14")), "too large"),
-        (ValueInput("people_trained", Decimal("2.5")), "whole number"),
         (ValueInput("usd_invested", Decimal(5), {("sex", "female"): Decimal(1)}), "no such"),
         (ValueInput("people_trained", Decimal(5), {("country", "SV"): Decimal(1)}), "no such"),
-        (ValueInput("people_trained", Decimal(5), {("sex", "male"): Decimal(6)}), "more than"),
         (ValueInput("nope", Decimal(5)), "Unknown metric"),
     ],
 )
-def test_bad_values_are_refused(member, draft, value, message):
+def test_values_that_cannot_be_stored_are_refused(member, draft, value, message):
     with pytest.raises(errors.Invalid) as raised:
         reporting.save_report(user=member, report=draft, narrative="x", values=[value])
     assert message in str(raised.value)
     assert not draft.values.exists()
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (ValueInput("people_trained", Decimal("2.5")), "whole number"),
+        (
+            ValueInput("people_trained", Decimal(5), {("sex", "male"): Decimal(6)}),
+            "The parts by sex add up to 6, more than the total 5 (by 1).",
+        ),
+    ],
+)
+def test_a_draft_keeps_what_only_the_submission_refuses(member, draft, value, message):
+    reporting.save_report(user=member, report=draft, narrative="x", values=[value])
+    assert reporting.stored_values(draft) == [value]
+    with pytest.raises(errors.Invalid) as raised:
+        reporting.submit_report(user=member, report=draft)
+    assert message in str(raised.value)
+    draft.refresh_from_db()
+    assert draft.status == ReportStatus.DRAFT
 
 
 def test_a_submitted_report_is_not_editable(member, draft):

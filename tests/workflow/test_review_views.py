@@ -95,7 +95,9 @@ def test_the_whole_review_through_the_web(client, reviewer, submitted, sdn_list,
     assert set(ScreeningHit.objects.values_list("decision", flat=True)) == {Decision.FALSE_POSITIVE}
     # Accept into the round.
     assert client.post(url, {"action": "accept", "accept-round": "nope"}).status_code == 400
-    response = client.post(url, {"action": "accept", "accept-round": the_round.pk})
+    response = client.post(
+        url, {"action": "accept", "accept-round": the_round.pk, "accept-confirm_past": "on"}
+    )
     assert response.status_code == 302
     submitted.refresh_from_db()
     assert submitted.stage == Stage.ACCEPTED

@@ -17,10 +17,13 @@ from adelante.catalogue.models import FocusArea, Metric
 from adelante.commitments.choices import PUBLISHED_STATUSES, Country, MoneyKind, Relation, Status
 from adelante.commitments.models import Commitment, Round
 from adelante.figures.reached import USD_INVESTED
+from adelante.money.formatting import format_number
+from adelante.money.inputs import TypedNumberField
 from adelante.money.qualifiers import AmountQualifier
-from adelante.progress.models import BreakdownDimension, ProgressReport, Sex, VerificationLevel
+from adelante.progress.models import BreakdownDimension, ProgressReport, VerificationLevel
 from adelante.workflow import files, intake, reporting
 from adelante.workflow.models import Answer, Decision, DueDiligenceQuestion
+from adelante.workflow.report_lines import part_label
 
 TARGET_ROWS = 3
 SOURCE_ROWS = 3
@@ -82,9 +85,9 @@ def _versioned(form: forms.Form, version: str | None) -> None:
     )
 
 
-def _money_field(label: Any, **kwargs: Any) -> forms.DecimalField:
-    # Wide enough for any amount the rules accept, and then some: they judge the value.
-    return forms.DecimalField(label=label, max_digits=20, decimal_places=2, **kwargs)
+def _money_field(label: Any, *, money: bool = False, **kwargs: Any) -> TypedNumberField:
+    # Read as the person writes it (money.reading); the rules judge the value.
+    return TypedNumberField(label=label, money=money, **kwargs)
 
 
 class ProposalForm(WorkflowForm):
@@ -153,11 +156,9 @@ class ProposalForm(WorkflowForm):
         _choices(self, "currency", [(c, c) for c in intake.currencies()])
         _choices(self, "focus_areas", [(f.code, f.name) for f in FocusArea.objects.all()])
         for code, name in Country.choices:
-            self.fields[f"share_{code}"] = forms.DecimalField(
+            self.fields[f"share_{code}"] = TypedNumberField(
                 label=_("Share for %(country)s (%%)") % {"country": name},
                 required=False,
-                max_digits=6,
-                decimal_places=2,
                 help_text=_("Optional; give a share for every country ticked, or for none."),
             )
         metrics = [("", _("(none)")), *((m.code, m.name) for m in Metric.objects.all())]
@@ -201,6 +202,34 @@ class ProposalForm(WorkflowForm):
             initial[f"source_{i}_url"] = source.url
             initial[f"source_{i}_title"] = source.title
         return initial
+
+    def clean(self) -> dict[str, Any]:
+        d = super().clean() or {}
+        ticked = set(d.get("countries") or [])
+        for code, name in Country.choices:
+            # A share typed for a country not ticked is never dropped silently.
+            if code not in ticked and d.get(f"share_{code}") is not None:
+                self.add_error(
+                    f"share_{code}",
+                    _(
+                        "You gave a share for %(country)s without ticking it: tick the country "
+                        "or clear its share."
+                    )
+                    % {"country": name},
+                )
+        amount = self.fields["amount"]
+        if (
+            isinstance(amount, TypedNumberField)
+            and amount.dollars
+            and d.get("currency")
+            and d["currency"] != "USD"
+        ):
+            self.add_error(
+                "amount",
+                _("The amount is written in US dollars but the currency chosen is %(code)s.")
+                % {"code": d["currency"]},
+            )
+        return d
 
     def to_input(self) -> intake.ProposalInput:
         d = self.cleaned_data
@@ -275,12 +304,6 @@ class PeriodForm(WorkflowForm):
         )
 
 
-def _part_label(dimension: str, key: str) -> str:
-    if dimension == BreakdownDimension.COUNTRY:
-        return str(dict(Country.choices).get(key, key))
-    return str(dict(Sex.choices).get(key, key))
-
-
 class ReportForm(WorkflowForm):
     """Values (cumulative to date) per metric, with breakdowns where the metric allows them,
     a narrative, the reasons for lower values, and an evidence file."""
@@ -312,10 +335,12 @@ class ReportForm(WorkflowForm):
         self.report = report
         commitment = report.commitment
         self.previous = reporting.last_verified(commitment, report.period_end)
-        targets = set(commitment.targets.values_list("metric__code", flat=True))
+        previous_parts = reporting.last_verified_breakdowns(commitment, report.period_end)
+        targets = {t.metric.code: t for t in commitment.targets.select_related("metric")}
+        # The commitment's own target metrics first, then US dollars invested, then the rest.
         metrics = sorted(
             Metric.objects.all(),
-            key=lambda m: (m.code != USD_INVESTED, m.code not in targets, m.code),
+            key=lambda m: (m.code not in targets, m.code != USD_INVESTED, m.code),
         )
         self.metric_groups: list[dict[str, Any]] = []
         self.fields["evidence"].help_text = str(self.fields["evidence"].help_text) % {
@@ -324,26 +349,35 @@ class ReportForm(WorkflowForm):
         for metric in metrics:
             name = f"value_{metric.code}"
             last = self.previous.get(metric.code)
-            help_text = (
-                _(
-                    "Cumulative to the period's end. Last verified: %(value)s "
-                    "(period ending %(date)s)."
-                )
-                % {"value": last[0], "date": last[1].isoformat()}
-                if last
-                else _("Cumulative to the period's end.")
+            target = targets.get(metric.code)
+            money = metric.unit == Metric.Unit.USD
+            self.fields[name] = _money_field(
+                metric.name,
+                money=money,
+                required=False,
+                help_text=_("Cumulative to the period's end."),
             )
-            self.fields[name] = _money_field(metric.name, required=False, help_text=help_text)
             parts = []
+            copy: dict[str, str] = {}
             for dimension, keys in reporting.breakdown_parts(metric, commitment).items():
                 for key in keys:
                     part = f"part_{metric.code}_{dimension}_{key}"
                     self.fields[part] = _money_field(
                         _("%(metric)s: %(part)s")
-                        % {"metric": metric.name, "part": _part_label(dimension, key)},
+                        % {"metric": metric.name, "part": part_label(dimension, key)},
+                        money=money,
                         required=False,
                     )
+                    self.fields[part].widget.attrs.update(
+                        {"data-part-of": metric.code, "data-dimension": dimension}
+                    )
+                    earlier = previous_parts.get(metric.code, {}).get((dimension, key))
+                    if earlier is not None:
+                        # "Copy the previous breakdown" (workflow/report.js) fills it in.
+                        self.fields[part].widget.attrs["data-previous"] = format_number(earlier)
+                        copy[part] = format_number(earlier)
                     parts.append(part)
+            self.fields[name].widget.attrs["data-total-of"] = metric.code
             reason = f"reason_{metric.code}"
             self.fields[reason] = forms.CharField(
                 label=_("%(metric)s: why lower than the last verified value")
@@ -359,10 +393,11 @@ class ReportForm(WorkflowForm):
                     "parts": parts,
                     "reason": reason,
                     "last": last,
-                    "target": metric.code in targets,
+                    "target": target,
+                    "copy": copy,
                     # US dollars invested, the targets' metrics and what was reported before
                     # are shown open; the rest behind "other metrics".
-                    "prominent": metric.code in targets
+                    "prominent": target is not None
                     or metric.code == USD_INVESTED
                     or last is not None,
                 }
@@ -389,9 +424,22 @@ class ReportForm(WorkflowForm):
                 "reason": self[g["reason"]],
                 "last": g["last"],
                 "target": g["target"],
+                "copy": g["copy"],
+                "dimensions": self._dimensions(g["parts"]),
                 "prominent": g["prominent"] or self[g["value"]].value() not in (None, ""),
             }
             for g in self.metric_groups
+        ]
+
+    def _dimensions(self, parts: list[str]) -> list[dict[str, Any]]:
+        """The parts grouped by breakdown (by country, by sex), for the template."""
+        found: dict[str, list[Any]] = {}
+        for part in parts:
+            dimension = str(self.fields[part].widget.attrs["data-dimension"])
+            found.setdefault(dimension, []).append(self[part])
+        return [
+            {"code": d, "label": BreakdownDimension(d).label, "parts": bound}
+            for d, bound in found.items()
         ]
 
     def to_values(self) -> list[reporting.ValueInput]:
@@ -422,6 +470,68 @@ class ReportForm(WorkflowForm):
         return found
 
 
+class CatchUpForm(WorkflowForm):
+    """Several missing periods of one commitment in one screen: a total per period and target
+    metric (breakdowns wait for each report's own page). The values go through the
+    spreadsheet's service (`report_sheet.apply`), so the same rules as the form."""
+
+    submit = forms.BooleanField(
+        label=_("Submit the reports to the secretariat"),
+        required=False,
+        help_text=_("Unticked: the values are saved as drafts, for you to check first."),
+    )
+
+    def __init__(
+        self, *args: Any, periods: list[Any], metrics: list[Metric], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.periods = periods
+        self.metrics = metrics
+        for period in periods:
+            for metric in metrics:
+                self.fields[self.name(period.end, metric.code)] = _money_field(
+                    _("%(metric)s, period ending %(date)s")
+                    % {"metric": metric.name, "date": period.end.isoformat()},
+                    money=metric.unit == Metric.Unit.USD,
+                    required=False,
+                )
+
+    @staticmethod
+    def name(end: Any, code: str) -> str:
+        return f"p{end.isoformat()}_{code}"
+
+    def rows(self) -> list[dict[str, Any]]:
+        return [
+            {"period": p, "fields": [self[self.name(p.end, m.code)] for m in self.metrics]}
+            for p in self.periods
+        ]
+
+    def values(self) -> list[tuple[Any, str, Decimal]]:
+        """(period end, metric, total) for every value given."""
+        found = []
+        for period in self.periods:
+            for metric in self.metrics:
+                value = self.cleaned_data.get(self.name(period.end, metric.code))
+                if value is not None:
+                    found.append((period.end, metric.code, value))
+        return found
+
+
+class SheetForm(WorkflowForm):
+    file = forms.FileField(
+        label=_("Spreadsheet of values (.xlsx)"),
+        help_text=_(
+            "Columns: commitment, period_end, metric, part, value, decrease_reason. "
+            "One row per value; “part” empty for the total."
+        ),
+    )
+    submit = forms.BooleanField(
+        label=_("Submit the reports to the secretariat"),
+        required=False,
+        help_text=_("Unticked: the values are saved as drafts, for you to check first."),
+    )
+
+
 class ReasonForm(WorkflowForm):
     reason = forms.CharField(
         label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
@@ -432,9 +542,29 @@ class AcceptForm(WorkflowForm):
     round = forms.ModelChoiceField(
         label=_("Round"),
         queryset=Round.objects.order_by("-announced_on"),
+        required=False,
+        empty_label=_("(a new round, below)"),
         help_text=_("The commitment is announced on the round's date."),
     )
+    new_round_label = forms.CharField(
+        label=_("New round: name"),
+        required=False,
+        max_length=200,
+        help_text=_("To open the current round: its name, e.g. “2026-12 announcements”."),
+    )
+    new_round_on = forms.DateField(label=_("New round: announced on"), required=False, widget=DATE)
+    confirm_past = forms.BooleanField(
+        label=_("Yes, announce it in this past round"),
+        required=False,
+        help_text=_("Needed for a round dated before today."),
+    )
     note = forms.CharField(label=_("Note (optional)"), required=False, max_length=2000)
+
+    def clean(self) -> dict[str, Any]:
+        d = super().clean() or {}
+        if d.get("round") is None and not d.get("new_round_label"):
+            self.add_error("round", _("Choose a round, or name a new one."))
+        return d
 
 
 class ChecklistForm(WorkflowForm):
@@ -513,7 +643,7 @@ class CorrectionForm(WorkflowForm):
             self,
             "metric",
             [
-                (v.metric.code, f"{v.metric.name} ({v.value})")
+                (v.metric.code, f"{v.metric.name} ({format_number(v.value)})")
                 for v in report.values.select_related("metric")
             ],
         )

@@ -31,6 +31,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from adelante import history
@@ -474,6 +475,38 @@ def check_in_review(*, proposal: Proposal, message: str) -> None:
         raise Conflict(message)
 
 
+def _answer_problems(answer: str, attestation: str) -> dict[str, list[str]]:
+    if answer not in Answer.values:
+        return {"answer": [_("Choose an answer.")]}
+    if answer != Answer.YES and not attestation.strip():
+        return {"attestation": [_("Explain a “no” or “not applicable” answer.")]}
+    return {}
+
+
+def _write_answer(
+    reviewer: User, proposal: Proposal, question: DueDiligenceQuestion, answer: str, note: str
+) -> DueDiligenceAnswer:
+    row = DueDiligenceAnswer.objects.filter(
+        commitment=proposal.commitment, question=question
+    ).first() or DueDiligenceAnswer(commitment=proposal.commitment, question=question)
+    if row.pk is not None and row.answer == answer and row.attestation == note:
+        return row
+    old = row.answer if row.pk else ""
+    row.answer, row.attestation = answer, note
+    row.answered_by, row.answered_at = reviewer, timezone.now()
+    history.save(row, user=reviewer, reason=note)
+    recording.log(
+        Action.CHECKLIST_ANSWERED,
+        reviewer,
+        proposal.commitment,
+        reason=note,
+        question=question.code,
+        answer=answer,
+        previous=old,
+    )
+    return row
+
+
 def answer_question(
     *,
     reviewer: User,
@@ -484,38 +517,58 @@ def answer_question(
 ) -> DueDiligenceAnswer:
     """Record (or change) the answer to one checklist question."""
     check_may_review(user=reviewer)
-    if answer not in Answer.values:
-        raise Invalid(field_errors={"answer": [_("Choose an answer.")]})
-    attestation = attestation.strip()
-    if answer != Answer.YES and not attestation:
-        raise Invalid(
-            field_errors={"attestation": [_("Explain a “no” or “not applicable” answer.")]}
-        )
+    problems = _answer_problems(answer, attestation)
+    if problems:
+        raise Invalid(field_errors=problems)
     with transaction.atomic():
         proposal = locked(proposal)
         check_in_review(
             proposal=proposal,
             message=_("Take the proposal for review before answering the checklist."),
         )
-        row = DueDiligenceAnswer.objects.filter(
-            commitment=proposal.commitment, question=question
-        ).first() or DueDiligenceAnswer(commitment=proposal.commitment, question=question)
-        if row.pk is not None and row.answer == answer and row.attestation == attestation:
-            return row
-        old = row.answer if row.pk else ""
-        row.answer, row.attestation = answer, attestation
-        row.answered_by, row.answered_at = reviewer, timezone.now()
-        history.save(row, user=reviewer, reason=attestation)
-        recording.log(
-            Action.CHECKLIST_ANSWERED,
-            reviewer,
-            proposal.commitment,
-            reason=attestation,
-            question=question.code,
-            answer=answer,
-            previous=old,
+        return _write_answer(reviewer, proposal, question, answer, attestation.strip())
+
+
+@dataclass(frozen=True)
+class ChecklistAnswer:
+    question: DueDiligenceQuestion
+    answer: str
+    attestation: str = ""
+
+
+def answer_checklist(
+    *, reviewer: User, proposal: Proposal, answers: Sequence[ChecklistAnswer]
+) -> int:
+    """Record the answers of the checklist all together, or none: any answer in error refuses
+    them all, each error under `q<question id>` and naming its question. Returns how many
+    answers changed."""
+    check_may_review(user=reviewer)
+    errors: dict[str, list[str]] = {}
+    for item in answers:
+        for messages in _answer_problems(item.answer, item.attestation).values():
+            errors[f"q{item.question.pk}"] = [
+                _("“%(question)s”: %(problem)s") % {"question": item.question.text, "problem": m}
+                for m in messages
+            ]
+    if errors:
+        raise Invalid(field_errors=errors)
+    changed = 0
+    with transaction.atomic():
+        proposal = locked(proposal)
+        check_in_review(
+            proposal=proposal,
+            message=_("Take the proposal for review before answering the checklist."),
         )
-    return row
+        for item in answers:
+            before = DueDiligenceAnswer.objects.filter(
+                commitment=proposal.commitment, question=item.question
+            ).first()
+            note = item.attestation.strip()
+            if before is not None and before.answer == item.answer and before.attestation == note:
+                continue
+            _write_answer(reviewer, proposal, item.question, item.answer, note)
+            changed += 1
+    return changed
 
 
 def checklist(proposal: Proposal) -> list[tuple[DueDiligenceQuestion, DueDiligenceAnswer | None]]:
@@ -566,9 +619,55 @@ def acceptance_blockers(proposal: Proposal) -> list[str]:
     return blockers
 
 
-def accept(*, reviewer: User, proposal: Proposal, into: Round, reason: str = "") -> Proposal:
-    """Announce the commitment in the round: its date, US$ amount, countries and schedule."""
+def open_round(*, reviewer: User, label: str, announced_on: datetime.date) -> Round:
+    """A new round (the current one, usually), for a reviewer to accept proposals into."""
     check_may_review(user=reviewer)
+    label = label.strip()
+    if not label:
+        raise Invalid(field_errors={"new_round_label": [_("Name the new round.")]})
+    if Round.objects.filter(label=label, announced_on=announced_on).exists():
+        raise Invalid(
+            field_errors={"new_round_label": [_("A round of that name and date exists already.")]}
+        )
+    base = slugify(f"{announced_on.isoformat()} {label}")[:100] or announced_on.isoformat()
+    slug, n = base, 1
+    while Round.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    made = Round(label=label, slug=slug, announced_on=announced_on)
+    history.save(made, user=reviewer, reason=_("round opened by %(user)s") % {"user": reviewer})
+    return made
+
+
+def check_round_date(*, into: Round, today: datetime.date, past_confirmed: bool) -> None:
+    """A round dated before today back-dates the announcement: only when confirmed."""
+    if into.announced_on < today and not past_confirmed:
+        raise Invalid(
+            field_errors={
+                "confirm_past": [
+                    _(
+                        "%(round)s was announced on %(date)s: the commitment would count as "
+                        "announced then. Confirm, or open the current round."
+                    )
+                    % {"round": into.label, "date": into.announced_on.isoformat()}
+                ]
+            }
+        )
+
+
+def accept(
+    *,
+    reviewer: User,
+    proposal: Proposal,
+    into: Round,
+    reason: str = "",
+    past_confirmed: bool = False,
+    today: datetime.date | None = None,
+) -> Proposal:
+    """Announce the commitment in the round: its date, US$ amount, countries and schedule.
+    A past round (dated before today) only with `past_confirmed`."""
+    check_may_review(user=reviewer)
+    check_round_date(into=into, today=today or timezone.localdate(), past_confirmed=past_confirmed)
     with transaction.atomic():
         proposal = locked(proposal)
         blockers = acceptance_blockers(proposal)

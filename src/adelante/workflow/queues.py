@@ -92,6 +92,16 @@ class Workspace:
     proposals: list[Proposal]
 
     @property
+    def catch_up(self) -> list[tuple[Commitment, int]]:
+        """Commitments with several ended periods and no report yet: caught up in one screen."""
+        found = []
+        for commitment, status in self.commitments:
+            missing = sum(1 for p in status.to_report if p.report_id is None)
+            if missing > 1:
+                found.append((commitment, missing))
+        return found
+
+    @property
     def due(self) -> list[tuple[Commitment, schedule.PeriodStatus]]:
         """Ended periods still to report, most urgent first."""
         rows = [(c, p) for c, s in self.commitments for p in s.to_report]

@@ -38,6 +38,7 @@ from adelante.commitments.choices import REPORTING_STATUSES, Country, Status
 from adelante.commitments.models import Commitment
 from adelante.errors import Conflict, Invalid, NotAllowed
 from adelante.money import limits
+from adelante.money.formatting import format_number
 from adelante.progress.models import (
     BreakdownDimension,
     ProgressBreakdown,
@@ -123,7 +124,12 @@ def _whole(metric: Metric) -> bool:
     return metric.unit != Metric.Unit.USD
 
 
-def value_problems(commitment: Commitment, values: Sequence[ValueInput]) -> dict[str, list[str]]:
+def value_problems(
+    commitment: Commitment, values: Sequence[ValueInput], *, complete: bool = True
+) -> dict[str, list[str]]:
+    """What is wrong with the values. `complete=False` (a draft being saved): only what cannot
+    be stored (an unknown metric or breakdown, a metric twice, a number past the limits); the
+    rest (signs, whole numbers, parts above the total) stops the submission, not the draft."""
     errors: dict[str, list[str]] = {}
     metrics = {m.code: m for m in Metric.objects.all()}
     seen: set[str] = set()
@@ -140,15 +146,15 @@ def value_problems(commitment: Commitment, values: Sequence[ValueInput]) -> dict
         seen.add(item.metric)
         mine = errors.setdefault(key, [])
         numbers = [item.value, *item.breakdowns.values()]
-        if any(n < 0 for n in numbers):
+        if any(n < 0 for n in numbers):  # never stored (a check constraint)
             mine.append(_("Values must be zero or more."))
-        elif any(n > _limit(metric) for n in numbers):
+        elif any(abs(n) > _limit(metric) for n in numbers):
             if metric.unit == Metric.Unit.USD:
                 # An amount of money: the limit and the words of every door (money.limits).
                 mine.append(limits.too_large_message())
             else:
                 mine.append(_("The value is too large: check the number of digits."))
-        elif _whole(metric) and any(n != n.to_integral_value() for n in numbers):
+        elif complete and _whole(metric) and any(n != n.to_integral_value() for n in numbers):
             mine.append(_("Give a whole number."))
         allowed = breakdown_parts(metric, commitment)
         sums: dict[str, Decimal] = {}
@@ -157,10 +163,21 @@ def value_problems(commitment: Commitment, values: Sequence[ValueInput]) -> dict
                 mine.append(_("This metric has no such breakdown."))
                 break
             sums[dimension] = sums.get(dimension, Decimal(0)) + amount
-        for total in sums.values():
-            if total > item.value:
-                mine.append(_("The parts of a breakdown add up to more than the total."))
-                break
+        for dimension, total in sums.items():
+            if complete and total > item.value:
+                # Which breakdown, and its sums: the partner sees what to change.
+                mine.append(
+                    _(
+                        "The parts by %(dimension)s add up to %(sum)s, more than the total "
+                        "%(total)s (by %(difference)s)."
+                    )
+                    % {
+                        "dimension": BreakdownDimension(dimension).label,
+                        "sum": format_number(total),
+                        "total": format_number(item.value),
+                        "difference": format_number(total - item.value),
+                    }
+                )
         if not mine:
             del errors[key]
     return errors
@@ -182,6 +199,31 @@ def last_verified(
     )
     for code, value, end in rows:
         found[code] = (value, end)
+    return found
+
+
+def last_verified_breakdowns(
+    commitment: Commitment, before: datetime.date
+) -> dict[str, dict[tuple[str, str], Decimal]]:
+    """Per metric, the breakdown of its latest verified value before `before` (for "copy the
+    previous breakdown")."""
+    found: dict[str, dict[tuple[str, str], Decimal]] = {}
+    rows = (
+        ProgressBreakdown.objects.filter(
+            value__report__commitment=commitment,
+            value__report__status=ReportStatus.VERIFIED,
+            value__report__period_end__lt=before,
+        )
+        .order_by("value__report__period_end")
+        .values_list(
+            "value__metric__code", "value__report__period_end", "dimension", "key", "amount"
+        )
+    )
+    latest: dict[str, datetime.date] = {}
+    for code, end, dimension, key, amount in rows:
+        if latest.get(code) != end:
+            latest[code], found[code] = end, {}
+        found[code][(dimension, key)] = amount
     return found
 
 
@@ -219,6 +261,42 @@ def stored_values(report: ProgressReport) -> list[ValueInput]:
             )
         )
     return result
+
+
+def returned_values(report: ProgressReport) -> list[ValueInput] | None:
+    """The values as they stood when the report was last returned (from the history), for the
+    reviewer's comparison; None if it was never returned."""
+    event = (
+        report.review_events.filter(action=Action.REPORT_RETURNED).order_by("-at", "-pk").first()
+    )
+    if event is None:
+        return None
+    at = event.at
+    rows = [
+        row
+        for row in ProgressValue.history.filter(report_id=report.pk, history_date__lte=at).order_by(
+            "id", "-history_date", "-history_id"
+        )
+    ]
+    latest: dict[int, Any] = {}
+    for row in rows:
+        latest.setdefault(row.id, row)
+    codes = dict(Metric.objects.values_list("id", "code"))
+    parts: dict[int, dict[tuple[str, str], Decimal]] = {}
+    seen: set[int] = set()
+    for part in ProgressBreakdown.history.filter(
+        value_id__in=list(latest), history_date__lte=at
+    ).order_by("-history_date", "-history_id"):
+        if part.id in seen:
+            continue
+        seen.add(part.id)
+        if part.history_type != "-":
+            parts.setdefault(part.value_id, {})[(part.dimension, part.key)] = part.amount
+    return [
+        ValueInput(codes[row.metric_id], row.value, parts.get(row.id, {}), row.decrease_reason)
+        for row in latest.values()
+        if row.history_type != "-"
+    ]
 
 
 # -- Who may -----------------------------------------------------------------------------------
@@ -270,8 +348,10 @@ def check_new_report(
         raise Conflict(_("A report for this period exists already."))
 
 
-def check_values(*, commitment: Commitment, values: Sequence[ValueInput]) -> None:
-    errors = value_problems(commitment, values)
+def check_values(
+    *, commitment: Commitment, values: Sequence[ValueInput], complete: bool = True
+) -> None:
+    errors = value_problems(commitment, values, complete=complete)
     if errors:
         raise Invalid(field_errors=errors)
 
@@ -366,7 +446,8 @@ def save_report(
         recording.check_version(
             report, version, {"narrative": narrative}, _value_changes(report, values)
         )
-        check_values(commitment=report.commitment, values=values)
+        # A draft keeps whatever was typed that can be stored: the rest waits for submission.
+        check_values(commitment=report.commitment, values=values, complete=False)
         reason = _("report edited by %(user)s") % {"user": user.get_username()}
         with history.change(reason=reason):
             report.narrative = narrative.strip()

@@ -20,11 +20,31 @@ urlpatterns = [
         name="proposal_edit",
     ),
     path(
+        "partner/<slug:partner>/proposals/<int:pk>/autosave/",
+        partner.proposal_autosave,
+        name="proposal_autosave",
+    ),
+    path(
         "partner/<slug:partner>/commitments/<slug:reference>/report/",
         partner.report_new,
         name="report_new",
     ),
+    path(
+        "partner/<slug:partner>/commitments/<slug:reference>/catch-up/",
+        partner.report_catch_up,
+        name="report_catch_up",
+    ),
+    path(
+        "partner/<slug:partner>/reports/sheet/",
+        partner.report_sheet_upload,
+        name="report_sheet",
+    ),
     path("partner/<slug:partner>/reports/<int:pk>/", partner.report_edit, name="report_edit"),
+    path(
+        "partner/<slug:partner>/reports/<int:pk>/autosave/",
+        partner.report_autosave,
+        name="report_autosave",
+    ),
     path(
         "partner/<slug:partner>/evidence/<int:pk>/",
         partner.evidence_file,

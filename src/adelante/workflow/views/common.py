@@ -50,20 +50,40 @@ def refused(request: HttpRequest, error: ServiceError) -> HttpResponse:
     )
 
 
-def file_response(stored: StoredFile) -> FileResponse:
-    """The file, as an attachment of the type its content showed, never rendered inline."""
+#: The kinds a reviewer sees in the page (an <img>, or a sandboxed frame for PDF).
+PREVIEWED = {"pdf", "png", "jpeg"}
+
+
+def file_response(stored: StoredFile, *, inline: bool = False) -> FileResponse:
+    """The file, as an attachment of the type its content showed. `inline`: a PDF or image
+    (by its checked content, not its name) shown in a page of this site, in a CSP sandbox that
+    runs no script, loads nothing and may be framed by this site only."""
     kind = files.KINDS.get(stored.kind)
+    inline = inline and stored.kind in PREVIEWED
     try:
         handle = stored.file.open("rb")
     except (FileNotFoundError, ValueError):
         raise Http404 from None
     response = FileResponse(
         handle,
-        as_attachment=True,
+        as_attachment=not inline,
         filename=stored.original_name,
         content_type=kind.content_type if kind else "application/octet-stream",
     )
     response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    if not inline:
+        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    elif stored.kind == "pdf":
+        # The browser's PDF viewer refuses to run in a sandbox (Chromium blocks it): the
+        # PDF may load nothing, run no page script and be framed by this site only.
+        response["Content-Security-Policy"] = "default-src 'none'; frame-ancestors 'self'"
+    else:
+        response["Content-Security-Policy"] = (
+            "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; "
+            "frame-ancestors 'self'; sandbox"
+        )
+    if inline:
+        # Framed by the reviewer's page (the middleware's DENY stays on everything else).
+        response["X-Frame-Options"] = "SAMEORIGIN"
     response["Cache-Control"] = "private, no-store"
     return response

@@ -16,19 +16,23 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods, require_POST
 
 from adelante import web_errors
 from adelante.accounts import roles
 from adelante.accounts.access import partner_member_required, role_required
 from adelante.accounts.concurrency import version_of
+from adelante.catalogue.models import Metric
 from adelante.commitments.models import Commitment
 from adelante.errors import ErrorKind, ServiceError
+from adelante.figures.reached import USD_INVESTED
 from adelante.partners.models import Partner
 from adelante.progress.models import ProgressReport
-from adelante.workflow import disclosure, intake, queues, reporting, schedule
-from adelante.workflow.forms import PeriodForm, ProposalForm, ReportForm
+from adelante.workflow import disclosure, files, intake, queues, report_sheet, reporting, schedule
+from adelante.workflow.forms import CatchUpForm, PeriodForm, ProposalForm, ReportForm, SheetForm
 from adelante.workflow.models import Evidence, Proposal, Stage
+from adelante.workflow.report_lines import lines_of
 from adelante.workflow.views.common import actor, file_response, page, refused
 
 
@@ -190,6 +194,42 @@ def proposal_edit(request: HttpRequest, partner: Partner, pk: int) -> HttpRespon
     return _after_save(request, partner, proposal)
 
 
+@partner_member_required
+@require_POST
+def proposal_autosave(request: HttpRequest, partner: Partner, pk: int) -> HttpResponse:
+    """A draft or returned proposal saved as it is typed (htmx, no page reload): a status
+    line and the new version for the form (an out-of-band swap)."""
+    proposal = get_object_or_404(
+        Proposal.objects.select_related("commitment"), pk=pk, commitment__partner=partner
+    )
+    form = ProposalForm(request.POST)
+    saved = False
+    if form.is_valid():
+        try:
+            intake.update_proposal(
+                user=actor(request),
+                proposal=proposal,
+                data=form.to_input(),
+                version=form.cleaned_data.get("version") or "",
+            )
+        except ServiceError as error:
+            web_errors.on_form(form, error, form.ALIASES)
+        else:
+            form.set_version(version_of(Commitment.objects.get(pk=proposal.commitment_id)))
+            saved = True
+    return page(
+        request,
+        "workflow/_autosave.html",
+        {
+            "saved": saved,
+            "at": timezone.localtime(),
+            "form": form,
+            "fields": [form[name] for name in form.errors if name in form.fields],
+            "conflict": form.conflict,
+        },
+    )
+
+
 # -- Progress reports --------------------------------------------------------------------------
 
 
@@ -271,25 +311,39 @@ def _report_page(
     report: ProgressReport,
     form: ReportForm,
     status: int = 200,
+    kept: Evidence | None = None,
 ) -> HttpResponse:
     form.describe()
     values = reporting.stored_values(report)
+    reviewing = request.GET.get("step") == "review" and report.status in reporting.EDITABLE
     return page(
         request,
-        "workflow/report_form.html",
+        "workflow/report_review_step.html" if reviewing else "workflow/report_form.html",
         {
-            "title": _("Progress report"),
+            "title": _("Check and submit") if reviewing else _("Progress report"),
             "partner": partner,
             "report": report,
             "form": form,
             "editable": report.status in reporting.EDITABLE,
             "evidence": list(report.evidence.all()),
+            "kept": kept,
             "decreases": reporting.unconfirmed(report, values) if values else [],
+            "summary": lines_of(report, values) if reviewing else [],
+            "problems": _submission_problems(report, values) if reviewing else [],
             "events": disclosure.partner_log(report.commitment, report),
             **_correspondence(partner, report.commitment, report),
         },
         status=status,
     )
+
+
+def _submission_problems(report: ProgressReport, values: list[reporting.ValueInput]) -> list[str]:
+    """What would stop the submission, said on the review step before the partner presses."""
+    problems = reporting.value_problems(report.commitment, values)
+    found = [m for messages in problems.values() for m in messages]
+    if not values:
+        found.append(_("Give at least one value before submitting."))
+    return found
 
 
 def _report_of(partner: Partner, pk: int) -> ProgressReport:
@@ -300,23 +354,32 @@ def _report_of(partner: Partner, pk: int) -> ProgressReport:
     )
 
 
-@partner_member_required
-@require_http_methods(["GET", "HEAD", "POST"])
-def report_edit(request: HttpRequest, partner: Partner, pk: int) -> HttpResponse:
-    report = _report_of(partner, pk)
-    if request.method != "POST":
-        form = ReportForm(
-            initial=ReportForm.initial_for(report), report=report, version=version_of(report)
+def _keep_upload(request: HttpRequest, form: ReportForm, report: ProgressReport) -> Evidence | None:
+    """A chosen file is stored with the draft even when other fields are in error: nobody
+    chooses it twice. Its own refusal (type, size) shows on its field."""
+    upload = form.cleaned_data.get("evidence") if hasattr(form, "cleaned_data") else None
+    if not upload or "evidence" in form.errors:
+        return None
+    try:
+        return reporting.add_evidence(
+            user=actor(request),
+            report=report,
+            upload=upload,
+            description=form.cleaned_data.get("evidence_description", ""),
         )
-        return _report_page(request, partner, report, form)
-    if request.POST.get("action") == "remove_evidence":
-        return _remove_evidence(request, partner, report)
-    form = ReportForm(request.POST, request.FILES, report=report)
+    except ServiceError as error:
+        web_errors.on_form(form, error, form.aliases())
+        return None
+
+
+def _save_values(request: HttpRequest, form: ReportForm, report: ProgressReport) -> int:
+    """Save what the form read on the draft: 0, or the status of the refusal (its errors on
+    the form)."""
     if not form.is_valid():
-        return _report_page(request, partner, report, form, status=400)
+        return 400
     values = form.to_values()
     if form.errors:
-        return _report_page(request, partner, report, form, status=400)
+        return 400
     try:
         reporting.save_report(
             user=actor(request),
@@ -327,36 +390,83 @@ def report_edit(request: HttpRequest, partner: Partner, pk: int) -> HttpResponse
         )
     except ServiceError as error:
         web_errors.on_form(form, error, form.aliases())
-        return _report_page(request, partner, report, form, status=web_errors.form_status(error))
+        return web_errors.form_status(error)
     # The values are saved: from here on, the form carries the new version.
     form.set_version(version_of(ProgressReport.objects.get(pk=report.pk)))
-    upload = form.cleaned_data.get("evidence")
-    if upload:
-        try:
-            reporting.add_evidence(
-                user=actor(request),
-                report=report,
-                upload=upload,
-                description=form.cleaned_data.get("evidence_description", ""),
-            )
-        except ServiceError as error:
-            web_errors.on_form(form, error, form.aliases())
+    return 0
+
+
+@partner_member_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def report_edit(request: HttpRequest, partner: Partner, pk: int) -> HttpResponse:
+    """The report's form. POST `save` keeps the draft whatever its state; `review` saves and
+    shows the review step; `submit` (from the review step, or the form) hands it over."""
+    report = _report_of(partner, pk)
+    if request.method != "POST":
+        form = ReportForm(
+            initial=ReportForm.initial_for(report), report=report, version=version_of(report)
+        )
+        return _report_page(request, partner, report, form)
+    action = request.POST.get("action")
+    if action == "remove_evidence":
+        return _remove_evidence(request, partner, report)
+    if action == "confirm":
+        return _submit(request, partner, report, None)
+    form = ReportForm(request.POST, request.FILES, report=report)
+    refused = _save_values(request, form, report)
+    kept = _keep_upload(request, form, report)
+    if refused or form.errors:
+        if not refused:
             form.add_error(None, _("Your values were saved; the file was not."))
-            return _report_page(request, partner, report, form, status=400)
-    if request.POST.get("action") == "submit":
-        try:
-            reporting.submit_report(user=actor(request), report=report)
-        except ServiceError as error:
-            web_errors.on_form(form, error, form.aliases())
-            if error.kind == ErrorKind.INVALID:
-                form.add_error(None, _("Your report is saved, but it cannot be submitted yet."))
-            return _report_page(
-                request, partner, report, form, status=web_errors.form_status(error)
-            )
-        messages.success(request, _("Report submitted to the secretariat."))
-        return redirect("workflow:workspace", partner=partner.slug)
+        return _report_page(request, partner, report, form, status=refused or 400, kept=kept)
+    if action == "submit":
+        return _submit(request, partner, report, form)
+    if action == "review":
+        return redirect(
+            reverse("workflow:report_edit", kwargs={"partner": partner.slug, "pk": report.pk})
+            + "?step=review"
+        )
     messages.success(request, _("Report saved."))
     return redirect("workflow:report_edit", partner=partner.slug, pk=report.pk)
+
+
+def _submit(
+    request: HttpRequest, partner: Partner, report: ProgressReport, form: ReportForm | None
+) -> HttpResponse:
+    try:
+        reporting.submit_report(user=actor(request), report=report)
+    except ServiceError as error:
+        form = form or ReportForm(
+            initial=ReportForm.initial_for(report), report=report, version=version_of(report)
+        )
+        web_errors.on_form(form, error, form.aliases())
+        if error.kind == ErrorKind.INVALID:
+            form.add_error(None, _("Your report is saved, but it cannot be submitted yet."))
+        return _report_page(request, partner, report, form, status=web_errors.form_status(error))
+    messages.success(request, _("Report submitted to the secretariat."))
+    return redirect("workflow:workspace", partner=partner.slug)
+
+
+@partner_member_required
+@require_POST
+def report_autosave(request: HttpRequest, partner: Partner, pk: int) -> HttpResponse:
+    """The draft saved as it is typed (htmx, no page reload): a status line and the new
+    version for the form (an out-of-band swap). Files are kept by the form's own save."""
+    report = _report_of(partner, pk)
+    form = ReportForm(request.POST, report=report)
+    saved = report.status in reporting.EDITABLE and not _save_values(request, form, report)
+    response = page(
+        request,
+        "workflow/_autosave.html",
+        {
+            "saved": saved,
+            "at": timezone.localtime(),
+            "form": form,
+            "fields": [form[name] for name in form.errors if name in form.fields],
+            "conflict": form.conflict,
+        },
+    )
+    return response
 
 
 def _remove_evidence(
@@ -380,5 +490,114 @@ def _remove_evidence(
 @partner_member_required
 @require_http_methods(["GET", "HEAD"])
 def evidence_file(request: HttpRequest, partner: Partner, pk: int) -> HttpResponseBase:
+    """The file, as an attachment; `?inline=1`: a PDF or image shown in the reviewer's page,
+    sandboxed (common.file_response)."""
     evidence = get_object_or_404(Evidence, pk=pk, report__commitment__partner=partner)
-    return file_response(evidence)
+    return file_response(evidence, inline=request.GET.get("inline") == "1")
+
+
+@partner_member_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def report_sheet_upload(request: HttpRequest, partner: Partner) -> HttpResponse:
+    """Many reports at once: a spreadsheet of values through the same rules as the form
+    (`report_sheet`); GET `?template=1`: a workbook to fill, a row per due period."""
+    today = timezone.localdate()
+    if request.method != "POST" and request.GET.get("template") == "1":
+        response = HttpResponse(
+            report_sheet.template(partner, today),
+            content_type=files.XLSX.content_type,
+        )
+        response["Content-Disposition"] = f'attachment; filename="{partner.slug}-values.xlsx"'
+        response["Cache-Control"] = "private, no-store"
+        return response
+    form = SheetForm(request.POST or None, request.FILES or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                rows = report_sheet.read_file(form.cleaned_data["file"])
+                done = report_sheet.apply(
+                    user=actor(request),
+                    partner=partner,
+                    rows=rows,
+                    submit=form.cleaned_data["submit"],
+                    today=today,
+                )
+            except ServiceError as error:
+                web_errors.on_form(form, error, {"period": "file"})
+                status = web_errors.form_status(error)
+            else:
+                messages.success(
+                    request,
+                    ngettext(
+                        "%(n)d report saved from the spreadsheet.",
+                        "%(n)d reports saved from the spreadsheet.",
+                        len(done),
+                    )
+                    % {"n": len(done)},
+                )
+                return redirect("workflow:workspace", partner=partner.slug)
+    form.describe()
+    return page(
+        request,
+        "workflow/report_sheet.html",
+        {"title": _("Report from a spreadsheet"), "partner": partner, "form": form},
+        status=status,
+    )
+
+
+@partner_member_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def report_catch_up(request: HttpRequest, partner: Partner, reference: str) -> HttpResponse:
+    """Every ended period of a commitment still without a report, in one screen: a total per
+    target metric and period, saved (or submitted) through the spreadsheet's service."""
+    commitment = get_object_or_404(Commitment, reference=reference, partner=partner)
+    today = timezone.localdate()
+    found = schedule.status_of(commitment, today)
+    periods = [p.period for p in found.periods if p.report_id is None]
+    codes = [t.metric.code for t in commitment.targets.select_related("metric")]
+    metrics = list(Metric.objects.filter(code__in=codes or [USD_INVESTED]).order_by("code"))
+    form = CatchUpForm(request.POST or None, periods=periods, metrics=metrics)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            rows = [
+                report_sheet.SheetRow(0, commitment.reference, end, code, None, value)
+                for end, code, value in form.values()
+            ]
+            try:
+                done = report_sheet.apply(
+                    user=actor(request),
+                    partner=partner,
+                    rows=rows,
+                    submit=form.cleaned_data["submit"],
+                    today=today,
+                )
+            except ServiceError as error:
+                web_errors.on_form(form, error, {"file": "__all__", "period": "__all__"})
+                status = web_errors.form_status(error)
+            else:
+                messages.success(
+                    request,
+                    ngettext(
+                        "%(n)d report saved.",
+                        "%(n)d reports saved.",
+                        len(done),
+                    )
+                    % {"n": len(done)},
+                )
+                return redirect("workflow:workspace", partner=partner.slug)
+    form.describe()
+    return page(
+        request,
+        "workflow/report_catch_up.html",
+        {
+            "title": _("Catch up on missing periods"),
+            "partner": partner,
+            "commitment": commitment,
+            "form": form,
+        },
+        status=status,
+    )

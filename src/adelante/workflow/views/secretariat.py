@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -53,7 +54,8 @@ from adelante.workflow.models import (
     ScreeningHit,
     Stage,
 )
-from adelante.workflow.views.common import actor, file_response, page
+from adelante.workflow.report_lines import lines_of
+from adelante.workflow.views.common import PREVIEWED, actor, file_response, page
 
 GET = ["GET", "HEAD"]
 
@@ -225,12 +227,20 @@ def proposal_review(request: HttpRequest, pk: int) -> HttpResponse:
             form = AcceptForm(request.POST, prefix="accept")
             if not form.is_valid():
                 return _review_page(request, proposal, 400, accept_form=form)
-            intake.accept(
-                reviewer=user,
-                proposal=proposal,
-                into=form.cleaned_data["round"],
-                reason=form.cleaned_data["note"],
-            )
+            data = form.cleaned_data
+            with transaction.atomic():
+                into = data["round"] or intake.open_round(
+                    reviewer=user,
+                    label=data["new_round_label"],
+                    announced_on=data["new_round_on"] or timezone.localdate(),
+                )
+                intake.accept(
+                    reviewer=user,
+                    proposal=proposal,
+                    into=into,
+                    reason=data["note"],
+                    past_confirmed=data["confirm_past"],
+                )
             messages.success(request, _("Accepted: the commitment is announced in the round."))
         else:
             messages.error(request, _("Choose an action."))
@@ -256,6 +266,11 @@ def _refused_review(
     return _review_page(request, proposal, web_errors.status(error))
 
 
+def _back_to(proposal: Proposal, section: str) -> HttpResponse:
+    """The review page at the section just saved (htmx swaps in that section alone)."""
+    return redirect(reverse("workflow:proposal_review", kwargs={"pk": proposal.pk}) + f"#{section}")
+
+
 @secretariat_required
 @require_POST
 def proposal_checklist(request: HttpRequest, pk: int) -> HttpResponse:
@@ -263,35 +278,28 @@ def proposal_checklist(request: HttpRequest, pk: int) -> HttpResponse:
     form = ChecklistForm(request.POST, rows=intake.checklist(proposal))
     if not form.is_valid():
         return _review_page(request, proposal, 400, checklist_form=form)
-    changed = 0
+    answers = []
     for row in form.questions():
         question = row["question"]
         answer = form.cleaned_data.get(f"q{question.id}_answer") or ""
-        note = form.cleaned_data.get(f"q{question.id}_note") or ""
-        if not answer:
-            continue
-        current = row["answer"]
-        if current is not None and current.answer == answer and current.attestation == note:
-            continue
-        try:
-            intake.answer_question(
-                reviewer=actor(request),
-                proposal=proposal,
-                question=question,
-                answer=answer,
-                attestation=note,
-            )
-            changed += 1
-        except ServiceError as error:
-            # The rules name "answer" and "attestation": both show beside this question.
-            note_field = f"q{question.id}_note"
-            web_errors.on_form(form, error, {"answer": note_field, "attestation": note_field})
-            if error.kind != ErrorKind.INVALID:
-                break
-    if form.errors:
-        return _review_page(request, proposal, 400, checklist_form=form)
+        if answer:
+            note = form.cleaned_data.get(f"q{question.id}_note") or ""
+            answers.append(intake.ChecklistAnswer(question, answer, note))
+    try:
+        # All the answers, or none (intake.answer_checklist).
+        changed = intake.answer_checklist(
+            reviewer=actor(request), proposal=proposal, answers=answers
+        )
+    except ServiceError as error:
+        # Each question's error shows beside its note, and names the question.
+        aliases = {
+            f"q{row['question'].id}": f"q{row['question'].id}_note" for row in form.questions()
+        }
+        web_errors.on_form(form, error, aliases)
+        status = 400 if error.kind == ErrorKind.INVALID else web_errors.status(error)
+        return _review_page(request, proposal, status, checklist_form=form)
     messages.success(request, _("Checklist saved (%(n)d answers changed).") % {"n": changed})
-    return redirect("workflow:proposal_review", pk=proposal.pk)
+    return _back_to(proposal, "checklist")
 
 
 @secretariat_required
@@ -312,7 +320,7 @@ def proposal_document(request: HttpRequest, pk: int) -> HttpResponse:
         web_errors.on_form(form, error)
         return _review_page(request, proposal, 400, document_form=form)
     messages.success(request, _("Document added."))
-    return redirect("workflow:proposal_review", pk=proposal.pk)
+    return _back_to(proposal, "checklist")
 
 
 @secretariat_required
@@ -351,7 +359,7 @@ def hit_decide(request: HttpRequest, pk: int) -> HttpResponse:
         web_errors.on_form(form, error)
         return _review_page(request, proposal, web_errors.status(error), **{f"hit_{hit.pk}": form})
     messages.success(request, _("Decision recorded."))
-    return redirect("workflow:proposal_review", pk=proposal.pk)
+    return _back_to(proposal, "screening")
 
 
 @secretariat_required
@@ -376,18 +384,8 @@ def _report_page(
     return_form = forms.get("return_form") or ReasonForm(prefix="return")
     for form in (verify_form, return_form):
         form.describe()
-    values = []
-    previous = reporting.last_verified(report.commitment, report.period_end)
-    for value in report.values.select_related("metric").prefetch_related("breakdowns"):
-        last = previous.get(value.metric.code)
-        values.append(
-            {
-                "value": value,
-                "last": last,
-                "lower": bool(last and value.value < last[0]),
-                "corrections": value.history.exclude(history_type="+").order_by("history_date"),
-            }
-        )
+    returned = reporting.returned_values(report)
+    lines = lines_of(report, returned=returned)
     return page(
         request,
         "workflow/report_review.html",
@@ -395,8 +393,10 @@ def _report_page(
             "title": _("Progress report"),
             "report": report,
             "c": report.commitment,
-            "values": values,
+            "lines": lines,
+            "diff": returned is not None,
             "evidence": list(report.evidence.all()),
+            "previewed": PREVIEWED,
             "events": disclosure.reviewer_log(report.commitment, report),
             **_correspondence(report.commitment, report),
             "verify_form": verify_form,
