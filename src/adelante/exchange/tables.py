@@ -38,7 +38,7 @@ from adelante.commitments.publication import (
 )
 from adelante.currency.models import ExchangeRate
 from adelante.exchange.cells import REGION
-from adelante.partners.models import PartnerAlias
+from adelante.partners.models import PartnerAlias, PartnerIdentifier
 from adelante.progress.models import ProgressValue
 from adelante.progress.publication import published_reports
 
@@ -216,6 +216,11 @@ COMMITMENT_COLUMNS = (
         _("Country shares"),
         _("Percentages per country, e.g. GT:60;SV:40."),
     ),
+    code(
+        "partner_identifiers",
+        _("Partner's organisation identifiers"),
+        _("In the org-id.guide form, separated by “;”, e.g. GT-NIT-75556057."),
+    ),
 )
 
 
@@ -223,8 +228,14 @@ def _commitment_rows(as_of: datetime.date | None) -> Iterator[Sequence[Cell]]:
     fields = (
         "pk", "reference", "partner__name", "partner__type", "announced_on", "round__label",
         "amount_usd", "focus_text", "summary", "relation", "amount", "currency", "qualifier",
-        "kind", "title", "status", "withdrawn_on",
+        "kind", "title", "status", "withdrawn_on", "partner_id",
     )  # fmt: skip
+    # Few partners, many commitments: each partner's identifiers are looked up once.
+    identifiers: dict[int, list[str]] = defaultdict(list)
+    for partner_id, identifier in PartnerIdentifier.objects.order_by(
+        "partner_id", "identifier"
+    ).values_list("partner_id", "identifier"):
+        identifiers[partner_id].append(identifier)
     for chunk in _keyset(published_commitments(as_of), fields):
         ids = [row[0] for row in chunk]
         countries: dict[int, list[tuple[str, Decimal | None]]] = defaultdict(list)
@@ -244,7 +255,7 @@ def _commitment_rows(as_of: datetime.date | None) -> Iterator[Sequence[Cell]]:
         for (
             pk, reference, partner, partner_type, announced_on, round_label, amount_usd,
             focus, summary, relation, amount, currency, qualifier, kind, title, status,
-            withdrawn_on,
+            withdrawn_on, partner_id,
         ) in chunk:  # fmt: skip
             named = countries.get(pk, [])
             withheld = is_withheld(qualifier)
@@ -270,6 +281,7 @@ def _commitment_rows(as_of: datetime.date | None) -> Iterator[Sequence[Cell]]:
                 status,
                 withdrawn_on,
                 ";".join(f"{c}:{_percent(s)}" for c, s in named) if stated_shares else "",
+                ";".join(identifiers.get(partner_id, ())),
             )
 
 
@@ -314,6 +326,10 @@ def _of_published(
 
 def _aliases(as_of: datetime.date | None) -> QuerySet[Any]:
     return PartnerAlias.objects.filter(partner__in=published_partners(as_of))
+
+
+def _identifiers(as_of: datetime.date | None) -> QuerySet[Any]:
+    return PartnerIdentifier.objects.filter(partner__in=published_partners(as_of))
 
 
 def _values(as_of: datetime.date | None) -> QuerySet[Any]:
@@ -384,6 +400,21 @@ TABLES: tuple[Table, ...] = (
         ),
         _simple(_aliases, ("partner__slug", "name")),
         _counter(_aliases),
+    ),
+    Table(
+        "partner_identifiers",
+        _("Organisation identifiers of partners"),
+        (
+            code("partner", _("Partner identifier")),
+            code(
+                "identifier",
+                _("Organisation identifier"),
+                _("In the org-id.guide form, e.g. GT-NIT-75556057: the scheme's prefix first."),
+            ),
+            code("scheme", _("Scheme"), _("The org-id.guide scheme's prefix, e.g. GT-NIT.")),
+        ),
+        _simple(_identifiers, ("partner__slug", "identifier", "scheme")),
+        _counter(_identifiers),
     ),
     Table(
         "rounds",
