@@ -192,3 +192,18 @@ def check_identifiers(texts: Iterable[str]) -> list[OrgIdentifier]:
     if problems:
         raise IdentifierError(" ".join(problems))
     return list(found.values())
+
+
+#: The schemes an IATI publisher looks for first: IATI's own register, then the LEI.
+_IATI_PREFERENCE = ("XI-IATI", "XI-LEI")
+
+
+def preferred_identifier(identifiers: Iterable[str]) -> str | None:
+    """The identifier to write as a partner's IATI `ref`: an XI-IATI one, else an LEI, else
+    the first of the others in alphabetical order; None if the partner has none."""
+    ordered = sorted(identifiers)
+    for prefix in _IATI_PREFERENCE:
+        for identifier in ordered:
+            if identifier.startswith(prefix + "-"):
+                return identifier
+    return ordered[0] if ordered else None
