@@ -68,7 +68,7 @@ def commitments(rows: Sequence[Commitment]) -> list[dict[str, Any]]:
 
 
 def with_partner_details(items: QuerySet[Partner]) -> QuerySet[Partner]:
-    return items.prefetch_related("aliases").annotate(
+    return items.prefetch_related("aliases", "identifiers").annotate(
         published=Count("commitments", filter=_published("commitments"))
     )
 
@@ -86,6 +86,10 @@ def partner(p: Partner) -> dict[str, Any]:
         "type": p.type,
         "website": p.website,
         "aliases": [a.name for a in p.aliases.all()],
+        "identifiers": [
+            {"identifier": i.identifier, "scheme": i.scheme, "scheme_name": i.scheme_name}
+            for i in p.identifiers.all()
+        ],
         "commitments": p.published,  # type: ignore[attr-defined]
     }
 

@@ -141,6 +141,12 @@ class PartnerIdentifier(models.Model):
         known = scheme(self.scheme)
         return known.name if known is not None else self.scheme
 
+    @property
+    def scheme_local_name(self) -> str:
+        """The scheme's name in its country's language (Spanish in Central America), or ""."""
+        known = scheme(self.scheme)
+        return known.local_name if known is not None else ""
+
 
 class PartnerMerge(models.Model):
     """One partner absorbed into another (`adelante.partners.merging`), and what moved.

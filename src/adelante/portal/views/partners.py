@@ -120,6 +120,7 @@ def partner(request: HttpRequest, slug: str) -> HttpResponse:
         "keep": hidden_params(request, ("as_of",)),
         "partner": found,
         "aliases": list(found.aliases.all()),
+        "identifiers": list(found.identifiers.all()),
         "total": remembered(partner_total, found.id, when.as_of, recorded_on=when.recorded_on),
         "invested": invested(when.as_of, recorded_on=when.recorded_on, within=everything),
         "reached": reached_all(when.as_of, recorded_on=when.recorded_on, within=everything),

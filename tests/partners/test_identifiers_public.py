@@ -1,0 +1,45 @@
+"""The portal's partner page and the API show a partner's organisation identifiers."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.test import Client
+
+from adelante.commitments.choices import Status
+from adelante.partners.models import PartnerIdentifier
+from tests import builders
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def acme() -> str:
+    made = builders.commitment(
+        "Acme Foods", "1000", datetime.date(2023, 2, 6), status=Status.IN_PROGRESS
+    )
+    PartnerIdentifier.objects.create(
+        partner=made.partner, identifier="GT-NIT-75556057", scheme="GT-NIT"
+    )
+    return made.partner.slug
+
+
+def test_the_partner_page_shows_identifiers_with_the_schemes_name(client: Client, acme: str) -> None:
+    page = client.get(f"/en/partners/{acme}/").content.decode()
+    assert "<code>GT-NIT-75556057</code> (Guatemala Tax Identification Number)" in page
+    spanish = client.get(f"/es/partners/{acme}/").content.decode()
+    assert "(Número de Identificación Tributaria de Guatemala)" in spanish
+
+
+def test_the_api_carries_the_identifiers(client: Client, acme: str) -> None:
+    found = client.get(f"/api/v1/partners/{acme}").json()
+    assert found["identifiers"] == [
+        {
+            "identifier": "GT-NIT-75556057",
+            "scheme": "GT-NIT",
+            "scheme_name": "Guatemala Tax Identification Number",
+        }
+    ]
+    listed = client.get("/api/v1/partners").json()["results"]
+    assert listed[0]["identifiers"][0]["identifier"] == "GT-NIT-75556057"
