@@ -10,7 +10,13 @@ from adelante.exchange.partner_matching import NewPartner, PartnerDirectory
 from adelante.exchange.problems import CellError
 from adelante.partners.models import Partner, PartnerAlias, PartnerIdentifier
 from adelante.partners.naming import normalise
-from tests.exchange.conftest import COMMITMENT_COLUMNS, commitment, run_import, table_counts, write_csv
+from tests.exchange.conftest import (
+    COMMITMENT_COLUMNS,
+    commitment,
+    run_import,
+    table_counts,
+    write_csv,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -70,9 +76,7 @@ def test_an_import_matches_by_identifier_and_writes_new_identifiers(tmp_path: Pa
     millicom = make("Millicom", NIT)
     rows = [
         commitment(partner="Tigo Guatemala", partner_identifiers="GT-NIT-7555605-7"),
-        commitment(
-            partner="Banco Ejemplo", partner_identifiers=LEI, announced_on="2024-03-02"
-        ),
+        commitment(partner="Banco Ejemplo", partner_identifiers=LEI, announced_on="2024-03-02"),
     ]
     path = write_csv(tmp_path / "c.csv", rows, COLUMNS)
     dry = run_import("commitments", path, "--dry-run")

@@ -25,7 +25,9 @@ def acme() -> str:
     return made.partner.slug
 
 
-def test_the_partner_page_shows_identifiers_with_the_schemes_name(client: Client, acme: str) -> None:
+def test_the_partner_page_shows_identifiers_with_the_schemes_name(
+    client: Client, acme: str
+) -> None:
     page = client.get(f"/en/partners/{acme}/").content.decode()
     assert "<code>GT-NIT-75556057</code> (Guatemala Tax Identification Number)" in page
     spanish = client.get(f"/es/partners/{acme}/").content.decode()

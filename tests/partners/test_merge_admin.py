@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from adelante.partners.models import Partner, PartnerIdentifier, PartnerMerge
 from tests import builders
-from tests.accounts.conftest import PASSWORD, Cast, cast  # noqa: F401 (a fixture)
+from tests.accounts.conftest import PASSWORD, Cast
 from tests.adminforms import inline_rows, posted
 
 pytestmark = pytest.mark.django_db

@@ -143,7 +143,7 @@ def test_a_merge_is_refused_without_a_reason_or_into_itself() -> None:
 
 @pytest.mark.django_db
 def test_likely_duplicates_by_identifier_and_by_name() -> None:
-    keep, absorb, _staff = _world()
+    _world()
     builders.partner("Fundación Sergio Paiz")
     builders.partner("Fundacion Sergio Paz")  # a typo
     builders.partner("Cargill")

@@ -46,8 +46,8 @@ from adelante.exchange.saving import (
     update,
 )
 from adelante.partners.models import Partner, PartnerAlias, PartnerIdentifier
-from adelante.partners.orgid import scheme_of
 from adelante.partners.naming import normalise
+from adelante.partners.orgid import scheme_of
 from adelante.workflow import lifecycle
 
 REFERENCE_LENGTH = 200

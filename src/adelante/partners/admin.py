@@ -237,7 +237,9 @@ class PartnerAdmin(HistoryAdmin):
                 else:
                     messages.success(
                         request,
-                        gettext("“%(absorbed)s” was merged into “%(kept)s”. The merge can be undone.")
+                        gettext(
+                            "“%(absorbed)s” was merged into “%(kept)s”. The merge can be undone."
+                        )
                         % {"absorbed": merge.absorbed_name, "kept": merge.keep.name},
                     )
                     return HttpResponseRedirect(

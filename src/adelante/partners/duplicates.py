@@ -15,7 +15,7 @@ from rapidfuzz import fuzz, process
 
 from adelante.partners.models import Partner, PartnerAlias, PartnerIdentifier
 
-#: The lowest name similarity (0–100) reported.
+#: The lowest name similarity (0 to 100) reported.
 NAME_SCORE = 90
 
 
@@ -47,9 +47,7 @@ def likely_duplicates(*, min_score: int = NAME_SCORE) -> list[LikelyDuplicate]:
         return pairs[(low, high)]
 
     holders: dict[str, set[int]] = defaultdict(set)
-    for identifier, partner_id in PartnerIdentifier.objects.values_list(
-        "identifier", "partner_id"
-    ):
+    for identifier, partner_id in PartnerIdentifier.objects.values_list("identifier", "partner_id"):
         holders[identifier].add(partner_id)
     for identifier, ids in sorted(holders.items()):
         ordered = sorted(ids)

@@ -54,6 +54,13 @@ def _unique_sets(model: type[models.Model], field: str) -> list[tuple[str, ...]]
     return [tuple(f for f in fields if f != field) for fields in sets if field in fields]
 
 
+def _attname(model: type[models.Model], name: str) -> str:
+    """The column attribute of a field ("user_id" for the foreign key "user")."""
+    field = model._meta.get_field(name)
+    assert isinstance(field, models.Field), name
+    return field.attname
+
+
 def _fields(row: models.Model) -> dict[str, Any]:
     """The row's stored values by attribute name (foreign keys as ids), JSON-ready."""
     values: dict[str, Any] = {}
@@ -97,7 +104,9 @@ def do_merge_partners(
     if keep.pk == absorb.pk:
         raise MergeError(_("A partner cannot be merged into itself."), kind=Invalid.kind)
     with transaction.atomic():
-        locked = {p.pk: p for p in Partner.objects.select_for_update().filter(pk__in=[keep.pk, absorb.pk])}
+        locked = {
+            p.pk: p for p in Partner.objects.select_for_update().filter(pk__in=[keep.pk, absorb.pk])
+        }
         if len(locked) != 2:
             raise MergeError(_("One of the partners no longer exists."), kind=Conflict.kind)
         keep, absorb = locked[keep.pk], locked[absorb.pk]
@@ -118,7 +127,9 @@ def do_merge_partners(
                     if any(
                         model._default_manager.filter(
                             **{field.name: keep},
-                            **{f: getattr(row, model._meta.get_field(f).attname) for f in fields},
+                            **{
+                                _attname(model, f): getattr(row, _attname(model, f)) for f in fields
+                            },
                         ).exists()
                         for fields in others
                     ):
