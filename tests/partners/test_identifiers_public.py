@@ -45,3 +45,20 @@ def test_the_api_carries_the_identifiers(client: Client, acme: str) -> None:
     ]
     listed = client.get("/api/v1/partners").json()["results"]
     assert listed[0]["identifiers"][0]["identifier"] == "GT-NIT-75556057"
+
+
+def test_a_merged_partners_page_leads_to_the_partner_kept(client: Client, acme: str) -> None:
+    from adelante.partners.merging import do_merge_partners, do_undo_merge
+    from adelante.partners.models import Partner
+
+    other = builders.commitment(
+        "Acme Food", "5", datetime.date(2023, 2, 7), status=Status.IN_PROGRESS
+    ).partner
+    keep = Partner.objects.get(slug=acme)
+    merge = do_merge_partners(keep=keep, absorb=other, by=None, reason="a typo")
+    response = client.get(f"/en/partners/{other.slug}/?as_of=2024-01-01")
+    assert response.status_code == 302
+    assert response["Location"] == f"/en/partners/{acme}/?as_of=2024-01-01"
+    assert client.get("/en/partners/no-such-partner/").status_code == 404
+    do_undo_merge(merge=merge)
+    assert client.get(f"/en/partners/{other.slug}/").status_code == 200

@@ -199,3 +199,17 @@ class MergeAndUndoProperty(TestCase):  # type: ignore[misc]
         }
         do_undo_merge(merge=merge)
         assert _rows() == before
+
+
+@pytest.mark.django_db
+def test_an_undo_is_refused_when_the_name_was_taken_since() -> None:
+    keep, absorb, staff = _world()
+    merge = do_merge_partners(keep=keep, absorb=absorb, by=staff, reason="Same company")
+    builders.partner("Millicom International, Inc.")  # the same name, once normalised
+    before = _rows()
+    with pytest.raises(MergeError) as refused:
+        do_undo_merge(merge=merge, by=staff)
+    assert refused.value.kind == ErrorKind.CONFLICT
+    assert _rows() == before
+    merge.refresh_from_db()
+    assert merge.undone_at is None

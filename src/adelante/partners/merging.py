@@ -143,7 +143,8 @@ def do_merge_partners(
             known = {keep.normalised_name, *keep.aliases.values_list("normalised_name", flat=True)}
             snapshot = {name: _fields(absorb)[name] for name in _OWN_FIELDS}
             history.delete(absorb, user=by, reason=note)
-            if absorb.normalised_name and absorb.normalised_name not in known:
+            taken = PartnerAlias.objects.filter(normalised_name=absorb.normalised_name).exists()
+            if absorb.normalised_name and absorb.normalised_name not in known and not taken:
                 alias = PartnerAlias(
                     partner=keep, name=absorb.name, normalised_name=absorb.normalised_name
                 )
@@ -189,9 +190,13 @@ def do_undo_merge(*, merge: PartnerMerge, by: Any = None, reason: str = "") -> P
                 alias = PartnerAlias.objects.filter(pk=merge.alias["pk"], partner=keep).first()
                 if alias is not None:
                     history.delete(alias, user=by, reason=note)
-            if PartnerAlias.objects.filter(normalised_name=normalise(snapshot["name"])).exists():
+            key = normalise(snapshot["name"])
+            if (
+                PartnerAlias.objects.filter(normalised_name=key).exists()
+                or Partner.objects.filter(normalised_name=key).exists()
+            ):
                 raise MergeError(
-                    _("“%(name)s” is an alias of a partner now; remove it first.")
+                    _("“%(name)s” is a partner's name or alias now; change it first.")
                     % {"name": snapshot["name"]},
                     kind=Conflict.kind,
                 )
