@@ -8,10 +8,12 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import User
 from django.db import models
+from django.utils import timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
+from adelante.accounts.models import Invitation
 from adelante.commitments.models import Commitment
 from adelante.errors import ErrorKind
 from adelante.partners.duplicates import likely_duplicates
@@ -58,13 +60,17 @@ def _world() -> tuple[Partner, Partner, User]:
     _member(absorb, "ana", "admin")  # the same user: set aside
     _member(absorb, "beto")
     staff = User.objects.create(username="staff", is_staff=True)
+    # A row of another app that points at the partner: found by the merge from the relations.
+    Invitation.objects.create(
+        email="new@example.org", partner=absorb, nonce="n", expires_at=timezone.now()
+    )
     return keep, absorb, staff
 
 
 def _rows(*partners: Partner) -> dict[str, set[tuple[Any, ...]]]:
     """Every row that points at the partners, and every history row, as tuples."""
     found: dict[str, set[tuple[Any, ...]]] = {}
-    for model in (Commitment, PartnerAlias, PartnerIdentifier, Membership):
+    for model in (Commitment, PartnerAlias, PartnerIdentifier, Membership, Invitation):
         found[model.__name__] = set(
             model.objects.values_list(*(f.attname for f in model._meta.concrete_fields))
         )
@@ -104,6 +110,7 @@ def test_merge_moves_every_row_and_undo_restores_exactly_them() -> None:
         "XI-LEI-724500PMK2A2M1SQQ228",
     }
     assert set(keep.memberships.values_list("user__username", flat=True)) == {"ana", "beto"}
+    assert keep.invitations.count() == 1  # type: ignore[attr-defined]
     assert Partner.objects.named("Millicom International").get() == keep
     # History: nothing lost, and each moved row says why it moved.
     history_after = _history_count()
