@@ -62,3 +62,9 @@ def test_a_merged_partners_page_leads_to_the_partner_kept(client: Client, acme: 
     assert client.get("/en/partners/no-such-partner/").status_code == 404
     do_undo_merge(merge=merge)
     assert client.get(f"/en/partners/{other.slug}/").status_code == 200
+
+
+def test_the_api_finds_a_partner_by_identifier(client: Client, acme: str) -> None:
+    builders.commitment("Other Org", "5", datetime.date(2023, 2, 7), status=Status.IN_PROGRESS)
+    found = client.get("/api/v1/partners", {"q": "GT-NIT-7555"}).json()["results"]
+    assert [p["slug"] for p in found] == [acme]

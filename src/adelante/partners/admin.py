@@ -200,7 +200,13 @@ class PartnerAdmin(HistoryAdmin):
     form = PartnerForm
     list_display = ("name", "type", "commitment_count", "website")
     list_filter = ("type",)
-    search_fields = ("name", "normalised_name", "aliases__name", "aliases__normalised_name")
+    search_fields = (
+        "name",
+        "normalised_name",
+        "aliases__name",
+        "aliases__normalised_name",
+        "identifiers__identifier",
+    )
     prepopulated_fields = {"slug": ("name",)}
     readonly_fields = ("normalised_name",)
     fields = ("name", "normalised_name", "slug", "type", "website")
