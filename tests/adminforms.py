@@ -14,7 +14,7 @@ from adelante.commitments.choices import Status
 from adelante.commitments.geography import set_countries
 from adelante.commitments.models import Commitment, OfficialStatement, Round, Source, Target
 from adelante.currency.models import ExchangeRate
-from adelante.partners.models import Partner, PartnerAlias
+from adelante.partners.models import Partner, PartnerAlias, PartnerMerge
 from adelante.partners.naming import normalise
 from adelante.progress.models import ProgressReport, ProgressValue
 from adelante.workflow.models import ReportingSchedule
@@ -141,6 +141,13 @@ def sample_record() -> dict[str, Any]:
     )
     ProgressValue.objects.create(report=report, metric=metric, value=Decimal(250))
     ReportingSchedule.objects.create(commitment=commitment, interval_months=3)
+    # A merge record as `partners.merging` writes it (here of a partner that never existed).
+    PartnerMerge.objects.create(
+        keep=owner,
+        absorbed_name="Nespreso",
+        absorbed={"id": "999999", "name": "Nespreso", "slug": "nespreso", "type": "company"},
+        reason="A typo",
+    )
     return {
         "partner": owner,
         "round": the_round,

@@ -10,12 +10,13 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
+from adelante.partners.models import PartnerMerge
 from adelante.progress.models import ProgressReport
 from tests.adminforms import sample_record
 
 LANGUAGES = ("en", "es")
 #: Models the admin shows but never changes.
-READ_ONLY = {ProgressReport}
+READ_ONLY = {ProgressReport, PartnerMerge}
 
 
 def adelante_models() -> list[Any]:
@@ -41,6 +42,7 @@ def test_every_adelante_model_is_registered() -> None:
         "commitments.Round",
         "currency.ExchangeRate",
         "partners.Partner",
+        "partners.PartnerMerge",
         "progress.ProgressReport",
         "workflow.DueDiligenceQuestion",
         "workflow.ReportingSchedule",

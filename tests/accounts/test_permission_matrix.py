@@ -417,6 +417,15 @@ ADMIN = (
     "<lang>/admin/partners/partner/<path:object_id>/history/",
     "<lang>/admin/partners/partner/^([^/]+)/history/([^/]+)/$",
     "<lang>/admin/partners/partner/add/",
+    # Likely duplicates and merging them (issue 14); the merges, each with its undo (POST).
+    "<lang>/admin/partners/partner/duplicates/",
+    "<lang>/admin/partners/partnermerge/",
+    "<lang>/admin/partners/partnermerge/<int:merge_id>/undo/",
+    "<lang>/admin/partners/partnermerge/<path:object_id>/",
+    "<lang>/admin/partners/partnermerge/<path:object_id>/change/",
+    "<lang>/admin/partners/partnermerge/<path:object_id>/delete/",
+    "<lang>/admin/partners/partnermerge/<path:object_id>/history/",
+    "<lang>/admin/partners/partnermerge/add/",
     "<lang>/admin/password_change/",
     "<lang>/admin/password_change/done/",
     "<lang>/admin/progress/progressreport/",
@@ -479,6 +488,7 @@ def test_every_api_operation_is_in_the_matrix() -> None:
 def _admin_url(pattern: str) -> str:
     url = "/" + pattern.replace("<lang>/", "en/")
     url = url.replace("<path:object_id>", "999999").replace("(?P<url>.*)$", "no-such-page/")
+    url = url.replace("<int:merge_id>", "999999")
     url = url.replace("^([^/]+)/history/([^/]+)/$", "999999/history/1/")
     if "(?P<app_label>" in url:
         url = url.split("^")[0] + "partners/"

@@ -375,3 +375,23 @@ def test_an_empty_record_is_said_to_be_empty(tmp_path):
         "export_iati", "--output", str(tmp_path / "x.xml"), stderr=err, stdout=io.StringIO()
     )
     assert "no activity" in err.getvalue()
+
+
+def test_a_partners_organisation_identifier_is_its_ref(record, validator):
+    from adelante.partners.models import PartnerIdentifier
+
+    acme = record["exact"].partner
+    for identifier in ("GT-NIT-75556057", "XI-LEI-724500PMK2A2M1SQQ228"):
+        PartnerIdentifier.objects.create(
+            partner=acme, identifier=identifier, scheme=identifier.rsplit("-", 1)[0]
+        )
+    document = export()
+    assert_valid(document, validator)
+    element = activity(document, record["exact"].reference)
+    # The LEI is preferred to a national identifier (docs/iati.md).
+    assert element.find("participating-org").get("ref") == "XI-LEI-724500PMK2A2M1SQQ228"
+    providers = element.xpath("transaction/provider-org/@ref")
+    assert providers and set(providers) == {"XI-LEI-724500PMK2A2M1SQQ228"}
+    # A partner without identifiers has no ref, only its name.
+    other = activity(document, record["shares"].reference).find("participating-org")
+    assert other.get("ref") is None and narratives(other) == {"en": "Banco Uno"}

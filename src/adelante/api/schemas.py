@@ -106,6 +106,14 @@ class PartnerRef(Schema):
     type: PartnerTypeCode
 
 
+class OrganisationIdentifierOut(Schema):
+    identifier: str = Field(
+        description="In the org-id.guide form, the scheme's prefix first: GT-NIT-75556057."
+    )
+    scheme: str = Field(description="The org-id.guide scheme's prefix, e.g. GT-NIT.")
+    scheme_name: str = Field(description="The scheme's name in English.")
+
+
 class PartnerOut(Schema):
     slug: str
     name: str
@@ -114,6 +122,9 @@ class PartnerOut(Schema):
     aliases: list[str]
     description: str = Field(description="In English; empty when none was written.")
     description_es: str = Field(description="In Spanish; empty when none was written.")
+    identifiers: list[OrganisationIdentifierOut] = Field(
+        description="Its organisation identifiers (docs/partners.md)."
+    )
     commitments: int = Field(description="Its published commitments.")
 
 

@@ -78,7 +78,7 @@ def commitments(rows: Sequence[Commitment]) -> list[dict[str, Any]]:
 
 
 def with_partner_details(items: QuerySet[Partner]) -> QuerySet[Partner]:
-    return items.prefetch_related("aliases").annotate(
+    return items.prefetch_related("aliases", "identifiers").annotate(
         published=Count("commitments", filter=_published("commitments"))
     )
 
@@ -98,6 +98,10 @@ def partner(p: Partner) -> dict[str, Any]:
         "aliases": [a.name for a in p.aliases.all()],
         "description": p.description,
         "description_es": p.description_es,
+        "identifiers": [
+            {"identifier": i.identifier, "scheme": i.scheme, "scheme_name": i.scheme_name}
+            for i in p.identifiers.all()
+        ],
         "commitments": p.published,  # type: ignore[attr-defined]
     }
 

@@ -23,6 +23,7 @@ from adelante.exchange.problems import CellError, Problems
 from adelante.exchange.readers import Row, Table
 from adelante.exchange.round_matching import AnyRound, NewRound, RoundDirectory
 from adelante.money.qualifiers import AmountQualifier
+from adelante.partners.identifiers import IdentifierError, check_identifiers, split_identifiers
 from adelante.partners.models import PartnerType
 
 USD = "USD"
@@ -52,6 +53,7 @@ COLUMNS = Columns(
         "shares",
         # Text in both languages (docs/import.md): the columns above are the English text.
         *("round_es", "title_es", "summary_es", "focus_es", "written_in", "translation_state"),
+        "partner_identifiers",
     ),
     numbers=("amount_usd", "amount"),
     dollars=("amount_usd",),
@@ -150,7 +152,12 @@ class RowReader:
     def read(self, row: Row) -> CommitmentRow | None:
         before = len(self.problems)
         partner_type = self._cell(row, "partner_type", _partner_type)
-        match = self._cell(row, "partner", lambda v: self.partners.match(v, row.line))
+        identifiers = self._optional(row, "partner_identifiers", _identifiers)
+        match = None
+        if identifiers is not None:
+            match = self._cell(
+                row, "partner", lambda v: self.partners.match(v, row.line, identifiers)
+            )
         type_changes = False
         if match is not None and partner_type is not None:
             type_changes = bool(
@@ -344,6 +351,14 @@ def _reference(value: str) -> str:
             % {"value": value}
         )
     return cells.text(value, max_length=200)
+
+
+def _identifiers(value: str) -> tuple[str, ...]:
+    """The partner's organisation identifiers (org-id.guide form), checked, canonical."""
+    try:
+        return tuple(c.canonical for c in check_identifiers(split_identifiers(value)))
+    except IdentifierError as exc:
+        raise CellError(exc.message) from exc
 
 
 def _partner_type(value: str) -> str:

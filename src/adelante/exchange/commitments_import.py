@@ -52,8 +52,9 @@ from adelante.exchange.saving import (
     save_with_reason,
     update,
 )
-from adelante.partners.models import Partner, PartnerAlias
+from adelante.partners.models import Partner, PartnerAlias, PartnerIdentifier
 from adelante.partners.naming import normalise
+from adelante.partners.orgid import scheme_of
 from adelante.workflow import lifecycle
 
 REFERENCE_LENGTH = 200
@@ -66,6 +67,13 @@ _normalised = functools.lru_cache(maxsize=65536)(normalise)
 LIFECYCLE = ("status", "withdrawn_on")
 #: References looked up per query (databases limit the parameters of one query).
 LOOKUP_BATCH = 500
+
+
+def _scheme(identifier: str) -> str:
+    """The scheme of a checked identifier (the row's check found it)."""
+    found = scheme_of(identifier)
+    assert found is not None, identifier
+    return found.code
 
 
 def _known(user: User | None) -> User | None:
@@ -361,13 +369,24 @@ class Plan:
         match = plan.row.match
         partner = match.partner
         aliases = ", ".join(f"“{a}”" for a in match.new_aliases)
+        identifiers = ", ".join(match.new_identifiers)
         if match.matched_by is None:
             plan.notes.append(
                 _("new partner “%(name)s”") % {"name": partner.name}
                 + (_(" with aliases %(aliases)s") % {"aliases": aliases} if aliases else "")
+                + (
+                    _(" with identifiers %(identifiers)s") % {"identifiers": identifiers}
+                    if identifiers
+                    else ""
+                )
             )
             return
-        if _normalised(match.matched_by) != partner.normalised_name:
+        if match.matched_identifier is not None:
+            plan.notes.append(
+                _("partner “%(name)s”, matched by its identifier %(identifier)s")
+                % {"name": partner.name, "identifier": match.matched_identifier}
+            )
+        elif _normalised(match.matched_by) != partner.normalised_name:
             plan.notes.append(
                 _("partner “%(name)s”, matched through its alias “%(alias)s”")
                 % {"name": partner.name, "alias": match.matched_by}
@@ -379,6 +398,13 @@ class Plan:
             )
             if plan.existing is not None:
                 plan.changes.append("partner aliases")
+        if identifiers:
+            plan.notes.append(
+                _("adds identifiers %(identifiers)s to “%(name)s”")
+                % {"identifiers": identifiers, "name": partner.name}
+            )
+            if plan.existing is not None:
+                plan.changes.append("partner identifiers")
         if plan.row.partner_type_changes and isinstance(partner, Partner):
             plan.notes.append(
                 _("changes the type of “%(name)s” from %(old)s to %(new)s")
@@ -502,6 +528,16 @@ class Plan:
                 for name in planned_partner.aliases
             ]
             history.insert(PartnerAlias, aliases, user=user, reason=reason)
+            history.insert(
+                PartnerIdentifier,
+                [
+                    {"partner_id": pk, "identifier": identifier, "scheme": _scheme(identifier)}
+                    for planned_partner, pk in zip(new, ids, strict=True)
+                    for identifier in planned_partner.identifiers
+                ],
+                user=user,
+                reason=reason,
+            )
         else:
             ids = []
             for n in new:
@@ -510,11 +546,17 @@ class Plan:
                 )
                 save_with_reason(partner, reason)
                 self._write_aliases(partner.pk, n.aliases, reason)
+                self._write_identifiers(partner.pk, n.identifiers, reason)
                 ids.append(partner.pk)
         for partner in Partner.objects.filter(
-            pk__in=set(self.partners.new_aliases) | set(self.partners.type_changes)
+            pk__in=set(self.partners.new_aliases)
+            | set(self.partners.type_changes)
+            | set(self.partners.new_identifiers)
         ):
             self._write_aliases(partner.pk, self.partners.new_aliases.get(partner.pk, []), reason)
+            self._write_identifiers(
+                partner.pk, self.partners.new_identifiers.get(partner.pk, []), reason
+            )
             if partner.pk in self.partners.type_changes:
                 update(partner, {"type": self.partners.type_changes[partner.pk]}, reason)
         return {id(n): pk for n, pk in zip(new, ids, strict=True)}
@@ -524,6 +566,14 @@ class Plan:
         for name in names:
             alias = PartnerAlias(partner_id=partner_id, name=name, normalised_name=normalise(name))
             save_with_reason(alias, reason)
+
+    @staticmethod
+    def _write_identifiers(partner_id: int, identifiers: Iterable[str], reason: str) -> None:
+        for identifier in identifiers:
+            row = PartnerIdentifier(
+                partner_id=partner_id, identifier=identifier, scheme=_scheme(identifier)
+            )
+            save_with_reason(row, reason)
 
     def _write_rounds(self, reason: str, in_bulk: bool) -> dict[int, int]:
         """New rounds; returns their ids (by `id()` of their plan)."""

@@ -9,6 +9,13 @@ matches the partner "Nespresso" first imported as "Nespresso (Nestlé)", through
 "Nestlé". Forms not yet known are added as aliases of the matched partner. A row whose forms
 match two different partners is an error. A row that matches nobody creates a partner named
 by the main name, with the other forms as aliases.
+
+Identifiers come first: a row that gives organisation identifiers (the optional column
+`partner_identifiers`, checked by `adelante.partners.identifiers`) matches the partner that
+holds one of them, whatever name it is written under (the names not yet known become its
+aliases); it is an error if its identifiers belong to two partners, or if the name belongs to
+another partner than the identifier. Identifiers not yet known are added to the partner
+matched or created.
 """
 
 from __future__ import annotations
@@ -20,7 +27,7 @@ from django.utils.translation import gettext as _
 
 from adelante.exchange import cells
 from adelante.exchange.problems import CellError
-from adelante.partners.models import Partner, PartnerAlias
+from adelante.partners.models import Partner, PartnerAlias, PartnerIdentifier
 from adelante.partners.naming import normalise, parse_name
 from adelante.partners.slugs import partner_slug
 
@@ -41,6 +48,7 @@ class NewPartner:
     type: str
     line: int
     aliases: list[str] = field(default_factory=list)
+    identifiers: list[str] = field(default_factory=list)
 
 
 AnyPartner = Partner | NewPartner
@@ -55,6 +63,10 @@ class Match:
     """The name or alias (as first written) that matched a known partner; None if new."""
     new_aliases: tuple[str, ...] = ()
     """Aliases this row adds to the partner."""
+    matched_identifier: str | None = None
+    """The identifier that matched a known partner, if the match was by identifier."""
+    new_identifiers: tuple[str, ...] = ()
+    """Identifiers this row adds to the partner."""
 
     @property
     def is_new(self) -> bool:
@@ -81,15 +93,24 @@ class PartnerDirectory:
             self._by_key.setdefault(key, partners[partner_id])
             self._written.setdefault(key, name)
         self._slugs = set(Partner.objects.values_list("slug", flat=True))
+        self._by_identifier: dict[str, list[AnyPartner]] = {}
+        for identifier, partner_id in PartnerIdentifier.objects.values_list(
+            "identifier", "partner_id"
+        ):
+            self._by_identifier.setdefault(identifier, []).append(partners[partner_id])
+        self.new_identifiers: dict[int, list[str]] = {}
         self._first_type: dict[int, tuple[str, int]] = {}
         self.new_partners: list[NewPartner] = []
         self.new_aliases: dict[int, list[str]] = {}
         self.type_changes: dict[int, str] = {}
-        self._repeated: dict[str, Match] = {}
+        self._repeated: dict[tuple[str, tuple[str, ...]], Match] = {}
 
-    def match(self, written: str, line: int) -> Match:
-        """The partner this row names (the existing one, or a new one planned for the file)."""
-        repeated = self._repeated.get(written)
+    def match(self, written: str, line: int, identifiers: tuple[str, ...] = ()) -> Match:
+        """The partner this row names (the existing one, or a new one planned for the file).
+
+        `identifiers`: the row's organisation identifiers, checked and canonical.
+        """
+        repeated = self._repeated.get((written, identifiers))
         if repeated is not None:
             return repeated
         if not written:
@@ -101,6 +122,7 @@ class PartnerDirectory:
         ]
         if not any(key for _form, key in forms):
             raise CellError(_("“%(name)s” has no letters or digits") % {"name": written})
+        by_identifier = self._match_identifiers(identifiers)
         found: dict[int, tuple[AnyPartner, str]] = {}
         for _form, key in forms:
             known = self._by_key.get(key)
@@ -113,19 +135,70 @@ class PartnerDirectory:
                 _("the name matches two different partners, %(names)s; make it unambiguous")
                 % {"names": _(" and ").join(names)}
             )
+        if by_identifier is not None:
+            partner, identifier = by_identifier
+            if found and id(partner) not in found:
+                ((other, _key),) = found.values()
+                raise CellError(
+                    _(
+                        "the identifier %(identifier)s is “%(partner)s”'s, but the name is "
+                        "“%(other)s”'s; if they are one organisation, merge them first"
+                    )
+                    % {"identifier": identifier, "partner": partner.name, "other": other.name}
+                )
+            added = self._learn_aliases(partner, forms)
+            new_ids = self._learn_identifiers(partner, identifiers)
+            match = Match(partner, partner.name, added, identifier, new_ids)
+            if not added and not new_ids:
+                self._repeated[(written, identifiers)] = match
+            return match
         if found:
             ((partner, key),) = found.values()
             added = self._learn_aliases(partner, forms)
-            match = Match(partner, self._written[key], added)
-            if not added:
+            new_ids = self._learn_identifiers(partner, identifiers)
+            match = Match(partner, self._written[key], added, None, new_ids)
+            if not added and not new_ids:
                 # Every form is known now, and what a form names never changes: the same name
                 # will match the same way on every later row.
-                self._repeated[written] = match
+                self._repeated[(written, identifiers)] = match
             return match
         # The main name names the new partner, unless it has no letters or digits of its own.
         main = parsed.main if _normalised(parsed.main) else next(f for f, key in forms if key)
         partner = self._plan(main, line)
-        return Match(partner, None, self._learn_aliases(partner, forms))
+        aliases = self._learn_aliases(partner, forms)
+        return Match(partner, None, aliases, None, self._learn_identifiers(partner, identifiers))
+
+    def _match_identifiers(self, identifiers: tuple[str, ...]) -> tuple[AnyPartner, str] | None:
+        """The one partner that holds one of these identifiers, and which; None if nobody."""
+        holders: dict[int, tuple[AnyPartner, str]] = {}
+        for identifier in identifiers:
+            for partner in self._by_identifier.get(identifier, ()):
+                holders.setdefault(id(partner), (partner, identifier))
+        if len(holders) > 1:
+            names = sorted(f"“{partner.name}”" for partner, _id in holders.values())
+            raise CellError(
+                _(
+                    "the identifiers belong to two different partners, %(names)s; if they "
+                    "are one organisation, merge them first"
+                )
+                % {"names": _(" and ").join(names)}
+            )
+        return next(iter(holders.values()), None)
+
+    def _learn_identifiers(
+        self, partner: AnyPartner, identifiers: tuple[str, ...]
+    ) -> tuple[str, ...]:
+        added: list[str] = []
+        for identifier in identifiers:
+            holders = self._by_identifier.setdefault(identifier, [])
+            if not any(h is partner for h in holders):
+                holders.append(partner)
+                added.append(identifier)
+        if isinstance(partner, NewPartner):
+            partner.identifiers.extend(added)
+        elif added:
+            self.new_identifiers.setdefault(partner.pk, []).extend(added)
+        return tuple(added)
 
     def check_type(self, match: Match, partner_type: str, line: int) -> bool:
         """Whether this row changes the type of an existing partner.

@@ -40,7 +40,7 @@ from adelante.currency.models import ExchangeRate
 from adelante.exchange.cells import REGION
 from adelante.figures.ladder import STEPS, ladder
 from adelante.figures.reconcile import reconcile
-from adelante.partners.models import PartnerAlias
+from adelante.partners.models import PartnerAlias, PartnerIdentifier
 from adelante.progress.models import ProgressValue
 from adelante.progress.publication import published_reports
 
@@ -235,6 +235,11 @@ COMMITMENT_COLUMNS = (
             "missing (only the original exists)."
         ),
     ),
+    code(
+        "partner_identifiers",
+        _("Partner's organisation identifiers"),
+        _("In the org-id.guide form, separated by “;”, e.g. GT-NIT-75556057."),
+    ),
 )
 
 
@@ -243,8 +248,14 @@ def _commitment_rows(as_of: datetime.date | None) -> Iterator[Sequence[Cell]]:
         "pk", "reference", "partner__name", "partner__type", "announced_on", "round__label",
         "amount_usd", "focus_text", "summary", "relation", "amount", "currency", "qualifier",
         "kind", "title", "status", "withdrawn_on", "round__label_es", "title_es", "summary_es",
-        "focus_text_es", "written_in", "translation_state",
+        "focus_text_es", "written_in", "translation_state", "partner_id",
     )  # fmt: skip
+    # Few partners, many commitments: each partner's identifiers are looked up once.
+    identifiers: dict[int, list[str]] = defaultdict(list)
+    for partner_id, identifier in PartnerIdentifier.objects.order_by(
+        "partner_id", "identifier"
+    ).values_list("partner_id", "identifier"):
+        identifiers[partner_id].append(identifier)
     for chunk in _keyset(published_commitments(as_of), fields):
         ids = [row[0] for row in chunk]
         countries: dict[int, list[tuple[str, Decimal | None]]] = defaultdict(list)
@@ -265,7 +276,7 @@ def _commitment_rows(as_of: datetime.date | None) -> Iterator[Sequence[Cell]]:
             pk, reference, partner, partner_type, announced_on, round_label, amount_usd,
             focus, summary, relation, amount, currency, qualifier, kind, title, status,
             withdrawn_on, round_es, title_es, summary_es, focus_es, written_in,
-            translation_state,
+            translation_state, partner_id,
         ) in chunk:  # fmt: skip
             named = countries.get(pk, [])
             withheld = is_withheld(qualifier)
@@ -297,6 +308,7 @@ def _commitment_rows(as_of: datetime.date | None) -> Iterator[Sequence[Cell]]:
                 focus_es,
                 written_in,
                 translation_state,
+                ";".join(identifiers.get(partner_id, ())),
             )
 
 
@@ -341,6 +353,10 @@ def _of_published(
 
 def _aliases(as_of: datetime.date | None) -> QuerySet[Any]:
     return PartnerAlias.objects.filter(partner__in=published_partners(as_of))
+
+
+def _identifiers(as_of: datetime.date | None) -> QuerySet[Any]:
+    return PartnerIdentifier.objects.filter(partner__in=published_partners(as_of))
 
 
 def _values(as_of: datetime.date | None) -> QuerySet[Any]:
@@ -462,6 +478,21 @@ TABLES: tuple[Table, ...] = (
         ),
         _simple(_aliases, ("partner__slug", "name")),
         _counter(_aliases),
+    ),
+    Table(
+        "partner_identifiers",
+        _("Organisation identifiers of partners"),
+        (
+            code("partner", _("Partner identifier")),
+            code(
+                "identifier",
+                _("Organisation identifier"),
+                _("In the org-id.guide form, e.g. GT-NIT-75556057: the scheme's prefix first."),
+            ),
+            code("scheme", _("Scheme"), _("The org-id.guide scheme's prefix, e.g. GT-NIT.")),
+        ),
+        _simple(_identifiers, ("partner__slug", "identifier", "scheme")),
+        _counter(_identifiers),
     ),
     Table(
         "rounds",

@@ -48,6 +48,7 @@ EXAMPLES: list[dict[str, str]] = [
         "title": "New plant",
         "status": "announced",
         "shares": "GT:60;HN:40",
+        "partner_identifiers": "GT-NIT-7555605-7",
     },
     {
         "partner": "Example Foundation",
@@ -90,6 +91,10 @@ def help_rows() -> list[tuple[str, str, str]]:
         "shares": _("percentages for the countries, adding up to 100, e.g. GT:60;SV:40"),
         "round": _("the round's label; same date and label = same round"),
         "partner": _("the organisation as the source names it; “Name (Alias)” adds an alias"),
+        "partner_identifiers": _(
+            "the organisation's identifiers in the org-id.guide form, separated by “;”, "
+            "e.g. GT-NIT-7555605-7;XI-LEI-724500PMK2A2M1SQQ228; matched before the name"
+        ),
     }
     return [
         (

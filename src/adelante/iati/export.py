@@ -28,6 +28,7 @@ from adelante.iati import codes
 from adelante.iati.conf import ReportingOrg, reporting_org
 from adelante.money.formatting import format_number, format_usd
 from adelante.money.qualifiers import AmountQualifier
+from adelante.partners.identifiers import preferred_identifier
 from adelante.partners.models import PartnerType
 from adelante.progress.models import ProgressReport, ProgressValue, ReportStatus
 
@@ -70,6 +71,7 @@ def commitments_for_export(as_of: datetime.date) -> QuerySet[Commitment]:
         published_commitments(as_of)
         .select_related("partner", "round", "relates_to")
         .prefetch_related(
+            "partner__identifiers",
             "countries",
             "focus_areas",
             "sources",
@@ -161,7 +163,11 @@ def activity_element(commitment: Any, context: ExportContext) -> Any:
     partner = _sub(
         activity,
         "participating-org",
-        {"role": codes.FUNDING_ROLE, "type": codes.organisation_type(commitment.partner.type)},
+        {
+            **_partner_ref(commitment),
+            "role": codes.FUNDING_ROLE,
+            "type": codes.organisation_type(commitment.partner.type),
+        },
     )
     _narratives(partner, {"en": commitment.partner.name})
 
@@ -342,9 +348,15 @@ def _provider(transaction: Any, commitment: Commitment) -> None:
     provider = _sub(
         transaction,
         "provider-org",
-        {"type": codes.organisation_type(commitment.partner.type)},
+        {**_partner_ref(commitment), "type": codes.organisation_type(commitment.partner.type)},
     )
     _narratives(provider, {"en": commitment.partner.name})
+
+
+def _partner_ref(commitment: Commitment) -> dict[str, str]:
+    """The partner's organisation identifier as `ref`, where it has one (docs/iati.md)."""
+    ref = preferred_identifier(i.identifier for i in commitment.partner.identifiers.all())
+    return {"ref": ref} if ref else {}
 
 
 def _transaction(

@@ -6,15 +6,30 @@ from collections.abc import Mapping
 from typing import Any
 
 from django import forms
-from django.contrib import admin
-from django.core.exceptions import ValidationError
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path, reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
 from adelante.admin_base import EditServiceForm, TranslatedTextAdmin
+from adelante.errors import ServiceError
 from adelante.partners import editing
-from adelante.partners.models import Membership, Partner, PartnerAlias
+from adelante.partners.duplicates import likely_duplicates
+from adelante.partners.identifiers import IdentifierError, check_identifier
+from adelante.partners.merging import do_merge_partners, do_undo_merge
+from adelante.partners.models import (
+    Membership,
+    Partner,
+    PartnerAlias,
+    PartnerIdentifier,
+    PartnerMerge,
+)
 from adelante.partners.naming import normalise
 
 
@@ -79,6 +94,54 @@ class PartnerAliasInline(admin.TabularInline):  # type: ignore[type-arg]
     extra = 0
 
 
+class PartnerIdentifierForm(forms.ModelForm):  # type: ignore[type-arg]
+    """An identifier checked by the one rule of every door (`partners.identifiers`)."""
+
+    class Meta:
+        model = PartnerIdentifier
+        fields = ("identifier",)
+
+    def clean_identifier(self) -> str:
+        try:
+            checked = check_identifier(self.cleaned_data.get("identifier", ""))
+        except IdentifierError as exc:
+            raise ValidationError(exc.message, code="invalid") from exc
+        self.instance.scheme = checked.scheme.code
+        return checked.canonical
+
+
+class PartnerIdentifierFormSet(forms.BaseInlineFormSet):  # type: ignore[type-arg]
+    def clean(self) -> None:
+        super().clean()
+        seen: set[str] = set()
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or data.get("DELETE") or not data.get("identifier"):
+                continue
+            if data["identifier"] in seen:
+                form.add_error("identifier", _("This identifier is given twice."))
+            seen.add(data["identifier"])
+
+
+class PartnerIdentifierInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = PartnerIdentifier
+    form = PartnerIdentifierForm
+    formset = PartnerIdentifierFormSet
+    fields = ("identifier", "scheme", "scheme_name")
+    readonly_fields = ("scheme", "scheme_name")
+    extra = 0
+
+    @admin.display(description=_("scheme's name"))
+    def scheme_name(self, obj: PartnerIdentifier) -> str:
+        return obj.scheme_name if obj.pk else ""
+
+
+class MergeForm(forms.Form):
+    keep = forms.ModelChoiceField(Partner.objects.all(), label=_("Keep"))
+    absorb = forms.ModelChoiceField(Partner.objects.all(), label=_("Merge into it"))
+    reason = forms.CharField(label=_("Reason"), max_length=500)
+
+
 class MembershipInline(admin.TabularInline):  # type: ignore[type-arg]
     """The users who belong to the partner (what scopes their API tokens); issue 4 adds roles."""
 
@@ -95,7 +158,13 @@ class PartnerAdmin(TranslatedTextAdmin):
     form = PartnerForm
     list_display = ("name", "type", "commitment_count", "website")
     list_filter = ("type",)
-    search_fields = ("name", "normalised_name", "aliases__name", "aliases__normalised_name")
+    search_fields = (
+        "name",
+        "normalised_name",
+        "aliases__name",
+        "aliases__normalised_name",
+        "identifiers__identifier",
+    )
     prepopulated_fields = {"slug": ("name",)}
     readonly_fields = ("normalised_name",)
     fields = (
@@ -109,7 +178,58 @@ class PartnerAdmin(TranslatedTextAdmin):
         "description_es",
         "translation_state",
     )
-    inlines = (PartnerAliasInline, MembershipInline)
+    inlines = (PartnerAliasInline, PartnerIdentifierInline, MembershipInline)
+    change_list_template = "admin/partners/partner/change_list.html"
+
+    def get_urls(self) -> list[URLPattern]:
+        duplicates = path(
+            "duplicates/",
+            self.admin_site.admin_view(self.duplicates_view),
+            name="partners_partner_duplicates",
+        )
+        return [duplicates, *super().get_urls()]
+
+    def duplicates_view(self, request: HttpRequest) -> HttpResponse:
+        """Likely duplicates (GET) and merging one pair of them (POST)."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        may_merge = self.has_change_permission(request) and self.has_delete_permission(request)
+        if request.method == "POST":
+            if not may_merge:
+                raise PermissionDenied
+            form = MergeForm(request.POST)
+            if form.is_valid():
+                try:
+                    merge = do_merge_partners(
+                        keep=form.cleaned_data["keep"],
+                        absorb=form.cleaned_data["absorb"],
+                        by=request.user,
+                        reason=form.cleaned_data["reason"],
+                    )
+                except ServiceError as exc:
+                    messages.error(request, exc.message)
+                else:
+                    messages.success(
+                        request,
+                        gettext(
+                            "“%(absorbed)s” was merged into “%(kept)s”. The merge can be undone."
+                        )
+                        % {"absorbed": merge.absorbed_name, "kept": merge.keep.name},
+                    )
+                    return HttpResponseRedirect(
+                        reverse("admin:partners_partnermerge_change", args=[merge.pk])
+                    )
+            else:
+                messages.error(request, gettext("Choose the two partners and say why."))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("Likely duplicate partners"),
+            "opts": self.model._meta,
+            "pairs": likely_duplicates(),
+            "may_merge": may_merge,
+            "merges": reverse("admin:partners_partnermerge_changelist"),
+        }
+        return TemplateResponse(request, "admin/partners/partner/duplicates.html", context)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Partner]:
         # The history admin's base class is untyped (simple_history): say what comes back.
@@ -119,3 +239,65 @@ class PartnerAdmin(TranslatedTextAdmin):
     @admin.display(description=_("commitments"), ordering="commitment_count")
     def commitment_count(self, obj: Any) -> int:
         return int(obj.commitment_count)
+
+
+@admin.register(PartnerMerge)
+class PartnerMergeAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """The merges of partners, read-only, each with its "undo" button."""
+
+    list_display = ("absorbed_name", "keep", "merged_at", "merged_by", "undone_at")
+    readonly_fields = (
+        "keep",
+        "absorbed_name",
+        "absorbed",
+        "moved",
+        "removed",
+        "alias",
+        "merged_at",
+        "merged_by",
+        "reason",
+        "undone_at",
+        "undone_by",
+    )
+    change_form_template = "admin/partners/partnermerge/change_form.html"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return bool(request.user.has_perm("partners.view_partner"))
+
+    def get_urls(self) -> list[URLPattern]:
+        undo = path(
+            "<int:merge_id>/undo/",
+            self.admin_site.admin_view(require_POST(self.undo_view)),
+            name="partners_partnermerge_undo",
+        )
+        return [undo, *super().get_urls()]
+
+    def undo_view(self, request: HttpRequest, merge_id: int) -> HttpResponse:
+        if not (
+            request.user.has_perm("partners.change_partner")
+            and request.user.has_perm("partners.add_partner")
+        ):
+            raise PermissionDenied
+        merge = get_object_or_404(PartnerMerge, pk=merge_id)
+        try:
+            restored = do_undo_merge(
+                merge=merge, by=request.user, reason=str(request.POST.get("reason", ""))
+            )
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+            return HttpResponseRedirect(
+                reverse("admin:partners_partnermerge_change", args=[merge.pk])
+            )
+        messages.success(
+            request, gettext("The merge was undone: “%(name)s” is back.") % {"name": restored.name}
+        )
+        return HttpResponseRedirect(reverse("admin:partners_partner_change", args=[restored.pk]))

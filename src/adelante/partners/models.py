@@ -7,6 +7,7 @@ from simple_history.models import HistoricalRecords
 
 from adelante.bilingual import TranslatedText
 from adelante.partners.naming import normalise
+from adelante.partners.orgid import scheme
 
 
 class PartnerType(models.TextChoices):
@@ -110,3 +111,91 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.partner} ({self.get_role_display()})"
+
+
+class PartnerIdentifier(models.Model):
+    """One of a partner's organisation identifiers, in the org-id.guide form (GT-NIT-…).
+
+    Checked by `adelante.partners.identifiers.check_identifier` at every door and kept in its
+    canonical form. The same identifier on two partners is allowed (it is how a duplicate
+    shows itself: docs/partners.md), but not twice on one.
+    """
+
+    partner = models.ForeignKey(
+        Partner, on_delete=models.CASCADE, related_name="identifiers", verbose_name=_("partner")
+    )
+    identifier = models.CharField(_("identifier"), max_length=120, db_index=True)
+    scheme = models.CharField(_("scheme"), max_length=40, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["identifier"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partner", "identifier"], name="one_identifier_per_partner"
+            )
+        ]
+        verbose_name = _("organisation identifier")
+        verbose_name_plural = _("organisation identifiers")
+
+    def __str__(self) -> str:
+        return self.identifier
+
+    @property
+    def scheme_name(self) -> str:
+        known = scheme(self.scheme)
+        return known.name if known is not None else self.scheme
+
+    @property
+    def scheme_local_name(self) -> str:
+        """The scheme's name in its country's language (Spanish in Central America), or ""."""
+        known = scheme(self.scheme)
+        return known.local_name if known is not None else ""
+
+
+class PartnerMerge(models.Model):
+    """One partner absorbed into another (`adelante.partners.merging`), and what moved.
+
+    `absorbed` keeps the absorbed partner's own fields (it is deleted by the merge) and
+    `moved` the rows that pointed at it, by model, so that an undo restores exactly them.
+    """
+
+    keep = models.ForeignKey(
+        Partner, on_delete=models.PROTECT, related_name="merges", verbose_name=_("kept partner")
+    )
+    absorbed_name = models.CharField(_("absorbed partner"), max_length=300)
+    absorbed = models.JSONField(_("absorbed partner's fields"))
+    moved = models.JSONField(_("rows moved"), default=dict)
+    """{"app_label.model": [pk, …]}: rows that pointed at the absorbed partner."""
+    removed = models.JSONField(_("rows set aside"), default=list)
+    """Rows the kept partner had already (a membership of the same user, the same
+    identifier): [{"model": "app_label.model", "fields": {…}}], recreated by an undo."""
+    alias = models.JSONField(_("alias added"), null=True, blank=True)
+    """The alias made of the absorbed partner's name: {"pk": …}, or None if none was made."""
+    merged_at = models.DateTimeField(_("merged"), auto_now_add=True)
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("merged by"),
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    undone_at = models.DateTimeField(_("undone"), null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("undone by"),
+    )
+
+    class Meta:
+        ordering = ["-merged_at", "-pk"]
+        verbose_name = _("partner merge")
+        verbose_name_plural = _("partner merges")
+
+    def __str__(self) -> str:
+        return f"{self.absorbed_name} → {self.keep}"

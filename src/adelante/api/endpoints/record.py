@@ -49,7 +49,7 @@ from adelante.commitments.publication import (
     published_statements,
 )
 from adelante.commitments.selectors import DEFAULT_SORT, CommitmentFilter, select_commitments
-from adelante.partners.models import PartnerAlias
+from adelante.partners.models import PartnerAlias, PartnerIdentifier
 from adelante.progress.publication import published_reports
 
 router = Router(tags=["record"])
@@ -70,7 +70,11 @@ def _not_found(what: str, key: str) -> Problem:
 @router.get("/partners", response=PartnerPage, summary="Partners with published commitments")
 def list_partners(
     request: HttpRequest,
-    q: str | None = Query(None, max_length=200, description="Part of the name or an alias."),
+    q: str | None = Query(
+        None,
+        max_length=200,
+        description="Part of the name, an alias or an organisation identifier (GT-NIT-…).",
+    ),
     type: PartnerTypeCode | None = None,
     page: int = PAGE,
     page_size: int = PAGE_SIZE,
@@ -79,7 +83,10 @@ def list_partners(
     if check_text("q", q):
         assert q is not None
         alias = PartnerAlias.objects.filter(partner_id=OuterRef("pk"), name__icontains=q)
-        items = items.filter(Q(name__icontains=q) | Exists(alias))
+        identifier = PartnerIdentifier.objects.filter(
+            partner_id=OuterRef("pk"), identifier__icontains=q.strip()
+        )
+        items = items.filter(Q(name__icontains=q) | Exists(alias) | Exists(identifier))
     if type:
         items = items.filter(type=type)
     items = serialize.with_partner_details(items.order_by("normalised_name", "id"))

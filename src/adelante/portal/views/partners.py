@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Q
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from adelante.catalogue.models import Metric
@@ -21,7 +21,7 @@ from adelante.figures.progress import values_by_commitment, verified_points
 from adelante.figures.reached import INDEPENDENTLY_VERIFIED, invested, reached_all
 from adelante.figures.record import Record
 from adelante.figures.silence import period_record
-from adelante.partners.models import PartnerAlias, PartnerType
+from adelante.partners.models import PartnerAlias, PartnerMerge, PartnerType
 from adelante.portal.caching import remembered
 from adelante.portal.explorer import MAX_SEARCH
 from adelante.portal.problems import BadParameters
@@ -99,9 +99,22 @@ def partners(request: HttpRequest) -> HttpResponse:
 
 
 @portal_page
+def _merged_away(request: HttpRequest, slug: str) -> HttpResponse:
+    """A partner merged into another (docs/partners.md): its old address leads to the partner
+    kept, if that one is public; any other unknown slug is not found."""
+    merge = PartnerMerge.objects.filter(absorbed__slug=slug, undone_at__isnull=True).first()
+    if merge is None or not published_partners().filter(pk=merge.keep_id).exists():
+        raise Http404
+    kept = reverse("portal:partner", args=[merge.keep.slug])
+    query = request.META.get("QUERY_STRING", "")
+    return HttpResponseRedirect(f"{kept}?{query}" if query else kept)
+
+
 def partner(request: HttpRequest, slug: str) -> HttpResponse:
     when = date_of(request)
-    found = get_object_or_404(published_partners(), slug=slug)
+    found = published_partners().filter(slug=slug).first()
+    if found is None:
+        return _merged_away(request, slug)
     record = Record(when.recorded_on)
     everything = record.commitments().filter(partner_id=found.id).values("id")
     listed = list(
@@ -123,6 +136,7 @@ def partner(request: HttpRequest, slug: str) -> HttpResponse:
         "keep": hidden_params(request, ("as_of",)),
         "partner": found,
         "aliases": list(found.aliases.all()),
+        "identifiers": list(found.identifiers.all()),
         "total": remembered(partner_total, found.id, when.as_of, recorded_on=when.recorded_on),
         "invested": invested(when.as_of, recorded_on=when.recorded_on, within=everything),
         "invested_verified": invested(

@@ -1,0 +1,102 @@
+"""The admin: identifiers checked by the one rule, likely duplicates, a merge and its undo."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from adelante.partners.models import Partner, PartnerIdentifier, PartnerMerge
+from tests import builders
+from tests.accounts.conftest import PASSWORD, Cast
+from tests.adminforms import inline_rows, posted
+
+pytestmark = pytest.mark.django_db
+
+DUPLICATES = reverse("admin:partners_partner_duplicates")
+DAY = datetime.date(2023, 2, 6)
+
+
+def _signed_in(user: object) -> Client:
+    client = Client()
+    assert client.login(username=user.username, password=PASSWORD)  # type: ignore[attr-defined]
+    return client
+
+
+def _change(client: Client, partner: Partner, identifiers: list[str]) -> object:
+    url = reverse("admin:partners_partner_change", args=[partner.pk])
+    data = posted(client.get(url))
+    data.update(inline_rows("identifiers", [{"identifier": i} for i in identifiers]))
+    return client.post(url, data)
+
+
+def test_identifiers_entered_in_the_admin_are_checked_and_kept_in_one_form(
+    admin_client: Client,
+) -> None:
+    acme = builders.partner("Acme Foods")
+    response = _change(admin_client, acme, ["gt-nit-7555605-7", "XI-LEI-724500PMK2A2M1SQQ228"])
+    assert response.status_code == 302  # type: ignore[attr-defined]
+    assert set(acme.identifiers.values_list("identifier", "scheme")) == {
+        ("GT-NIT-75556057", "GT-NIT"),
+        ("XI-LEI-724500PMK2A2M1SQQ228", "XI-LEI"),
+    }
+
+
+@pytest.mark.parametrize(
+    ("written", "why"),
+    [
+        ("XI-LEI-724500PMK2A2M1SQQ229", "check digits"),
+        ("US-DOS-1234", "deprecated"),
+        ("ZZ-ABC-1234", "not an identifier scheme"),
+    ],
+)
+def test_a_bad_identifier_is_refused_in_the_admin(
+    admin_client: Client, written: str, why: str
+) -> None:
+    acme = builders.partner("Acme Foods")
+    response = _change(admin_client, acme, [written])
+    assert response.status_code == 200  # type: ignore[attr-defined]
+    assert why in response.content.decode()  # type: ignore[attr-defined]
+    assert not PartnerIdentifier.objects.exists()
+
+
+def test_the_duplicates_page_merges_and_the_merge_page_undoes(cast: Cast) -> None:
+    builders.commitment("Millicom", "1000", DAY)
+    builders.commitment("Milicom", "500", DAY)  # a typo: likely the same
+    keep = Partner.objects.get(name="Millicom")
+    absorb = Partner.objects.get(name="Milicom")
+    staff = _signed_in(cast.secretariat_admin)
+    page = staff.get(DUPLICATES)
+    assert page.status_code == 200
+    assert "Milicom" in page.content.decode() and 'name="reason"' in page.content.decode()
+
+    # A reviewer sees the list but may not merge.
+    reviewer = _signed_in(cast.reviewer)
+    assert reviewer.get(DUPLICATES).status_code == 200
+    refused = reviewer.post(DUPLICATES, {"keep": keep.pk, "absorb": absorb.pk, "reason": "x"})
+    assert refused.status_code == 403
+    assert Partner.objects.filter(pk=absorb.pk).exists()
+
+    # Without a reason nothing is merged.
+    staff.post(DUPLICATES, {"keep": keep.pk, "absorb": absorb.pk, "reason": ""})
+    assert Partner.objects.filter(pk=absorb.pk).exists()
+
+    done = staff.post(DUPLICATES, {"keep": keep.pk, "absorb": absorb.pk, "reason": "A typo"})
+    merge = PartnerMerge.objects.get()
+    assert done.status_code == 302
+    assert done["Location"] == reverse("admin:partners_partnermerge_change", args=[merge.pk])
+    assert not Partner.objects.filter(pk=absorb.pk).exists()
+    assert keep.commitments.count() == 2
+    record_page = staff.get(done["Location"]).content.decode()
+    assert "Undo the merge" in record_page
+
+    undo = reverse("admin:partners_partnermerge_undo", args=[merge.pk])
+    assert reviewer.post(undo).status_code == 403
+    assert staff.get(undo).status_code == 405
+    back = staff.post(undo, {"reason": "Two companies"})
+    assert back.status_code == 302
+    assert Partner.objects.get(pk=absorb.pk).commitments.count() == 1
+    assert keep.commitments.count() == 1
+    assert "Undo the merge" not in staff.get(done["Location"]).content.decode()
