@@ -142,7 +142,6 @@ def test_a_page_beyond_the_last_is_a_helpful_404(client, record):
         ({"page": "9" * 5000}, "is not a page number"),
         ({"page": "\u0663"}, "is not a page number"),
         ({"per_page": "1000000"}, "commitments a page"),
-        ({"q": "x" * 500}, "too long"),
         ({"q": "a\x00b"}, "cannot be searched"),
         ({"as_of": "2022-13-45"}, "is not a date"),
         ({"as_of": "yesterday"}, "is not a date"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Q
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Path, Query, Router
@@ -47,7 +47,7 @@ from adelante.commitments.publication import (
     published_statements,
 )
 from adelante.commitments.selectors import DEFAULT_SORT, CommitmentFilter, select_commitments
-from adelante.partners.models import PartnerAlias
+from adelante.partners.models import name_matching
 from adelante.progress.publication import published_reports
 
 router = Router(tags=["record"])
@@ -76,8 +76,7 @@ def list_partners(
     items = published_partners()
     if check_text("q", q):
         assert q is not None
-        alias = PartnerAlias.objects.filter(partner_id=OuterRef("pk"), name__icontains=q)
-        items = items.filter(Q(name__icontains=q) | Exists(alias))
+        items = items.filter(name_matching(q))
     if type:
         items = items.filter(type=type)
     items = serialize.with_partner_details(items.order_by("normalised_name", "id"))

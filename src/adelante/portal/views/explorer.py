@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
@@ -15,6 +16,7 @@ from adelante.catalogue.models import FocusArea
 from adelante.commitments.choices import PUBLISHED_STATUSES, Country, CountryGroup, MoneyKind
 from adelante.commitments.publication import published_rounds
 from adelante.commitments.selectors import CommitmentSort
+from adelante.figures.committed import committed_within
 from adelante.money.formatting import format_number
 from adelante.partners.models import Partner, PartnerType
 from adelante.portal import downloads
@@ -63,6 +65,7 @@ def explorer(request: HttpRequest) -> HttpResponse:
     rounds = list(published_rounds().order_by("announced_on", "label").values_list("slug", "label"))
     # The downloads take the same filters and date, and every page.
     download = urlencode({**query.params(page=1), **when.query()})
+    dated = when.query()
     context = {
         "view_date": when,
         "keep": hidden_params(request, ("as_of",)),
@@ -74,8 +77,64 @@ def explorer(request: HttpRequest) -> HttpResponse:
         "partner": partner,
         "download_query": f"?{download}" if download else "",
         "page_links": _page_links(query, when.query(), current.number, paginator.num_pages),
+        # The selection's total, by the figures' rules (restatements count zero, confidential
+        # amounts left out): the explorer only asks the figures module.
+        "total": committed_within(select(query, when.as_of), when.as_of),
+        "headers": _headers(query, dated),
     }
     return page(request, "portal/explorer.html", context)
+
+
+@dataclass(frozen=True)
+class Header:
+    """A column header of the explorer's table; a sortable one links to its sort."""
+
+    label: str
+    css: str = ""
+    #: The URL that sorts by this column (the other way when it is the current sort).
+    url: str = ""
+    #: What that link does ("Largest amount first"), for screen readers.
+    hint: str = ""
+    #: aria-sort: "ascending" or "descending" on the current sort's column.
+    aria_sort: str = ""
+
+
+#: The sortable columns: (label, its ascending sort, its descending sort, the sort a first
+#: click asks for).
+_SORTABLE = {
+    "partner": (CommitmentSort.PARTNER, CommitmentSort.PARTNER_DESCENDING),
+    "commitment": (CommitmentSort.REFERENCE, CommitmentSort.REFERENCE_DESCENDING),
+    "round": (CommitmentSort.OLDEST, CommitmentSort.NEWEST),
+    "amount": (CommitmentSort.SMALLEST, CommitmentSort.LARGEST),
+}
+#: A first click sorts dates and amounts from the largest, names from A.
+_FIRST = {"round": 1, "amount": 1}
+
+
+def _headers(query: ExplorerQuery, dated: dict[str, str]) -> list[Header]:
+    labels = {
+        "partner": _("Partner"),
+        "commitment": _("Commitment"),
+        "round": _("Round"),
+        "amount": _("Amount"),
+        "countries": _("Countries"),
+        "status": _("Status"),
+    }
+    headers = []
+    for name, label in labels.items():
+        css = "num" if name == "amount" else ""
+        if name not in _SORTABLE:
+            headers.append(Header(label, css))
+            continue
+        ways = _SORTABLE[name]
+        if query.sort in ways:
+            now = ways.index(CommitmentSort(query.sort))
+            aria, wanted = ("ascending", "descending")[now], ways[1 - now]
+        else:
+            aria, wanted = "", ways[_FIRST.get(name, 0)]
+        url = "?" + urlencode({**query.params(sort=wanted.value, page=1), **dated})
+        headers.append(Header(label, css, url, str(wanted.label), aria))
+    return headers
 
 
 def _page_url(query: ExplorerQuery, dated: dict[str, str], number: int) -> str:
