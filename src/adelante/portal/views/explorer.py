@@ -23,6 +23,7 @@ from adelante.portal import downloads
 from adelante.portal.explorer import PAGE_SIZES, ExplorerQuery, parse, select
 from adelante.portal.problems import BadParameters
 from adelante.portal.views.common import bad_parameters, date_of, hidden_params, page, portal_page
+from adelante.recordstate import conditional_on_record
 
 
 def _choices() -> dict[str, list[tuple[str, str]]]:
@@ -158,6 +159,7 @@ def _page_links(
     return links
 
 
+@conditional_on_record
 def commitments_csv(request: HttpRequest) -> HttpResponseBase:
     """The whole selection (every page) as CSV, streamed row by row."""
     try:
@@ -176,6 +178,7 @@ def commitments_csv(request: HttpRequest) -> HttpResponseBase:
     return response
 
 
+@conditional_on_record
 def commitments_xlsx(request: HttpRequest) -> HttpResponseBase:
     """The whole selection as an XLSX workbook (up to `XLSX_MAX_ROWS` commitments)."""
     try:
@@ -196,7 +199,7 @@ def commitments_xlsx(request: HttpRequest) -> HttpResponseBase:
             ]
         )
         return bad_parameters(request, too_many)
-    workbook = downloads.xlsx_file(downloads.rows(selection, _url_maker(request)), "commitments")
+    workbook = downloads.xlsx_file(downloads.rows(selection, _url_maker(request)), _("Commitments"))
     return FileResponse(
         workbook,
         as_attachment=True,
