@@ -88,6 +88,8 @@ MIDDLEWARE = [
     "adelante.api.middleware.ApiMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # An over-long query string: the portal's own 414 page, in the reader's language.
+    "adelante.portal.middleware.QueryLengthMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

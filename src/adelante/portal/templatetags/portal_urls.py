@@ -116,3 +116,52 @@ def social_card_url(context: dict[str, Any]) -> str:
         if kind == "country":
             key = key.lower()
     return request.build_absolute_uri(reverse("portal:card", args=[kind, key]))
+
+
+@register.simple_tag(takes_context=True)
+def open_data_links(context: dict[str, Any]) -> dict[str, str]:
+    """Where this page's data is, for its "Download this" and "API" links: a CSV of what the
+    page lists or draws, and the API's answer with the same data ({} on other pages)."""
+    request: HttpRequest | None = context.get("request")
+    match = getattr(request, "resolver_match", None)
+    if request is None or match is None or match.namespace != "portal":
+        return {}
+    name, kwargs = match.url_name, match.kwargs
+    explorer_csv = reverse("portal:commitments_csv")
+    query = request.GET.urlencode()
+    links = {
+        "overview": (
+            reverse("portal:chart_csv", args=["committed-by-country"]),
+            "figures/committed",
+        ),
+        "commitments": (
+            explorer_csv + (f"?{query}" if query else ""),
+            "commitments" + (f"?{query}" if query else ""),
+        ),
+        "partners": (reverse("exchange:downloads"), "partners"),
+        "rounds": (reverse("exchange:downloads"), "figures/committed/by/round"),
+        "countries": (
+            reverse("portal:chart_csv", args=["committed-by-country"]),
+            "figures/committed/by/country",
+        ),
+        "partner": (
+            f"{explorer_csv}?partner={kwargs.get('slug', '')}",
+            f"partners/{kwargs.get('slug', '')}",
+        ),
+        "round": (
+            f"{explorer_csv}?round={kwargs.get('slug', '')}",
+            f"rounds/{kwargs.get('slug', '')}",
+        ),
+        "country": (
+            f"{explorer_csv}?country={str(kwargs.get('code', '')).lower()}",
+            f"commitments?country={str(kwargs.get('code', '')).lower()}",
+        ),
+        "commitment": (
+            f"{explorer_csv}?q={kwargs.get('reference', '')}",
+            f"commitments/{kwargs.get('reference', '')}",
+        ),
+    }
+    if name not in links:
+        return {}
+    download, api = links[name]
+    return {"download": download, "api": f"/api/v1/{api}"}

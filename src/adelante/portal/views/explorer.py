@@ -22,7 +22,14 @@ from adelante.partners.models import Partner, PartnerType
 from adelante.portal import downloads
 from adelante.portal.explorer import PAGE_SIZES, ExplorerQuery, parse, select
 from adelante.portal.problems import BadParameters
-from adelante.portal.views.common import bad_parameters, date_of, hidden_params, page, portal_page
+from adelante.portal.views.common import (
+    bad_parameters,
+    date_of,
+    hidden_params,
+    page,
+    portal_page,
+    read_both,
+)
 from adelante.recordstate import conditional_on_record
 
 
@@ -42,8 +49,7 @@ def _choices() -> dict[str, list[tuple[str, str]]]:
 
 @portal_page
 def explorer(request: HttpRequest) -> HttpResponse:
-    when = date_of(request)
-    query = parse(request.GET)
+    when, query = read_both(lambda: date_of(request), lambda: parse(request.GET))
     selection = (
         select(query, when.as_of).select_related("partner", "round").prefetch_related("countries")
     )
@@ -163,8 +169,7 @@ def _page_links(
 def commitments_csv(request: HttpRequest) -> HttpResponseBase:
     """The whole selection (every page) as CSV, streamed row by row."""
     try:
-        when = date_of(request)
-        query = parse(request.GET)
+        when, query = read_both(lambda: date_of(request), lambda: parse(request.GET))
     except BadParameters as problem:
         return bad_parameters(request, problem)
     url_of = _url_maker(request)
@@ -182,8 +187,7 @@ def commitments_csv(request: HttpRequest) -> HttpResponseBase:
 def commitments_xlsx(request: HttpRequest) -> HttpResponseBase:
     """The whole selection as an XLSX workbook (up to `XLSX_MAX_ROWS` commitments)."""
     try:
-        when = date_of(request)
-        query = parse(request.GET)
+        when, query = read_both(lambda: date_of(request), lambda: parse(request.GET))
     except BadParameters as problem:
         return bad_parameters(request, problem)
     selection = select(query, when.as_of)

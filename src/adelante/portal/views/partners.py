@@ -21,7 +21,7 @@ from adelante.partners.models import PartnerType, name_matching
 from adelante.portal.caching import remembered
 from adelante.portal.problems import BadParameters
 from adelante.portal.search import Search, tidy
-from adelante.portal.views.common import date_of, hidden_params, page, portal_page
+from adelante.portal.views.common import date_of, hidden_params, page, portal_page, read_both
 
 PER_PAGE = 50
 #: A partner page lists this many commitments; the explorer has them all.
@@ -53,8 +53,9 @@ def _index_query(request: HttpRequest) -> tuple[Search, str, str, int]:
 
 @portal_page
 def partners(request: HttpRequest) -> HttpResponse:
-    when = date_of(request)
-    searched, kind, country, number = _index_query(request)
+    when, (searched, kind, country, number) = read_both(
+        lambda: date_of(request), lambda: _index_query(request)
+    )
     q = searched.text
     found = published_partners(when.as_of)
     if q:
