@@ -106,7 +106,7 @@ def test_the_sitemap_lists_every_public_page_in_both_languages(client, record):
 def test_every_page_has_its_canonical_hreflang_description_and_card(client, record):
     descriptions = set()
     for url in public_pages(record):
-        response, head = head_of(client, url)
+        _response, head = head_of(client, url)
         path = url.split("?")[0]
         assert f'<link rel="canonical" href="http://testserver{path}">' in head, url
         for language in ("en", "es"):

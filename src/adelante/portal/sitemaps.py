@@ -84,7 +84,7 @@ class CountriesSitemap(_Bilingual):
         return reverse("portal:country", args=[item])
 
 
-SITEMAPS: dict[str, type[Sitemap]] = {  # type: ignore[type-arg]
+SITEMAPS: dict[str, type[Sitemap] | Sitemap] = {  # type: ignore[type-arg]
     "pages": PagesSitemap,
     "countries": CountriesSitemap,
     "rounds": RoundsSitemap,

@@ -86,11 +86,11 @@ def card_of(kind: str, key: str) -> Card:
         )
     if kind == "round":
         found_round = get_object_or_404(published_rounds(), slug=key)
-        figures = remembered(round_figures, found_round.id, today)
+        of_round = remembered(round_figures, found_round.id, today)
         return Card(
             found_round.label,
-            _money(figures.amount_usd, figures.qualifier or TotalQualifier.EXACT),
-            f"{when} · {_commitments(figures.commitments)}",
+            _money(of_round.amount_usd, of_round.qualifier or TotalQualifier.EXACT),
+            f"{when} · {_commitments(of_round.commitments)}",
             site,
         )
     raise Http404(kind)
