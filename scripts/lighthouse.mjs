@@ -49,8 +49,9 @@ let failed = false;
 const started = Date.now();
 try {
   for (const [kind, page] of pages) {
-    // Once before scoring: the page computed and kept (the page cache), as readers find it.
-    await (await fetch(`${BASE}${page}`)).text();
+    // Fetched before scoring, a few times so that every server process has it: the page
+    // computed and kept (the page cache), as readers find it.
+    for (let i = 0; i < 4; i++) await (await fetch(`${BASE}${page}`)).text();
     let result;
     // A trace Chromium failed to record (NO_NAVSTART and the like) is Lighthouse's failure,
     // not the page's: such a run is made again, once.
