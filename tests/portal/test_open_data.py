@@ -253,3 +253,16 @@ def test_a_fresh_rendering_answers_a_conditional_get_too(client, record):
     # Another process, or a cache that lost the page: the same page has the same validator.
     caches["default"].clear()
     assert client.get("/en/rounds/", HTTP_IF_NONE_MATCH=etag).status_code == 304
+
+
+def test_a_page_rendered_in_the_background_has_the_sites_absolute_addresses(settings):
+    from adelante.portal.refresh import anonymous_request
+
+    settings.ALLOWED_HOSTS = ["adelante.example.org"]
+    settings.SECURE_SSL_REDIRECT = True
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    request = anonymous_request(path="/en/", query="", language="en")
+    assert request.build_absolute_uri("/en/") == "https://adelante.example.org/en/"
+    settings.SECURE_SSL_REDIRECT = False
+    request = anonymous_request(path="/en/", query="", language="en")
+    assert request.build_absolute_uri("/en/") == "http://adelante.example.org/en/"
