@@ -9,6 +9,8 @@ import datetime
 import pytest
 from django.db import connection
 from django.db.models import Value
+from hypothesis import given
+from hypothesis import strategies as st
 
 from adelante.commitments.models import Commitment, OfficialStatement
 from adelante.folding import FROM_LETTERS, TO_LETTERS, Folded, fold
@@ -152,3 +154,11 @@ def test_search_function_counts(accented):
     assert kinds == {"partners": 1, "commitments": 1}
     assert results.count == 2
     assert Partner.objects.count() == 3
+
+
+@given(st.text())
+def test_the_ascii_shortcut_folds_like_the_table(text):
+    from adelante.folding import _TRANSLATION
+
+    assert fold(text) == text.translate(_TRANSLATION)
+    assert fold(fold(text)) == fold(text)
