@@ -44,6 +44,10 @@ timeout = int(_env.get("ADELANTE_WEB_TIMEOUT") or 300)
 # On SIGTERM (systemctl stop, restart) workers finish the requests they have, for up to this
 # long, before they are killed. Below systemd's TimeoutStopSec (90 s by default).
 graceful_timeout = 30
+# The longest request line gunicorn reads (its maximum; nginx's large_client_header_buffers
+# is 8k too): a longer query string up to it reaches Adelante, which answers its own 414 page
+# (adelante/portal/middleware.py); beyond it, gunicorn answers 414 itself.
+limit_request_line = 8190
 # Keep-alive with nginx's upstream connections (nginx's keepalive; its own timeout is 60 s).
 keepalive = 5
 # A worker is replaced after this many requests (spread, so they are not all replaced at

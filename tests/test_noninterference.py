@@ -267,7 +267,17 @@ def portal_urls() -> list[str]:
         # The explorer sorted by amount: a confidential amount must not move its line.
         "commitments": ["sort=-amount_usd", "sort=amount_usd&country=HN"],
         "commitments_csv": ["sort=-amount_usd"],
+        # The search lists commitments and partners whatever their amounts.
+        "search": ["q=a", "q=bank"],
     }
+    # The sharing cards draw each page's headline figure (issue 12).
+    cards = (
+        [{"kind": "overview", "key": "all"}]
+        + [{"kind": "commitment", "key": r} for r in _secret_references()]
+        + [{"kind": "partner", "key": s} for s in _slugs(Partner)]
+        + [{"kind": "round", "key": s} for s in _slugs(Round)]
+        + [{"kind": "country", "key": c} for c in ("gt", "sv", "hn")]
+    )
     urls: list[str] = []
     names = [p.name for p in portal_urlconf.urlpatterns if isinstance(p, URLPattern) and p.name]
     assert len(names) >= 12, "the portal's pages were not found"
@@ -275,6 +285,8 @@ def portal_urls() -> list[str]:
         kwargs_sets: list[dict[str, str]] = [{}]
         for key, choices in values.get(name, {}).items():
             kwargs_sets = [{**k, key: v} for k in kwargs_sets for v in choices]
+        if name == "card":
+            kwargs_sets = cards
         for kwargs in kwargs_sets:
             url = reverse(f"portal:{name}", kwargs=kwargs)
             urls.append(url)

@@ -12,6 +12,7 @@ import datetime
 import functools
 import hashlib
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +20,10 @@ from django.apps import apps
 from django.conf import settings
 from django.db import connection
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.views.decorators.http import condition
 
 from adelante import history
 
@@ -121,6 +126,26 @@ def trusted_state() -> State:
 
 def trusted_stamp() -> str:
     return trusted_state().stamp
+
+
+def conditional_on_record(view: Callable[..., Any]) -> Callable[..., Any]:
+    """A public GET view whose answer depends only on the record, its URL (query string
+    included), the language and the day: it carries an ETag of those and answers 304 Not
+    Modified to a reader who already has it (the pages the portal's page cache does not keep:
+    downloads, the downloads page)."""
+
+    def etag(request: HttpRequest, *args: Any, **kwargs: Any) -> str:
+        raw = "|".join(
+            (
+                trusted_stamp(),
+                str(timezone.localdate()),
+                get_language() or "",
+                request.get_full_path(),
+            )
+        )
+        return hashlib.sha256(raw.encode()).hexdigest()[:32]
+
+    return functools.wraps(view)(condition(etag_func=etag)(view))
 
 
 def forget_stamp(*args: Any, **kwargs: Any) -> None:

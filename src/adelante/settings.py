@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # The sitemap (/sitemap.xml, adelante/portal/sitemaps.py): its templates.
+    "django.contrib.sitemaps",
     "simple_history",
     "adelante.catalogue",
     "adelante.partners",
@@ -83,10 +85,14 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages for anonymous readers compressed (GZip); never a signed-in reader's (BREACH).
+    "adelante.portal.compression.PublicPageGZipMiddleware",
     # /api/ only: CORS, tokens, rate limit, conditional GET, problem details (docs/api.md).
     "adelante.api.middleware.ApiMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # An over-long query string: the portal's own 414 page, in the reader's language.
+    "adelante.portal.middleware.QueryLengthMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 
 from adelante.accounts.views.session import admin_sign_in
+from adelante.portal.views import crawlers
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("i18n/", include("django.conf.urls.i18n")),
@@ -10,6 +11,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("api/", include("adelante.api.urls")),
     # Bulk download files: stable, language-neutral addresses (docs/exports.md).
     path("downloads/", include("adelante.exchange.download_urls")),
+    # For search engines: what not to fetch, and every public page in both languages.
+    path("robots.txt", crawlers.robots_txt, name="robots"),
+    path("sitemap.xml", crawlers.sitemap_index, name="sitemap"),
+    path("sitemap-<slug:section>.xml", crawlers.sitemap_section, name="sitemap_section"),
 ]
 # Language-prefixed, stable URLs (/en/…, /es/…); "/" redirects by the browser's language.
 urlpatterns += i18n_patterns(

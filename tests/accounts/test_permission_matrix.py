@@ -120,6 +120,12 @@ MATRIX: dict[str, Row] = {
     "<lang>/rounds/": Row("/en/rounds/", PUBLIC),
     "<lang>/rounds/<slug:slug>/": Row("/en/rounds/{round}/", PUBLIC),
     "<lang>/downloads/": Row("/en/downloads/", PUBLIC),
+    # The portal's one search, the sharing cards, and what search engines read (issue 12).
+    "<lang>/search/": Row("/en/search/?q=alpha", PUBLIC),
+    "<lang>/cards/<slug:kind>/<str:key>.png": Row("/en/cards/overview/all.png", PUBLIC),
+    "robots.txt": Row("/robots.txt", PUBLIC),
+    "sitemap.xml": Row("/sitemap.xml", PUBLIC),
+    "sitemap-<slug:section>.xml": Row("/sitemap-pages.xml", PUBLIC),
     "downloads/<str:name>": Row("/downloads/adelante-record.json", PUBLIC),
     "downloads/template/commitments.xlsx": Row("/downloads/template/commitments.xlsx", PUBLIC),
     "i18n/setlang/": Row("/i18n/setlang/", REDIRECT),
@@ -297,7 +303,8 @@ MATRIX: dict[str, Row] = {
         "/en/secretariat/commitments/{reference}/status/", SECRETARIAT
     ),
     # API v1: reads are public (any role, with or without a token); writes need a token.
-    "api/v1/": Row("/api/v1/", _roles(404), api=True),
+    # The API's index (issue 12), before django-ninja's own root (404), at the same address.
+    "api/v1/": Row("/api/v1/", API_PUBLIC, api=True),
     "api/v1/docs": Row("/api/v1/docs", API_PUBLIC, api=True),
     "api/v1/iati/activities.xml": Row("/api/v1/iati/activities.xml", API_PUBLIC, api=True),
     "api/v1/openapi.json": Row("/api/v1/openapi.json", API_PUBLIC, api=True),

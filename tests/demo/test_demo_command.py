@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import socket
 import sqlite3
 import subprocess
@@ -94,3 +95,8 @@ def test_the_demo_loads_the_record_once_then_serves_it_over_http(tmp_path):
         output, _ = server.communicate(timeout=30)
     assert "demo-staff" in output
     assert counts(tmp_path) == before
+    # The same staff password on every run (kept in the data directory).
+    printed = [re.search(r"password (\S+)\)", text) for text in (first.stdout, output)]
+    assert printed[0] and printed[1]
+    assert printed[0].group(1) == printed[1].group(1)
+    assert (tmp_path / "demo-staff-password").read_text().strip() == printed[0].group(1)

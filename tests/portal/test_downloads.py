@@ -28,10 +28,12 @@ def xlsx_rows(client, **params):
     assert response.status_code == 200
     book = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
     rows = list(book.active.iter_rows(values_only=True))
+    # The headings are in the reader's language; the second sheet names each column.
+    names = [name for _heading, name in list(book.worksheets[1].iter_rows(values_only=True))[1:]]
+    assert len(names) == len(rows[0])
     # Read-only workbooks leave out empty cells at the end of a row.
     return [
-        dict(zip(rows[0], row + (None,) * (len(rows[0]) - len(row)), strict=True))
-        for row in rows[1:]
+        dict(zip(names, row + (None,) * (len(names) - len(row)), strict=True)) for row in rows[1:]
     ]
 
 

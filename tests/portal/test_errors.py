@@ -21,7 +21,7 @@ HOSTILE = [
     ("/en/commitments/", {"country": "Narnia"}, 400),
     ("/en/commitments/", {"q": SCRIPT}, 200),
     ("/en/commitments/", {"q": "%' OR 1=1 --"}, 200),
-    ("/en/commitments/", {"round": "x" * 5000}, 400),
+    ("/en/commitments/", {"round": "x" * 5000}, 414),
     ("/en/partners/", {"page": "-5"}, 400),
     ("/en/rounds/", {"as_of": "2022-06-07T00:00"}, 400),
     ("/en/countries/", {"as_of": "\u0662\u0660\u0662\u0662-\u0660\u0666-\u0660\u0667"}, 400),

@@ -60,9 +60,7 @@ def test_index_search_filters_and_escaping(client, record):
     assert "Eta Regional" in regional and "Gamma Bank" not in regional
 
 
-@pytest.mark.parametrize(
-    "params", [{"type": "pirate"}, {"country": "xx"}, {"page": "zero"}, {"q": "x" * 300}]
-)
+@pytest.mark.parametrize("params", [{"type": "pirate"}, {"country": "xx"}, {"page": "zero"}])
 def test_index_bad_parameters(client, record, params):
     assert client.get("/en/partners/", params).status_code == 400
 

@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from adelante.api.problems import Problem
 
@@ -31,7 +31,11 @@ def paginate(
     if page > pages:
         raise Problem(
             404,
-            _("Page %(page)d does not exist; there are %(pages)d.")
+            ngettext(
+                "Page %(page)d does not exist; there is %(pages)d.",
+                "Page %(page)d does not exist; there are %(pages)d.",
+                pages,
+            )
             % {"page": page, "pages": pages},
         )
     start = (page - 1) * page_size

@@ -399,3 +399,28 @@ class MembershipOut(Schema):
 class MeOut(Schema):
     username: str
     memberships: list[MembershipOut]
+
+
+class EndpointOut(Schema):
+    method: str
+    #: The path, with its parameters in braces.
+    path: str
+    summary: str
+    #: The endpoint's absolute URL, when its path has no parameter.
+    url: str | None
+
+
+class ApiIndexOut(Schema):
+    """GET /api/v1/: where everything is."""
+
+    title: str
+    version: str
+    description: str
+    #: The interactive documentation.
+    documentation: str
+    #: The OpenAPI document.
+    openapi: str
+    #: The bulk downloads (CSV, XLSX, JSON, IATI).
+    downloads: str
+    portal: str
+    endpoints: list[EndpointOut]

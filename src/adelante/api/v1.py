@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.openapi.docs import Swagger
 
 from adelante.api import problems
+from adelante.api.schemas import ApiIndexOut
 from adelante.errors import ServiceError
 
 VERSION = "1"
@@ -118,6 +121,43 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 @api.exception_handler(Http404)
 def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return problems.problem_response(request, 404, problems.default_detail(404))
+
+
+PREFIX = "/api/v1"
+
+
+@functools.cache
+def _endpoints() -> tuple[dict[str, str], ...]:
+    # The document is the same for the life of the process: read it once.
+    schema = api.get_openapi_schema(path_prefix=PREFIX)
+    return tuple(
+        {"method": method.upper(), "path": path, "summary": operation.get("summary", "")}
+        for path, operations in schema["paths"].items()
+        for method, operation in operations.items()
+        if path != f"{PREFIX}/"
+    )
+
+
+@api.get("/", response=ApiIndexOut, summary="The API's index: its documents and endpoints")
+def index(request: HttpRequest) -> dict[str, Any]:
+    """GET /api/v1/: whoever finds /api/v1/ finds the rest (the documentation, the OpenAPI
+    document, the bulk downloads and every endpoint), as JSON."""
+
+    def absolute(path: str) -> str:
+        return request.build_absolute_uri(path)
+
+    return {
+        "title": api.title,
+        "version": VERSION,
+        "description": " ".join(DESCRIPTION.split()),
+        "documentation": absolute(f"{PREFIX}/docs"),
+        "openapi": absolute(f"{PREFIX}/openapi.json"),
+        "downloads": absolute(reverse("exchange:downloads")),
+        "portal": absolute(reverse("portal:overview")),
+        "endpoints": [
+            {**e, "url": None if "{" in e["path"] else absolute(e["path"])} for e in _endpoints()
+        ],
+    }
 
 
 def _register() -> None:

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from adelante.commitments.choices import Country, CountryGroup
 from adelante.commitments.models import Commitment, CountryShare
 from adelante.commitments.publication import published_commitments
+from adelante.folding import folded_contains
 from adelante.money.fields import ExactDecimalField
 from adelante.money.qualifiers import AmountQualifier
 from adelante.partners.models import PartnerAlias
@@ -100,21 +101,23 @@ def in_country(key: str) -> Q:
 
 
 def matching(text: str) -> Q:
-    """Commitments in which every word appears (case-insensitively) in the partner's name or
-    an alias, the title, the summary, the focus as stated (each in English or Spanish) or the
-    reference."""
+    """Commitments in which every word appears, whatever its accents and case ("nestle" finds
+    "Nestlé"; adelante.folding), in the partner's name or an alias, the title, the summary,
+    the focus as stated (each in English or Spanish) or the reference."""
     found = Q()
     for word in text.split()[:MAX_SEARCH_WORDS]:
-        alias = PartnerAlias.objects.filter(partner_id=OuterRef("partner_id"), name__icontains=word)
+        alias = PartnerAlias.objects.filter(
+            folded_contains("name", word), partner_id=OuterRef("partner_id")
+        )
         found &= (
-            Q(partner__name__icontains=word)
-            | Q(title__icontains=word)
-            | Q(summary__icontains=word)
-            | Q(focus_text__icontains=word)
-            | Q(title_es__icontains=word)
-            | Q(summary_es__icontains=word)
-            | Q(focus_text_es__icontains=word)
-            | Q(reference__icontains=word)
+            folded_contains("partner__name", word)
+            | folded_contains("title", word)
+            | folded_contains("summary", word)
+            | folded_contains("focus_text", word)
+            | folded_contains("title_es", word)
+            | folded_contains("summary_es", word)
+            | folded_contains("focus_text_es", word)
+            | folded_contains("reference", word)
             | Q(Exists(alias))
         )
     return found

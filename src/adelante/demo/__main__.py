@@ -16,6 +16,7 @@ import subprocess
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from types import FrameType
 
 DEMO_STAFF = "demo-staff"
@@ -27,11 +28,33 @@ class StaffLogin:
     password: str
 
 
+#: Where the demo keeps its staff password, in the data directory (beside the database).
+PASSWORD_FILE = "demo-staff-password"
+
+
+def demo_password(directory: Path) -> str:
+    """The demo's staff password: made once, at random, and kept in the data directory
+    (readable by its owner only), so every run prints the same one."""
+    kept = directory / PASSWORD_FILE
+    if kept.exists():
+        password = kept.read_text(encoding="utf-8").strip()
+        if password:
+            return password
+    password = secrets.token_urlsafe(12)
+    directory.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(kept, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as out:
+        out.write(password + "\n")
+    return password
+
+
 def demo_staff_login() -> StaffLogin:
-    """A staff account for the demo's admin, with a fresh random password each run."""
+    """A staff account for the demo's admin, with the same password every run
+    (`demo_password`)."""
+    from django.conf import settings
     from django.contrib.auth import get_user_model
 
-    password = secrets.token_urlsafe(12)
+    password = demo_password(Path(settings.DATA_DIR))
     user, _created = get_user_model().objects.get_or_create(username=DEMO_STAFF)
     user.is_staff = user.is_superuser = True
     user.set_password(password)

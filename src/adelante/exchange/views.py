@@ -20,6 +20,7 @@ from adelante.exchange import exports
 from adelante.exchange.datapackage import datapackage_zip
 from adelante.exchange.template import write_template
 from adelante.isodates import parse_day
+from adelante.recordstate import conditional_on_record
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 #: The files of the downloads page: name → (media type, description).
@@ -47,6 +48,7 @@ def _as_of(request: HttpRequest) -> datetime.date | None:
 
 
 @require_GET
+@conditional_on_record
 def downloads(request: HttpRequest) -> HttpResponse:
     try:
         as_of = _as_of(request)

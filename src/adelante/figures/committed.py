@@ -97,8 +97,31 @@ def committed(
 
     Public: confidential amounts are left out (and counted in `commitments_confidential`).
     """
-    record = Record(recorded_on)
-    values = counted(as_of, record).aggregate(
+    rows = counted(as_of, Record(recorded_on))
+    return _committed(rows, as_of, recorded_on=recorded_on, audience=audience)
+
+
+def committed_within(
+    selection: QuerySet[Any],
+    as_of: datetime.date,
+    *,
+    audience: Audience = Audience.PUBLIC,
+) -> Committed:
+    """New money committed as of a date among a selection of the live record's commitments
+    (the explorer's filters): the rules of `committed` (restatements count zero, confidential
+    amounts left out for the public, the qualifier the total must carry) over those only."""
+    rows = counted(as_of, Record(None)).filter(id__in=selection.order_by().values("id"))
+    return _committed(rows, as_of, recorded_on=None, audience=audience)
+
+
+def _committed(
+    rows: QuerySet[Any],
+    as_of: datetime.date,
+    *,
+    recorded_on: datetime.date | None,
+    audience: Audience,
+) -> Committed:
+    values = rows.aggregate(
         commitments=Count("id"),
         restatements=Count("id", filter=~NEW_MONEY_Q),
         new_money=Count("id", filter=NEW_MONEY_Q),

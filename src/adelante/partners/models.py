@@ -6,8 +6,12 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from adelante.bilingual import TranslatedText
+from adelante.folding import folded_contains
 from adelante.partners.naming import normalise
 from adelante.partners.orgid import scheme
+
+#: A search reads at most this many words; more only slow the database down.
+MAX_SEARCH_WORDS = 10
 
 
 class PartnerType(models.TextChoices):
@@ -22,6 +26,19 @@ class PartnerQuerySet(models.QuerySet["Partner"]):
         """Partners known by this name or one of their aliases (normalised)."""
         key = normalise(name)
         return self.filter(models.Q(normalised_name=key) | models.Q(aliases__normalised_name=key))
+
+
+def name_matching(text: str) -> models.Q:
+    """Partners whose name or one of whose aliases holds every word of `text`, whatever its
+    accents and case ("nestle" finds "Nestlé"; adelante.folding): the one partner search of
+    the portal and the API."""
+    found = models.Q()
+    for word in text.split()[:MAX_SEARCH_WORDS]:
+        alias = PartnerAlias.objects.filter(
+            folded_contains("name", word), partner_id=models.OuterRef("pk")
+        )
+        found &= folded_contains("name", word) | models.Q(models.Exists(alias))
+    return found
 
 
 class Partner(TranslatedText):

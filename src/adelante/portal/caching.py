@@ -176,6 +176,9 @@ def _serve(
         cache.set(key, entry, TIMEOUT)
         cache.set(latest_key, entry, TIMEOUT)
         _validators(response, entry)
+        # The ETag comes from the key and the content, so another process (or a cache that
+        # lost the entry) renders the same page with the same ETag: still a 304.
+        return _conditional(request, response, entry)
     return response
 
 
@@ -191,6 +194,12 @@ def _stored(request: HttpRequest, entry: dict[str, Any]) -> HttpResponse:
     """A stored page, or 304 Not Modified when the reader already has it (nothing rendered)."""
     response = HttpResponse(entry["content"], content_type=entry["content_type"])
     _validators(response, entry)
+    return _conditional(request, response, entry)
+
+
+def _conditional(
+    request: HttpRequest, response: HttpResponse, entry: dict[str, Any]
+) -> HttpResponse:
     changed = entry["changed"]
     last_modified = int(changed.timestamp()) if changed is not None else None
     conditional = get_conditional_response(

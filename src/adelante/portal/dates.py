@@ -72,12 +72,26 @@ def view_date(params: Mapping[str, str]) -> ViewDate:
     today = timezone.localdate()
     as_of, clamped = today, False
     recorded_on = None
+    problems: list[str] = []
+    drop: list[str] = []
+    # Both dates are read before any problem is reported, so the 400 page names every one.
     if params.get("as_of", "").strip():
-        as_of, clamped = _day("as_of", params["as_of"], today)
+        try:
+            as_of, clamped = _day("as_of", params["as_of"], today)
+        except BadParameters as problem:
+            problems += problem.problems
+            drop += problem.drop
     if params.get("recorded_on", "").strip():
-        recorded_on, late = _day("recorded_on", params["recorded_on"], today)
-        # "As recorded today" is the live record.
-        if recorded_on == today:
-            recorded_on = None
-        clamped = clamped or late
+        try:
+            recorded_on, late = _day("recorded_on", params["recorded_on"], today)
+        except BadParameters as problem:
+            problems += problem.problems
+            drop += problem.drop
+        else:
+            # "As recorded today" is the live record.
+            if recorded_on == today:
+                recorded_on = None
+            clamped = clamped or late
+    if problems:
+        raise BadParameters(problems, drop=drop)
     return ViewDate(as_of=as_of, today=today, recorded_on=recorded_on, clamped=clamped)

@@ -10,14 +10,18 @@ from __future__ import annotations
 
 import csv
 import datetime
+import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
-from typing import IO
+from typing import IO, Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.utils import get_column_letter
 
 from adelante.commitments.models import Commitment
 from adelante.commitments.publication import public_amount
@@ -122,16 +126,77 @@ def _csv_cell(cell: Cell) -> str:
     return str(cell)
 
 
+#: Each column's heading in the reader's language, in the spreadsheet (the CSV keeps the
+#: stable machine names, and the workbook lists them on its second sheet).
+COLUMN_LABELS: dict[str, Any] = {
+    "reference": _("Reference"),
+    "url": _("Web page"),
+    "partner": _("Partner"),
+    "partner_type": _("Type of partner"),
+    "round": _("Round"),
+    "announced_on": _("Announced on"),
+    "title": _("Title"),
+    "summary": _("Summary"),
+    "kind": _("Kind of money"),
+    "relation": _("Relation to an earlier commitment"),
+    "relates_to": _("Earlier commitment"),
+    "status": _("Status"),
+    "withdrawn_on": _("Withdrawn on"),
+    "qualifier": _("How the amount was stated"),
+    "amount_usd": _("Amount (US$)"),
+    "currency": _("Currency"),
+    "amount": _("Amount (in its currency)"),
+    "countries": _("Countries"),
+    "shares_percent": _("Shares (%)"),
+    "focus_areas": _("Focus areas"),
+    "starts_on": _("Starts on"),
+    "ends_on": _("Ends on"),
+}
+#: Spreadsheet number formats: amounts with thousands separators and cents, ISO dates.
+MONEY_FORMAT = "#,##0.00"
+DATE_FORMAT = "yyyy-mm-dd"
+
+
 def xlsx_file(
     table: Iterable[list[Cell]], title: str, columns: Iterable[str] = COLUMNS
 ) -> IO[bytes]:
-    """A workbook with one sheet, written row by row to a temporary file (rewound)."""
+    """A workbook whose first sheet (`title`) has the table under headings in the reader's
+    language (frozen, with a filter on every column; amounts and dates formatted as such),
+    and whose second sheet names each column's stable machine name (as in the CSV).
+    Written row by row to a temporary file (rewound)."""
+    names = list(columns)
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title[:31])
-    sheet.append(list(columns))
+    sheet = workbook.create_sheet(_sheet_name(title))
+    sheet.freeze_panes = "A2"
+    sheet.append([str(COLUMN_LABELS.get(name, name)) for name in names])
+    count = 0
     for cells in table:
-        sheet.append(list(cells))
+        sheet.append([_typed(sheet, cell) for cell in cells])
+        count += 1
+    sheet.auto_filter.ref = f"A1:{get_column_letter(max(len(names), 1))}{count + 1}"
+    about = workbook.create_sheet(_sheet_name(str(_("Columns"))))
+    about.append([str(_("Heading")), str(_("Name in the CSV and the API"))])
+    for name in names:
+        about.append([str(COLUMN_LABELS.get(name, name)), name])
     out = tempfile.TemporaryFile()  # noqa: SIM115 (returned open; the response closes it)
     workbook.save(out)
     out.seek(0)
     return out
+
+
+def _sheet_name(title: str) -> str:
+    # A sheet's name: at most 31 characters, none of []:*?/\.
+    return re.sub(r"[\[\]:*?/\\]", " ", title)[:31] or "Sheet"
+
+
+def _typed(sheet: Any, cell: Cell) -> Any:
+    """Amounts and dates as numbers and dates the spreadsheet formats; the rest as is."""
+    if isinstance(cell, Decimal):
+        typed = WriteOnlyCell(sheet, value=cell)
+        typed.number_format = MONEY_FORMAT
+        return typed
+    if isinstance(cell, datetime.date):
+        typed = WriteOnlyCell(sheet, value=cell)
+        typed.number_format = DATE_FORMAT
+        return typed
+    return cell

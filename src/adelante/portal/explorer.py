@@ -28,11 +28,10 @@ from adelante.commitments.selectors import (
 )
 from adelante.partners.models import Partner, PartnerType
 from adelante.portal.problems import BadParameters
+from adelante.portal.search import tidy
 
 PAGE_SIZES = (25, 50, 100)
 DEFAULT_PAGE_SIZE = 25
-#: Longer searches are typing accidents or abuse; they would only slow the database down.
-MAX_SEARCH = 200
 #: Pages beyond this are not a page number anyone typed on purpose.
 MAX_PAGE = 10**9
 FILTERS = ("country", "focus", "kind", "round", "partner", "partner_type", "status")
@@ -51,6 +50,8 @@ class ExplorerQuery:
     sort: str = DEFAULT_SORT
     page: int = 1
     page_size: int = DEFAULT_PAGE_SIZE
+    #: The search was longer than `search.MAX_SEARCH` and was cut (the page says so).
+    shortened: bool = False
 
     def params(self, **changes: Any) -> dict[str, str]:
         """URL parameters for this query (with changes), leaving defaults out."""
@@ -151,10 +152,10 @@ def parse(params: Mapping[str, str]) -> ExplorerQuery:
     q = " ".join(params.get("q", "").split())
     if "\x00" in q:
         bad("q", _("The search contains a character that cannot be searched for."))
-    elif len(q) > MAX_SEARCH:
-        bad("q", _("The search is too long: at most %(n)s characters.") % {"n": MAX_SEARCH})
     else:
-        values["q"] = q
+        # Too long: shortened (and the page says so) rather than refused.
+        searched = tidy(q)
+        values["q"], values["shortened"] = searched.text, searched.shortened
     sort = _one(params, "sort")
     if sort and sort not in CommitmentSort.values:
         bad("sort", _("“%(value)s” is not a way to sort commitments.") % _v(params, "sort"))

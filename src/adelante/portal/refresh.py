@@ -35,6 +35,12 @@ def anonymous_request(*, path: str, query: str, language: str) -> HttpRequest:
         "SERVER_PORT": "80",
         "REQUEST_METHOD": "GET",
     }
+    proxy_header = getattr(settings, "SECURE_PROXY_SSL_HEADER", None)
+    if getattr(settings, "SECURE_SSL_REDIRECT", False) and proxy_header:
+        # Every reader comes over HTTPS: the page's absolute links (canonical, hreflang, the
+        # sharing card) must say so, as they do when a reader's request renders the page.
+        request.META[proxy_header[0]] = proxy_header[1]
+        request.META["SERVER_PORT"] = "443"
     request.user = AnonymousUser()
     request.LANGUAGE_CODE = language
     return request

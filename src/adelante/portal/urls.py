@@ -3,6 +3,7 @@
 from django.urls import path
 
 from adelante.portal.views import (
+    cards,
     charts,
     commitment,
     countries,
@@ -11,6 +12,7 @@ from adelante.portal.views import (
     overview,
     partners,
     rounds,
+    search,
 )
 
 app_name = "portal"
@@ -27,6 +29,9 @@ urlpatterns = [
     path("countries/", countries.countries, name="countries"),
     path("countries/<str:code>/", countries.country, name="country"),
     path("methodology/", methodology.methodology, name="methodology"),
+    path("search/", search.search_page, name="search"),
+    # The picture of each page's headline figure, for shared links (Open Graph, Twitter).
+    path("cards/<slug:kind>/<str:key>.png", cards.card, name="card"),
     path("data/<slug:chart>.csv", charts.chart_csv, name="chart_csv"),
     path("data/<slug:chart>.svg", charts.chart_svg, name="chart_svg"),
 ]

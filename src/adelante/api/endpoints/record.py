@@ -49,7 +49,7 @@ from adelante.commitments.publication import (
     published_statements,
 )
 from adelante.commitments.selectors import DEFAULT_SORT, CommitmentFilter, select_commitments
-from adelante.partners.models import PartnerAlias, PartnerIdentifier
+from adelante.partners.models import PartnerIdentifier, name_matching
 from adelante.progress.publication import published_reports
 
 router = Router(tags=["record"])
@@ -82,11 +82,10 @@ def list_partners(
     items = published_partners()
     if check_text("q", q):
         assert q is not None
-        alias = PartnerAlias.objects.filter(partner_id=OuterRef("pk"), name__icontains=q)
         identifier = PartnerIdentifier.objects.filter(
             partner_id=OuterRef("pk"), identifier__icontains=q.strip()
         )
-        items = items.filter(Q(name__icontains=q) | Exists(alias) | Exists(identifier))
+        items = items.filter(name_matching(q) | Q(Exists(identifier)))
     if type:
         items = items.filter(type=type)
     items = serialize.with_partner_details(items.order_by("normalised_name", "id"))

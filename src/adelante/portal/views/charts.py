@@ -13,8 +13,10 @@ from adelante.portal.country_map import map_areas, map_svg
 from adelante.portal.downloads import csv_lines, safe_text
 from adelante.portal.problems import BadParameters
 from adelante.portal.views.common import bad_parameters, date_of
+from adelante.recordstate import conditional_on_record
 
 
+@conditional_on_record
 def chart_csv(request: HttpRequest, chart: str) -> HttpResponse:
     if chart not in CHARTS:
         raise Http404(chart)

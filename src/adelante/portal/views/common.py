@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
@@ -15,6 +15,8 @@ from adelante.portal.dates import ViewDate, view_date
 from adelante.portal.problems import BadParameters
 
 View = Callable[..., HttpResponse]
+A = TypeVar("A")
+B = TypeVar("B")
 
 
 def without(request: HttpRequest, names: tuple[str, ...] | list[str]) -> str:
@@ -55,6 +57,24 @@ def page(
 
 def date_of(request: HttpRequest) -> ViewDate:
     return view_date(request.GET)
+
+
+def read_both(first: Callable[[], A], second: Callable[[], B]) -> tuple[A, B]:
+    """Both readers' values (the date, the page's own parameters); every problem of both in
+    one `BadParameters`, so the 400 page's link leaves out every bad parameter at once
+    instead of one at a time."""
+    values: list[Any] = []
+    problems: list[str] = []
+    drop: list[str] = []
+    for read in (first, second):
+        try:
+            values.append(read())
+        except BadParameters as problem:
+            problems += problem.problems
+            drop += problem.drop
+    if problems:
+        raise BadParameters(problems, drop=drop)
+    return values[0], values[1]
 
 
 def hidden_params(request: HttpRequest, leave_out: tuple[str, ...]) -> list[tuple[str, str]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
@@ -16,12 +17,21 @@ from adelante.catalogue.models import FocusArea
 from adelante.commitments.choices import PUBLISHED_STATUSES, Country, CountryGroup, MoneyKind
 from adelante.commitments.publication import published_rounds
 from adelante.commitments.selectors import CommitmentSort
+from adelante.figures.committed import committed_within
 from adelante.money.formatting import format_number
 from adelante.partners.models import Partner, PartnerType
 from adelante.portal import downloads
 from adelante.portal.explorer import PAGE_SIZES, ExplorerQuery, parse, select
 from adelante.portal.problems import BadParameters
-from adelante.portal.views.common import bad_parameters, date_of, hidden_params, page, portal_page
+from adelante.portal.views.common import (
+    bad_parameters,
+    date_of,
+    hidden_params,
+    page,
+    portal_page,
+    read_both,
+)
+from adelante.recordstate import conditional_on_record
 
 
 def _choices() -> dict[str, list[tuple[str, str]]]:
@@ -40,8 +50,7 @@ def _choices() -> dict[str, list[tuple[str, str]]]:
 
 @portal_page
 def explorer(request: HttpRequest) -> HttpResponse:
-    when = date_of(request)
-    query = parse(request.GET)
+    when, query = read_both(lambda: date_of(request), lambda: parse(request.GET))
     selection = (
         select(query, when.as_of).select_related("partner", "round").prefetch_related("countries")
     )
@@ -69,6 +78,7 @@ def explorer(request: HttpRequest) -> HttpResponse:
         rounds.append((the_round.slug, as_plain(shown), shown.language if shown.fallback else ""))
     # The downloads take the same filters and date, and every page.
     download = urlencode({**query.params(page=1), **when.query()})
+    dated = when.query()
     context = {
         "view_date": when,
         "keep": hidden_params(request, ("as_of",)),
@@ -80,8 +90,64 @@ def explorer(request: HttpRequest) -> HttpResponse:
         "partner": partner,
         "download_query": f"?{download}" if download else "",
         "page_links": _page_links(query, when.query(), current.number, paginator.num_pages),
+        # The selection's total, by the figures' rules (restatements count zero, confidential
+        # amounts left out): the explorer only asks the figures module.
+        "total": committed_within(select(query, when.as_of), when.as_of),
+        "headers": _headers(query, dated),
     }
     return page(request, "portal/explorer.html", context)
+
+
+@dataclass(frozen=True)
+class Header:
+    """A column header of the explorer's table; a sortable one links to its sort."""
+
+    label: str
+    css: str = ""
+    #: The URL that sorts by this column (the other way when it is the current sort).
+    url: str = ""
+    #: What that link does ("Largest amount first"), for screen readers.
+    hint: str = ""
+    #: aria-sort: "ascending" or "descending" on the current sort's column.
+    aria_sort: str = ""
+
+
+#: The sortable columns: (label, its ascending sort, its descending sort, the sort a first
+#: click asks for).
+_SORTABLE = {
+    "partner": (CommitmentSort.PARTNER, CommitmentSort.PARTNER_DESCENDING),
+    "commitment": (CommitmentSort.REFERENCE, CommitmentSort.REFERENCE_DESCENDING),
+    "round": (CommitmentSort.OLDEST, CommitmentSort.NEWEST),
+    "amount": (CommitmentSort.SMALLEST, CommitmentSort.LARGEST),
+}
+#: A first click sorts dates and amounts from the largest, names from A.
+_FIRST = {"round": 1, "amount": 1}
+
+
+def _headers(query: ExplorerQuery, dated: dict[str, str]) -> list[Header]:
+    labels = {
+        "partner": _("Partner"),
+        "commitment": _("Commitment"),
+        "round": _("Round"),
+        "amount": _("Amount"),
+        "countries": _("Countries"),
+        "status": _("Status"),
+    }
+    headers = []
+    for name, label in labels.items():
+        css = "num" if name == "amount" else ""
+        if name not in _SORTABLE:
+            headers.append(Header(label, css))
+            continue
+        ways = _SORTABLE[name]
+        if query.sort in ways:
+            now = ways.index(CommitmentSort(query.sort))
+            aria, wanted = ("ascending", "descending")[now], ways[1 - now]
+        else:
+            aria, wanted = "", ways[_FIRST.get(name, 0)]
+        url = "?" + urlencode({**query.params(sort=wanted.value, page=1), **dated})
+        headers.append(Header(label, css, url, str(wanted.label), aria))
+    return headers
 
 
 def _page_url(query: ExplorerQuery, dated: dict[str, str], number: int) -> str:
@@ -105,11 +171,11 @@ def _page_links(
     return links
 
 
+@conditional_on_record
 def commitments_csv(request: HttpRequest) -> HttpResponseBase:
     """The whole selection (every page) as CSV, streamed row by row."""
     try:
-        when = date_of(request)
-        query = parse(request.GET)
+        when, query = read_both(lambda: date_of(request), lambda: parse(request.GET))
     except BadParameters as problem:
         return bad_parameters(request, problem)
     url_of = _url_maker(request)
@@ -123,11 +189,11 @@ def commitments_csv(request: HttpRequest) -> HttpResponseBase:
     return response
 
 
+@conditional_on_record
 def commitments_xlsx(request: HttpRequest) -> HttpResponseBase:
     """The whole selection as an XLSX workbook (up to `XLSX_MAX_ROWS` commitments)."""
     try:
-        when = date_of(request)
-        query = parse(request.GET)
+        when, query = read_both(lambda: date_of(request), lambda: parse(request.GET))
     except BadParameters as problem:
         return bad_parameters(request, problem)
     selection = select(query, when.as_of)
@@ -143,7 +209,7 @@ def commitments_xlsx(request: HttpRequest) -> HttpResponseBase:
             ]
         )
         return bad_parameters(request, too_many)
-    workbook = downloads.xlsx_file(downloads.rows(selection, _url_maker(request)), "commitments")
+    workbook = downloads.xlsx_file(downloads.rows(selection, _url_maker(request)), _("Commitments"))
     return FileResponse(
         workbook,
         as_attachment=True,

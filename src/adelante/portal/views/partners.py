@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -21,23 +21,21 @@ from adelante.figures.progress import values_by_commitment, verified_points
 from adelante.figures.reached import INDEPENDENTLY_VERIFIED, invested, reached_all
 from adelante.figures.record import Record
 from adelante.figures.silence import period_record
-from adelante.partners.models import PartnerAlias, PartnerMerge, PartnerType
+from adelante.partners.models import PartnerMerge, PartnerType, name_matching
 from adelante.portal.caching import remembered
-from adelante.portal.explorer import MAX_SEARCH
 from adelante.portal.problems import BadParameters
-from adelante.portal.views.common import date_of, hidden_params, page, portal_page
+from adelante.portal.search import Search, tidy
+from adelante.portal.views.common import date_of, hidden_params, page, portal_page, read_both
 
 PER_PAGE = 50
 #: A partner page lists this many commitments; the explorer has them all.
 LISTED = 200
 
 
-def _index_query(request: HttpRequest) -> tuple[str, str, str, int]:
+def _index_query(request: HttpRequest) -> tuple[Search, str, str, int]:
     problems, drop = [], []
-    q = " ".join(request.GET.get("q", "").split())
-    if len(q) > MAX_SEARCH or "\x00" in q:
-        problems.append(_("The search is too long: at most %(n)s characters.") % {"n": MAX_SEARCH})
-        drop.append("q")
+    # Too long: shortened (and the page says so) rather than refused.
+    q = tidy(request.GET.get("q", ""))
     kind = request.GET.get("type", "").strip()
     if kind and kind not in PartnerType.values:
         problems.append(_("“%(value)s” is not a type of partner.") % {"value": kind[:60]})
@@ -59,12 +57,13 @@ def _index_query(request: HttpRequest) -> tuple[str, str, str, int]:
 
 @portal_page
 def partners(request: HttpRequest) -> HttpResponse:
-    when = date_of(request)
-    q, kind, country, number = _index_query(request)
+    when, (searched, kind, country, number) = read_both(
+        lambda: date_of(request), lambda: _index_query(request)
+    )
+    q = searched.text
     found = published_partners(when.as_of)
     if q:
-        aliases = PartnerAlias.objects.filter(partner_id=OuterRef("pk"), name__icontains=q)
-        found = found.filter(Q(name__icontains=q) | Exists(aliases))
+        found = found.filter(name_matching(q))
     if kind:
         found = found.filter(type=kind)
     if country:
@@ -89,6 +88,7 @@ def partners(request: HttpRequest) -> HttpResponse:
         "paginator": paginator,
         "rows": [(p, counts.get(p.id, 0)) for p in current],
         "q": q,
+        "shortened": searched.shortened,
         "type": kind,
         "country": country.lower(),
         "types": [(t.value, str(t.label)) for t in PartnerType],

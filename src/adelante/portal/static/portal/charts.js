@@ -205,5 +205,14 @@
     offerPng(canvas, chart);
   }
 
-  document.querySelectorAll("canvas[data-chart]").forEach(draw);
+  // Each chart is drawn when it comes near the screen, not all at once on load: the first
+  // screen is ready sooner (Lighthouse's "total blocking time" on a phone).
+  var canvases = document.querySelectorAll("canvas[data-chart]");
+  if (!("IntersectionObserver" in window)) { canvases.forEach(draw); return; }
+  var observer = new IntersectionObserver(function (entries) {
+    entries.forEach(function (entry) {
+      if (entry.isIntersecting) { observer.unobserve(entry.target); draw(entry.target); }
+    });
+  }, { rootMargin: "200px 0px" });
+  canvases.forEach(function (canvas) { observer.observe(canvas); });
 })();
