@@ -28,7 +28,7 @@ trap cleanup EXIT INT TERM
 "$PYTHON" -m adelante.cli migrate --verbosity 0
 "$PYTHON" -m adelante.cli import record >/dev/null
 "$PYTHON" -m adelante.cli collectstatic --noinput --verbosity 0
-"$PYTHON" -m gunicorn -c deploy/gunicorn.conf.py --bind "127.0.0.1:$PORT" --workers 2 \
+"$PYTHON" -m gunicorn -c deploy/gunicorn.conf.py --bind "127.0.0.1:$PORT" --workers 2 --log-level warning \
   adelante.wsgi:application &
 SERVER=$!
 for _ in $(seq 60); do

@@ -12,6 +12,7 @@ from django.db.models import Value
 from hypothesis import given
 from hypothesis import strategies as st
 
+from adelante.catalogue.models import StatementName
 from adelante.commitments.models import Commitment, OfficialStatement
 from adelante.folding import FROM_LETTERS, TO_LETTERS, Folded, fold
 from adelante.partners.models import Partner, PartnerAlias
@@ -162,3 +163,21 @@ def test_the_ascii_shortcut_folds_like_the_table(text):
 
     assert fold(text) == text.translate(_TRANSLATION)
     assert fold(fold(text)) == fold(text)
+
+
+def test_statements_and_rounds_are_found_by_their_names_in_either_language(client, accented):
+    StatementName.objects.create(
+        code="partner_progress_nespresso_farms_worked_with_guatemala",
+        name_en="Nespresso: farms worked with in Guatemala",
+        name_es="Nespresso: fincas con las que trabaja en Guatemala",
+    )
+    the_round = accented["nestle"].round
+    the_round.label_es = "Ronda de junio"
+    the_round.save()
+    # Found by the catalogue's Spanish name, accents and case aside, and shown by it.
+    page = client.get("/es/search/", {"q": "FINCAS con las que"}).content.decode()
+    assert 'id="found-statements"' in page
+    assert "Nespresso: fincas con las que trabaja en Guatemala" in page
+    # A round by its Spanish label, shown in Spanish on a Spanish page.
+    rounds = client.get("/es/search/", {"q": "ronda de JUNIO"}).content.decode()
+    assert 'id="found-rounds"' in rounds and "Ronda de junio" in rounds

@@ -14,8 +14,12 @@ from typing import Any
 
 from django.db.models import Q
 from django.utils import translation
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
+from adelante.bilingual import as_html
+from adelante.catalogue.models import StatementName
+from adelante.catalogue.names import statement_name as named_statement
 from adelante.commitments.choices import Country
 from adelante.commitments.models import Commitment, OfficialStatement, Round
 from adelante.commitments.publication import published_partners, published_rounds
@@ -97,9 +101,24 @@ def _countries(text: str) -> list[tuple[str, str]]:
     return found
 
 
-def statement_name(statement: OfficialStatement) -> str:
-    """What the statement's figure is called: its code, as words."""
-    return statement.metric.replace("_", " ")
+def statement_name(statement: OfficialStatement) -> SafeString:
+    """What the statement's figure is called, in the reader's language (the catalogue's
+    `StatementName`; a code it does not name reads as its words, marked as English)."""
+    return as_html(named_statement(statement.metric))
+
+
+def _statements_matching(text: str) -> Q:
+    """Statements whose code or note holds every word, or whose name in the catalogue does,
+    in English or in Spanish ("personas capacitadas" finds `people_trained`)."""
+    found = Q()
+    for word in _words(text):
+        named = StatementName.objects.filter(
+            folded_contains("name_en", word) | folded_contains("name_es", word)
+        ).values("code")
+        found &= (
+            folded_contains("metric", word) | folded_contains("note", word) | Q(metric__in=named)
+        )
+    return found
 
 
 def search(typed: str, as_of: datetime.date, recorded_on: datetime.date | None = None) -> Results:
@@ -112,11 +131,11 @@ def search(typed: str, as_of: datetime.date, recorded_on: datetime.date | None =
     commitments = select_commitments(CommitmentFilter(q=text, as_of=as_of)).select_related(
         "partner"
     )
-    rounds = published_rounds(as_of).filter(_all_words(("label", "slug"), text))
+    rounds = published_rounds(as_of).filter(_all_words(("label", "label_es", "slug"), text))
     statements = (
         Record(recorded_on)
         .statements()
-        .filter(_all_words(("metric", "note"), text), stated_on__lte=as_of)
+        .filter(_statements_matching(text), stated_on__lte=as_of)
         .order_by("-stated_on", "metric")
     )
     countries = _countries(text)
