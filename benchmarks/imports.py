@@ -162,6 +162,11 @@ FLOOR = (
 )
 
 
+#: The Spanish of a partner's description or a round's label, and the language and translation
+#: state of the text, as the import leaves them (`adelante.bilingual`): none yet, English.
+NO_TEXT = ("", "en", "missing")
+
+
 def floor_insert(path: Path) -> int:
     """The rows the import writes, history rows included, by a bare bulk insert: values
     computed straight from the CSV (no checks), written by the database driver. Returns the
@@ -177,10 +182,14 @@ def floor_insert(path: Path) -> int:
         for row in rows:
             if row["partner"] not in partners:
                 name = row["partner"]
-                partners[name] = (name, slugify(name), normalise(name), row["partner_type"], "")
+                partners[name] = (
+                    name, slugify(name), normalise(name), row["partner_type"], "", "", *NO_TEXT
+                )  # fmt: skip
             key = (row["announced_on"], row["round"])
             if key not in rounds:
-                rounds[key] = (row["round"], slugify(f"{key[0]}-{key[1]}"), _day(key[0]))
+                rounds[key] = (
+                    row["round"], slugify(f"{key[0]}-{key[1]}"), _day(key[0]), *NO_TEXT
+                )  # fmt: skip
         new_partners = _new_ids(cursor, "partners_partner", len(partners))
         partner_ids = dict(zip(partners, new_partners, strict=True))
         round_ids = dict(
@@ -189,8 +198,17 @@ def floor_insert(path: Path) -> int:
         partner_rows = [(partner_ids[k], *v) for k, v in partners.items()]
         round_rows = [(round_ids[k], *v) for k, v in rounds.items()]
         for table, columns, made in (
-            ("partners_partner", "id, name, slug, normalised_name, type, website", partner_rows),
-            ("commitments_round", "id, label, slug, announced_on", round_rows),
+            (
+                "partners_partner",
+                "id, name, slug, normalised_name, type, website, description, description_es, "
+                "written_in, translation_state",
+                partner_rows,
+            ),
+            (
+                "commitments_round",
+                "id, label, slug, announced_on, label_es, written_in, translation_state",
+                round_rows,
+            ),
         ):
             _insert(cursor, table, columns, made)
             _with_history(cursor, table, columns, made, "+", stamp)
@@ -229,12 +247,18 @@ def floor_insert(path: Path) -> int:
                     None,
                     None,
                     None,
+                    "",
+                    "",
+                    "",
+                    "en",
+                    "missing",
                 )
             )
         columns = (
             "id, reference, partner_id, round_id, announced_on, title, summary, focus_text, kind, "
             "qualifier, amount, currency, amount_usd, exchange_rate_id, relation, relates_to_id, "
-            "status, withdrawn_on, starts_on, ends_on"
+            "status, withdrawn_on, starts_on, ends_on, title_es, summary_es, focus_text_es, "
+            "written_in, translation_state"
         )
         _insert(cursor, "commitments_commitment", columns, commitments)
         _with_history(cursor, "commitments_commitment", columns, commitments, "+", stamp)

@@ -26,6 +26,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from django.apps import apps
+from django.core.management.color import no_style
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
@@ -96,6 +98,7 @@ def _check_test_database(connection: BaseDatabaseWrapper) -> None:
 def insert(connection: BaseDatabaseWrapper, tables: Iterable[Table]) -> None:
     """Insert the rows as they are (ids included). Foreign keys are checked at commit."""
     _check_test_database(connection)
+    tables = list(tables)
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
         for table in tables:
@@ -116,6 +119,14 @@ def insert(connection: BaseDatabaseWrapper, tables: Iterable[Table]) -> None:
                     f"INSERT INTO {quote(table.name)} ({columns}) VALUES {values}",
                     [_sqlite_value(value) for row in rows for value in row],
                 )
+        if connection.vendor == "postgresql":
+            # Rows came with their ids: each sequence must follow the largest id now stored, or
+            # the next row saved the ordinary way takes an id already used (a flush between
+            # tests may have set a sequence back below the ids of rows inserted here).
+            filled = {table.name for table in tables if table.rows}
+            models = [m for m in apps.get_models() if m._meta.db_table in filled]
+            for statement in connection.ops.sequence_reset_sql(no_style(), models):
+                cursor.execute(statement)
 
 
 def restore(connection: BaseDatabaseWrapper, state: State) -> None:

@@ -134,7 +134,7 @@ def sign_in(page: Any, base: str, username: str, language: str = "en") -> None:
     page.goto(f"{base}/{language}/accounts/sign-in/")
     page.locator("input[name=username]").fill(username)
     page.locator("input[name=password]").fill(PASSWORD)
-    page.locator("form button[type=submit]").first.click()
+    page.locator("form:has(input[name=password]) button[type=submit]").click()
     page.wait_for_load_state()
 
 

@@ -347,20 +347,21 @@ def test_evidence_is_previewed_inline(client, member, reviewer, partner, report)
     assert "sandbox" in image["Content-Security-Policy"]
     assert "frame-ancestors 'self'" in image["Content-Security-Policy"]
     assert image["X-Frame-Options"] == "SAMEORIGIN"
-    image.close()
     inline = client.get(url(pdf) + "?inline=1")
     assert inline["Content-Disposition"].startswith("inline")
     assert inline["Content-Security-Policy"] == "default-src 'none'; frame-ancestors 'self'"
     assert inline["X-Content-Type-Options"] == "nosniff"
-    inline.close()
     attached = client.get(url(pdf))
     assert attached["Content-Disposition"].startswith("attachment")
     assert attached["X-Frame-Options"] == "DENY"
     assert "sandbox" in attached["Content-Security-Policy"]
-    attached.close()
     page = client.get(reverse("workflow:report_review", kwargs={"pk": report.pk}))
     text = page.content.decode()
     assert f'src="{url(pdf)}?inline=1"' in text and f'src="{url(png)}?inline=1"' in text
+    # Closed at the end: closing a response ends its request, and with it (on PostgreSQL)
+    # the test's database connection, which the later requests still need.
+    for response in (image, inline, attached):
+        response.close()
 
 
 def test_the_checklist_is_saved_all_or_nothing(client, reviewer, under_review):

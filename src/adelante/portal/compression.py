@@ -28,12 +28,12 @@ class PublicPageGZipMiddleware(GZipMiddleware):
 
 
 def _public(request: HttpRequest, response: HttpResponseBase) -> bool:
-    user = getattr(request, "user", None)
-    if user is None or user.is_authenticated:
+    # What the answer is, first: a file, an image or the API is never compressed here, and
+    # asking who the reader is would load the session for nothing.
+    kind = response.get("Content-Type", "").split(";")[0].strip()
+    if kind not in TYPES or response.streaming or request.path.startswith("/api/"):
         return False
     if request.META.get("CSRF_COOKIE_NEEDS_UPDATE") or response.cookies:
         return False
-    if request.path.startswith("/api/"):
-        return False
-    kind = response.get("Content-Type", "").split(";")[0].strip()
-    return kind in TYPES
+    user = getattr(request, "user", None)
+    return user is not None and not user.is_authenticated

@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 
 from django import template
 from django.conf import settings
+from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest
 from django.template.loader_tags import BLOCK_CONTEXT_KEY
 from django.urls import reverse, translate_url
@@ -19,6 +20,15 @@ register = template.Library()
 
 #: Each language's name in itself, so a reader finds their own.
 NATIVE_NAMES = {"en": "English", "es": "Español"}
+
+
+def _absolute(request: HttpRequest, url: str) -> str:
+    """The URL made absolute with the request's host; the URL as it is when the host is not one
+    of ours (the 400 page answering a request for an unknown host must not fail itself)."""
+    try:
+        return request.build_absolute_uri(url)
+    except DisallowedHost:
+        return url
 
 
 def _in_language(request: HttpRequest, code: str) -> str:
@@ -45,7 +55,7 @@ def language_links(context: dict[str, Any]) -> list[dict[str, Any]]:
                 "name": NATIVE_NAMES.get(code, code),
                 "url": url,
                 # Search engines want hreflang links absolute (and so do shared links).
-                "absolute_url": request.build_absolute_uri(url) if request is not None else url,
+                "absolute_url": _absolute(request, url) if request is not None else url,
                 "current": code == current,
             }
         )
@@ -82,7 +92,7 @@ def canonical_url(context: dict[str, Any]) -> str:
     """The page's one address for search engines and shared links: absolute, without the
     query string (a filter, a past date or a page number is a view of the same page)."""
     request: HttpRequest = context["request"]
-    return request.build_absolute_uri(request.path)
+    return _absolute(request, request.path)
 
 
 @register.simple_tag(takes_context=True)
@@ -115,7 +125,7 @@ def social_card_url(context: dict[str, Any]) -> str:
         kind, key = name, str(match.kwargs[_CARDS[name]])
         if kind == "country":
             key = key.lower()
-    return request.build_absolute_uri(reverse("portal:card", args=[kind, key]))
+    return _absolute(request, reverse("portal:card", args=[kind, key]))
 
 
 @register.simple_tag(takes_context=True)
