@@ -10,8 +10,14 @@ from typing import Any
 
 import pytest
 from django.utils import translation
+from hypothesis import settings as hypothesis_settings
 
 from tests import snapshots
+
+# Timings never decide whether a test passes (benchmarks measure them): no deadline for any
+# property test, whatever the machine is doing at the time. A test's own @settings keeps this.
+hypothesis_settings.register_profile("adelante", deadline=None)
+hypothesis_settings.load_profile("adelante")
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 PACKAGED_DATA = Path(__file__).resolve().parents[1] / "src" / "adelante" / "demo" / "data"
