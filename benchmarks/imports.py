@@ -33,6 +33,7 @@ from django.utils.text import slugify
 from adelante.commitments.geography import country_rows
 from adelante.exchange.commitments_import import import_commitments
 from adelante.exchange.focus import focus_keywords, match_focus
+from adelante.initiatives.scope import default_initiative_id
 from adelante.partners.naming import normalise
 from benchmarks.figures import database_label
 
@@ -174,6 +175,7 @@ def floor_insert(path: Path) -> int:
     looked up once, before."""
     focus = _focus_areas()
     stamp = _stamp()
+    initiative = default_initiative_id()
     with path.open(encoding="utf-8", newline="") as f:
         rows = list(csv.DictReader(f))
     partners: dict[str, tuple[Any, ...]] = {}
@@ -188,7 +190,8 @@ def floor_insert(path: Path) -> int:
             key = (row["announced_on"], row["round"])
             if key not in rounds:
                 rounds[key] = (
-                    row["round"], slugify(f"{key[0]}-{key[1]}"), _day(key[0]), *NO_TEXT
+                    row["round"], slugify(f"{key[0]}-{key[1]}"), _day(key[0]), *NO_TEXT,
+                    initiative,
                 )  # fmt: skip
         new_partners = _new_ids(cursor, "partners_partner", len(partners))
         partner_ids = dict(zip(partners, new_partners, strict=True))
@@ -206,7 +209,8 @@ def floor_insert(path: Path) -> int:
             ),
             (
                 "commitments_round",
-                "id, label, slug, announced_on, label_es, written_in, translation_state",
+                "id, label, slug, announced_on, label_es, written_in, translation_state, "
+                "initiative_id",
                 round_rows,
             ),
         ):
@@ -252,13 +256,14 @@ def floor_insert(path: Path) -> int:
                     "",
                     "en",
                     "missing",
+                    initiative,
                 )
             )
         columns = (
             "id, reference, partner_id, round_id, announced_on, title, summary, focus_text, kind, "
             "qualifier, amount, currency, amount_usd, exchange_rate_id, relation, relates_to_id, "
             "status, withdrawn_on, starts_on, ends_on, title_es, summary_es, focus_text_es, "
-            "written_in, translation_state"
+            "written_in, translation_state, initiative_id"
         )
         _insert(cursor, "commitments_commitment", columns, commitments)
         _with_history(cursor, "commitments_commitment", columns, commitments, "+", stamp)

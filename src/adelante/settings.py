@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "adelante.catalogue",
     "adelante.partners",
     "adelante.currency",
+    # Initiatives: the partnerships the installation hosts, their countries and look.
+    "adelante.initiatives",
     "adelante.commitments",
     "adelante.progress",
     "adelante.figures",

@@ -72,6 +72,8 @@ def test_the_state_follows_from_the_texts(english, spanish, written_in, state):
     assert state_of(english, spanish, written_in=written_in, translator="staff") == state
 
 
+# A new round takes the initiative in scope as its default, which reads the database.
+@pytest.mark.django_db
 def test_setting_texts_works_out_the_state_and_says_what_changed():
     commitment = Commitment(summary="Builds a plant.", focus_text="textiles")
     assert set_texts(commitment, {"summary_es": "Construye una planta."}, translator="staff") == [

@@ -12,7 +12,6 @@ from adelante.bilingual import TranslatedText
 from adelante.catalogue.models import FocusArea, Metric
 from adelante.commitments.choices import (
     PUBLISHED_STATUSES,
-    Country,
     DatePrecision,
     MoneyKind,
     Relation,
@@ -21,14 +20,29 @@ from adelante.commitments.choices import (
     Status,
 )
 from adelante.currency.models import ExchangeRate
+from adelante.initiatives.countries import country_name
+from adelante.initiatives.models import Initiative, check_country_code
+from adelante.initiatives.scope import default_initiative_id
 from adelante.money.fields import ExactDecimalField
 from adelante.money.qualifiers import AmountQualifier
 from adelante.partners.models import Partner
 
 
+def _initiative_field() -> models.ForeignKey[Initiative, Initiative]:
+    """The initiative a round, commitment or statement belongs to (the one in scope when made)."""
+    return models.ForeignKey(
+        Initiative,
+        on_delete=models.PROTECT,
+        related_name="+",
+        default=default_initiative_id,
+        verbose_name=_("initiative"),
+    )
+
+
 class Round(TranslatedText):
     """A dated public announcement of commitments."""
 
+    initiative = _initiative_field()
     label = models.CharField(_("label"), max_length=200)
     label_es = models.CharField(_("label (Spanish)"), max_length=200, blank=True)
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
@@ -38,7 +52,9 @@ class Round(TranslatedText):
     class Meta:
         ordering = ["announced_on", "label"]
         constraints = [
-            models.UniqueConstraint(fields=["announced_on", "label"], name="round_date_label")
+            models.UniqueConstraint(
+                fields=["initiative", "announced_on", "label"], name="round_date_label"
+            )
         ]
         verbose_name = _("round")
         verbose_name_plural = _("rounds")
@@ -78,6 +94,7 @@ class Commitment(TranslatedText):
         unique=True,
         help_text=_("Stable identifier, used by imports and open data."),
     )
+    initiative = _initiative_field()
     partner = models.ForeignKey(
         Partner, on_delete=models.PROTECT, related_name="commitments", verbose_name=_("partner")
     )
@@ -186,7 +203,8 @@ class CountryShare(models.Model):
         related_name="countries",
         verbose_name=_("commitment"),
     )
-    country = models.CharField(_("country"), max_length=2, choices=Country.choices)
+    #: Any ISO 3166-1 code; which ones an initiative takes is data (`Initiative.countries`).
+    country = models.CharField(_("country"), max_length=2, validators=[check_country_code])
     share_percent = models.DecimalField(
         _("share (%)"),
         max_digits=5,
@@ -205,6 +223,10 @@ class CountryShare(models.Model):
         ]
         verbose_name = _("country")
         verbose_name_plural = _("countries")
+
+    def get_country_display(self) -> str:
+        """The country's name in the reader's language (the code list's, as data)."""
+        return country_name(self.country)
 
     def __str__(self) -> str:
         share = f" {self.share_percent}%" if self.share_percent is not None else ""
@@ -253,6 +275,7 @@ class Source(models.Model):
 class OfficialStatement(models.Model):
     """A figure as an authority published it: stored verbatim, never recomputed."""
 
+    initiative = _initiative_field()
     stated_on = models.DateField(
         _("date"),
         help_text=_("For a date given as a month or a year, the last day of that month or year."),
@@ -287,7 +310,8 @@ class OfficialStatement(models.Model):
         ordering = ["stated_on", "metric"]
         constraints = [
             models.UniqueConstraint(
-                fields=["stated_on", "metric", "source_url"], name="one_statement_per_source"
+                fields=["initiative", "stated_on", "metric", "source_url"],
+                name="one_statement_per_source",
             )
         ]
         verbose_name = _("official statement")
@@ -295,3 +319,40 @@ class OfficialStatement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.stated_on} {self.metric}: {self.value}"
+
+
+class SamePledge(models.Model):
+    """A commitment announced under another initiative too: the same pledge, confirmed by staff.
+
+    Each initiative still shows its own commitment; a figure across initiatives counts the
+    pledge once, as `counted_as` (docs/initiatives.md, "One pledge, several initiatives").
+    """
+
+    commitment = models.OneToOneField(
+        Commitment,
+        on_delete=models.CASCADE,
+        related_name="same_pledge",
+        verbose_name=_("commitment"),
+    )
+    counted_as = models.ForeignKey(
+        Commitment,
+        on_delete=models.CASCADE,
+        related_name="same_pledges",
+        verbose_name=_("counted across initiatives as"),
+    )
+    confirmed_on = models.DateField(_("confirmed on"))
+    note = models.TextField(_("note"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["counted_as", "commitment"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(commitment=models.F("counted_as")), name="same_pledge_not_itself"
+            )
+        ]
+        verbose_name = _("same pledge")
+        verbose_name_plural = _("same pledges")
+
+    def __str__(self) -> str:
+        return f"{self.commitment_id} = {self.counted_as_id}"

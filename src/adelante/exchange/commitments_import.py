@@ -52,6 +52,7 @@ from adelante.exchange.saving import (
     save_with_reason,
     update,
 )
+from adelante.initiatives.scope import default_initiative_id
 from adelante.partners.models import Partner, PartnerAlias, PartnerIdentifier
 from adelante.partners.naming import normalise
 from adelante.partners.orgid import scheme_of
@@ -578,7 +579,9 @@ class Plan:
     def _write_rounds(self, reason: str, in_bulk: bool) -> dict[int, int]:
         """New rounds; returns their ids (by `id()` of their plan)."""
         new = self.rounds.new_rounds
-        values = [_round_values(n) for n in new]
+        # The initiative in scope, looked up once (not once per row).
+        initiative = {"initiative_id": default_initiative_id()}
+        values = [{**_round_values(n), **initiative} for n in new]
         if in_bulk:
             ids = history.insert(Round, values, user=_known(self.user), reason=reason)
         else:
@@ -599,10 +602,12 @@ class Plan:
         bulk with its history rows (`history.insert`): the same rows and history as one by one.
         Returns their ids by reference."""
         user = _known(self.user)
+        initiative = default_initiative_id()
         ids = history.insert(
             Commitment,
             [
                 {
+                    "initiative_id": initiative,
                     "reference": plan.reference,
                     "partner_id": self._partner_id(plan, partners),
                     "round_id": self._round_id(plan, rounds),

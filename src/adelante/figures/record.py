@@ -9,7 +9,7 @@ their own history too, never in today's tables.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.apps import apps
@@ -23,9 +23,11 @@ from adelante.commitments.models import (
     CountryShare,
     OfficialStatement,
     Round,
+    SamePledge,
     Source,
     Target,
 )
+from adelante.initiatives import scope
 from adelante.partners.models import Partner
 from adelante.progress.models import ProgressReport, ProgressValue
 
@@ -49,41 +51,69 @@ def _as_recorded(model: type[models.Model], on: datetime.date) -> models.QuerySe
 
 @dataclass(frozen=True)
 class Record:
-    """Querysets over the record, live (recorded_on None) or as recorded on a day."""
+    """Querysets over the record, live (recorded_on None) or as recorded on a day, of one
+    initiative or across them (`adelante.initiatives.scope`; by default the one in scope)."""
 
     recorded_on: datetime.date | None = None
+    initiative: scope.Scope = field(default_factory=scope.current)
 
     def _of(self, model: type[models.Model]) -> models.QuerySet[Any]:
         if self.recorded_on is None:
             return model._default_manager.all()
         return _as_recorded(model, self.recorded_on)
 
+    def _of_initiative(self, model: type[models.Model]) -> models.QuerySet[Any]:
+        return self._of(model).filter(scope.initiative_q(self.initiative))
+
+    def _of_commitments(self, model: type[models.Model], path: str) -> models.QuerySet[Any]:
+        """Rows that belong to a commitment (through `path`) of the record's scope.
+
+        The live record joins; the record as it stood on a day asks its own commitments, so
+        that a past day's rows follow that day's commitments.
+        """
+        rows = self._of(model)
+        if self.recorded_on is None and self.initiative != scope.ACROSS:
+            return rows.filter(scope.initiative_q(self.initiative, f"{path}__initiative"))
+        return rows.filter(**{f"{path}_id__in": self.commitments().values("id")})
+
     def commitments(self) -> models.QuerySet[Any]:
-        return self._of(Commitment)
+        if self.initiative == scope.ACROSS:
+            # A pledge announced under several initiatives counts once, as the commitment it
+            # was confirmed to be the same as.
+            return self._of(Commitment).exclude(
+                id__in=self._of(SamePledge).values("commitment_id")
+            )
+        return self._of_initiative(Commitment)
 
     def country_shares(self) -> models.QuerySet[Any]:
-        return self._of(CountryShare)
+        return self._of_commitments(CountryShare, "commitment")
 
     def partners(self) -> models.QuerySet[Any]:
+        """Every partner: partners are shared between initiatives (their figures go through
+        the initiative's commitments)."""
         return self._of(Partner)
 
     def reports(self) -> models.QuerySet[Any]:
-        return self._of(ProgressReport)
+        return self._of_commitments(ProgressReport, "commitment")
 
     def values(self) -> models.QuerySet[Any]:
-        return self._of(ProgressValue)
+        if self.recorded_on is None and self.initiative != scope.ACROSS:
+            return self._of(ProgressValue).filter(
+                scope.initiative_q(self.initiative, "report__commitment__initiative")
+            )
+        return self._of(ProgressValue).filter(report_id__in=self.reports().values("id"))
 
     def statements(self) -> models.QuerySet[Any]:
-        return self._of(OfficialStatement)
+        return self._of_initiative(OfficialStatement)
 
     def rounds(self) -> models.QuerySet[Any]:
-        return self._of(Round)
+        return self._of_initiative(Round)
 
     def targets(self) -> models.QuerySet[Any]:
-        return self._of(Target)
+        return self._of_commitments(Target, "commitment")
 
     def sources(self) -> models.QuerySet[Any]:
-        return self._of(Source)
+        return self._of_commitments(Source, "commitment")
 
     def schedules(self) -> models.QuerySet[Any]:
         """Reporting schedules: a commitment with one has an obligation to report.
@@ -92,7 +122,7 @@ class Record:
         read them by name, as data, like the history tables above, so no figure module
         imports the workflow that sits above them.
         """
-        return self._of(apps.get_model("workflow", "ReportingSchedule"))
+        return self._of_commitments(apps.get_model("workflow", "ReportingSchedule"), "commitment")
 
     def report_versions(self) -> models.QuerySet[Any]:
         """Every saved version of every progress report known by the day (the history)."""
