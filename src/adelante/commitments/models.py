@@ -224,13 +224,13 @@ class CountryShare(models.Model):
         verbose_name = _("country")
         verbose_name_plural = _("countries")
 
-    def get_country_display(self) -> str:
-        """The country's name in the reader's language (the code list's, as data)."""
-        return country_name(self.country)
-
     def __str__(self) -> str:
         share = f" {self.share_percent}%" if self.share_percent is not None else ""
         return f"{self.get_country_display()}{share}"
+
+    def get_country_display(self) -> str:
+        """The country's name in the reader's language (the code list's, as data)."""
+        return country_name(self.country)
 
 
 class Target(models.Model):

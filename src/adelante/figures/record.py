@@ -80,9 +80,7 @@ class Record:
         if self.initiative == scope.ACROSS:
             # A pledge announced under several initiatives counts once, as the commitment it
             # was confirmed to be the same as.
-            return self._of(Commitment).exclude(
-                id__in=self._of(SamePledge).values("commitment_id")
-            )
+            return self._of(Commitment).exclude(id__in=self._of(SamePledge).values("commitment_id"))
         return self._of_initiative(Commitment)
 
     def country_shares(self) -> models.QuerySet[Any]:
