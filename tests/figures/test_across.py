@@ -3,6 +3,7 @@ of random records (hypothesis) and on examples."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 from decimal import Decimal
 
@@ -93,15 +94,16 @@ class AcrossProperties(TestCase):
         made = [_build(spec, initiatives[spec["initiative"]]) for spec in specs]
         for i, j in pairs:
             if i < len(made) and j < len(made):
-                try:
+                # Refused (itself, same initiative, linked already): no link.
+                with contextlib.suppress(ServiceError):
                     do_link_same_pledge(actor=staff, commitment=made[i], counted_as=made[j])
-                except ServiceError:
-                    pass  # refused (itself, same initiative, linked already): no link
         as_of = START + datetime.timedelta(days=day)
         across = committed_across(as_of)
 
         linked = set(SamePledge.objects.values_list("commitment_id", flat=True))
-        by_initiative = {row.initiative.pk: row.committed.amount_usd for row in across.by_initiative}
+        by_initiative = {
+            row.initiative.pk: row.committed.amount_usd for row in across.by_initiative
+        }
         for initiative in initiatives:
             mine = [c for c in made if c.initiative_id == initiative.pk]
             assert by_initiative[initiative.pk] == sum(
@@ -116,9 +118,12 @@ class AcrossProperties(TestCase):
         with scope.within(scope.ACROSS):
             counted = set(Record().commitments().values_list("id", flat=True))
         for rep in set(SamePledge.objects.values_list("counted_as_id", flat=True)):
-            group = {rep, *SamePledge.objects.filter(counted_as_id=rep).values_list(
-                "commitment_id", flat=True
-            )}
+            group = {
+                rep,
+                *SamePledge.objects.filter(counted_as_id=rep).values_list(
+                    "commitment_id", flat=True
+                ),
+            }
             assert len(group & counted) == 1
             assert rep in counted
 
@@ -134,9 +139,10 @@ class AcrossProperties(TestCase):
         made = [_build(spec, initiatives[spec["initiative"]]) for spec in specs]
         for n, target in enumerate(copies):
             original = made[n % len(made)]
-            if target == original.initiative_id or SamePledge.objects.filter(
-                commitment=original
-            ).exists():
+            if (
+                target == original.initiative_id
+                or SamePledge.objects.filter(commitment=original).exists()
+            ):
                 continue
             spec = {**specs[n % len(specs)]}
             copy = _build(spec, initiatives[target])

@@ -240,7 +240,7 @@ def check_link(*, actor: Any, commitment: Commitment, counted_as: Commitment) ->
     if commitment.pk == counted_as.pk:
         raise Invalid(_("A commitment cannot be the same pledge as itself."))
     rep = representative(counted_as)
-    if rep.pk == commitment.pk:
+    if rep.pk == representative(commitment).pk:
         raise Conflict(_("These commitments are linked as the same pledge already."))
     if SamePledge.objects.filter(commitment=commitment).exists():
         raise Conflict(
