@@ -48,7 +48,8 @@ graceful_timeout = 30
 # is 8k too): a longer query string up to it reaches Adelante, which answers its own 414 page
 # (adelante/portal/middleware.py); beyond it, gunicorn answers 414 itself.
 limit_request_line = 8190
-# Keep-alive with nginx's upstream connections (nginx's keepalive; its own timeout is 60 s).
+# Keep-alive with nginx's upstream connections (threaded workers; nginx's keepalive). nginx
+# closes an idle one after 4 s (its upstream keepalive_timeout), before gunicorn does.
 keepalive = 5
 # A worker is replaced after this many requests, so a slow leak in any library cannot grow for
 # ever; but rarely, and at times spread wide apart. A new worker spends about a second of CPU

@@ -117,6 +117,18 @@ def test_nginx_accepts_the_site(tmp_path):
     assert _nginx_t(wrapper).returncode != 0
 
 
+def test_nginx_closes_idle_upstream_connections_before_gunicorn_does():
+    """A request nginx sends on a kept-alive connection that gunicorn is closing at that moment
+    fails; a POST is not retried, so it would be a 502. nginx must give idle connections up
+    first (threaded workers keep them alive; deploy/gunicorn.conf.py's keepalive)."""
+    site = (DEPLOY / "nginx" / "adelante.conf").read_text(encoding="utf-8")
+    (upstream,) = re.findall(r"upstream adelante \{(.*?)\}", site, flags=re.S)
+    (nginx_idle,) = re.findall(r"^\s*keepalive_timeout (\d+)s;", upstream, flags=re.M)
+    config = (DEPLOY / "gunicorn.conf.py").read_text(encoding="utf-8")
+    (gunicorn_idle,) = re.findall(r"^keepalive = (\d+)$", config, flags=re.M)
+    assert int(nginx_idle) < int(gunicorn_idle)
+
+
 def test_the_site_retries_idempotent_requests_only_and_closes_metrics():
     site = (DEPLOY / "nginx" / "adelante.conf").read_text(encoding="utf-8")
     directives = [line.split("#")[0].strip() for line in site.splitlines()]

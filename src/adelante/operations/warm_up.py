@@ -16,7 +16,10 @@ from django.utils import translation
 
 def warm_up() -> None:
     """Import the URL configuration (every view), build its reverse lookup (`reverse`,
-    `{% url %}`) and load each language's catalogue."""
+    `{% url %}`) and load each language's catalogue. Nothing in a process whose application
+    did not set Django up (another WSGI application run with the same configuration)."""
+    if not settings.configured:
+        return
     resolver = get_resolver()
     resolver.reverse_dict  # noqa: B018  (the property builds the lookup tables)
     for code, _name in settings.LANGUAGES:
