@@ -1,14 +1,14 @@
 """The demo's second initiative, Coastal Resilience Pledges: synthetic, clearly labelled, with
-countries outside Central America and French pending (data/coastal-resilience/README.md).
+countries outside Central America and French pending (data/coastal_resilience/README.md).
 
 Loaded with the ordinary commands a secretariat's staff would use: `adelante initiative create`
-with the fields of `initiative.json`, then `adelante import commitments` and `adelante import
+with the fields of `initiative.csv`, then `adelante import commitments` and `adelante import
 statements` inside the initiative. Running it again changes nothing.
 """
 
 from __future__ import annotations
 
-import json
+import csv
 from io import StringIO
 from pathlib import Path
 from typing import Any
@@ -16,19 +16,27 @@ from typing import Any
 from django.core.management import call_command, load_command_class
 from django.core.management.base import CommandError
 
-DATA = Path(__file__).resolve().parent / "data" / "coastal-resilience"
-INITIATIVE = DATA / "initiative.json"
+# A folder name that is a Python identifier, so that the package data (pyproject) includes it.
+DATA = Path(__file__).resolve().parent / "data" / "coastal_resilience"
+INITIATIVE = DATA / "initiative.csv"
 COMMITMENTS = DATA / "commitments.csv"
 STATEMENTS = DATA / "statements.csv"
 
 
 def founding() -> dict[str, Any]:
-    loaded: dict[str, Any] = json.loads(INITIATIVE.read_text(encoding="utf-8"))
-    return loaded
+    """The initiative's fields (one row of initiative.csv; lists separated by ';')."""
+    with INITIATIVE.open(encoding="utf-8", newline="") as rows:
+        row = next(csv.DictReader(rows))
+    return {
+        **row,
+        "countries": [code for code in row["countries"].split(";") if code],
+        "languages_pending": [code for code in row["languages_pending"].split(";") if code],
+        "synthetic": row["synthetic"] == "yes",
+    }
 
 
 def create_arguments(fields: dict[str, Any]) -> list[str]:
-    """`adelante initiative create …` for the fields of initiative.json."""
+    """`adelante initiative create …` for the fields of initiative.csv."""
     arguments = [
         "create",
         "--if-missing",
