@@ -52,11 +52,25 @@ def _count(table: str, where: str = "") -> int:
         return int(cursor.fetchone()[0])
 
 
-def _migrate(targets: list[tuple[str, str | None]]) -> float:
-    executor = MigrationExecutor(connection)
+def _migrate(targets: list[tuple[str, str | None]]) -> tuple[float, dict[str, float]]:
+    """Seconds for the whole run (the migration graph and model states included), and for each
+    migration's own operations (Django's progress callback: from its start to its success)."""
+    steps: dict[str, float] = {}
+    begun: dict[str, float] = {}
+
+    def progress(action: str, migration: Any = None, fake: bool = False) -> None:
+        if migration is None:
+            return
+        name = f"{migration.app_label}.{migration.name}"
+        if action in ("apply_start", "unapply_start"):
+            begun[name] = time.monotonic()
+        elif action in ("apply_success", "unapply_success"):
+            steps[name] = time.monotonic() - begun.pop(name)
+
+    executor = MigrationExecutor(connection, progress_callback=progress)
     started = time.monotonic()
     executor.migrate(targets)
-    return time.monotonic() - started
+    return time.monotonic() - started, steps
 
 
 def _latest() -> list[tuple[str, str | None]]:
@@ -91,18 +105,23 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(runs, indent=2))
             return
         self.stdout.write(
-            "| database | commitments | history rows | back (s) | forward (s) | load average |"
+            "| database | commitments | history rows | back (s) | forward (s) "
+            "| forward: operations of each migration (s) | load average |"
         )
-        self.stdout.write("| --- | ---: | ---: | ---: | ---: | --- |")
+        self.stdout.write("| --- | ---: | ---: | ---: | ---: | --- | --- |")
         for run in runs:
+            steps = ", ".join(
+                f"{name.split('.')[1][:4]} {seconds:.1f}"
+                for name, seconds in run["forward_steps"].items()
+            )
             self.stdout.write(
                 f"| {run['database']} | {run['commitments']:,} | {run['history_rows']:,} "
-                f"| {run['back_seconds']:.1f} | {run['forward_seconds']:.1f} "
+                f"| {run['back_seconds']:.1f} | {run['forward_seconds']:.1f} | {steps} "
                 f"| {run['load'][0]:.1f} to {run['load'][1]:.1f} |"
             )
 
     def _in_place(self, options: dict[str, Any]) -> dict[str, Any]:
-        _migrate(_latest())
+        _migrate(_latest())  # a new database, or one a failed run left behind
         size = options["commitments"]
         spec = Spec(
             partners=max(1, size // 8), commitments=size, reports=3 * size, seed=options["seed"]
@@ -117,8 +136,8 @@ class Command(BaseCommand):
         commitments = _count("commitments_commitment")
         history = sum(_count(t) for t in JOINED if "historical" in t)
         load_before = os.getloadavg()[0]
-        back = _migrate(BEFORE)
-        forward = _migrate(_latest())
+        back, back_steps = _migrate(BEFORE)
+        forward, forward_steps = _migrate(_latest())
         load_after = os.getloadavg()[0]
         with connection.cursor() as cursor:
             cursor.execute('SELECT id FROM initiatives_initiative WHERE "primary"')
@@ -137,6 +156,8 @@ class Command(BaseCommand):
             "history_rows": history,
             "back_seconds": back,
             "forward_seconds": forward,
+            "back_steps": back_steps,
+            "forward_steps": forward_steps,
             "load": [load_before, load_after],
         }
 
