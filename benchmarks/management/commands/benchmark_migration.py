@@ -24,6 +24,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
+from django.db.migrations import Migration
 from django.db.migrations.executor import MigrationExecutor
 from tqdm import tqdm
 
@@ -58,7 +59,9 @@ def _migrate(targets: list[tuple[str, str | None]]) -> tuple[float, dict[str, fl
     steps: dict[str, float] = {}
     begun: dict[str, float] = {}
 
-    def progress(action: str, migration: Any = None, fake: bool = False) -> None:
+    def progress(
+        action: str, migration: Migration | None = None, fake: bool | None = False, /
+    ) -> None:
         if migration is None:
             return
         name = f"{migration.app_label}.{migration.name}"
