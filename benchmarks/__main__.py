@@ -1,4 +1,5 @@
-"""`python -m benchmarks figures|pages|exchange|iati|uploads|cluster|synth [OPTIONS]`, from a clone.
+"""`python -m benchmarks figures|pages|exchange|iati|uploads|cluster|migration|synth [OPTIONS]`,
+from a clone.
 
 | command | what it runs |
 | --- | --- |
@@ -8,6 +9,7 @@
 | iati | the IATI import of large generated files against a bare parse, and its memory |
 | uploads | the worst uploads (ZIP bombs, styled empty rows) against a normal file, memory |
 | cluster | reads through nginx and two app servers at 1/10/50 readers, and after a write |
+| migration | the migration to initiatives, back and forward, on 50,000 synthetic commitments |
 | synth | fill the database of DATABASE_URL with realistic synthetic data |
 
 `python -m benchmarks COMMAND --help` lists a command's options (docs/benchmarks.md). Any other
@@ -38,6 +40,7 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "iati": ("benchmark_iati",),
     "uploads": ("benchmark_uploads",),
     "cluster": ("benchmark_cluster",),
+    "migration": ("benchmark_migration",),
     "synth": ("synth",),
 }
 

@@ -1,9 +1,12 @@
-"""`python -m adelante.demo`: migrate, load the real public record, print a staff login, serve.
+"""`python -m adelante.demo`: migrate, load the real public record and the synthetic second
+initiative, print a staff login, serve.
 
 What `scripts/demo.sh` runs after installing. It runs with the production settings (the demo
 is no app of its own: nothing here is installed in a deployment) and only the project's
 ordinary commands: `migrate`, `import record` (which changes nothing when run again),
-`runserver`, and `worker` (in a second process) for the background jobs.
+`initiative create` and `import commitments|statements` for the second initiative
+(adelante.demo.second_initiative; again, nothing twice), `runserver`, and `worker` (in a
+second process) for the background jobs.
 """
 
 from __future__ import annotations
@@ -80,8 +83,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     except ImproperlyConfigured as exc:
         raise SystemExit(f"adelante: {exc}") from None
     from django.core.management import call_command
+    from django.core.management.base import CommandError
     from django.core.management.color import color_style
     from django.utils.translation import gettext as _
+
+    from adelante.demo.second_initiative import load_second_initiative
 
     parser = argparse.ArgumentParser(
         prog="python -m adelante.demo",
@@ -95,6 +101,18 @@ def main(argv: Sequence[str] | None = None) -> None:
 
     call_command("migrate", interactive=False, verbosity=0)
     call_command("import", "record")
+    try:
+        load_second_initiative(sys.stdout)
+    except CommandError as refused:
+        # The real record is loaded: serve it, and say plainly what was not loaded and why
+        # (the import printed each problem above).
+        print(
+            color_style().WARNING(
+                _("The second demo initiative was not loaded: %(reason)s") % {"reason": refused}
+            ),
+            file=sys.stderr,
+            flush=True,
+        )
     login = demo_staff_login()
     address = options.addrport
     print(color_style().SUCCESS(_("Portal: http://%(address)s/") % {"address": address}))

@@ -1,0 +1,102 @@
+"""`adelante initiative create|list` and the service behind it (founding.found_initiative)."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from adelante.errors import Conflict, Invalid
+from adelante.initiatives.founding import Founding, found_initiative
+from adelante.initiatives.models import Initiative
+
+pytestmark = pytest.mark.django_db
+
+COASTAL = [
+    "create",
+    "--slug", "coastal-resilience",
+    "--name", "Coastal Resilience Pledges",
+    "--name-es", "Compromisos de Resiliencia Costera",
+    "--countries", "KE, tz;MZ,MG",
+    "--synthetic",
+    "--languages-pending", "fr",
+    "--currency", "usd",
+    "--reason", "second initiative",
+]  # fmt: skip
+
+
+def run(*args: str) -> str:
+    out = StringIO()
+    call_command("initiative", *args, stdout=out, stderr=StringIO())
+    return out.getvalue()
+
+
+def test_create_makes_the_initiative_with_its_countries_in_order():
+    printed = run(*COASTAL)
+    made = Initiative.objects.get(slug="coastal-resilience")
+    assert "coastal-resilience" in printed and "KE, TZ, MZ, MG" in printed
+    assert made.country_codes() == ("KE", "TZ", "MZ", "MG")
+    assert (made.synthetic, made.languages_pending, made.display_currency) == (True, "fr", "USD")
+    assert made.name_es == "Compromisos de Resiliencia Costera"
+    assert not made.primary
+    primary = Initiative.objects.get(primary=True)
+    assert made.position > primary.position
+    assert made.history.get().history_change_reason == "second initiative"
+    assert made.countries.get(code="MZ").history.count() == 1
+
+
+def test_list_shows_every_initiative_primary_first_with_its_labels():
+    run(*COASTAL)
+    lines = run("list").splitlines()
+    assert lines[0].startswith("central-america-forward\t")
+    assert "GT,SV,HN" in lines[0] and "primary" in lines[0]
+    assert lines[1].startswith("coastal-resilience\t")
+    assert "KE,TZ,MZ,MG" in lines[1]
+    assert "synthetic" in lines[1] and "fr" in lines[1]
+
+
+def test_an_unknown_country_is_refused_by_name_and_nothing_is_made():
+    args = [*COASTAL]
+    args[args.index("--countries") + 1] = "KE,XX,QQ"
+    with pytest.raises(CommandError, match="XX, QQ"):
+        run(*args)
+    assert not Initiative.objects.filter(slug="coastal-resilience").exists()
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [
+        ("--countries", "KE,TZ,KE", "named twice: KE"),
+        ("--countries", " ", "at least one country"),
+        ("--languages-pending", "french!", "french!"),
+        ("--slug", "not a slug", "slug"),
+        ("--currency", "dollars", "ISO 4217"),
+    ],
+)
+def test_bad_fields_are_refused_with_a_message(option, value, message):
+    args = [*COASTAL]
+    args[args.index(option) + 1] = value
+    with pytest.raises(CommandError, match=message):
+        run(*args)
+    assert Initiative.objects.count() == 1
+
+
+def test_a_taken_slug_is_a_conflict_unless_asked_to_leave_it():
+    run(*COASTAL)
+    with pytest.raises(CommandError, match="already an initiative coastal-resilience"):
+        run(*COASTAL)
+    printed = run(*COASTAL, "--if-missing")
+    assert "left as it is" in printed
+    assert Initiative.objects.filter(slug="coastal-resilience").count() == 1
+
+
+def test_the_service_refuses_with_field_errors():
+    with pytest.raises(Invalid) as refused:
+        found_initiative(Founding(slug="x", name="X", countries=["ZZ"]))
+    assert "countries" in refused.value.field_errors
+    found_initiative(Founding(slug="x", name="X", countries=["ke"]))
+    with pytest.raises(Conflict):
+        found_initiative(Founding(slug="x", name="Y", countries=["TZ"]))
+    assert Initiative.objects.get(slug="x").country_codes() == ("KE",)
