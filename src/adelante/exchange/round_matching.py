@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from adelante.commitments.models import Round
 from adelante.exchange import cells
 from adelante.exchange.problems import CellError
+from adelante.initiatives import scope
 from adelante.partners.slugs import SLUG_LENGTH, free_slug
 
 LABEL_LENGTH = 200
@@ -32,14 +33,16 @@ AnyRound = Round | NewRound
 
 
 class RoundDirectory:
-    """The rounds the database knows plus those the file creates, by (date, label).
+    """The initiative's rounds (the one in scope) plus those the file creates, by (date, label).
 
     The label must match exactly (after collapsing spaces); a new round's slug is made from
     its date and label, with "-2", "-3" … if another round already has it.
     """
 
     def __init__(self) -> None:
-        rounds = list(Round.objects.all())
+        # Rounds are the initiative's: another initiative's round of the same date and label is
+        # another round, and slugs are unique within an initiative.
+        rounds = list(Round.objects.filter(scope.initiative_q()))
         self._by_key: dict[tuple[datetime.date, str], AnyRound] = {
             (r.announced_on, r.label): r for r in rounds
         }

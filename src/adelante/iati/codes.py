@@ -6,7 +6,7 @@ Every mapping is explained in docs/iati.md; change it there and here together.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import ROUND_FLOOR, Decimal
 
 from adelante.commitments.choices import Status
@@ -21,6 +21,23 @@ VERSION = "2.03"
 #: 389, "North & Central America, regional", the DAC code that covers Guatemala, El Salvador
 #: and Honduras together.
 CENTRAL_AMERICA_REGION = "389"
+#: The recipients DAC region 389 covers (the OECD DAC list's North and Central American
+#: countries): a commitment to "the region" is reported with 389 only when every country of the
+#: initiative is among them; otherwise no region code fits, and the activity names none.
+REGION_389_COUNTRIES = frozenset(
+    {
+        *("AG", "BZ", "CR", "CU", "DM", "DO", "GD", "GT", "HN", "HT"),
+        *("JM", "KN", "LC", "MS", "MX", "NI", "PA", "SV", "VC"),
+    }
+)
+
+
+def region_of(countries: Iterable[str]) -> str | None:
+    """The DAC region code for a commitment to every one of these countries together, if any."""
+    named = set(countries)
+    return CENTRAL_AMERICA_REGION if named and named <= REGION_389_COUNTRIES else None
+
+
 #: Sector when a commitment has no focus area with a DAC code: 99810, "Sectors not specified".
 SECTOR_NOT_SPECIFIED = "99810"
 
