@@ -41,12 +41,13 @@ class RoundDirectory:
 
     def __init__(self) -> None:
         # Rounds are the initiative's: another initiative's round of the same date and label is
-        # another round, and slugs are unique within an initiative.
+        # another round.
         rounds = list(Round.objects.filter(scope.initiative_q()))
         self._by_key: dict[tuple[datetime.date, str], AnyRound] = {
             (r.announced_on, r.label): r for r in rounds
         }
-        self._slugs = {r.slug for r in rounds}
+        # A new round's slug is free among every initiative's rounds (slugs are unique).
+        self._slugs = set(Round.objects.values_list("slug", flat=True))
         self.new_rounds: list[NewRound] = []
 
     def get(self, announced_on: datetime.date, label: str, line: int) -> AnyRound:

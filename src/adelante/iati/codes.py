@@ -23,13 +23,19 @@ VERSION = "2.03"
 CENTRAL_AMERICA_REGION = "389"
 #: The recipients DAC region 389 covers (the OECD DAC list's North and Central American
 #: countries): a commitment to "the region" is reported with 389 only when every country of the
-#: initiative is among them; otherwise no region code fits, and the activity names none.
+#: initiative is among them; otherwise no DAC code fits, and the export names the initiative's own
+#: region (vocabulary 99).
 REGION_389_COUNTRIES = frozenset(
     {
         *("AG", "BZ", "CR", "CU", "DM", "DO", "GD", "GT", "HN", "HT"),
         *("JM", "KN", "LC", "MS", "MX", "NI", "PA", "SV", "VC"),
     }
 )
+
+
+#: RegionVocabulary 99, "Reporting Organisation": a region the publisher defines (an initiative's
+#: countries together, where no DAC region covers them).
+REPORTING_ORG_VOCABULARY = "99"
 
 
 def region_of(countries: Iterable[str]) -> str | None:

@@ -49,6 +49,7 @@ class ExportContext:
     #: The initiative the file is about (the one in scope): its name in each language, its
     #: countries, and the DAC region that covers them all (None when none does).
     names: dict[str, str]
+    slug: str
     countries: tuple[str, ...]
     region: str | None
 
@@ -218,7 +219,9 @@ def _titles(commitment: Commitment, context: ExportContext) -> dict[str, str]:
 
 def _names(codes: Iterable[str], lang: str) -> str:
     """Countries' names as a list in the language ("Guatemala, El Salvador and Honduras")."""
-    return format_list([country_name(code, lang) for code in codes], locale=lang)
+    # British English lists: no comma before "and", as the file always wrote them.
+    locale = "en_GB" if lang == "en" else lang
+    return format_list([country_name(code, lang) for code in codes], locale=locale)
 
 
 def _country_names(commitment: Commitment, context: ExportContext, lang: str) -> str:
@@ -343,15 +346,16 @@ def _activity_dates(
 def _geography(activity: Any, commitment: Commitment, context: ExportContext) -> None:
     shares = {row.country: row.share_percent for row in commitment.countries.all()}
     if not shares:
-        # The region: a DAC region code only where one covers every country of the initiative
-        # (the description names the countries either way).
-        if context.region is None:
-            return
-        region = _sub(
-            activity,
-            "recipient-region",
-            {"code": context.region, "vocabulary": "1", "percentage": "100"},
+        # The region: the DAC region code where one covers every country of the initiative
+        # (389 for Guatemala, El Salvador and Honduras). Where none does, the initiative's own
+        # region in the reporting organisation's vocabulary (99, code: the initiative's slug):
+        # an activity must name a recipient country or region, and no DAC code would be true.
+        attributes = (
+            {"code": context.region, "vocabulary": "1"}
+            if context.region is not None
+            else {"code": context.slug, "vocabulary": codes.REPORTING_ORG_VOCABULARY}
         )
+        region = _sub(activity, "recipient-region", {**attributes, "percentage": "100"})
         _narratives(
             region,
             _in_languages(
@@ -548,6 +552,7 @@ def _context(as_of: datetime.date | None, generated_at: datetime.datetime | None
         generated_at=generated,
         org=reporting_org(),
         names={"en": initiative.name, "es": initiative.name_es or initiative.name},
+        slug=initiative.slug,
         countries=countries,
         region=codes.region_of(countries),
     )
