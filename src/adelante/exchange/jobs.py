@@ -230,7 +230,7 @@ def _run(job: ImportJob, *, dry_run: bool, reason: str | None = None) -> ImportR
             local.write_bytes(source.read())
         options = ReadOptions(**job.options)
         # The check and the import both run in the initiative the uploader chose.
-        held = job.initiative_id if job.initiative_id is not None else scope.PRIMARY
+        held: scope.Scope = scope.PRIMARY if job.initiative_id is None else job.initiative_id
         with scope.within(held):
             return importer(
                 local, dry_run=dry_run, name=job.name, reason=reason, options=options, **who

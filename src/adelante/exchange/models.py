@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from adelante.initiatives.models import Initiative
+
 
 class JobState(models.TextChoices):
     CHECKING = "checking", _("Checking the file")
@@ -44,7 +46,7 @@ class ImportJob(models.Model):
     )
     language = models.CharField(_("language"), max_length=10, default="en")
     initiative = models.ForeignKey(
-        "initiatives.Initiative",
+        Initiative,
         on_delete=models.CASCADE,
         null=True,
         blank=True,
