@@ -78,6 +78,23 @@ def test_from_another_folder_it_finds_the_same_data_directory(tmp_path):
     assert done.stderr.splitlines() == [
         f"adelante: SECRET_KEY is not set: using the development key kept in {data / 'secret_key'}."
     ]
+    # --initiative: a known slug is that initiative's figures; an unknown one is one line
+    # naming the initiatives, exit status 2, no traceback (every command taking it: figures,
+    # reconcile, export, export_iati, import, report).
+    named = adelante(
+        "figures", "--format", "json", "--initiative", "central-america-forward", cwd=elsewhere,
+        ADELANTE_DATA_DIR=str(data),
+    )  # fmt: skip
+    assert named.returncode == 0 and '"commitments": 0' in named.stdout, named.stderr
+    for args in (("figures",), ("report", "progress"), ("export_iati", "-o", "-")):
+        unknown = adelante(
+            *args, "--initiative", "nowhere", cwd=elsewhere, ADELANTE_DATA_DIR=str(data)
+        )
+        assert unknown.returncode == 2, (args, unknown.stderr)
+        assert unknown.stdout == "" and "Traceback" not in unknown.stderr
+        assert unknown.stderr.splitlines()[-1] == (
+            "CommandError: No initiative “nowhere”; the initiatives are: central-america-forward."
+        ), args
     assert list(elsewhere.iterdir()) == []
 
 

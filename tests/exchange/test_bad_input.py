@@ -44,7 +44,13 @@ def problems(stderr: str) -> list[tuple[str, int, str, str]]:
 
 # (cells of the bad row, the column reported, words the reason contains)
 BAD_ROWS = [
-    ({"countries": "GT;MX"}, "countries", "unknown country “MX”"),
+    ({"countries": "GT;QQ"}, "countries", "unknown country “QQ”"),
+    # A real country, not one of the initiative's (GT, SV, HN).
+    (
+        {"countries": "GT;MX"},
+        "countries",
+        "MX is not one of the initiative's countries (GT, SV, HN)",
+    ),
     ({"countries": ""}, "countries", "empty"),
     ({"countries": "REGION;GT"}, "countries", "cannot be combined"),
     ({"amount_usd": "-5"}, "amount_usd", "must be more than zero"),

@@ -184,9 +184,14 @@ def test_titles_and_descriptions_in_english_and_spanish(record):
     title = narratives(element.find("title"))
     assert title["en"] == record["exact"].title
     with translation.override("es"):
-        expected = gettext(
-            "Commitment by %(partner)s to Central America Forward, announced on %(date)s"
-        ) % {"partner": "Acme Foods", "date": "27 de mayo de 2021"}
+        expected = gettext("Commitment by %(partner)s to %(initiative)s, announced on %(date)s") % {
+            "partner": "Acme Foods",
+            "initiative": "Central America Forward",
+            "date": "27 de mayo de 2021",
+        }
+    assert expected == (
+        "Compromiso de Acme Foods con Central America Forward, anunciado el 27 de mayo de 2021"
+    )
     assert title["es"] == expected
     general = element.find("description[@type='1']")
     texts = narratives(general)

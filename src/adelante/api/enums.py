@@ -12,17 +12,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import BeforeValidator
+from pydantic import StringConstraints
 
 from adelante.bilingual import Language, TranslationState
 from adelante.commitments.choices import (
-    COUNTRY_KEYS,
     PUBLISHED_STATUSES,
-    Country,
-    CountryGroup,
     MoneyKind,
     Relation,
-    country_key,
 )
 from adelante.commitments.selectors import CommitmentSort
 from adelante.figures.committed import DIMENSIONS
@@ -36,17 +32,8 @@ def literal_of(values: Iterable[str]) -> Any:
     return Literal[tuple(str(v) for v in values)]
 
 
-def _country_key(value: object) -> object:
-    """A country key as the domain spells it, whatever the case the client wrote it in (the
-    portal's addresses use lower case, so the same query works on both)."""
-    if isinstance(value, str):
-        return country_key(value) or value
-    return value
-
-
 if TYPE_CHECKING:
     CountryCode = str
-    CountryKey = str
     Dimension = str
     Kind = str
     PartnerTypeCode = str
@@ -57,12 +44,11 @@ if TYPE_CHECKING:
     Qualifier = str
     LanguageCode = str
     TranslationStateCode = str
-    LadderCountry = str
     GradeCode = str
 else:
-    CountryCode = literal_of(Country.values)
-    #: The country filter: GT, SV, HN, multi-country or regional (any case).
-    CountryKey = Annotated[literal_of(COUNTRY_KEYS), BeforeValidator(_country_key)]
+    #: An ISO 3166-1 code: an initiative's countries are data (the country filters are checked
+    #: against the initiative's own countries, adelante.api.params.check_country).
+    CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
     #: What a committed figure can be broken down by.
     Dimension = literal_of(DIMENSIONS)
     Kind = literal_of(MoneyKind.values)
@@ -78,10 +64,5 @@ else:
     LanguageCode = literal_of(Language.values)
     #: Where the other language of a text comes from: original, staff, missing.
     TranslationStateCode = literal_of(TranslationState.values)
-    #: A ladder's country: GT, SV, HN (the commitments naming it) or regional (any case).
-    LadderCountry = Annotated[
-        literal_of([*Country.values, CountryGroup.REGIONAL.value]),
-        BeforeValidator(_country_key),
-    ]
     #: A minimum grade of evidence: the weakest verification level a value may have.
     GradeCode = literal_of(GRADES)

@@ -13,7 +13,12 @@
    Each process keeps its own copy of what it read there (operations/local_copies.py). After
    a change, one process computes the new answer; until it is stored the others give the
    answer for the record's state before (at most PORTAL_STALE_MINUTES old).
-5. Errors as problem details: any error response not already one (an unknown URL, a wrong
+5. The initiative: ``?initiative=<slug>`` on any request (default: the primary initiative)
+   names the initiative the endpoint answers for; the endpoint runs inside
+   `scope.within(initiative)`, so every figure and listing is that initiative's. The slug is
+   part of the cache key; it is looked up only when an answer is computed, so a kept read still
+   costs one query. An unknown slug is a 404 problem naming the initiatives there are.
+6. Errors as problem details: any error response not already one (an unknown URL, a wrong
    method, a server error) is turned into ``application/problem+json``.
 """
 
@@ -39,6 +44,8 @@ from adelante.accounts.addresses import client_address
 from adelante.api import problems, ratelimit
 from adelante.api.conditional import record_last_changed
 from adelante.api.tokens import Checked, check
+from adelante.initiatives import scope
+from adelante.initiatives.named import UnknownInitiative, named
 from adelante.operations.local_copies import copies
 from adelante.recordstate import trusted_stamp
 
@@ -107,7 +114,7 @@ class ApiMiddleware:
     def _read(self, request: HttpRequest) -> HttpResponseBase:
         keys = _cache_keys(request)
         if keys is None:
-            response = self.get_response(request)
+            response = self._scoped(request)
             response = self._problem(request, response)
             return self._conditional(request, response)
         key, latest_key = keys
@@ -136,7 +143,7 @@ class ApiMiddleware:
             ):
                 return self._conditional(request, _answer(previous))
         try:
-            computed = self._problem(request, self.get_response(request))
+            computed = self._problem(request, self._scoped(request))
             if (
                 computed.status_code != 200
                 or not isinstance(computed, HttpResponse)
@@ -157,6 +164,27 @@ class ApiMiddleware:
             if mine:
                 cache.delete(computing)
         return self._conditional(request, response)
+
+    def _scoped(self, request: HttpRequest) -> HttpResponseBase:
+        """The endpoint's answer for the initiative the request names."""
+        slug = request.GET.get("initiative", "").strip()
+        if not slug:
+            # The primary initiative, without a query to look it up (and without a database
+            # for the documents that change with the code only).
+            with scope.within(scope.PRIMARY):
+                return self.get_response(request)
+        try:
+            initiative = named(slug)
+        except UnknownInitiative as unknown:
+            return problems.problem_response(
+                request,
+                404,
+                unknown.message,
+                type=problems.UNKNOWN_INITIATIVE,
+                extra={"initiatives": list(unknown.known)},
+            )
+        with scope.within(initiative):
+            return self.get_response(request)
 
     @staticmethod
     def _cors(response: HttpResponseBase) -> HttpResponseBase:
@@ -230,6 +258,8 @@ def _cache_keys(request: HttpRequest) -> tuple[str, str] | None:
         meta.get("wsgi.url_scheme", ""),
         meta.get("HTTP_HOST", ""),
         request.path,
+        # The initiative is in the query too; named apart so that the key says it.
+        request.GET.get("initiative", "").strip(),
         meta.get("QUERY_STRING", ""),
         meta.get("HTTP_ACCEPT_LANGUAGE", ""),
         request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, ""),

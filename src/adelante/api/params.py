@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from adelante.api.problems import INVALID_PARAMETERS, Problem
+from adelante.commitments.choices import CountryGroup
+from adelante.initiatives import scope
 
 #: Dates outside this range are refused (they mean nothing here and overflow date arithmetic).
 EARLIEST = datetime.date(1900, 1, 1)
@@ -60,3 +62,25 @@ def one_of_names(name: str, value: str | None, old_name: str, old_value: str | N
             % {"old": old_name, "name": name},
         )
     return value if value is not None else old_value
+
+
+def check_country(
+    name: str, value: str | None, groups: tuple[str, ...] = tuple(CountryGroup.values)
+) -> str | None:
+    """A country filter: one of the initiative's country codes, or one of `groups` (several
+    countries, the region), in any case; anything else is refused naming what is allowed."""
+    if value is None:
+        return None
+    initiative = scope.resolve()
+    codes = initiative.country_codes() if initiative is not None else ()
+    text = value.strip()
+    if text.upper() in codes:
+        return text.upper()
+    if text.lower() in groups:
+        return text.lower()
+    allowed = ", ".join(f"'{key}'" for key in (*codes, *groups))
+    raise invalid(
+        name,
+        _("%(name)s must be one of %(allowed)s (the initiative's countries), not “%(value)s”.")
+        % {"name": name, "allowed": allowed, "value": value},
+    )

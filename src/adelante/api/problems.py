@@ -28,6 +28,7 @@ CONFLICT = "urn:adelante:problem:conflict"
 INVALID_TOKEN = "urn:adelante:problem:invalid-token"
 TOKEN_EXPIRED = "urn:adelante:problem:token-expired"
 NOT_ALLOWED = "urn:adelante:problem:not-allowed"
+UNKNOWN_INITIATIVE = "urn:adelante:problem:unknown-initiative"
 GENERIC = "about:blank"
 #: A service's refusal with a `code` has the type ``urn:adelante:problem:<code>``.
 CODED = "urn:adelante:problem:"

@@ -146,6 +146,7 @@ class RoundOut(Schema):
     translation_state: TranslationStateCode
     announced_on: datetime.date
     commitments: int = Field(description="Its published commitments.")
+    initiative: str = Field(description="The slug of the initiative it belongs to.")
 
 
 class RoundPage(PageMeta):
@@ -174,6 +175,7 @@ class TargetOut(Schema):
 
 class CommitmentOut(Schema):
     reference: str
+    initiative: str = Field(description="The slug of the initiative it belongs to.")
     title: str = Field(description="In English (empty when none).")
     title_es: str = Field(description="In Spanish (empty when none).")
     summary: str = Field(description="In English.")
@@ -223,6 +225,7 @@ class StatementOut(Schema):
     note: str
     source_url: str
     figure: str
+    initiative: str = Field(description="The slug of the initiative it belongs to.")
     name_en: str = Field(description="What was stated, in words, in English.")
     name_es: str = Field(description="What was stated, in Spanish; empty when not translated.")
 
@@ -399,6 +402,25 @@ class MembershipOut(Schema):
 class MeOut(Schema):
     username: str
     memberships: list[MembershipOut]
+
+
+class InitiativeLinksOut(Schema):
+    portal: str = Field(description="Its pages on the public portal.")
+    commitments: str = Field(description="Its commitments in this API.")
+    downloads: str = Field(description="Its bulk downloads (CSV, XLSX, JSON, IATI).")
+
+
+class InitiativeOut(Schema):
+    slug: str = Field(description="What ?initiative= takes.")
+    name: str = Field(description="In English.")
+    name_es: str = Field(description="In Spanish; empty when not translated.")
+    description: str
+    description_es: str
+    primary: bool = Field(description="The one a request that names no initiative is about.")
+    countries: list[CountryCode] = Field(description="Its countries (ISO 3166-1), in order.")
+    currency: str = Field(description="The currency its figures are displayed in (ISO 4217).")
+    synthetic: bool = Field(description="Made-up data, for demonstration only.")
+    links: InitiativeLinksOut
 
 
 class EndpointOut(Schema):

@@ -5,17 +5,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from adelante.commitments.choices import PUBLISHED_STATUSES
 from adelante.commitments.models import Commitment, CountryShare
 from adelante.commitments.publication import is_withheld, public_amount
+from adelante.initiatives import scope
 from adelante.partners.models import Partner
 from adelante.progress.models import ProgressReport, ProgressValue
 
 
 def with_commitment_details(items: QuerySet[Commitment]) -> QuerySet[Commitment]:
-    return items.select_related("partner", "round", "relates_to").prefetch_related(
+    return items.select_related("partner", "round", "relates_to", "initiative").prefetch_related(
         Prefetch("countries", queryset=CountryShare.objects.order_by("country")),
         "focus_areas",
         "sources",
@@ -27,6 +28,7 @@ def commitment(c: Commitment) -> dict[str, Any]:
     withheld = is_withheld(c.qualifier)
     return {
         "reference": c.reference,
+        "initiative": c.initiative.slug,
         "title": c.title,
         "title_es": c.title_es,
         "summary": c.summary,
@@ -78,15 +80,16 @@ def commitments(rows: Sequence[Commitment]) -> list[dict[str, Any]]:
 
 
 def with_partner_details(items: QuerySet[Partner]) -> QuerySet[Partner]:
+    """With the count of its published commitments in the initiative in scope."""
     return items.prefetch_related("aliases", "identifiers").annotate(
         published=Count("commitments", filter=_published("commitments"))
     )
 
 
 def _published(relation: str) -> Any:
-    from django.db.models import Q
-
-    return Q(**{f"{relation}__status__in": PUBLISHED_STATUSES})
+    return Q(**{f"{relation}__status__in": PUBLISHED_STATUSES}) & scope.initiative_q(
+        field=f"{relation}__initiative"
+    )
 
 
 def partner(p: Partner) -> dict[str, Any]:

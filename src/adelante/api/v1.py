@@ -19,8 +19,10 @@ from adelante.errors import ServiceError
 VERSION = "1"
 
 DESCRIPTION = """\
-The published record of commitments to Central America Forward and every figure computed
-from it. Reads are public; writing progress reports needs a partner's API token
+The published record of the commitments to the pledge initiatives this installation hosts, and
+every figure computed from it. Every endpoint answers for one initiative: `?initiative=<slug>`
+(the list is at /api/v1/initiatives; without it, the primary initiative). Reads are public;
+writing progress reports needs a partner's API token
 (`Authorization: Bearer <token>`). Money is a decimal string, never a float. Errors are RFC 9457
 problem details. See docs/api.md for pagination, caching, rate limits and the versioning and
 deprecation policy.
@@ -42,19 +44,38 @@ COMMON_ERRORS = {
 }
 
 
+INITIATIVE_PARAMETER = {
+    "name": "initiative",
+    "in": "query",
+    "required": False,
+    "description": (
+        "The initiative to answer for (its slug, from /api/v1/initiatives); default: the "
+        "primary initiative. An unknown slug is a 404 listing the initiatives."
+    ),
+    "schema": {"type": "string", "pattern": r"^[-a-zA-Z0-9_]+$", "maxLength": 60},
+}
+
+
 def with_problem_responses(schema: Any) -> Any:
     """Declare error responses as application/problem+json with the Problem schema."""
     problem = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
-    for path, operations in schema.get("paths", {}).items():
+    for operations in schema.get("paths", {}).values():
         for operation in operations.values():
+            # ?initiative= is read by the middleware (adelante.api.middleware), for every
+            # operation: the document says so on each.
+            parameters = operation.setdefault("parameters", [])
+            if not any(p.get("name") == "initiative" for p in parameters):
+                parameters.append(INITIATIVE_PARAMETER)
             # django-ninja keys an operation's own responses by number (404), JSON by text:
             # one key per status, or the document would name "404" twice.
             responses = {str(k): v for k, v in operation.get("responses", {}).items()}
             operation["responses"] = responses
             for status, description in COMMON_ERRORS.items():
                 responses.setdefault(str(status), {"description": description})
-            if "{" in path or any(p.get("name") == "page" for p in operation.get("parameters", [])):
-                responses.setdefault("404", {"description": "Not found (or a page past the last)."})
+            responses.setdefault(
+                "404",
+                {"description": "Not found (an unknown initiative, or a page past the last)."},
+            )
             if "requestBody" in operation:
                 responses.setdefault("400", {"description": "The body is not valid JSON."})
             for status, response in responses.items():

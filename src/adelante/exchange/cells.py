@@ -10,14 +10,14 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from adelante import isodates
 from adelante.commitments import rules
-from adelante.commitments.choices import Country, DatePrecision
+from adelante.commitments.choices import DatePrecision
 from adelante.exchange.formats import folded
 from adelante.exchange.problems import CellError
+from adelante.initiatives.countries import code_list
 
 REGION = "REGION"
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -141,13 +141,13 @@ REGION_NAMES = {"region", "regional", "region (no country named)"}
 
 @functools.cache
 def _country_names() -> dict[str, str]:
-    """Each country's code by its code and by its name in English and Spanish, folded."""
+    """Each ISO 3166-1 country's code by its code and by its name in English and Spanish,
+    folded (the shipped code list: any country, not only an initiative's)."""
     names: dict[str, str] = {}
-    for language in ("en", "es"):
-        with translation.override(language):
-            for code, label in Country.choices:
-                names[folded(str(label))] = code
-    for code in Country.values:
+    for code, name in code_list().items():
+        names[folded(name.en)] = code
+        names[folded(name.es)] = code
+    for code in code_list():
         names[folded(code)] = code
     return names
 
@@ -158,12 +158,14 @@ def country(part: str) -> str | None:
 
 
 @functools.lru_cache(maxsize=4096)
-def countries(value: str) -> tuple[str, ...]:
+def countries(value: str, allowed: tuple[str, ...]) -> tuple[str, ...]:
     """Countries separated by ';' (or ','), by code or name in English or Spanish, or REGION
-    (no country named: the empty tuple)."""
+    (no country named: the empty tuple); each one of `allowed` (the initiative's countries)."""
+    listed = ", ".join(allowed)
     if not value:
         raise CellError(
-            _("empty; give GT, SV, HN separated by ';', or %(region)s") % {"region": REGION}
+            _("empty; give %(countries)s separated by ';', or %(region)s")
+            % {"countries": listed, "region": REGION}
         )
     if folded(value) in REGION_NAMES:
         return ()
@@ -175,15 +177,35 @@ def countries(value: str) -> tuple[str, ...]:
         if code is None:
             raise CellError(
                 _(
-                    "unknown country “%(code)s” (use GT, SV, HN or the countries' names, "
+                    "unknown country “%(code)s” (use %(countries)s or the countries' names, "
                     "separated by ';', or %(region)s)"
                 )
-                % {"code": part.strip(), "region": REGION}
+                % {"code": part.strip(), "countries": listed, "region": REGION}
+            )
+        if code not in allowed:
+            raise CellError(
+                _("%(code)s is not one of the initiative's countries (%(countries)s)")
+                % {"code": code, "countries": listed}
             )
         if code in codes:
             raise CellError(_("%(code)s is named twice") % {"code": code})
         codes.append(code)
     return tuple(codes)
+
+
+def initiative(value: str, slug: str) -> str:
+    """A row's `initiative` column (a download has it): empty, or the initiative the file is
+    imported into; a row of another initiative is refused rather than moved."""
+    written = value.strip()
+    if written and written != slug:
+        raise CellError(
+            _(
+                "this row is of the initiative “%(row)s”, and the file is imported into "
+                "“%(slug)s”: import it into “%(row)s” instead"
+            )
+            % {"row": written, "slug": slug}
+        )
+    return slug
 
 
 def shares(value: str, named: tuple[str, ...]) -> dict[str, Decimal]:

@@ -22,6 +22,7 @@ from adelante.exchange.partner_matching import Match, PartnerDirectory
 from adelante.exchange.problems import CellError, Problems
 from adelante.exchange.readers import Row, Table
 from adelante.exchange.round_matching import AnyRound, NewRound, RoundDirectory
+from adelante.initiatives import scope
 from adelante.money.qualifiers import AmountQualifier
 from adelante.partners.identifiers import IdentifierError, check_identifiers, split_identifiers
 from adelante.partners.models import PartnerType
@@ -54,6 +55,9 @@ COLUMNS = Columns(
         # Text in both languages (docs/import.md): the columns above are the English text.
         *("round_es", "title_es", "summary_es", "focus_es", "written_in", "translation_state"),
         "partner_identifiers",
+        # The initiative's slug, as downloads write it: the file's initiative must be the one
+        # it is imported into.
+        "initiative",
     ),
     numbers=("amount_usd", "amount"),
     dollars=("amount_usd",),
@@ -145,6 +149,10 @@ class RowReader:
         self.problems = problems
         self.partners = PartnerDirectory()
         self.rounds = RoundDirectory()
+        # The initiative in scope takes the file's rows: its countries are the ones a row may name.
+        initiative = scope.resolve() or scope.primary()
+        self.countries = initiative.country_codes()
+        self.initiative = initiative.slug
         self._rates: dict[tuple[str, datetime.date], ExchangeRate | None] = {}
         self._columns = set(table.columns)
         self._empty: dict[str, Any] = {}
@@ -180,7 +188,8 @@ class RowReader:
             the_round.label_es = round_es
         money = self._money(row, announced_on)
         qualifier = self._qualifier(row, money is not None and money[2] is not None)
-        countries = self._cell(row, "countries", cells.countries)
+        self._optional(row, "initiative", lambda v: cells.initiative(v, self.initiative))
+        countries = self._cell(row, "countries", lambda v: cells.countries(v, self.countries))
         shares = None
         if countries is not None and row.get("shares"):
             shares = self._cell(row, "shares", lambda v: cells.shares(v, countries))

@@ -201,6 +201,8 @@ class Plan:
         self._focus_keywords = focus_keywords()
         #: The focus areas of each focus text met so far (a large file repeats them).
         self._focus: dict[str, frozenset[int]] = {}
+        #: The initiative the file is imported into (the one in scope).
+        self._initiative = default_initiative_id()
 
     # Planning
 
@@ -238,6 +240,14 @@ class Plan:
                     "partner",
                     _("the reference %(reference)s already belongs to a commitment of “%(other)s”")
                     % {"reference": reference, "other": found.partner.name},
+                )
+                continue
+            if found is not None and found.initiative_id != self._initiative:
+                problems.add(
+                    row.line,
+                    "reference",
+                    _("the reference %(reference)s is a commitment of another initiative")
+                    % {"reference": reference},
                 )
                 continue
             plan = self._plan_row(row, reference, found)

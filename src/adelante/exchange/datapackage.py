@@ -17,37 +17,49 @@ from django.utils.translation import gettext_lazy as _
 
 from adelante.exchange.exports import Progress, _noop, csv_zip
 from adelante.exchange.tables import TABLES, Table, in_language
+from adelante.initiatives import scope
+from adelante.initiatives.models import Initiative
 
 LICENSE = {"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/"}
 
 
-TITLE = _("Commitments to Central America Forward: the published record")
+# The initiative's name in each language (the initiative in scope: the package is its).
+TITLE = _("Commitments to %(initiative)s: the published record")
 DESCRIPTION = _(
-    "Commitments of companies and organisations to Central America Forward, their sources, "
+    "Commitments of companies and organisations to %(initiative)s, their sources, "
     "verified progress and the official statements, as published by Adelante. Confidential "
     "amounts are withheld (qualifier 'confidential')."
 )
 DESCRIPTION_AS_OF = _(
-    "Commitments of companies and organisations to Central America Forward, their sources, "
+    "Commitments of companies and organisations to %(initiative)s, their sources, "
     "verified progress and the official statements, as published by Adelante, as of "
     "%(date)s. Confidential amounts are withheld (qualifier 'confidential')."
 )
 
 
-def _description(language: str, as_of: datetime.date | None) -> str:
+def _name(initiative: Initiative, language: str) -> str:
+    return (initiative.name_es or initiative.name) if language == "es" else initiative.name
+
+
+def _description(language: str, as_of: datetime.date | None, initiative: Initiative) -> str:
+    name = _name(initiative, language)
     if as_of is None:
-        return in_language(language, DESCRIPTION)
-    return in_language(language, DESCRIPTION_AS_OF) % {"date": as_of.isoformat()}
+        return in_language(language, DESCRIPTION) % {"initiative": name}
+    return in_language(language, DESCRIPTION_AS_OF) % {
+        "date": as_of.isoformat(),
+        "initiative": name,
+    }
 
 
 def descriptor(as_of: datetime.date | None) -> dict[str, Any]:
+    initiative = scope.resolve() or scope.primary()
     return {
         "profile": "tabular-data-package",
-        "name": "adelante-central-america-forward",
-        "title": in_language("en", TITLE),
-        "title_es": in_language("es", TITLE),
-        "description": _description("en", as_of),
-        "description_es": _description("es", as_of),
+        "name": f"adelante-{initiative.slug}",
+        "title": in_language("en", TITLE) % {"initiative": _name(initiative, "en")},
+        "title_es": in_language("es", TITLE) % {"initiative": _name(initiative, "es")},
+        "description": _description("en", as_of, initiative),
+        "description_es": _description("es", as_of, initiative),
         "created": timezone.now().isoformat(timespec="seconds"),
         "licenses": [LICENSE],
         "resources": [_resource(table) for table in TABLES],

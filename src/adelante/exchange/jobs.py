@@ -47,6 +47,8 @@ from adelante.exchange.problems import ImportRejected
 from adelante.exchange.rates_import import import_rates
 from adelante.exchange.results import ImportResult, Outcome, RowOutcome
 from adelante.exchange.statements_import import import_statements
+from adelante.initiatives import scope
+from adelante.initiatives.models import Initiative
 from adelante.jobs import queue
 from adelante.uploads.busy import ImportBusy
 
@@ -79,6 +81,7 @@ def start(
     upload: File[Any],
     language: str,
     options: ReadOptions | None = None,
+    initiative: Initiative | None = None,
 ) -> ImportJob:
     """Store the upload and queue its check. The job and its task are saved together; the
     options (how to read the file) are kept with it, so the import reads it as the check did."""
@@ -90,6 +93,7 @@ def start(
         name=PurePath(name).name[:200],
         language=language,
         options=asdict(options or ReadOptions()),
+        initiative=initiative,
     )
     suffix = PurePath(job.name).suffix.lower()
     job.stored = default_storage.save(f"{UPLOADS}/{job.pk}{suffix}", upload)
@@ -225,9 +229,12 @@ def _run(job: ImportJob, *, dry_run: bool, reason: str | None = None) -> ImportR
         with default_storage.open(job.stored, "rb") as source:
             local.write_bytes(source.read())
         options = ReadOptions(**job.options)
-        return importer(
-            local, dry_run=dry_run, name=job.name, reason=reason, options=options, **who
-        )
+        # The check and the import both run in the initiative the uploader chose.
+        held: scope.Scope = scope.PRIMARY if job.initiative_id is None else job.initiative_id
+        with scope.within(held):
+            return importer(
+                local, dry_run=dry_run, name=job.name, reason=reason, options=options, **who
+            )
 
 
 def _finish(job: ImportJob, was: str, state: str, **values: Any) -> None:

@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from adelante.initiatives.models import Initiative
+
 
 class JobState(models.TextChoices):
     CHECKING = "checking", _("Checking the file")
@@ -43,6 +45,15 @@ class ImportJob(models.Model):
         _("stored upload"), max_length=300, blank=True, help_text=_("Empty once deleted.")
     )
     language = models.CharField(_("language"), max_length=10, default="en")
+    initiative = models.ForeignKey(
+        Initiative,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("initiative"),
+        help_text=_("The initiative the file is imported into; empty: the primary one."),
+    )
     options = models.JSONField(
         _("how to read the file"),
         default=dict,

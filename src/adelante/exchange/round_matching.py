@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from adelante.commitments.models import Round
 from adelante.exchange import cells
 from adelante.exchange.problems import CellError
+from adelante.initiatives import scope
 from adelante.partners.slugs import SLUG_LENGTH, free_slug
 
 LABEL_LENGTH = 200
@@ -32,18 +33,21 @@ AnyRound = Round | NewRound
 
 
 class RoundDirectory:
-    """The rounds the database knows plus those the file creates, by (date, label).
+    """The initiative's rounds (the one in scope) plus those the file creates, by (date, label).
 
     The label must match exactly (after collapsing spaces); a new round's slug is made from
     its date and label, with "-2", "-3" … if another round already has it.
     """
 
     def __init__(self) -> None:
-        rounds = list(Round.objects.all())
+        # Rounds are the initiative's: another initiative's round of the same date and label is
+        # another round.
+        rounds = list(Round.objects.filter(scope.initiative_q()))
         self._by_key: dict[tuple[datetime.date, str], AnyRound] = {
             (r.announced_on, r.label): r for r in rounds
         }
-        self._slugs = {r.slug for r in rounds}
+        # A new round's slug is free among every initiative's rounds (slugs are unique).
+        self._slugs = set(Round.objects.values_list("slug", flat=True))
         self.new_rounds: list[NewRound] = []
 
     def get(self, announced_on: datetime.date, label: str, line: int) -> AnyRound:

@@ -27,6 +27,7 @@ from adelante.errors import ServiceError
 from adelante.exchange import jobs
 from adelante.exchange.loading import ReadOptions
 from adelante.exchange.models import ImportJob
+from adelante.initiatives.models import Initiative
 from adelante.jobs import views as jobs_views
 from adelante.jobs.queue import stalled
 
@@ -56,6 +57,22 @@ class UploadForm(forms.Form):
         label=gettext_lazy("Accept dates more than a year in the future"), required=False
     )
 
+    initiative = forms.ModelChoiceField(
+        label=gettext_lazy("Initiative"),
+        queryset=Initiative.objects.listed(),
+        required=False,
+        empty_label=None,
+        help_text=gettext_lazy("The initiative the file's rows are imported into."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # A choice only where there is one to make: one initiative is the one imported into.
+        if Initiative.objects.count() < 2:
+            del self.fields["initiative"]
+        else:
+            self.fields["initiative"].initial = Initiative.objects.filter(primary=True).first()
+
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
         if upload.size > MAX_UPLOAD:
@@ -81,6 +98,7 @@ def upload(request: HttpRequest) -> HttpResponse:
             upload=form.cleaned_data["file"],
             language=get_language() or "en",
             options=ReadOptions(**{flag: form.cleaned_data[flag] for flag in READ_FLAGS}),
+            initiative=form.cleaned_data.get("initiative"),
         )
         return redirect("exchange:import-job", job_id=job.pk)
     return render(request, "exchange/import_upload.html", {"form": form})

@@ -23,10 +23,12 @@ from adelante.exchange.readers import Row, Table
 from adelante.exchange.results import ImportResult, Outcome, RowOutcome
 from adelante.exchange.row_checks import checked_rows
 from adelante.exchange.saving import create_or_update, differences, import_reason, planned
+from adelante.initiatives import scope
 
 COLUMNS = Columns(
     required=("date", "metric", "value", "unit", "qualifier", "note", "source_url"),
-    optional=("figure",),
+    # `initiative`: the slug, as downloads write it; the one the file is imported into.
+    optional=("figure", "initiative"),
     numbers=("value",),
     dates=("date",),
 )
@@ -103,10 +105,12 @@ class StatementPlan:
 
 
 def _read_rows(table: Table, progress: bool) -> list[StatementRow]:
+    # The file is imported into the initiative in scope (looked up once, not per row).
+    initiative = (scope.resolve() or scope.primary()).slug
     return checked_rows(
         table,
         COLUMNS,
-        _read_row,
+        lambda raw, problems: _read_row(raw, problems, initiative),
         progress=progress,
         identity=lambda row: row.identity,
         repeated=lambda row, first: (
@@ -116,9 +120,10 @@ def _read_rows(table: Table, progress: bool) -> list[StatementRow]:
     )
 
 
-def _read_row(raw: Row, problems: Problems) -> StatementRow | None:
+def _read_row(raw: Row, problems: Problems, initiative: str) -> StatementRow | None:
     values: dict[str, Any] = {}
     readers: dict[str, Any] = {
+        "initiative": lambda v: cells.initiative(v, initiative),
         "date": cells.stated_date,
         "metric": _metric,
         "value": lambda v: cells.number(v, places=4, max_digits=24),
@@ -135,6 +140,7 @@ def _read_row(raw: Row, problems: Problems) -> StatementRow | None:
             problems.add(raw.line, column, exc.reason)
     if len(values) < len(readers):
         return None
+    values.pop("initiative")
     stated_on, precision = values["date"]
     return StatementRow(
         line=raw.line,
@@ -169,7 +175,8 @@ def _plan(table: Table, rows: list[StatementRow]) -> list[StatementPlan]:
     metrics = {row.metric for row in rows}
     existing = {
         (s.stated_on, s.metric, s.source_url): s
-        for s in OfficialStatement.objects.filter(metric__in=metrics)
+        # Statements are the initiative's: the same statement under another one is another.
+        for s in OfficialStatement.objects.filter(scope.initiative_q(), metric__in=metrics)
     }
     plans: list[StatementPlan] = []
     for row in rows:

@@ -19,30 +19,54 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from adelante.catalogue.models import FocusArea, Metric, StatementName
+from adelante.commitments import publication
 from adelante.commitments.choices import DatePrecision
 from adelante.commitments.models import Commitment, CountryShare, Source, Target
-from adelante.commitments.publication import (
-    STATEMENT_FIELDS,
-    is_withheld,
-    published_commitments,
-    published_partners,
-    published_rounds,
-    published_statements,
-)
+from adelante.commitments.publication import STATEMENT_FIELDS, is_withheld
 from adelante.currency.models import ExchangeRate
 from adelante.exchange.cells import REGION
 from adelante.figures.ladder import STEPS, ladder
 from adelante.figures.reconcile import reconcile
-from adelante.partners.models import PartnerAlias, PartnerIdentifier
+from adelante.initiatives import scope
+from adelante.partners.models import Partner, PartnerAlias, PartnerIdentifier
+from adelante.progress import publication as progress_publication
 from adelante.progress.models import ProgressValue
-from adelante.progress.publication import published_reports
+
+# The published record of the initiative in scope (the downloads' ?initiative=, the command's
+# --initiative): the publication rules' querysets span every initiative, so they are narrowed
+# here. Partners are shared: a partner is in an initiative's tables when it has a published
+# commitment there.
+
+
+def published_commitments(as_of: datetime.date | None) -> QuerySet[Commitment]:
+    return publication.published_commitments(as_of).filter(scope.initiative_q())
+
+
+def published_partners(as_of: datetime.date | None) -> QuerySet[Partner]:
+    mine = published_commitments(as_of).filter(partner_id=OuterRef("pk"))
+    return Partner.objects.filter(Exists(mine))
+
+
+def published_rounds(as_of: datetime.date | None) -> QuerySet[Any]:
+    return publication.published_rounds(as_of).filter(scope.initiative_q())
+
+
+def published_statements(as_of: datetime.date | None) -> QuerySet[Any]:
+    return publication.published_statements(as_of).filter(scope.initiative_q())
+
+
+def published_reports(as_of: datetime.date | None) -> QuerySet[Any]:
+    return progress_publication.published_reports(as_of).filter(
+        scope.initiative_q(field="commitment__initiative")
+    )
+
 
 CHUNK = 2000
 Cell = str | int | Decimal | datetime.date | None
@@ -240,6 +264,7 @@ COMMITMENT_COLUMNS = (
         _("Partner's organisation identifiers"),
         _("In the org-id.guide form, separated by “;”, e.g. GT-NIT-75556057."),
     ),
+    code("initiative", _("Initiative"), _("The slug of the initiative it belongs to.")),
 )
 
 
@@ -248,7 +273,7 @@ def _commitment_rows(as_of: datetime.date | None) -> Iterator[Sequence[Cell]]:
         "pk", "reference", "partner__name", "partner__type", "announced_on", "round__label",
         "amount_usd", "focus_text", "summary", "relation", "amount", "currency", "qualifier",
         "kind", "title", "status", "withdrawn_on", "round__label_es", "title_es", "summary_es",
-        "focus_text_es", "written_in", "translation_state", "partner_id",
+        "focus_text_es", "written_in", "translation_state", "partner_id", "initiative__slug",
     )  # fmt: skip
     # Few partners, many commitments: each partner's identifiers are looked up once.
     identifiers: dict[int, list[str]] = defaultdict(list)
@@ -276,7 +301,7 @@ def _commitment_rows(as_of: datetime.date | None) -> Iterator[Sequence[Cell]]:
             pk, reference, partner, partner_type, announced_on, round_label, amount_usd,
             focus, summary, relation, amount, currency, qualifier, kind, title, status,
             withdrawn_on, round_es, title_es, summary_es, focus_es, written_in,
-            translation_state, partner_id,
+            translation_state, partner_id, initiative,
         ) in chunk:  # fmt: skip
             named = countries.get(pk, [])
             withheld = is_withheld(qualifier)
@@ -309,6 +334,7 @@ def _commitment_rows(as_of: datetime.date | None) -> Iterator[Sequence[Cell]]:
                 written_in,
                 translation_state,
                 ";".join(identifiers.get(partner_id, ())),
+                initiative,
             )
 
 
@@ -504,9 +530,11 @@ TABLES: tuple[Table, ...] = (
             day("announced_on", pgettext_lazy("round", "Announced on")),
             text("label_es", _("Label (Spanish)")),
             code("translation_state", _("Translation"), _("original, staff or missing.")),
+            code("initiative", _("Initiative"), _("The slug of the initiative it belongs to.")),
         ),
         _simple(
-            published_rounds, ("slug", "label", "announced_on", "label_es", "translation_state")
+            published_rounds,
+            ("slug", "label", "announced_on", "label_es", "translation_state", "initiative__slug"),
         ),
         _counter(published_rounds),
     ),
@@ -515,7 +543,9 @@ TABLES: tuple[Table, ...] = (
         _("Countries of commitments"),
         (
             REF,
-            code("country", _("Country"), _("GT, SV or HN.")),
+            code(
+                "country", _("Country"), _("An ISO 3166-1 code: one of the initiative's countries.")
+            ),
             number(
                 "share_percent",
                 _("Share (%)"),
@@ -611,8 +641,9 @@ TABLES: tuple[Table, ...] = (
                 _("Figure it states"),
                 _("The computed figure it is reconciled with."),
             ),
+            code("initiative", _("Initiative"), _("The slug of the initiative it belongs to.")),
         ),
-        _simple(published_statements, STATEMENT_FIELDS, _statement),
+        _simple(published_statements, (*STATEMENT_FIELDS, "initiative__slug"), _statement),
         _counter(published_statements),
     ),
     Table(

@@ -29,7 +29,8 @@ CHOICES: dict[str, list[str]] = {
     "countries": ["GT", "SV", "HN", "GT;SV", "GT;HN", "SV;HN", "GT;SV;HN", "REGION"],
 }
 
-TEMPLATE_COLUMNS = [c for c in COLUMNS.known if c != "reference"]
+# The reference and the initiative are what a download writes; a new file has neither.
+TEMPLATE_COLUMNS = [c for c in COLUMNS.known if c not in ("reference", "initiative")]
 
 EXAMPLES: list[dict[str, str]] = [
     {

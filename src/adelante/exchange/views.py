@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime
 import tempfile
+from collections.abc import Iterable, Iterator
+from urllib.parse import urlencode
 
 from django.http import (
     FileResponse,
@@ -19,6 +21,9 @@ from django.views.decorators.http import require_GET
 from adelante.exchange import exports
 from adelante.exchange.datapackage import datapackage_zip
 from adelante.exchange.template import write_template
+from adelante.initiatives import scope
+from adelante.initiatives.models import Initiative
+from adelante.initiatives.named import UnknownInitiative, named
 from adelante.isodates import parse_day
 from adelante.recordstate import conditional_on_record
 
@@ -47,17 +52,37 @@ def _as_of(request: HttpRequest) -> datetime.date | None:
     return day
 
 
+def _unknown(unknown: UnknownInitiative) -> HttpResponse:
+    return HttpResponse(unknown.message, status=404, content_type="text/plain; charset=utf-8")
+
+
+def _within(initiative: Initiative, chunks: Iterable[bytes]) -> Iterator[bytes]:
+    """A streamed file's chunks, computed inside the initiative's scope: a streaming response
+    is read after the view has returned, outside any scope the view set."""
+    with scope.within(initiative):
+        yield from chunks
+
+
 @require_GET
 @conditional_on_record
 def downloads(request: HttpRequest) -> HttpResponse:
     try:
+        initiative = named(request.GET.get("initiative"))
+    except UnknownInitiative as unknown:
+        return _unknown(unknown)
+    try:
         as_of = _as_of(request)
     except BadDate:
         as_of = None
+    query = {} if initiative.primary else {"initiative": initiative.slug}
+    if as_of:
+        query["as_of"] = as_of.isoformat()
     context = {
         "as_of": as_of,
+        "initiative": initiative,
+        "initiatives": Initiative.objects.listed(),
         "files": [(name, _describe(name)) for name in FILES],
-        "query": f"?as_of={as_of.isoformat()}" if as_of else "",
+        "query": f"?{urlencode(query)}" if query else "",
     }
     return render(request, "exchange/downloads.html", context)
 
@@ -81,6 +106,10 @@ def download(
     if name not in FILES:
         return HttpResponse(_("No such download."), status=404, content_type="text/plain")
     try:
+        initiative = named(request.GET.get("initiative"))
+    except UnknownInitiative as unknown:
+        return _unknown(unknown)
+    try:
         as_of = _as_of(request)
     except BadDate as exc:
         return HttpResponseBadRequest(
@@ -88,11 +117,14 @@ def download(
             content_type="text/plain; charset=utf-8",
         )
     filename = name if as_of is None else name.replace("adelante-", f"adelante-{as_of}-", 1)
+    if not initiative.primary:
+        filename = filename.replace("adelante-", f"adelante-{initiative.slug}-", 1)
     response: HttpResponse | StreamingHttpResponse | FileResponse
     if name == "adelante-record.xlsx":
         spool = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
         try:
-            exports.write_xlsx(spool, as_of)
+            with scope.within(initiative):
+                exports.write_xlsx(spool, as_of)
         except exports.ExportTooLarge:
             spool.close()
             return HttpResponse(
@@ -104,13 +136,17 @@ def download(
         response = FileResponse(spool, content_type=XLSX)
     elif name == "adelante-record.json":
         response = StreamingHttpResponse(
-            (part.encode("utf-8") for part in exports.json_stream(as_of)),
+            _within(initiative, (part.encode("utf-8") for part in exports.json_stream(as_of))),
             content_type="application/json",
         )
     elif name == "adelante-datapackage.zip":
-        response = StreamingHttpResponse(datapackage_zip(as_of), content_type="application/zip")
+        response = StreamingHttpResponse(
+            _within(initiative, datapackage_zip(as_of)), content_type="application/zip"
+        )
     else:
-        response = StreamingHttpResponse(exports.csv_zip(as_of), content_type="application/zip")
+        response = StreamingHttpResponse(
+            _within(initiative, exports.csv_zip(as_of)), content_type="application/zip"
+        )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Access-Control-Allow-Origin"] = "*"
     return response

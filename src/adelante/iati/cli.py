@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from adelante.figures.management.commands._options import add_initiative_option
 from adelante.iati.export import write_activities
 from adelante.iati.importer import IatiImportError, import_iati
 from adelante.uploads.busy import ImportBusy
@@ -83,6 +84,7 @@ def add_export_arguments(parser: Any) -> None:
         default=None,
         help=_("commitments announced and progress verified by this date (default today)"),
     )
+    add_initiative_option(parser)
 
 
 def run_export(command: BaseCommand, options: dict[str, Any]) -> None:

@@ -6,7 +6,7 @@ Every mapping is explained in docs/iati.md; change it there and here together.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import ROUND_FLOOR, Decimal
 
 from adelante.commitments.choices import Status
@@ -21,6 +21,29 @@ VERSION = "2.03"
 #: 389, "North & Central America, regional", the DAC code that covers Guatemala, El Salvador
 #: and Honduras together.
 CENTRAL_AMERICA_REGION = "389"
+#: The recipients DAC region 389 covers (the OECD DAC list's North and Central American
+#: countries): a commitment to "the region" is reported with 389 only when every country of the
+#: initiative is among them; otherwise no DAC code fits, and the export names the initiative's own
+#: region (vocabulary 99).
+REGION_389_COUNTRIES = frozenset(
+    {
+        *("AG", "BZ", "CR", "CU", "DM", "DO", "GD", "GT", "HN", "HT"),
+        *("JM", "KN", "LC", "MS", "MX", "NI", "PA", "SV", "VC"),
+    }
+)
+
+
+#: RegionVocabulary 99, "Reporting Organisation": a region the publisher defines (an initiative's
+#: countries together, where no DAC region covers them).
+REPORTING_ORG_VOCABULARY = "99"
+
+
+def region_of(countries: Iterable[str]) -> str | None:
+    """The DAC region code for a commitment to every one of these countries together, if any."""
+    named = set(countries)
+    return CENTRAL_AMERICA_REGION if named and named <= REGION_389_COUNTRIES else None
+
+
 #: Sector when a commitment has no focus area with a DAC code: 99810, "Sectors not specified".
 SECTOR_NOT_SPECIFIED = "99810"
 

@@ -10,6 +10,7 @@ import os
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.utils.translation import pgettext, pgettext_lazy
 
 #: Placeholder identifier: "XM-DAC" is the IATI prefix for organisations without a registered
 #: identifier of their own; replace it with the secretariat's registered one before publishing.
@@ -17,6 +18,18 @@ DEFAULT_REF = "XM-DAC-000-PCA"
 #: 21, International NGO: the secretariat is a non-profit working across the three countries.
 DEFAULT_TYPE = "21"
 DEFAULT_NAME = "Partnership for Central America"
+
+
+#: The default publisher as the object of "reported to" (the Spanish catalogue has its article).
+PUBLISHER_AS_OBJECT = "publisher, after 'reported to'"
+# Marked for the catalogue (makemessages); read through `publisher_in_language`.
+_DEFAULT_AS_OBJECT = pgettext_lazy(PUBLISHER_AS_OBJECT, "Partnership for Central America")
+
+
+def publisher_in_language(name: str) -> str:
+    """The publisher's name in the active language where the catalogue has it (the default
+    publisher's); a configured name of another publisher as it is."""
+    return pgettext(PUBLISHER_AS_OBJECT, name)
 
 
 def _setting(name: str, default: str) -> str:

@@ -9,23 +9,26 @@ mapping itself; `codes` holds the codelist choices.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import IO, Any
 
 from babel.dates import format_date
+from babel.lists import format_list
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from lxml import etree
 
-from adelante.commitments.choices import Country, Relation, Status
+from adelante.commitments.choices import Relation, Status
 from adelante.commitments.models import Commitment, CountryShare, Target
 from adelante.commitments.publication import published_commitments
 from adelante.figures.reached import USD_INVESTED
 from adelante.iati import codes
-from adelante.iati.conf import ReportingOrg, reporting_org
+from adelante.iati.conf import ReportingOrg, publisher_in_language, reporting_org
+from adelante.initiatives import scope
+from adelante.initiatives.countries import country_name
 from adelante.money.formatting import format_number, format_usd
 from adelante.money.qualifiers import AmountQualifier
 from adelante.partners.identifiers import preferred_identifier
@@ -43,6 +46,12 @@ class ExportContext:
     as_of: datetime.date
     generated_at: datetime.datetime
     org: ReportingOrg
+    #: The initiative the file is about (the one in scope): its name in each language, its
+    #: countries, and the DAC region that covers them all (None when none does).
+    names: dict[str, str]
+    slug: str
+    countries: tuple[str, ...]
+    region: str | None
 
 
 def identifier(org: ReportingOrg, commitment: Commitment) -> str:
@@ -69,6 +78,7 @@ def commitments_for_export(as_of: datetime.date) -> QuerySet[Commitment]:
     )
     return (
         published_commitments(as_of)
+        .filter(scope.initiative_q())
         .select_related("partner", "round", "relates_to")
         .prefetch_related(
             "partner__identifiers",
@@ -154,8 +164,10 @@ def activity_element(commitment: Any, context: ExportContext) -> Any:
     reporting = _sub(activity, "reporting-org", {"ref": org.ref, "type": org.type})
     _narratives(reporting, {"en": org.name})
 
-    _narratives(_sub(activity, "title"), _titles(commitment))
-    _narratives(_sub(activity, "description", {"type": codes.GENERAL}), _general(commitment))
+    _narratives(_sub(activity, "title"), _titles(commitment, context))
+    _narratives(
+        _sub(activity, "description", {"type": codes.GENERAL}), _general(commitment, context)
+    )
     notes = _notes(commitment, context.as_of)
     if notes["en"]:
         _narratives(_sub(activity, "description", {"type": codes.OTHER_DESCRIPTION}), notes)
@@ -174,7 +186,7 @@ def activity_element(commitment: Any, context: ExportContext) -> Any:
     status = codes.activity_status(commitment.status, commitment.withdrawn_on, context.as_of)
     _sub(activity, "activity-status", {"code": status})
     _activity_dates(activity, commitment, status, context)
-    _geography(activity, commitment)
+    _geography(activity, commitment, context)
     for code, percentage in codes.sector_percentages(
         [area.dac_sector for area in commitment.focus_areas.all() if area.dac_sector]
     ).items():
@@ -185,14 +197,15 @@ def activity_element(commitment: Any, context: ExportContext) -> Any:
         )
     _commitment_transaction(activity, commitment)
     _disbursements(activity, commitment)
-    _result(activity, commitment)
+    _result(activity, commitment, context)
     return activity
 
 
-def _titles(commitment: Commitment) -> dict[str, str]:
+def _titles(commitment: Commitment, context: ExportContext) -> dict[str, str]:
     def make(lang: str) -> str:
-        return _("Commitment by %(partner)s to Central America Forward, announced on %(date)s") % {
+        return _("Commitment by %(partner)s to %(initiative)s, announced on %(date)s") % {
             "partner": commitment.partner.name,
+            "initiative": context.names[lang],
             "date": _date(commitment.announced_on, lang) if commitment.announced_on else "—",
         }
 
@@ -204,14 +217,21 @@ def _titles(commitment: Commitment) -> dict[str, str]:
     }
 
 
-def _country_names(commitment: Commitment) -> str:
+def _names(codes: Iterable[str], lang: str) -> str:
+    """Countries' names as a list in the language ("Guatemala, El Salvador and Honduras")."""
+    # British English lists: no comma before "and", as the file always wrote them.
+    locale = "en_GB" if lang == "en" else lang
+    return format_list([country_name(code, lang) for code in codes], locale=locale)
+
+
+def _country_names(commitment: Commitment, context: ExportContext, lang: str) -> str:
     shares = sorted(commitment.countries.all(), key=lambda row: row.country)
     if not shares:
-        return str(_("the region (Guatemala, El Salvador and Honduras)"))
-    return ", ".join(str(Country(row.country).label) for row in shares)
+        return _("the region (%(countries)s)") % {"countries": _names(context.countries, lang)}
+    return ", ".join(country_name(row.country, lang) for row in shares)
 
 
-def _general(commitment: Commitment) -> dict[str, str]:
+def _general(commitment: Commitment, context: ExportContext) -> dict[str, str]:
     summary = commitment.summary.strip()
     summary_es = commitment.summary_es.strip()
 
@@ -220,12 +240,12 @@ def _general(commitment: Commitment) -> dict[str, str]:
             area.name_es if lang == "es" else area.name_en for area in commitment.focus_areas.all()
         ]
         text = _(
-            "%(partner)s (%(type)s) made this commitment to Central America Forward for "
-            "%(countries)s."
+            "%(partner)s (%(type)s) made this commitment to %(initiative)s for %(countries)s."
         ) % {
             "partner": commitment.partner.name,
             "type": _partner_type(commitment),
-            "countries": _country_names(commitment),
+            "initiative": context.names[lang],
+            "countries": _country_names(commitment, context, lang),
         }
         text += " " + _("Kind of money: %(kind)s.") % {"kind": commitment.get_kind_display()}
         if focus:
@@ -323,17 +343,30 @@ def _activity_dates(
         _sub(activity, "activity-date", {"iso-date": ended.isoformat(), "type": "4"})
 
 
-def _geography(activity: Any, commitment: Commitment) -> None:
+def _geography(activity: Any, commitment: Commitment, context: ExportContext) -> None:
     shares = {row.country: row.share_percent for row in commitment.countries.all()}
     if not shares:
-        region = _sub(
-            activity,
-            "recipient-region",
-            {"code": codes.CENTRAL_AMERICA_REGION, "vocabulary": "1", "percentage": "100"},
+        # The region: the DAC region code where one covers every country of the initiative
+        # (389 for Guatemala, El Salvador and Honduras). Where none does, the initiative's own
+        # region in the reporting organisation's vocabulary (99, code: the initiative's slug):
+        # an activity must name a recipient country or region, and no DAC code would be true.
+        attributes = (
+            {"code": context.region, "vocabulary": "1"}
+            if context.region is not None
+            else {"code": context.slug, "vocabulary": codes.REPORTING_ORG_VOCABULARY}
         )
+        region = _sub(activity, "recipient-region", {**attributes, "percentage": "100"})
         _narratives(
             region,
-            _in_languages(lambda lang: _("Central America: Guatemala, El Salvador and Honduras")),
+            _in_languages(
+                lambda lang: (
+                    _("%(initiative)s: %(countries)s")
+                    % {
+                        "initiative": context.names[lang],
+                        "countries": _names(context.countries, lang),
+                    }
+                )
+            ),
         )
         return
     for code, percentage in codes.country_percentages(shares).items():
@@ -435,7 +468,7 @@ def _disbursements(activity: Any, commitment: Any) -> None:
         _provider(transaction, commitment)
 
 
-def _result(activity: Any, commitment: Any) -> None:
+def _result(activity: Any, commitment: Any, context: ExportContext) -> None:
     """Indicators of the metric catalogue: targets, and actuals from verified progress."""
     metrics: dict[str, Any] = {}
     targets: dict[str, list[Target]] = {}
@@ -454,7 +487,13 @@ def _result(activity: Any, commitment: Any) -> None:
     result = _sub(activity, "result", {"type": codes.RESULT_OUTPUT})
     _narratives(
         _sub(result, "title"),
-        _in_languages(lambda lang: _("Results reported to the Partnership for Central America")),
+        # To the publisher (the reporting organisation), whose secretariat verifies them.
+        _in_languages(
+            lambda lang: (
+                _("Results reported to %(publisher)s")
+                % {"publisher": publisher_in_language(context.org.name)}
+            )
+        ),
     )
     start = commitment.starts_on or commitment.announced_on
     for code in sorted(metrics):
@@ -506,8 +545,16 @@ def _period(indicator: Any, start: datetime.date, end: datetime.date) -> Any:
 
 def _context(as_of: datetime.date | None, generated_at: datetime.datetime | None) -> ExportContext:
     generated = (generated_at or timezone.now()).replace(microsecond=0)
+    initiative = scope.resolve() or scope.primary()
+    countries = initiative.country_codes()
     return ExportContext(
-        as_of=as_of or timezone.localdate(), generated_at=generated, org=reporting_org()
+        as_of=as_of or timezone.localdate(),
+        generated_at=generated,
+        org=reporting_org(),
+        names={"en": initiative.name, "es": initiative.name_es or initiative.name},
+        slug=initiative.slug,
+        countries=countries,
+        region=codes.region_of(countries),
     )
 
 

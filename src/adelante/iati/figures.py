@@ -24,8 +24,8 @@ from typing import Any
 from django.db.models import F, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
-from adelante.commitments.choices import Country
 from adelante.iati.models import AidCountry, AidTransaction
+from adelante.initiatives import scope
 from adelante.money.fields import ExactDecimalField
 
 COMMITMENT = "2"
@@ -150,8 +150,9 @@ def country_aid(country: str, as_of: datetime.date) -> CountryAid:
 
 
 def aid_by_country(as_of: datetime.date) -> tuple[CountryAid, ...]:
-    """Official aid to each of Guatemala, El Salvador and Honduras as of the date."""
-    return tuple(country_aid(code, as_of) for code in Country.values)
+    """Official aid to each country of the initiative in scope as of the date."""
+    initiative = scope.resolve() or scope.primary()
+    return tuple(country_aid(code, as_of) for code in initiative.country_codes())
 
 
 def country_aid_json(country: str, as_of: datetime.date) -> dict[str, Any]:

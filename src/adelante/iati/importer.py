@@ -419,13 +419,15 @@ def _check_root(root: Any) -> dict[str, Any]:
 def _import_file(path: Path, result: IatiImportResult, rates: Rates, now: Any, force: bool) -> None:
     stream = ActivityStream(path)
     writer: _Writer | None = None
+    # The countries of the initiatives hosted here, read once per file (not per activity).
+    countries = reading.hosted_countries()
     for element in stream:
         if writer is None:
             source = {"source_file": path.name[:500], "imported_at": now}
             source.update(_check_root(stream.root))
             writer = _Writer(result, rates, source, force)
         result.activities += 1
-        activity = reading.read_activity(element)
+        activity = reading.read_activity(element, countries)
         if not activity.identifier:
             result.warn(
                 _("%(file)s:%(line)d: an activity without an iati-identifier, left out")

@@ -16,11 +16,10 @@ from typing import Any
 from django.utils.translation import gettext as _
 from lxml import etree
 
-from adelante.commitments.choices import Country
+from adelante.initiatives.models import InitiativeCountry
 from adelante.money.fields import MAX_VALUE
 
 #: The countries whose official aid Adelante keeps: the record's.
-COUNTRIES = frozenset(Country.values)
 #: Transaction types kept: 2, outgoing commitment, and 3, disbursement. Others (incoming
 #: funds, expenditure, repayments...) are read past.
 KEPT_TRANSACTION_TYPES = frozenset({"2", "3"})
@@ -178,8 +177,16 @@ def allocated_shares(
     return [(code, percentage, percentage) for code, percentage in countries]
 
 
-def concerns(codes: list[str]) -> bool:
-    return any(code in COUNTRIES for code in codes)
+def concerns(codes: list[str], countries: frozenset[str] | None = None) -> bool:
+    """Whether the activity names a country of any initiative hosted here (official aid is the
+    installation's context, shown beside each initiative's countries)."""
+    hosted = hosted_countries() if countries is None else countries
+    return any(code in hosted for code in codes)
+
+
+def hosted_countries() -> frozenset[str]:
+    """Every country of every initiative."""
+    return frozenset(InitiativeCountry.objects.values_list("code", flat=True))
 
 
 # -- The activity ----------------------------------------------------------------------------
@@ -200,7 +207,7 @@ _COUNTRIES = etree.XPath("transaction/recipient-country/@code", smart_strings=Fa
 _SECTORS = etree.XPath("transaction/sector")
 
 
-def read_activity(element: Any) -> ParsedActivity:
+def read_activity(element: Any, countries: frozenset[str] | None = None) -> ParsedActivity:
     """Everything the import keeps of one activity; for an activity that names none of the
     three countries, only its identifier, dates and countries."""
     lang = (element.get(XML_LANG) or "en").lower()
@@ -255,7 +262,7 @@ def read_activity(element: Any) -> ParsedActivity:
         codes = transaction_countries(element)
         share = HUNDRED if len(codes) == 1 else None
         parsed.countries = [(code, None, share) for code in codes]
-    parsed.concerns = concerns([code for code, _pct, _share in parsed.countries])
+    parsed.concerns = concerns([code for code, _pct, _share in parsed.countries], countries)
     if not parsed.concerns:
         # Not kept: what decides about an earlier version is enough.
         return parsed

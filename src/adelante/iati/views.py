@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator
 
 from django.http import (
     HttpRequest,
@@ -14,12 +15,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from adelante.iati.export import stream_activities
+from adelante.initiatives import scope
 from adelante.isodates import parse_day
 
 
 @require_GET
 def activities_xml(request: HttpRequest) -> HttpResponseBase:
-    """Every published commitment as an IATI activity, as of `?as_of=YYYY-MM-DD` (today)."""
+    """Every published commitment of the initiative (`?initiative=`, read by the API's
+    middleware) as an IATI activity, as of `?as_of=YYYY-MM-DD` (today)."""
     as_of = None
     text = request.GET.get("as_of")
     if text:
@@ -27,10 +30,18 @@ def activities_xml(request: HttpRequest) -> HttpResponseBase:
         if as_of is None:
             return _bad_as_of(request)
     response = StreamingHttpResponse(
-        stream_activities(as_of), content_type="application/xml; charset=utf-8"
+        _within(scope.current(), stream_activities(as_of)),
+        content_type="application/xml; charset=utf-8",
     )
     response["Content-Disposition"] = 'inline; filename="adelante-iati-activities.xml"'
     return response
+
+
+def _within(held: scope.Scope, chunks: Iterable[bytes]) -> Iterator[bytes]:
+    """The file's chunks computed in the initiative the request named (the API's middleware set
+    the scope; a streamed response is read after it has been reset)."""
+    with scope.within(held):
+        yield from chunks
 
 
 def _bad_as_of(request: HttpRequest) -> HttpResponse:

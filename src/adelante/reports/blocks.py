@@ -34,6 +34,7 @@ Composition = tuple[str, tuple[str, ...], list[Block]]
 
 def edition_dates(edition: Edition, words: Words) -> tuple[str, ...]:
     return (
+        words.initiative,
         _("Figures as of %(date)s") % {"date": words.date(edition.as_of)},
         _("From the record as it stood on %(date)s") % {"date": words.date(edition.recorded_on)},
     )

@@ -45,6 +45,7 @@ from adelante.figures.reconcile import reconcile
 from adelante.figures.record import Record
 from adelante.figures.results import Breakdown, Committed, Reached, Reconciliation
 from adelante.figures.rounds import RoundSheet, round_sheet
+from adelante.initiatives import scope
 from adelante.partners.models import Partner
 
 PROGRESS = "progress"
@@ -160,7 +161,8 @@ def checksum_of(kind: str, subject: str, as_of: datetime.date, figures: Figures)
 
 
 def first_round_date() -> datetime.date | None:
-    first: datetime.date | None = Round.objects.aggregate(first=Min("announced_on"))["first"]
+    rounds = Round.objects.filter(scope.initiative_q())
+    first: datetime.date | None = rounds.aggregate(first=Min("announced_on"))["first"]
     return first
 
 
@@ -199,11 +201,13 @@ def check_dates(
 def find_round(text: str) -> Round:
     """A round by slug or label (case does not matter)."""
     text = text.strip()
-    found = Round.objects.filter(slug=text).first() or (
-        Round.objects.filter(label__iexact=text).order_by("announced_on").first()
+    # The initiative's rounds only: another initiative may have a round of the same name.
+    rounds = Round.objects.filter(scope.initiative_q())
+    found = rounds.filter(slug=text).first() or (
+        rounds.filter(label__iexact=text).order_by("announced_on").first()
     )
     if found is None:
-        known = ", ".join(Round.objects.values_list("slug", flat=True))
+        known = ", ".join(rounds.values_list("slug", flat=True))
         raise ReportError(
             _("No round is called “%(name)s”. Known rounds: %(known)s.")
             % {"name": text, "known": known or _("none")},

@@ -32,7 +32,7 @@ from adelante.reports.words import Words, round_label
 
 
 def progress_report(edition: Edition, f: ProgressFigures, words: Words) -> Composition:
-    title = _("Central America Forward: progress report")
+    title = _("%(initiative)s: progress report") % {"initiative": words.initiative}
     blocks: list[Block] = [Heading(_("Headline figures"))]
     facts = [
         Fact(

@@ -30,6 +30,7 @@ def round_fact_sheet(edition: Edition, f: RoundFigures, words: Words) -> Composi
     sheet = f.sheet
     title = _("Round fact sheet: %(round)s") % {"round": sheet.label}
     subtitle = (
+        words.initiative,
         _("Announced on %(date)s") % {"date": words.date(sheet.announced_on)},
         _("From the record as it stood on %(date)s") % {"date": words.date(edition.recorded_on)},
     )

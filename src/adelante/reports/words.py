@@ -13,11 +13,13 @@ from django.utils.translation import gettext as _
 
 from adelante.bilingual import as_plain, pick
 from adelante.catalogue.models import Metric
-from adelante.commitments.choices import Country, DatePrecision
+from adelante.commitments.choices import DatePrecision
 from adelante.figures import labels
 from adelante.figures.committed import REGIONAL
 from adelante.figures.listing import CommitmentLine
 from adelante.figures.reached import USD_INVESTED
+from adelante.initiatives import scope
+from adelante.initiatives.countries import country_name
 from adelante.money.formatting import format_number, format_usd, with_qualifier
 from adelante.money.qualifiers import AmountQualifier, TotalQualifier
 
@@ -31,7 +33,12 @@ class Words:
     def __init__(self, language: str) -> None:
         self.language = language
         self.metrics = {m.code: m for m in Metric.objects.all()}
-        self.countries = labels.key_labels("country", Country.values)
+        initiative = scope.resolve() or scope.primary()
+        #: The initiative the report is about (the one in scope), named in the report's language.
+        self.initiative = (
+            (initiative.name_es or initiative.name) if language == "es" else initiative.name
+        )
+        self.countries = {code: country_name(code, language) for code in initiative.country_codes()}
 
     # numbers, money, dates
     def date(self, day: datetime.date | None) -> str:

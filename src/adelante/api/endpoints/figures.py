@@ -13,9 +13,9 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Path, Query, Router
 
-from adelante.api.enums import Dimension, GradeCode, Kind, LadderCountry
+from adelante.api.enums import Dimension, GradeCode, Kind
 from adelante.api.isodate import IsoDate
-from adelante.api.params import SLUG_PATTERN, as_of_or_today, check_date
+from adelante.api.params import SLUG_PATTERN, as_of_or_today, check_country, check_date
 from adelante.api.problems import Problem
 from adelante.api.schemas import (
     BreakdownOut,
@@ -25,7 +25,8 @@ from adelante.api.schemas import (
     ReconciliationOut,
 )
 from adelante.catalogue.models import Metric
-from adelante.commitments.publication import published_partners, published_rounds
+from adelante.commitments.choices import CountryGroup
+from adelante.commitments.publication import published_commitments, published_rounds
 from adelante.figures.audience import Audience
 from adelante.figures.committed import committed, committed_by
 from adelante.figures.labels import ladder_step_label, row_labels, verdict_label
@@ -33,6 +34,7 @@ from adelante.figures.ladder import Selection, ladder
 from adelante.figures.reached import Grade, invested, reached, reached_all
 from adelante.figures.reconcile import reconcile
 from adelante.figures.results import Committed, Reached, Reconciliation
+from adelante.initiatives import scope
 from adelante.money.formatting import format_number, format_usd
 from adelante.progress.models import VerificationLevel
 
@@ -172,10 +174,12 @@ def get_ladder(
     round: str | None = Query(
         None, pattern=SLUG_PATTERN, max_length=120, description="Only this round (slug)."
     ),
-    country: LadderCountry | None = Query(
+    country: str | None = Query(
         None,
-        description="Only the commitments naming this country (GT, SV, HN; alone or among "
-        "others, at their whole amounts), or regional: naming none.",
+        max_length=40,
+        description="Only the commitments naming this country (one of the initiative's ISO "
+        "3166-1 codes, e.g. GT; alone or among others, at their whole amounts), or regional: "
+        "naming none. Any case.",
     ),
     partner: str | None = Query(
         None, pattern=SLUG_PATTERN, max_length=120, description="Only this partner (slug)."
@@ -183,13 +187,16 @@ def get_ladder(
     kind: Kind | None = Query(None, description="Only this kind of money."),
 ) -> dict[str, Any]:
     day, recorded = _dates(as_of, recorded_on)
+    country = check_country("country", country, groups=(CountryGroup.REGIONAL.value,))
     round_id = partner_id = None
     if round is not None:
-        round_id = published_rounds().filter(slug=round).values_list("id", flat=True).first()
+        rounds = published_rounds().filter(scope.initiative_q(), slug=round)
+        round_id = rounds.values_list("id", flat=True).first()
         if round_id is None:
             raise Problem(404, _("No published round “%(key)s”.") % {"key": round})
     if partner is not None:
-        partner_id = published_partners().filter(slug=partner).values_list("id", flat=True).first()
+        mine = published_commitments().filter(scope.initiative_q(), partner__slug=partner)
+        partner_id = mine.values_list("partner_id", flat=True).first()
         if partner_id is None:
             raise Problem(404, _("No published partner “%(key)s”.") % {"key": partner})
     selection = Selection(round_id=round_id, country=country, partner_id=partner_id, kind=kind)

@@ -5,14 +5,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
+from urllib.parse import urlencode
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Path, Query, Router
 
 from adelante.api import serialize
-from adelante.api.enums import CountryKey, Kind, PartnerTypeCode, PublishedStatus, Sort
+from adelante.api.enums import Kind, PartnerTypeCode, PublishedStatus, Sort
 from adelante.api.isodate import IsoDate
 from adelante.api.pagination import paginate
 from adelante.api.params import (
@@ -20,6 +22,7 @@ from adelante.api.params import (
     MAX_PAGE,
     MAX_PAGE_SIZE,
     SLUG_PATTERN,
+    check_country,
     check_date,
     check_text,
     invalid,
@@ -30,6 +33,7 @@ from adelante.api.schemas import (
     CommitmentOut,
     CommitmentPage,
     FocusAreaOut,
+    InitiativeOut,
     MetricOut,
     PartnerOut,
     PartnerPage,
@@ -40,7 +44,8 @@ from adelante.api.schemas import (
 )
 from adelante.bilingual import humanise_code
 from adelante.catalogue.models import FocusArea, Metric, StatementName
-from adelante.commitments.choices import PUBLISHED_STATUSES
+from adelante.commitments.choices import PUBLISHED_STATUSES, CountryGroup
+from adelante.commitments.models import Commitment, CountryShare
 from adelante.commitments.publication import (
     STATEMENT_FIELDS,
     published_commitments,
@@ -49,7 +54,9 @@ from adelante.commitments.publication import (
     published_statements,
 )
 from adelante.commitments.selectors import DEFAULT_SORT, CommitmentFilter, select_commitments
-from adelante.partners.models import PartnerIdentifier, name_matching
+from adelante.initiatives import scope
+from adelante.initiatives.models import Initiative
+from adelante.partners.models import Partner, PartnerIdentifier, name_matching
 from adelante.progress.publication import published_reports
 
 router = Router(tags=["record"])
@@ -58,6 +65,20 @@ PAGE = Query(1, ge=1, le=MAX_PAGE, description="Page number, from 1.")
 PAGE_SIZE = Query(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description="Items per page.")
 AS_OF = Query(None, description="Only what was announced (stated, reported) by this date.")
 SLUG = Path(..., pattern=SLUG_PATTERN, max_length=200)
+
+
+# The publication rules and the selectors query the models directly, whatever initiative is in
+# scope: here every listing is narrowed to the initiative the request names (middleware).
+
+
+def _commitments() -> QuerySet[Commitment]:
+    return published_commitments().filter(scope.initiative_q())
+
+
+def _partners() -> QuerySet[Partner]:
+    """Partners with a published commitment in the initiative (partners are shared)."""
+    mine = _commitments().filter(partner_id=OuterRef("pk"))
+    return published_partners().filter(Exists(mine))
 
 
 def _not_found(what: str, key: str) -> Problem:
@@ -79,7 +100,7 @@ def list_partners(
     page: int = PAGE,
     page_size: int = PAGE_SIZE,
 ) -> dict[str, Any]:
-    items = published_partners()
+    items = _partners()
     if check_text("q", q):
         assert q is not None
         identifier = PartnerIdentifier.objects.filter(
@@ -94,7 +115,7 @@ def list_partners(
 
 @router.get("/partners/{slug}", response=PartnerOut, summary="One partner")
 def get_partner(request: HttpRequest, slug: str = SLUG) -> dict[str, Any]:
-    found = serialize.with_partner_details(published_partners().filter(slug=slug)).first()
+    found = serialize.with_partner_details(_partners().filter(slug=slug)).first()
     if found is None:
         raise _not_found(_("partner"), slug)
     return serialize.partner(found)
@@ -104,8 +125,13 @@ def get_partner(request: HttpRequest, slug: str = SLUG) -> dict[str, Any]:
 
 
 def _rounds() -> Any:
-    return published_rounds().annotate(
-        published=Count("commitments", filter=Q(commitments__status__in=PUBLISHED_STATUSES))
+    return (
+        published_rounds()
+        .filter(scope.initiative_q())
+        .annotate(
+            published=Count("commitments", filter=Q(commitments__status__in=PUBLISHED_STATUSES)),
+            initiative_slug=F("initiative__slug"),
+        )
     )
 
 
@@ -117,6 +143,7 @@ def _round(r: Any) -> dict[str, Any]:
         "translation_state": r.translation_state,
         "announced_on": r.announced_on,
         "commitments": r.published,
+        "initiative": r.initiative_slug,
     }
 
 
@@ -142,11 +169,12 @@ def get_round(request: HttpRequest, slug: str = SLUG) -> dict[str, Any]:
 @router.get("/commitments", response=CommitmentPage, summary="Published commitments")
 def list_commitments(
     request: HttpRequest,
-    country: CountryKey | None = Query(
+    country: str | None = Query(
         None,
-        description="Names this country (GT, SV, HN; alone, with a share or among several); "
-        "multi-country: several countries without a split; regional: no country. "
-        "Any case.",
+        max_length=40,
+        description="Names this country (one of the initiative's ISO 3166-1 codes, e.g. GT; "
+        "alone, with a share or among several); multi-country: several countries without a "
+        "split; regional: no country. Any case.",
     ),
     focus: str | None = Query(
         None, pattern=SLUG_PATTERN, max_length=64, description="Focus area code."
@@ -173,8 +201,12 @@ def list_commitments(
     page: int = PAGE,
     page_size: int = PAGE_SIZE,
 ) -> dict[str, Any]:
+    key = check_country("country", country)
+    code = key if key is not None and key not in CountryGroup.values else None
     chosen = CommitmentFilter(
-        country=country,
+        # A country code is selected here (the initiative's countries are any ISO codes); the
+        # groups as the selectors define them.
+        country=None if code else key,
         focus=focus,
         kind=kind,
         round=round,
@@ -185,15 +217,17 @@ def list_commitments(
         as_of=check_date("as_of", as_of),
         sort=one_of_names("sort", sort, "ordering", ordering) or DEFAULT_SORT,
     )
-    items = serialize.with_commitment_details(select_commitments(chosen))
+    items = select_commitments(chosen).filter(scope.initiative_q())
+    if code is not None:
+        shares = CountryShare.objects.filter(commitment_id=OuterRef("pk"), country=code)
+        items = items.filter(Exists(shares))
+    items = serialize.with_commitment_details(items)
     return paginate(request, items, page, page_size, serialize.commitments)
 
 
 @router.get("/commitments/{reference}", response=CommitmentOut, summary="One commitment")
 def get_commitment(request: HttpRequest, reference: str = SLUG) -> dict[str, Any]:
-    found = serialize.with_commitment_details(
-        published_commitments().filter(reference=reference)
-    ).first()
+    found = serialize.with_commitment_details(_commitments().filter(reference=reference)).first()
     if found is None:
         raise _not_found(_("commitment"), reference)
     return serialize.commitment(found)
@@ -209,8 +243,13 @@ def list_statements(
     page: int = PAGE,
     page_size: int = PAGE_SIZE,
 ) -> dict[str, Any]:
-    items = published_statements(check_date("as_of", as_of)).order_by("stated_on", "metric", "id")
-    return paginate(request, items.values("id", *STATEMENT_FIELDS), page, page_size, _named)
+    items = (
+        published_statements(check_date("as_of", as_of))
+        .filter(scope.initiative_q())
+        .order_by("stated_on", "metric", "id")
+    )
+    rows = items.values("id", *STATEMENT_FIELDS, initiative_slug=F("initiative__slug"))
+    return paginate(request, rows, page, page_size, _named)
 
 
 def _named(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -223,7 +262,14 @@ def _named(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     for row in rows:
         found = names.get(row["metric"])
         english = found.name_en if found else humanise_code(row["metric"])
-        named.append({**row, "name_en": english, "name_es": found.name_es if found else ""})
+        named.append(
+            {
+                **{k: v for k, v in row.items() if k != "initiative_slug"},
+                "initiative": row["initiative_slug"],
+                "name_en": english,
+                "name_es": found.name_es if found else "",
+            }
+        )
     return named
 
 
@@ -243,7 +289,9 @@ def list_progress(
     page: int = PAGE,
     page_size: int = PAGE_SIZE,
 ) -> dict[str, Any]:
-    items = published_reports(check_date("as_of", as_of))
+    items = published_reports(check_date("as_of", as_of)).filter(
+        scope.initiative_q(field="commitment__initiative")
+    )
     if commitment:
         items = items.filter(commitment__reference=commitment)
     if metric:
@@ -254,6 +302,43 @@ def list_progress(
         items.order_by("commitment__reference", "period_end", "id")
     )
     return paginate(request, items, page, page_size, serialize.reports)
+
+
+# -- Initiatives ----------------------------------------------------------------------------
+
+
+@router.get(
+    "/initiatives", response=list[InitiativeOut], summary="The initiatives this installation hosts"
+)
+def list_initiatives(request: HttpRequest) -> Any:
+    """Every initiative, whatever ?initiative= says: the one to name in ?initiative= is here."""
+    overview = reverse("portal:overview")
+    downloads = reverse("exchange:downloads")
+    found = []
+    for initiative in Initiative.objects.listed().prefetch_related("countries"):
+        portal = overview if initiative.primary else f"{overview}i/{initiative.slug}/"
+        query = f"?{urlencode({'initiative': initiative.slug})}"
+        found.append(
+            {
+                "slug": initiative.slug,
+                "name": initiative.name,
+                "name_es": initiative.name_es,
+                "description": initiative.description,
+                "description_es": initiative.description_es,
+                "primary": initiative.primary,
+                "countries": [c.code for c in initiative.countries.all()],
+                "currency": initiative.display_currency,
+                "synthetic": initiative.synthetic,
+                "links": {
+                    "portal": request.build_absolute_uri(portal),
+                    "commitments": request.build_absolute_uri(
+                        reverse("api-v1:list_commitments") + query
+                    ),
+                    "downloads": request.build_absolute_uri(downloads + query),
+                },
+            }
+        )
+    return found
 
 
 # -- Vocabularies ---------------------------------------------------------------------------

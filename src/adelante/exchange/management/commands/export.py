@@ -11,13 +11,17 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 
 from adelante.exchange import exports
 from adelante.exchange.datapackage import datapackage_zip
 from adelante.exchange.template import write_template
+from adelante.figures.management.commands._options import (
+    InitiativeCommand,
+    add_initiative_option,
+)
 
 try:  # the IATI export is another part of the project (adelante.iati)
     from adelante.iati import cli as iati_cli
@@ -42,7 +46,7 @@ def _date(text: str) -> datetime.date:
         ) from None
 
 
-class Command(BaseCommand):
+class Command(InitiativeCommand):
     help = "Export the published record (CSV, XLSX, JSON, data package) or the import template."
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -51,6 +55,7 @@ class Command(BaseCommand):
             sub = kinds.add_parser(name, help=help_text, description=help_text)
             sub.add_argument("--output", "-o", required=True, type=Path, help="where to write")
             if name != "template":
+                add_initiative_option(sub)
                 sub.add_argument(
                     "--as-of", type=_date, default=None, help="only what was announced by this date"
                 )

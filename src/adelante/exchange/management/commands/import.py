@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.db import DatabaseError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop, ngettext
@@ -21,6 +21,10 @@ from adelante.exchange.rates_import import import_rates
 from adelante.exchange.real_record import FILES as RECORD_FILES
 from adelante.exchange.results import ImportResult, Outcome
 from adelante.exchange.statements_import import import_statements
+from adelante.figures.management.commands._options import (
+    InitiativeCommand,
+    add_initiative_option,
+)
 from adelante.iati.cli import add_import_parser as add_iati_import_parser
 from adelante.iati.cli import run_import as run_iati_import
 from adelante.uploads.busy import ImportBusy, busy_message, is_busy
@@ -95,7 +99,7 @@ def read_options(options: dict[str, Any]) -> ReadOptions:
     )
 
 
-class Command(BaseCommand):
+class Command(InitiativeCommand):
     help = HELP
 
     def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
@@ -120,8 +124,11 @@ class Command(BaseCommand):
             )
             _add_dry_run(sub)
             _add_read_options(sub)
+            if name != "rates":  # exchange rates are the installation's, not an initiative's
+                add_initiative_option(sub)
         record = kinds.add_parser("record", help=str(RECORD_HELP), description=str(RECORD_HELP))
         _add_dry_run(record)
+        add_initiative_option(record)
         add_iati_import_parser(kinds)
         add_sanctions_import_parser(kinds)
 

@@ -1,11 +1,16 @@
-"""Options shared by the figure commands: dates and output formats."""
+"""Options shared by the commands: dates, output formats and the initiative."""
 
 from __future__ import annotations
 
 import argparse
 import datetime
+from typing import Any
 
+from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+
+from adelante.initiatives import scope
+from adelante.initiatives.named import UnknownInitiative, named
 
 FORMATS = ("table", "csv", "json")
 
@@ -30,6 +35,33 @@ def add_date_options(parser: argparse.ArgumentParser) -> None:
         help=_("Compute from the record as it stood at the end of this day."),
     )
     parser.add_argument("--format", choices=FORMATS, default="table", help=_("Output format."))
+
+
+#: Exit status for an unknown initiative: a usage error, as argparse's.
+USAGE_ERROR = 2
+
+
+def add_initiative_option(parser: argparse.ArgumentParser) -> None:
+    """`--initiative SLUG`: the initiative the command is about (default: the primary one)."""
+    parser.add_argument(
+        "--initiative",
+        metavar="SLUG",
+        default=None,
+        help=_("The initiative (its slug); default: the installation's primary initiative."),
+    )
+
+
+class InitiativeCommand(BaseCommand):
+    """A command that runs inside the scope of the initiative `--initiative` names (every figure,
+    listing and file it makes is that initiative's); an unknown slug is one line and exit 2."""
+
+    def execute(self, *args: Any, **options: Any) -> Any:
+        try:
+            initiative = named(options.get("initiative"))
+        except UnknownInitiative as unknown:
+            raise CommandError(unknown.message, returncode=USAGE_ERROR) from None
+        with scope.within(initiative):
+            return super().execute(*args, **options)
 
 
 def render_table(header: list[str], rows: list[list[str]]) -> str:

@@ -9,23 +9,29 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from adelante.figures.audience import Audience
 from adelante.figures.committed import DIMENSIONS, committed, committed_by
 from adelante.figures.labels import confidential_note, row_labels
-from adelante.figures.management.commands._options import add_date_options, render_table
+from adelante.figures.management.commands._options import (
+    InitiativeCommand,
+    add_date_options,
+    add_initiative_option,
+    render_table,
+)
 from adelante.figures.reached import invested
 from adelante.money.formatting import format_usd, with_qualifier
 
 
-class Command(BaseCommand):
+class Command(InitiativeCommand):
     help = _("Print the committed and invested figures as of a date, optionally broken down.")
 
     def add_arguments(self, parser: CommandParser) -> None:
         add_date_options(parser)
+        add_initiative_option(parser)
         parser.add_argument("--by", choices=DIMENSIONS, help=_("Break the committed figure down."))
         parser.add_argument(
             "--show-confidential",

@@ -9,18 +9,23 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from adelante.figures.labels import verdict_label
-from adelante.figures.management.commands._options import add_date_options, render_table
+from adelante.figures.management.commands._options import (
+    InitiativeCommand,
+    add_date_options,
+    add_initiative_option,
+    render_table,
+)
 from adelante.figures.reconcile import reconcile
 from adelante.figures.results import Reconciliation
 from adelante.money.formatting import format_number
 
 
-class Command(BaseCommand):
+class Command(InitiativeCommand):
     help = _(
         "Print every official statement made by a date beside the figure the record backs "
         "for the statement's date, and the verdict (consistent, record short by N, record above "
@@ -29,6 +34,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         add_date_options(parser)
+        add_initiative_option(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
         as_of: datetime.date = options["as_of"] or timezone.localdate()

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 
+from adelante.figures.management.commands._options import InitiativeCommand
 from adelante.iati.cli import EXPORT_HELP, add_export_arguments, run_export
 
 
-class Command(BaseCommand):
+class Command(InitiativeCommand):
     help = str(EXPORT_HELP)
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -8,16 +8,20 @@ import os
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from adelante.figures.management.commands._options import iso_date
+from adelante.figures.management.commands._options import (
+    InitiativeCommand,
+    add_initiative_option,
+    iso_date,
+)
 from adelante.reports.build import LANGUAGES, generate
 from adelante.reports.editions import KINDS, PROGRESS, ROUND, ReportError
 from adelante.reports.render import FORMATS
 
 
-class Command(BaseCommand):
+class Command(InitiativeCommand):
     help = _(
         "Generate a progress report, a round fact sheet (ROUND: slug or label) or a partner "
         "scorecard (PARTNER: slug, name or alias) as HTML, PDF or DOCX."
@@ -38,6 +42,7 @@ class Command(BaseCommand):
             default=None,
             help=_("Regenerate from the record as it stood at the end of this day."),
         )
+        add_initiative_option(parser)
         parser.add_argument("--lang", choices=LANGUAGES, default="en", help=_("Language."))
         parser.add_argument("--format", choices=FORMATS, default="html", help=_("File format."))
         parser.add_argument(
