@@ -13,11 +13,13 @@ from django.utils.translation import gettext as _
 
 from adelante.bilingual import as_plain, pick
 from adelante.catalogue.models import Metric
-from adelante.commitments.choices import Country, DatePrecision
+from adelante.commitments.choices import DatePrecision
 from adelante.figures import labels
 from adelante.figures.committed import REGIONAL
 from adelante.figures.listing import CommitmentLine
 from adelante.figures.reached import USD_INVESTED
+from adelante.initiatives.countries import country_name
+from adelante.initiatives.country_keys import initiative_countries
 from adelante.money.formatting import format_number, format_usd, with_qualifier
 from adelante.money.qualifiers import AmountQualifier, TotalQualifier
 
@@ -31,7 +33,7 @@ class Words:
     def __init__(self, language: str) -> None:
         self.language = language
         self.metrics = {m.code: m for m in Metric.objects.all()}
-        self.countries = labels.key_labels("country", Country.values)
+        self.countries = labels.key_labels("country", initiative_countries())
 
     # numbers, money, dates
     def date(self, day: datetime.date | None) -> str:
@@ -94,7 +96,7 @@ class Words:
             return labels.special_rows()[REGIONAL]
         parts = []
         for code, share in line.countries:
-            name = self.countries.get(code, code)
+            name = self.countries.get(code) or country_name(code)
             if share is not None and len(line.countries) > 1:
                 name = f"{name} ({format_number(share, self.language)} %)"
             parts.append(name)
