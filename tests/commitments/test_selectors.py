@@ -17,7 +17,6 @@ from adelante.commitments.choices import (
     country_key,
 )
 from adelante.commitments.models import Commitment
-from adelante.initiatives.country_keys import country_keys
 from adelante.commitments.publication import is_published, published_commitments
 from adelante.commitments.selectors import (
     CommitmentFilter,
@@ -25,6 +24,7 @@ from adelante.commitments.selectors import (
     in_country,
     select_commitments,
 )
+from adelante.initiatives.country_keys import country_keys
 from adelante.money.qualifiers import AmountQualifier
 from adelante.progress.models import ReportStatus
 from adelante.progress.publication import published_reports

@@ -38,9 +38,7 @@ def four():
     with scope.within(initiative):
         builders.commitment("Nairobi Co", "100", DAY, countries=["KE"])
         builders.commitment("Guate Co", "10", DAY, countries=["GT"])
-        builders.commitment(
-            "Split Co", "50", DAY, countries={"SV": Decimal(60), "HN": Decimal(40)}
-        )
+        builders.commitment("Split Co", "50", DAY, countries={"SV": Decimal(60), "HN": Decimal(40)})
         builders.commitment("Both Co", "30", DAY, countries=["KE", "GT"])
         builders.commitment("Region Co", "7", DAY, countries=[])
     # The primary initiative's commitment is in none of the four-country figures.
