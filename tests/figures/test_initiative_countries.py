@@ -9,6 +9,9 @@ from decimal import Decimal
 
 import pytest
 from django.utils import translation
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.django import TestCase
 
 from adelante.commitments.selectors import CommitmentFilter, select_commitments
 from adelante.figures.committed import MULTI_COUNTRY, REGIONAL, committed, committed_by
@@ -88,3 +91,43 @@ def test_a_fourth_country_added_to_the_primary_initiative_is_a_key_at_once(four)
     assert country_key("KE") is None
     InitiativeCountry.objects.create(initiative=scope.primary(), code="KE", position=3)
     assert country_keys() == ("GT", "SV", "HN", "KE", MULTI_COUNTRY, REGIONAL)
+
+
+@st.composite
+def four_geographies(draw):
+    countries = draw(st.lists(st.sampled_from(["KE", "GT", "SV", "HN"]), unique=True))
+    if len(countries) < 2 or draw(st.booleans()):
+        return countries
+    cuts = sorted(
+        draw(
+            st.lists(st.integers(0, 100), min_size=len(countries) - 1, max_size=len(countries) - 1)
+        )
+    )
+    bounds = [0, *cuts, 100]
+    return {c: Decimal(bounds[i + 1] - bounds[i]) for i, c in enumerate(countries)}
+
+
+class FourCountryProperties(TestCase):
+    @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(
+        st.lists(
+            st.tuples(four_geographies(), st.integers(1, 10**9), st.integers(0, 400)),
+            max_size=8,
+        )
+    )
+    def test_rows_are_the_initiatives_keys_and_add_up_to_the_total(self, specs):
+        initiative = four_countries()
+        with scope.within(initiative):
+            for n, (countries, cents, day) in enumerate(specs):
+                builders.commitment(
+                    f"Partner {n}",
+                    Decimal(cents).scaleb(-2),
+                    DAY + datetime.timedelta(days=day),
+                    countries=countries,
+                )
+            breakdown = committed_by("country", LATER)
+            assert breakdown.total is not None
+            assert {row.key for row in breakdown.rows} <= set(country_keys())
+            assert sum(row.amount_usd for row in breakdown.rows) == breakdown.total.amount_usd
+        # The primary initiative's figures hold none of them.
+        assert committed(LATER).commitments == 0
