@@ -1,43 +1,50 @@
 #!/usr/bin/env python3
-"""Build the portal's map of the three countries from Natural Earth's outlines.
+"""Build the portal's world outlines, from which the map of any initiative's countries is drawn.
 
 Reads the npm package `world-atlas` (Natural Earth 1:50m admin-0 countries as TopoJSON; a
-devDependency in package.json, installed by `npm ci`), decodes the outlines of Guatemala,
-El Salvador and Honduras and of their neighbours (for context), projects them to a flat
-picture and writes src/adelante/portal/data/central_america_map.json: SVG path data, label
-positions and the attribution. The output is committed: the portal and CI never need npm or
-this script; run it again only to change the outline or the resolution (docs/portal.md).
+devDependency in package.json, installed by `npm ci`), simplifies its shared borders once
+(Douglas-Peucker on each arc, so neighbours still meet), drops specks of islands, and writes
+src/adelante/portal/data/world_outlines.json: every country's rings as longitudes and latitudes
+in hundredths of a degree, delta-encoded, keyed by ISO 3166-1 alpha-2 code. world-atlas names
+countries by ISO 3166-1 numeric code; CLDR's territory aliases (shipped with Babel, the
+portal's source of country names) map them to alpha-2. The portal projects the outlines when
+it draws a map (`adelante.portal.country_map`), fitted to the initiative's countries. The
+output is committed: the portal and CI never need npm or this script (docs/portal.md).
 
-    python3 scripts/build_map.py [path/to/countries-50m.json]
+    python scripts/build_map.py [path/to/countries-50m.json]
 """
 
 from __future__ import annotations
 
 import json
-import math
 import sys
 from pathlib import Path
 
+from babel.core import get_global
+
 REPO = Path(__file__).resolve().parents[1]
 SOURCE = REPO / "node_modules" / "world-atlas" / "countries-50m.json"
-OUTPUT = REPO / "src" / "adelante" / "portal" / "data" / "central_america_map.json"
+OUTPUT = REPO / "src" / "adelante" / "portal" / "data" / "world_outlines.json"
 
-#: ISO 3166 numeric (world-atlas ids) → the partnership's country codes.
-COUNTRIES = {"320": "GT", "222": "SV", "340": "HN"}
-#: Neighbours drawn in grey so that the three countries are seen where they are.
-CONTEXT = {"484": "MX", "084": "BZ", "558": "NI"}
-#: The window shown (degrees): the three countries with a margin.
-WEST, EAST, SOUTH, NORTH = -92.6, -82.9, 12.6, 18.2
-WIDTH = 600.0
-PIXELS_PER_DEGREE = WIDTH / (EAST - WEST)
-# Equirectangular, with latitudes stretched by 1/cos of the middle latitude (as longitudes
-# shrink there): at 15°N the shapes look right, and a window this small needs no projection
-# library.
-STRETCH = 1 / math.cos(math.radians((NORTH + SOUTH) / 2))
-HEIGHT = round((NORTH - SOUTH) * PIXELS_PER_DEGREE * STRETCH, 1)
+#: Degrees a simplified border may stray from Natural Earth's (about 3 km): invisible at the
+#: size of a map of a few countries, and it keeps the file near 230 kB.
+TOLERANCE = 0.03
+#: Rings smaller than this (square degrees, about 25 km square) are left out, unless they are
+#: the country's largest: a small island state keeps its main island.
+SMALLEST = 0.05
+#: Outlines world-atlas gives no numeric code, by its name (Kosovo's code is user-assigned).
+BY_NAME = {"Kosovo": "XK"}
+Point = tuple[float, float]
 
 
-def decode_arcs(topology: dict) -> list[list[tuple[float, float]]]:
+def alpha2(numeric: str | None, name: str) -> str | None:
+    if numeric is None:
+        return BY_NAME.get(name)
+    found = get_global("territory_aliases").get(numeric)
+    return found[0] if found else None
+
+
+def decode_arcs(topology: dict) -> list[list[Point]]:
     """TopoJSON arcs are quantized and delta-encoded: undo both (the specification, 2.1.5)."""
     (sx, sy), (tx, ty) = topology["transform"]["scale"], topology["transform"]["translate"]
     arcs = []
@@ -52,83 +59,98 @@ def decode_arcs(topology: dict) -> list[list[tuple[float, float]]]:
     return arcs
 
 
-def ring(indexes: list[int], arcs: list[list[tuple[float, float]]]) -> list[tuple[float, float]]:
+def simplify(points: list[Point], tolerance: float) -> list[Point]:
+    """Douglas-Peucker, keeping both ends (an arc's ends are where borders meet)."""
+    if len(points) < 3:
+        return points
+    keep = [False] * len(points)
+    keep[0] = keep[-1] = True
+    stack = [(0, len(points) - 1)]
+    while stack:
+        first, last = stack.pop()
+        (x1, y1), (x2, y2) = points[first], points[last]
+        dx, dy = x2 - x1, y2 - y1
+        length = (dx * dx + dy * dy) ** 0.5
+        far, index = 0.0, 0
+        for i in range(first + 1, last):
+            x, y = points[i]
+            if length:
+                distance = abs(dy * (x - x1) - dx * (y - y1)) / length
+            else:
+                distance = ((x - x1) ** 2 + (y - y1) ** 2) ** 0.5
+            if distance > far:
+                far, index = distance, i
+        if far > tolerance:
+            keep[index] = True
+            stack += [(first, index), (index, last)]
+    return [p for p, kept in zip(points, keep, strict=True) if kept]
+
+
+def ring(indexes: list[int], arcs: list[list[Point]]) -> list[Point]:
     """A ring from its arcs; a negative index is the arc ~i, reversed (the specification)."""
-    points: list[tuple[float, float]] = []
+    points: list[Point] = []
     for index in indexes:
         arc = arcs[index] if index >= 0 else list(reversed(arcs[~index]))
         points.extend(arc[1:] if points else arc)
     return points
 
 
-def project(lon: float, lat: float) -> tuple[float, float]:
-    x = (lon - WEST) * PIXELS_PER_DEGREE
-    y = (NORTH - lat) * PIXELS_PER_DEGREE * STRETCH
-    return x, y
+def area(points: list[Point]) -> float:
+    return (
+        abs(
+            sum(
+                x1 * y2 - x2 * y1
+                for (x1, y1), (x2, y2) in zip(points, points[1:] + points[:1], strict=True)
+            )
+        )
+        / 2
+    )
 
 
-def path(rings: list[list[tuple[float, float]]], clamp: bool) -> str:
-    """SVG path data. The neighbours' points are clamped to a box just outside the window:
-    inside it the shape is the same, and Mexico's whole coast is not shipped."""
-    parts = []
-    for each in rings:
-        points = []
-        for lon, lat in each:
-            x, y = project(lon, lat)
-            if clamp:
-                x = min(max(x, -10.0), WIDTH + 10)
-                y = min(max(y, -10.0), HEIGHT + 10)
-            point = (round(x, 1), round(y, 1))
-            if not points or points[-1] != point:
-                points.append(point)
-        if len(points) < 3:
+def encoded(points: list[Point]) -> list[int]:
+    """Hundredths of a degree, each point as the step from the one before."""
+    flat: list[int] = []
+    last = (0, 0)
+    for lon, lat in points:
+        here = (round(lon * 100), round(lat * 100))
+        if flat and here == last:
             continue
-        parts.append("M" + "L".join(f"{x:g},{y:g}" for x, y in points) + "Z")
-    return "".join(parts)
+        flat += [here[0] - last[0], here[1] - last[1]]
+        last = here
+    return flat
 
 
-def polygons(geometry: dict) -> list[list[int]]:
+def outer_rings(geometry: dict) -> list[list[int]]:
+    """The outer ring of each polygon (holes, such as lakes, are not drawn)."""
     if geometry["type"] == "Polygon":
-        return geometry["arcs"]
-    return [r for polygon in geometry["arcs"] for r in polygon]
-
-
-def label_point(rings: list[list[tuple[float, float]]]) -> tuple[float, float]:
-    """The centre of the largest ring's bounding box: where the country's name is written."""
-    largest = max(rings, key=len)
-    xs, ys = zip(*(project(lon, lat) for lon, lat in largest), strict=True)
-    return round((min(xs) + max(xs)) / 2, 1), round((min(ys) + max(ys)) / 2, 1)
+        return [geometry["arcs"][0]]
+    if geometry["type"] == "MultiPolygon":
+        return [polygon[0] for polygon in geometry["arcs"]]
+    return []
 
 
 def build(source: Path) -> dict:
     topology = json.loads(source.read_text(encoding="utf-8"))
-    arcs = decode_arcs(topology)
-    countries: dict[str, dict] = {}
-    context: list[str] = []
+    arcs = [simplify(arc, TOLERANCE) for arc in decode_arcs(topology)]
+    countries: dict[str, list[list[int]]] = {}
     for geometry in topology["objects"]["countries"]["geometries"]:
-        code = geometry.get("id")
-        if code not in COUNTRIES and code not in CONTEXT:
+        code = alpha2(geometry.get("id"), geometry.get("properties", {}).get("name", ""))
+        if code is None:
             continue
-        rings = [ring(indexes, arcs) for indexes in polygons(geometry)]
-        if code in COUNTRIES:
-            countries[COUNTRIES[code]] = {
-                "path": path(rings, clamp=False),
-                "label": label_point(rings),
-            }
-        else:
-            context.append(path(rings, clamp=True))
-    missing = set(COUNTRIES.values()) - set(countries)
-    if missing:
-        raise SystemExit(f"build_map: {source} has no outline for {sorted(missing)}")
+        rings = [ring(indexes, arcs) for indexes in outer_rings(geometry)]
+        rings = [r for r in rings if len(r) >= 4]
+        if not rings:
+            continue
+        largest = max(rings, key=area)
+        kept = [r for r in rings if r is largest or area(r) >= SMALLEST]
+        countries.setdefault(code, []).extend(encoded(r) for r in kept)
     return {
         "attribution": (
             "Made with Natural Earth (public domain), via the npm package world-atlas 2"
             " (ISC licence, Mike Bostock)."
         ),
-        "width": WIDTH,
-        "height": HEIGHT,
+        "unit": "hundredths of a degree, delta-encoded [lon, lat] pairs",
         "countries": dict(sorted(countries.items())),
-        "context": context,
     }
 
 
@@ -137,9 +159,7 @@ def main() -> None:
     if not source.exists():
         raise SystemExit(f"build_map: no {source} (run `npm ci` first)")
     OUTPUT.parent.mkdir(parents=True, exist_ok=True)
-    OUTPUT.write_text(
-        json.dumps(build(source), indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
-    )
+    OUTPUT.write_text(json.dumps(build(source), separators=(",", ":")) + "\n", encoding="utf-8")
     print(f"wrote {OUTPUT.relative_to(REPO)} ({OUTPUT.stat().st_size:,} bytes)")
 
 

@@ -20,7 +20,7 @@ from adelante.commitments.admin_forms import (
     OfficialStatementForm,
 )
 from adelante.commitments.amounts import reallocate
-from adelante.commitments.choices import Country, CountryGroup, country_key
+from adelante.commitments.choices import CountryGroup, country_key
 from adelante.commitments.editing import LIFECYCLE_FIELDS
 from adelante.commitments.models import (
     Commitment,
@@ -32,6 +32,8 @@ from adelante.commitments.models import (
     Target,
 )
 from adelante.commitments.selectors import in_country
+from adelante.initiatives import scope
+from adelante.initiatives.country_keys import key_choices
 
 
 @admin.register(Round)
@@ -62,11 +64,16 @@ class GeographyFilter(admin.SimpleListFilter):
     OLD_MULTI = "multi"
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
-        return [*Country.choices, *CountryGroup.choices]
+        # The admin lists every initiative's commitments: every initiative's countries.
+        with scope.within(scope.ACROSS):
+            return list(key_choices())
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
         value = self.value() or ""
-        key = CountryGroup.MULTI_COUNTRY.value if value == self.OLD_MULTI else country_key(value)
+        with scope.within(scope.ACROSS):
+            key = (
+                CountryGroup.MULTI_COUNTRY.value if value == self.OLD_MULTI else country_key(value)
+            )
         return queryset.filter(in_country(key)) if key else queryset
 
 
@@ -78,7 +85,6 @@ class CountryShareInline(admin.TabularInline):  # type: ignore[type-arg]
     fields = ("country", "share_percent", "amount_usd")
     readonly_fields = ("amount_usd",)
     extra = 0
-    max_num = len(Country.choices)
 
 
 class TargetInline(admin.TabularInline):  # type: ignore[type-arg]

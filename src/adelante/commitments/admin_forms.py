@@ -62,7 +62,8 @@ class CommitmentForm(EditServiceForm):
 
 
 class CountryShareFormSet(forms.BaseInlineFormSet):  # type: ignore[type-arg]
-    """Country rows of a commitment: shares all given or none, each 0 to 100, summing to 100.
+    """Country rows of a commitment: shares all given or none, each 0 to 100, summing to 100,
+    and only the countries of the commitment's initiative.
 
     One country alone takes the whole amount (its share is stored as 100 %).
     """
@@ -77,7 +78,9 @@ class CountryShareFormSet(forms.BaseInlineFormSet):  # type: ignore[type-arg]
             if not data or data.get("DELETE") or not data.get("country"):
                 continue
             shares[data["country"]] = data.get("share_percent")
-        problem = rules.shares_problem(shares)
+        problem = rules.shares_problem(shares) or rules.countries_problem(
+            shares, self.instance.initiative if self.instance.initiative_id else None
+        )
         if problem:
             raise ValidationError(problem, code="shares")
         self.shares = shares

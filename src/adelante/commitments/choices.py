@@ -1,6 +1,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from adelante.initiatives.country_keys import CountryGroup, country_key
 from adelante.money.qualifiers import StatementQualifier
 
 __all__ = [
@@ -20,34 +21,17 @@ __all__ = [
 
 
 class Country(models.TextChoices):
-    """The countries a commitment can name (ISO 3166-1 alpha-2 codes, as stored)."""
+    """Deprecated: the first initiative's countries as an enum. An initiative's countries are
+    data (`adelante.initiatives.country_keys`); kept only until the API, exchange and IATI
+    modules stop importing it."""
 
     GUATEMALA = "GT", _("Guatemala")
     EL_SALVADOR = "SV", _("El Salvador")
     HONDURAS = "HN", _("Honduras")
 
 
-class CountryGroup(models.TextChoices):
-    """Commitments that no single country takes in full (DOMAIN rule 4): the rows of the
-    by-country breakdown beside the countries, and values of the country filter."""
-
-    MULTI_COUNTRY = "multi-country", _("Several countries (no split stated)")
-    REGIONAL = "regional", _("The region (no country named)")
-
-
-#: Every key of the by-country breakdown and value of the country filter, in that order:
-#: the country codes, then "several countries" and "the region".
+#: Deprecated with `Country`: use `country_keys()` (the initiative in scope's).
 COUNTRY_KEYS: tuple[str, ...] = (*Country.values, *CountryGroup.values)
-
-
-def country_key(text: str) -> str | None:
-    """The key of `COUNTRY_KEYS` that `text` names in any case (`gt` is `GT`, `Regional` is
-    `regional`: addresses write codes in lower case); None when it names none."""
-    if text.upper() in Country.values:
-        return text.upper()
-    if text.lower() in CountryGroup.values:
-        return text.lower()
-    return None
 
 
 class MoneyKind(models.TextChoices):

@@ -9,12 +9,16 @@ returns the reason in the reader's language, or None when the value is acceptabl
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from decimal import Decimal
 
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from adelante.commitments.geography import HUNDRED, SharesError, check_shares
+from adelante.initiatives.countries import country_name
+from adelante.initiatives.country_keys import initiative_countries
+from adelante.initiatives.models import Initiative
 from adelante.money import limits
 from adelante.money.qualifiers import AmountQualifier
 
@@ -63,3 +67,16 @@ def shares_problem(shares: dict[str, Decimal | None]) -> str | None:
             "total": number_format(sum(given))
         }
     return None
+
+
+def countries_problem(countries: Iterable[str], initiative: Initiative | None = None) -> str | None:
+    """Every country a commitment names is one of its initiative's (the initiative in scope's
+    when none is given): a share for another country would be in no row of its figures."""
+    allowed = initiative_countries(initiative)
+    foreign = sorted({code.upper() for code in countries} - set(allowed))
+    if not foreign:
+        return None
+    return _("Not among the initiative's countries (%(allowed)s): %(codes)s.") % {
+        "codes": ", ".join(f"{country_name(c)} ({c})" for c in foreign),
+        "allowed": ", ".join(allowed) or "—",
+    }

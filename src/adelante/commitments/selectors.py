@@ -17,7 +17,7 @@ from django.db import models
 from django.db.models import Case, Exists, F, OrderBy, OuterRef, Q, QuerySet, Value, When
 from django.utils.translation import gettext_lazy as _
 
-from adelante.commitments.choices import Country, CountryGroup
+from adelante.commitments.choices import CountryGroup
 from adelante.commitments.models import Commitment, CountryShare
 from adelante.commitments.publication import published_commitments
 from adelante.folding import folded_contains
@@ -64,7 +64,8 @@ _ORDER_BY: dict[str, tuple[OrderBy, ...]] = {
 @dataclass(frozen=True)
 class CommitmentFilter:
     """What a reader asks for; None (or empty) is "any". Values are those of the domain's
-    vocabularies: `country` one of `COUNTRY_KEYS` (GT, SV, HN, multi-country, regional),
+    vocabularies: `country` one of `country_keys()` (the initiative's country codes, multi-country,
+    regional),
     `kind` a `MoneyKind`, `partner_type` a `PartnerType`, `status` one of
     `PUBLISHED_STATUSES`, `sort` a `CommitmentSort`; `focus`, `round` and `partner` are codes
     and slugs."""
@@ -83,7 +84,7 @@ class CommitmentFilter:
 
 
 def in_country(key: str) -> Q:
-    """Commitments concerning a country or a group, for a key of `COUNTRY_KEYS`.
+    """Commitments concerning a country or a group, for a key of `country_keys()`.
 
     A country code: commitments naming it, alone, with a share or among several.
     `multi-country`: naming several countries without a split (the breakdown's row).
@@ -95,7 +96,8 @@ def in_country(key: str) -> Q:
     if key == CountryGroup.MULTI_COUNTRY:
         # Shares are stated for every country or for none; a single country has 100 %.
         return Q(Exists(rows.filter(share_percent__isnull=True)))
-    if key in Country.values:
+    # Any ISO code: the caller has checked it is one of the initiative's (`country_key`).
+    if len(key) == 2 and key.isalpha() and key.isupper():
         return Q(Exists(rows.filter(country=key)))
     raise ValueError(f"not a country key: {key!r}")
 

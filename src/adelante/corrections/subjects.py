@@ -17,7 +17,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from adelante.commitments.choices import Country, country_key
+from adelante.commitments.choices import CountryGroup, country_key
 from adelante.commitments.models import OfficialStatement
 from adelante.commitments.publication import (
     published_commitments,
@@ -27,6 +27,7 @@ from adelante.commitments.publication import (
 )
 from adelante.corrections.models import Subject
 from adelante.errors import NotFound
+from adelante.initiatives.countries import country_name
 
 #: The longest key a subject may have (the model's column).
 MAX_KEY = 200
@@ -84,9 +85,9 @@ def _figure(key: str) -> Target:
             return Target(Subject.FIGURE, key, None, found.label, page)
     if kind == "country" and rest:
         code = country_key(rest)
-        if code in Country.values:
+        if code is not None and code not in CountryGroup.values:
             page = reverse("portal:country", args=[code.lower()])
-            return Target(Subject.FIGURE, key, None, str(Country(code).label), page)
+            return Target(Subject.FIGURE, key, None, country_name(code), page)
     raise _not_found()
 
 

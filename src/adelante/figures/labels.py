@@ -16,19 +16,14 @@ from django.utils.translation import gettext as _
 
 from adelante.bilingual import as_plain, pick
 from adelante.catalogue.models import FocusArea
-from adelante.commitments.choices import (
-    Country,
-    CountryGroup,
-    DatePrecision,
-    MoneyKind,
-    Relation,
-)
+from adelante.commitments.choices import CountryGroup, DatePrecision, MoneyKind, Relation
 from adelante.commitments.models import Round
 from adelante.figures.across import CommittedAcross
 from adelante.figures.committed import UNCLASSIFIED
 from adelante.figures.progress import BEHIND, LATE, MISSING, NO_REPORT, ON_TIME, ON_TRACK
 from adelante.figures.results import Breakdown
 from adelante.figures.verdicts import Judgement, Verdict
+from adelante.initiatives.countries import country_name
 from adelante.money.formatting import format_usd
 from adelante.money.qualifiers import StatementQualifier
 from adelante.partners.models import PartnerType
@@ -47,7 +42,8 @@ def key_labels(dimension: str, keys: Sequence[str]) -> dict[str, str]:
     special = special_rows()
     names: dict[str, str]
     if dimension == "country":
-        names = {c.value: str(c.label) for c in Country}
+        # Any ISO code, named from the shipped code list (an initiative's countries are data).
+        names = {key: country_name(key) for key in keys}
     elif dimension == "kind":
         names = {k.value: str(k.label) for k in MoneyKind}
     elif dimension == "partner-type":

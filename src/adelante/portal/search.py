@@ -13,19 +13,19 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Q
-from django.utils import translation
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from adelante.bilingual import as_html
 from adelante.catalogue.models import StatementName
 from adelante.catalogue.names import statement_name as named_statement
-from adelante.commitments.choices import Country
 from adelante.commitments.models import Commitment, OfficialStatement, Round
 from adelante.commitments.publication import published_partners, published_rounds
 from adelante.commitments.selectors import MAX_SEARCH_WORDS, CommitmentFilter, select_commitments
 from adelante.figures.record import Record
 from adelante.folding import fold, folded_contains
+from adelante.initiatives.countries import country_name
+from adelante.initiatives.country_keys import initiative_countries
 from adelante.partners.models import Partner, name_matching
 
 #: Longer searches are typing accidents or abuse: they are cut to this many characters.
@@ -88,16 +88,13 @@ def _all_words(field_names: tuple[str, ...], text: str) -> Q:
 
 
 def _countries(text: str) -> list[tuple[str, str]]:
-    """The countries whose code or name, in English or in Spanish, holds every word."""
+    """The initiative's countries whose code or name, in English or in Spanish, holds every
+    word."""
     found = []
-    for country in Country:
-        names = [country.value]
-        for language in ("en", "es"):
-            with translation.override(language):
-                names.append(str(country.label))
-        folded = fold(" ".join(names))
+    for code in initiative_countries():
+        folded = fold(" ".join([code, country_name(code, "en"), country_name(code, "es")]))
         if all(fold(word) in folded for word in _words(text)):
-            found.append((country.value.lower(), str(country.label)))
+            found.append((code.lower(), country_name(code)))
     return found
 
 

@@ -8,12 +8,12 @@ from typing import Any
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from adelante.commitments.choices import Country
 from adelante.commitments.publication import (
     published_commitments,
     published_partners,
     published_rounds,
 )
+from adelante.initiatives.country_keys import initiative_countries
 
 
 class _Bilingual(Sitemap):  # type: ignore[type-arg]
@@ -78,7 +78,8 @@ class CountriesSitemap(_Bilingual):
     changefreq = "weekly"
 
     def items(self) -> list[str]:
-        return [c.value.lower() for c in Country]
+        # The primary initiative's country pages (the addresses without an initiative in them).
+        return [code.lower() for code in initiative_countries()]
 
     def location(self, item: str) -> str:
         return reverse("portal:country", args=[item])

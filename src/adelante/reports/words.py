@@ -20,6 +20,7 @@ from adelante.figures.listing import CommitmentLine
 from adelante.figures.reached import USD_INVESTED
 from adelante.initiatives import scope
 from adelante.initiatives.countries import country_name
+from adelante.initiatives.country_keys import initiative_countries
 from adelante.money.formatting import format_number, format_usd, with_qualifier
 from adelante.money.qualifiers import AmountQualifier, TotalQualifier
 
@@ -38,7 +39,7 @@ class Words:
         self.initiative = (
             (initiative.name_es or initiative.name) if language == "es" else initiative.name
         )
-        self.countries = {code: country_name(code, language) for code in initiative.country_codes()}
+        self.countries = {code: country_name(code, language) for code in initiative_countries()}
 
     # numbers, money, dates
     def date(self, day: datetime.date | None) -> str:
@@ -101,7 +102,7 @@ class Words:
             return labels.special_rows()[REGIONAL]
         parts = []
         for code, share in line.countries:
-            name = self.countries.get(code, code)
+            name = self.countries.get(code) or country_name(code)
             if share is not None and len(line.countries) > 1:
                 name = f"{name} ({format_number(share, self.language)} %)"
             parts.append(name)

@@ -9,14 +9,18 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from adelante.accounts.concurrency import VERSION_FIELD, Conflict
 from adelante.bilingual import Language
 from adelante.catalogue.models import FocusArea, Metric
-from adelante.commitments.choices import PUBLISHED_STATUSES, Country, MoneyKind, Relation, Status
+from adelante.commitments import rules
+from adelante.commitments.choices import PUBLISHED_STATUSES, MoneyKind, Relation, Status
 from adelante.commitments.models import Commitment, Round
 from adelante.figures.reached import USD_INVESTED
+from adelante.initiatives.country_keys import country_choices
+from adelante.initiatives.models import Initiative
 from adelante.money.formatting import format_number
 from adelante.money.inputs import TypedNumberField
 from adelante.money.qualifiers import AmountQualifier
@@ -90,6 +94,20 @@ def _money_field(label: Any, *, money: bool = False, **kwargs: Any) -> TypedNumb
     return TypedNumberField(label=label, money=money, **kwargs)
 
 
+class CountriesField(forms.MultipleChoiceField):
+    """The commitment's countries, among its initiative's: another country is refused with the
+    rule's reason (`rules.countries_problem`), which names it, not as "not a valid choice"."""
+
+    initiative: Initiative | None = None
+
+    def validate(self, value: Any) -> None:
+        if self.required and not value:
+            raise ValidationError(self.error_messages["required"], code="required")
+        problem = rules.countries_problem(value or (), self.initiative)
+        if problem:
+            raise ValidationError(problem, code="country")
+
+
 class ProposalForm(WorkflowForm):
     written_in = forms.ChoiceField(
         label=_("Language you write in"),
@@ -133,9 +151,9 @@ class ProposalForm(WorkflowForm):
     )
     amount = _money_field(_("Amount"), required=False)
     currency = forms.ChoiceField(label=_("Currency"), choices=())
-    countries = forms.MultipleChoiceField(
+    countries = CountriesField(
         label=_("Countries"),
-        choices=Country.choices,
+        choices=(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("None: the commitment concerns the region as a whole."),
@@ -151,11 +169,24 @@ class ProposalForm(WorkflowForm):
         help_text=_("A restatement repeats an earlier pledge and adds nothing to the totals."),
     )
 
-    def __init__(self, *args: Any, version: str | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        version: str | None = None,
+        initiative: Initiative | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """`initiative`: the commitment's, whose countries it may name (a new proposal's: the
+        initiative in scope)."""
         super().__init__(*args, **kwargs)
         _choices(self, "currency", [(c, c) for c in intake.currencies()])
         _choices(self, "focus_areas", [(f.code, f.name) for f in FocusArea.objects.all()])
-        for code, name in Country.choices:
+        self.country_choices = country_choices(initiative)
+        _choices(self, "countries", self.country_choices)
+        countries = self.fields["countries"]
+        assert isinstance(countries, CountriesField)
+        countries.initiative = initiative
+        for code, name in self.country_choices:
             self.fields[f"share_{code}"] = TypedNumberField(
                 label=_("Share for %(country)s (%%)") % {"country": name},
                 required=False,
@@ -206,7 +237,7 @@ class ProposalForm(WorkflowForm):
     def clean(self) -> dict[str, Any]:
         d = super().clean() or {}
         ticked = set(d.get("countries") or [])
-        for code, name in Country.choices:
+        for code, name in self.country_choices:
             # A share typed for a country not ticked is never dropped silently.
             if code not in ticked and d.get(f"share_{code}") is not None:
                 self.add_error(

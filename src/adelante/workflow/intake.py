@@ -40,11 +40,12 @@ from adelante.bilingual import Language, TranslationState, set_texts
 from adelante.catalogue.models import FocusArea, Metric
 from adelante.commitments import rules
 from adelante.commitments.amounts import AmountError, reallocate, usd_amount
-from adelante.commitments.choices import Country, MoneyKind, Relation, Status
+from adelante.commitments.choices import MoneyKind, Relation, Status
 from adelante.commitments.geography import set_countries
 from adelante.commitments.models import Commitment, Round, Source, Target
 from adelante.currency.models import ExchangeRate
 from adelante.errors import Conflict, Invalid, NotAllowed
+from adelante.initiatives.models import Initiative
 from adelante.money.qualifiers import AmountQualifier
 from adelante.partners.models import Partner
 from adelante.workflow import notices, reasons, recording
@@ -123,9 +124,12 @@ def check_may_review(*, user: Any) -> None:
         raise NotAllowed(_("Only the secretariat reviews proposals."))
 
 
-def check_proposal(*, data: ProposalInput, complete: bool) -> None:
-    """The proposal's fields follow the rules (`complete`: all a submission needs)."""
-    errors = problems(data, complete=complete)
+def check_proposal(
+    *, data: ProposalInput, complete: bool, initiative: Initiative | None = None
+) -> None:
+    """The proposal's fields follow the rules (`complete`: all a submission needs);
+    `initiative`: the commitment's (a new proposal's: the initiative in scope)."""
+    errors = problems(data, complete=complete, initiative=initiative)
     if errors:
         raise Invalid(field_errors=errors)
 
@@ -136,8 +140,11 @@ def currencies() -> list[str]:
     return ["USD", *sorted(known - {"USD"})]
 
 
-def problems(data: ProposalInput, *, complete: bool) -> dict[str, list[str]]:
-    """What is wrong with the proposal; `complete` adds what a submission needs."""
+def problems(
+    data: ProposalInput, *, complete: bool, initiative: Initiative | None = None
+) -> dict[str, list[str]]:
+    """What is wrong with the proposal; `complete` adds what a submission needs. Its
+    countries are its initiative's (`initiative`; None: the initiative in scope)."""
     errors: dict[str, list[str]] = {}
 
     def add(name: str, message: str) -> None:
@@ -163,9 +170,9 @@ def problems(data: ProposalInput, *, complete: bool) -> dict[str, list[str]]:
     wrong_amount = rules.amount_problem(data.amount, data.qualifier, required=complete)
     if wrong_amount:
         add("amount", wrong_amount)
-    unknown = set(data.countries) - set(Country.values)
-    if unknown:
-        add("countries", _("Choose countries from the list."))
+    foreign = rules.countries_problem(data.countries, initiative)
+    if foreign:
+        add("countries", foreign)
     else:
         wrong_shares = rules.shares_problem(dict(data.countries))
         if wrong_shares:
@@ -292,7 +299,7 @@ def update_proposal(
         proposal = locked(proposal)
         check_may_propose(user=user, partner=proposal.commitment.partner)
         check_editable(proposal=proposal)
-        check_proposal(data=data, complete=False)
+        check_proposal(data=data, complete=False, initiative=proposal.commitment.initiative)
         commitment = Commitment.objects.select_for_update().get(pk=proposal.commitment_id)
         recording.check_version(
             commitment, version, commitment_fields(data), _other_changes(commitment, data)
@@ -380,7 +387,11 @@ def submit(*, user: User, proposal: Proposal) -> Proposal:
         check_may_propose(user=user, partner=proposal.commitment.partner)
         if proposal.stage not in EDITABLE_BY_PARTNER:
             raise Conflict(_("This proposal has already been submitted."))
-        check_proposal(data=stored_input(proposal.commitment), complete=True)
+        check_proposal(
+            data=stored_input(proposal.commitment),
+            complete=True,
+            initiative=proposal.commitment.initiative,
+        )
         reason = _("submitted by %(user)s") % {"user": user.get_username()}
         proposal.stage = Stage.SUBMITTED
         proposal.submitted_at = timezone.now()

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from adelante.catalogue.models import Metric
-from adelante.commitments.choices import Country
+from adelante.initiatives.countries import country_name
 from adelante.progress.models import BreakdownDimension, ProgressReport, Sex
 from adelante.workflow import reporting
 
@@ -60,7 +60,7 @@ class Line:
 def part_label(dimension: str, key: str) -> str:
     """A part of a breakdown as people read it: "Guatemala", "Women"."""
     if dimension == BreakdownDimension.COUNTRY:
-        return str(dict(Country.choices).get(key, key))
+        return country_name(key)
     label = str(dict(Sex.choices).get(key, key))
     return label[:1].upper() + label[1:]
 

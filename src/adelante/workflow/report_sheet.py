@@ -24,9 +24,11 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from adelante.catalogue.models import Metric
-from adelante.commitments.choices import Country
 from adelante.commitments.models import Commitment
 from adelante.errors import Invalid, ServiceError
+from adelante.initiatives import scope
+from adelante.initiatives.countries import country_name
+from adelante.initiatives.country_keys import initiative_countries
 from adelante.money.reading import Unreadable, read_number
 from adelante.partners.models import Partner
 from adelante.progress.models import BreakdownDimension, ProgressReport, Sex
@@ -52,10 +54,13 @@ class SheetRow:
 def _parts() -> dict[str, tuple[str, str]]:
     """What a "part" cell may say, folded: codes and names in English and Spanish."""
     found: dict[str, tuple[str, str]] = {}
+    # Every initiative's countries: which of them a commitment takes is checked per line.
+    with scope.within(scope.ACROSS):
+        countries = initiative_countries()
     for language in ("en", "es"):
         with translation.override(language):
-            for code, name in Country.choices:
-                found[code.casefold()] = found[str(name).casefold()] = (
+            for code in countries:
+                found[code.casefold()] = found[country_name(code, language).casefold()] = (
                     BreakdownDimension.COUNTRY,
                     code,
                 )

@@ -34,7 +34,7 @@ from django.utils.translation import gettext as _
 from adelante import history
 from adelante.accounts import roles
 from adelante.catalogue.models import Metric
-from adelante.commitments.choices import REPORTING_STATUSES, Country, Status
+from adelante.commitments.choices import REPORTING_STATUSES, Status
 from adelante.commitments.models import Commitment
 from adelante.errors import Conflict, Invalid, NotAllowed
 from adelante.money import limits
@@ -110,7 +110,8 @@ def breakdown_parts(metric: Metric, commitment: Commitment) -> dict[str, list[st
     parts: dict[str, list[str]] = {}
     if metric.by_country:
         named = sorted(commitment.countries.values_list("country", flat=True))
-        parts[BreakdownDimension.COUNTRY] = named or list(Country.values)
+        # A regional commitment reports by any of its initiative's countries.
+        parts[BreakdownDimension.COUNTRY] = named or list(commitment.initiative.country_codes())
     if metric.by_sex:
         parts[BreakdownDimension.SEX] = list(Sex.values)
     return parts

@@ -10,7 +10,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from adelante.commitments.choices import Country
+from adelante.commitments.choices import CountryGroup, country_key
 from adelante.commitments.publication import (
     is_withheld,
     published_commitments,
@@ -21,6 +21,7 @@ from adelante.figures.committed import committed
 from adelante.figures.country import country_figures
 from adelante.figures.listing import partner_total
 from adelante.figures.rounds import round_figures
+from adelante.initiatives.countries import country_name
 from adelante.money.formatting import format_number, format_usd, with_qualifier
 from adelante.money.qualifiers import TotalQualifier
 from adelante.portal.caching import remembered
@@ -74,12 +75,13 @@ def card_of(kind: str, key: str) -> Card:
             site,
         )
     if kind == "country":
-        if key.upper() not in Country.values:
+        code = country_key(key)
+        if code is None or code in CountryGroup.values:
             raise Http404(key)
-        figures = remembered(country_figures, key.upper(), today)
+        figures = remembered(country_figures, code, today)
         part = figures.allocated
         return Card(
-            str(Country(key.upper()).label),
+            country_name(code),
             _money(part.amount_usd, part.qualifier),
             f"{when} · {_commitments(figures.commitments)}",
             site,

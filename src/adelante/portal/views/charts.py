@@ -34,7 +34,7 @@ def chart_csv(request: HttpRequest, chart: str) -> HttpResponse:
     return response
 
 
-#: The overview's map of the three countries, downloadable beside the charts.
+#: The overview's map of the initiative's countries, downloadable beside the charts.
 MAP = "country-map"
 
 
@@ -48,7 +48,9 @@ def chart_svg(request: HttpRequest, chart: str) -> HttpResponse:
         return bad_parameters(request, problem)
     if chart == MAP:
         by_country = remembered(committed_by, "country", when.as_of, recorded_on=when.recorded_on)
-        picture = map_svg(map_areas(by_country), _("Committed in each of the three countries"))
+        picture = map_svg(
+            map_areas(by_country), _("Committed in each of the initiative's countries")
+        )
     else:
         picture = draw_svg(chart_drawing(chart, when.as_of, when.recorded_on))
     response = HttpResponse(picture, content_type="image/svg+xml; charset=utf-8")

@@ -1,4 +1,4 @@
-"""The three countries: an index, and one page per country (gt, sv, hn)."""
+"""The initiative's countries: an index, and one page per country (/countries/gt/)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.urls import reverse
 
-from adelante.commitments.choices import Country, CountryGroup
+from adelante.commitments.choices import CountryGroup
 from adelante.commitments.publication import published_commitments, published_partners
 from adelante.commitments.selectors import in_country
 from adelante.corrections import pages as corrections
@@ -15,6 +15,8 @@ from adelante.figures.country import country_figures
 from adelante.figures.labels import row_labels
 from adelante.figures.ladder import Selection, ladder
 from adelante.iati.figures import country_aid
+from adelante.initiatives.countries import country_name
+from adelante.initiatives.country_keys import initiative_countries
 from adelante.portal.caching import remembered
 from adelante.portal.country_map import map_areas
 from adelante.portal.views.common import date_of, hidden_params, page, portal_page
@@ -29,12 +31,15 @@ PARTNERS_LISTED = 100
 def countries(request: HttpRequest) -> HttpResponse:
     when = date_of(request)
     breakdown = remembered(committed_by, "country", when.as_of, recorded_on=when.recorded_on)
+    mine = initiative_countries()
     context = {
         "view_date": when,
         "keep": hidden_params(request, ("as_of",)),
         "breakdown": breakdown,
         "labels": row_labels(breakdown),
-        "codes": {c.value: c.value.lower() for c in Country},
+        "codes": {code: code.lower() for code in mine},
+        "countries": [(code.lower(), country_name(code)) for code in mine],
+        "country_names": ", ".join(country_name(code) for code in mine),
         "corrections": corrections.for_figures("countries"),
     }
     return page(request, "portal/countries.html", context)
@@ -57,12 +62,13 @@ def _geography(commitment: object, code: str) -> tuple[str, object]:
 
 @portal_page
 def country(request: HttpRequest, code: str) -> HttpResponse:
-    if code.upper() in Country.values and code != code.lower():
+    # The initiative's countries, whichever they are: a country page is never one in code.
+    if code.upper() not in initiative_countries():
+        raise Http404(code)
+    if code != code.lower():
         query = request.META.get("QUERY_STRING", "")
         url = reverse("portal:country", args=[code.lower()])
         return HttpResponsePermanentRedirect(url + (f"?{query}" if query else ""))
-    if code.upper() not in Country.values:
-        raise Http404(code)
     code = code.upper()
     when = date_of(request)
     named = in_country(code)
@@ -87,7 +93,7 @@ def country(request: HttpRequest, code: str) -> HttpResponse:
         "keep": hidden_params(request, ("as_of",)),
         "code": code,
         "slug": code.lower(),
-        "name": Country(code).label,
+        "name": country_name(code),
         "figures": remembered(country_figures, code, when.as_of, recorded_on=when.recorded_on),
         "ladder": remembered(
             ladder, when.as_of, recorded_on=when.recorded_on, selection=Selection(country=code)

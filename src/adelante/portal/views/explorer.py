@@ -14,10 +14,11 @@ from django.utils.translation import gettext as _
 
 from adelante.bilingual import as_plain
 from adelante.catalogue.models import FocusArea
-from adelante.commitments.choices import PUBLISHED_STATUSES, Country, CountryGroup, MoneyKind
+from adelante.commitments.choices import PUBLISHED_STATUSES, MoneyKind
 from adelante.commitments.publication import published_rounds
 from adelante.commitments.selectors import CommitmentSort
 from adelante.figures.committed import committed_within
+from adelante.initiatives.country_keys import key_choices
 from adelante.money.formatting import format_number
 from adelante.partners.models import Partner, PartnerType
 from adelante.portal import downloads
@@ -37,8 +38,7 @@ from adelante.recordstate import conditional_on_record
 def _choices() -> dict[str, list[tuple[str, str]]]:
     # Country codes in lower case, as the portal's addresses write them (any case is read).
     return {
-        "country": [(c.value.lower(), str(c.label)) for c in Country]
-        + [(g.value, str(g.label)) for g in CountryGroup],
+        "country": [(key.lower(), name) for key, name in key_choices()],
         "focus": [(a.code, a.name) for a in FocusArea.objects.all()],
         "kind": [(k.value, str(k.label)) for k in MoneyKind],
         "partner_type": [(t.value, str(t.label)) for t in PartnerType],

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from adelante.catalogue.models import Metric
-from adelante.commitments.choices import Country, CountryGroup, country_key
+from adelante.commitments.choices import country_key
 from adelante.commitments.publication import published_commitments, published_partners
 from adelante.commitments.selectors import in_country
 from adelante.corrections import pages as corrections
@@ -21,6 +21,7 @@ from adelante.figures.progress import values_by_commitment, verified_points
 from adelante.figures.reached import INDEPENDENTLY_VERIFIED, invested, reached_all
 from adelante.figures.record import Record
 from adelante.figures.silence import period_record
+from adelante.initiatives.country_keys import key_choices
 from adelante.partners.models import PartnerMerge, PartnerType, name_matching
 from adelante.portal.caching import remembered
 from adelante.portal.problems import BadParameters
@@ -92,8 +93,7 @@ def partners(request: HttpRequest) -> HttpResponse:
         "type": kind,
         "country": country.lower(),
         "types": [(t.value, str(t.label)) for t in PartnerType],
-        "countries": [(c.value.lower(), str(c.label)) for c in Country]
-        + [(g.value, str(g.label)) for g in CountryGroup],
+        "countries": [(key.lower(), name) for key, name in key_choices()],
     }
     return page(request, "portal/partners.html", context)
 

@@ -170,10 +170,12 @@ def proposal_edit(request: HttpRequest, partner: Partner, pk: int) -> HttpRespon
         raise PermissionDenied
     if request.method != "POST":
         form = ProposalForm(
-            initial=ProposalForm.initial_for(commitment), version=version_of(commitment)
+            initial=ProposalForm.initial_for(commitment),
+            version=version_of(commitment),
+            initiative=commitment.initiative,
         )
         return _proposal_page(request, partner, form, proposal)
-    form = ProposalForm(request.POST)
+    form = ProposalForm(request.POST, initiative=commitment.initiative)
     if not form.is_valid():
         return _proposal_page(request, partner, form, proposal, status=400)
     try:
@@ -202,7 +204,7 @@ def proposal_autosave(request: HttpRequest, partner: Partner, pk: int) -> HttpRe
     proposal = get_object_or_404(
         Proposal.objects.select_related("commitment"), pk=pk, commitment__partner=partner
     )
-    form = ProposalForm(request.POST)
+    form = ProposalForm(request.POST, initiative=proposal.commitment.initiative)
     saved = False
     if form.is_valid():
         try:
