@@ -5,10 +5,8 @@ from adelante.initiatives.country_keys import CountryGroup, country_key
 from adelante.money.qualifiers import StatementQualifier
 
 __all__ = [
-    "COUNTRY_KEYS",
     "PUBLISHED_STATUSES",
     "REPORTING_STATUSES",
-    "Country",
     "CountryGroup",
     "DatePrecision",
     "MoneyKind",
@@ -18,20 +16,6 @@ __all__ = [
     "Status",
     "country_key",
 ]
-
-
-class Country(models.TextChoices):
-    """Deprecated: the first initiative's countries as an enum. An initiative's countries are
-    data (`adelante.initiatives.country_keys`); kept only until the API, exchange and IATI
-    modules stop importing it."""
-
-    GUATEMALA = "GT", _("Guatemala")
-    EL_SALVADOR = "SV", _("El Salvador")
-    HONDURAS = "HN", _("Honduras")
-
-
-#: Deprecated with `Country`: use `country_keys()` (the initiative in scope's).
-COUNTRY_KEYS: tuple[str, ...] = (*Country.values, *CountryGroup.values)
 
 
 class MoneyKind(models.TextChoices):
