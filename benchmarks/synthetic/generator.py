@@ -47,7 +47,6 @@ from typing import Any
 
 from adelante.catalogue.models import FocusArea, Metric
 from adelante.commitments.choices import (
-    Country,
     MoneyKind,
     Relation,
     StatementFigure,
@@ -65,6 +64,7 @@ from adelante.commitments.models import (
 )
 from adelante.currency.conversion import to_usd
 from adelante.currency.models import ExchangeRate
+from adelante.initiatives.country_keys import initiative_countries
 from adelante.money.fields import from_hundredths, to_hundredths
 from adelante.money.qualifiers import AmountQualifier
 from adelante.partners.models import Partner, PartnerAlias, PartnerType
@@ -311,6 +311,9 @@ class Generator:
         # (generator 3) left every other choice as generator 2 made it.
         self.obligation_rng = _stream(spec.seed, "obligations")
         self.focus = list(FocusArea.objects.order_by("code").values_list("code", "id"))
+        # The initiative in scope's countries, in its order (GT, SV, HN for the primary one, as
+        # the synthetic data always drew them).
+        self.countries = initiative_countries()
         self.metrics = dict(Metric.objects.order_by("code").values_list("code", "id"))
         if USD_INVESTED not in self.metrics:
             raise SynthError(f"the metric catalogue has no {USD_INVESTED!r}")
@@ -564,7 +567,7 @@ class Generator:
     def _geography(self) -> tuple[str, dict[str, Decimal | None]]:
         rng = self.rng
         where = self.pick(GEOGRAPHY)
-        codes = [c.value for c in Country]
+        codes = list(self.countries)
         if where == "region":
             return "the region", {}
         if where == "one":
