@@ -10,6 +10,7 @@ without a template knowing about initiatives.
 
 from __future__ import annotations
 
+import importlib
 import re
 import threading
 import types
@@ -18,7 +19,12 @@ from typing import Any, cast
 
 from django.conf import settings
 from django.db import DatabaseError
-from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    StreamingHttpResponse,
+)
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 
@@ -32,16 +38,17 @@ _urlconfs: dict[str, types.ModuleType] = {}
 _lock = threading.Lock()
 
 
-def urlconf_for(initiative: Initiative) -> str | types.ModuleType:
+def urlconf_for(initiative: Initiative) -> Any:
     """The URL configuration whose portal is the initiative's (built once per slug: Django
-    keeps one resolver per configuration object)."""
+    keeps one resolver per configuration object). A module's name or a module (Django takes
+    either; its type stubs name only the first, hence `Any`)."""
     if initiative.primary:
         return str(settings.ROOT_URLCONF)
     with _lock:
         found = _urlconfs.get(initiative.slug)
         if found is None:
-            from adelante import urls as root  # the project's URLs import the portal's views
-
+            # The project's URL configuration (it imports the portal's views: read at run time).
+            root = importlib.import_module(settings.ROOT_URLCONF)
             found = types.ModuleType(f"adelante.urls.initiative.{initiative.slug}")
             found.urlpatterns = root.project_patterns(initiative.slug)  # type: ignore[attr-defined]
             for code in ("400", "404", "500"):
@@ -101,10 +108,10 @@ class InitiativeMiddleware:
             target = f"/{match['language']}{match['rest'] or '/'}"
             return HttpResponsePermanentRedirect(f"{target}?{query}" if query else target)
         request.initiative = found  # type: ignore[attr-defined]
-        request.urlconf = urlconf_for(found)  # type: ignore[attr-defined]
+        request.urlconf = urlconf_for(found)
         with scope.within(found):
             response = self.get_response(request)
-        if response.streaming:
+        if isinstance(response, StreamingHttpResponse):
             response.streaming_content = _within(found, response.streaming_content)
         return response
 

@@ -61,7 +61,7 @@ def refresh_page(*, path: str, query: str, language: str) -> int:
     urlconf = urlconf_for(initiative) if initiative is not None else None
     if initiative is not None:
         request.initiative = initiative  # type: ignore[attr-defined]
-        request.urlconf = urlconf  # type: ignore[attr-defined]
+        request.urlconf = urlconf
     token = recomputing.set(True)
     before = get_urlconf()
     set_urlconf(urlconf)

@@ -101,9 +101,9 @@ SECTIONS: dict[str, type[_Bilingual]] = {
 }
 
 
-def sitemaps() -> dict[str, Sitemap]:  # type: ignore[type-arg]
+def sitemaps() -> dict[str, type[Sitemap] | Sitemap]:  # type: ignore[type-arg]
     """Every section of the sitemap, the primary initiative's first."""
-    found: dict[str, Sitemap] = {}  # type: ignore[type-arg]
+    found: dict[str, type[Sitemap] | Sitemap] = {}  # type: ignore[type-arg]
     initiatives = sorted(Initiative.objects.listed(), key=lambda i: not i.primary)
     for initiative in initiatives:
         for name, section in SECTIONS.items():

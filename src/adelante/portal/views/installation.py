@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
 
 from adelante.commitments.choices import PUBLISHED_STATUSES
@@ -67,12 +68,12 @@ def initiatives(request: HttpRequest) -> HttpResponse:
     return page(request, "portal/initiatives.html", context)
 
 
-def logo(request: HttpRequest, slug: str) -> HttpResponse:
+def logo(request: HttpRequest, slug: str) -> HttpResponseBase:
     """The initiative's logo as stored, with its picture's content type; 404 when none."""
     found = get_object_or_404(Initiative, slug=slug)
     if not found.logo:
         raise Http404(slug)
-    content_type = LOGO_TYPES.get(PurePosixPath(found.logo.name).suffix.lower())
+    content_type = LOGO_TYPES.get(PurePosixPath(found.logo.name or "").suffix.lower())
     if content_type is None:
         raise Http404(slug)
     try:

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import get_language_info
 
+from adelante.bilingual import Language, reader_language
 from adelante.corrections import pages as corrections
 from adelante.initiatives.models import Initiative
 from adelante.portal.overview import has_record
@@ -17,9 +18,11 @@ def pending_languages(initiative: Initiative | None) -> list[str]:
     codes = (initiative.languages_pending if initiative is not None else "").replace(",", " ")
     for code in codes.split():
         try:
-            names.append(str(get_language_info(code.lower())["name_translated"]))
+            name = str(get_language_info(code.lower())["name_translated"])
         except KeyError:
-            names.append(code)
+            name = code
+        # Spanish writes a language's name in lower case ("en francés").
+        names.append(name.lower() if reader_language() == Language.ES else name)
     return names
 
 
