@@ -41,6 +41,7 @@ def test_every_adelante_model_is_registered() -> None:
         "commitments.OfficialStatement",
         "commitments.Round",
         "currency.ExchangeRate",
+        "initiatives.Initiative",
         "partners.Partner",
         "partners.PartnerMerge",
         "progress.ProgressReport",

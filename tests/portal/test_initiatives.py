@@ -240,3 +240,18 @@ def test_one_sitemap_section_per_initiative(client, record, other):
     countries = client.get(f"/sitemap-countries-{SLUG}.xml").content.decode()
     listed = dict.fromkeys(re.findall(rf"/en/i/{SLUG}/countries/(\w+)/", countries))
     assert list(listed) == ["ke", "tz", "ug", "gt"]
+
+
+def test_the_background_refresh_renders_an_initiatives_page_for_it(record, other, settings):
+    """A stale page is rendered afresh by a worker from its path alone: for the initiative of
+    its address, with its addresses (adelante.portal.refresh)."""
+    from adelante.portal.refresh import refresh_page
+
+    caches["default"].clear()
+    assert refresh_page.call(path=f"/en/i/{SLUG}/", query="", language="en") == 200
+    assert refresh_page.call(path=f"/es/i/{SLUG}/rounds/", query="", language="es") == 200
+    # The next reader gets the initiative's page, not the primary's.
+    from django.test import Client
+
+    page = Client().get(f"/en/i/{SLUG}/").content.decode()
+    assert figure(page, "committed") == "US$9,000,000"
