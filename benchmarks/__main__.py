@@ -12,13 +12,23 @@
 
 `python -m benchmarks COMMAND --help` lists a command's options (docs/benchmarks.md). Any other
 name goes to Django as it is (`python -m benchmarks migrate`), with the same settings.
+
+Without `SECRET_KEY` a key for this run only is used, said in one line (the servers and child
+processes a benchmark starts get it too); with `ADELANTE_ENV=production` a missing key, like any
+other setting that cannot load, is one line and exit status 2, never a traceback.
 """
 
 from __future__ import annotations
 
 import os
+import secrets
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
+
+PROGRAM = "python -m benchmarks"
+#: Exit status of a run refused before the command starts (as the `adelante` command's).
+REFUSED = 2
 
 #: Each command: the management command of this app it runs, and options it always gets.
 COMMANDS: dict[str, tuple[str, ...]] = {
@@ -40,11 +50,34 @@ def main(argv: Sequence[str] | None = None) -> None:
     # The benchmarks app must be installed whatever DJANGO_SETTINGS_MODULE says (production and
     # the demo leave it out); --settings still chooses other settings.
     os.environ["DJANGO_SETTINGS_MODULE"] = "benchmarks.settings"
+    from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        _development_key()
+        settings.INSTALLED_APPS  # noqa: B018  (loads the settings here, not in a traceback)
+    except ImproperlyConfigured as exc:
+        refuse(str(exc))
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(
-        ["python -m benchmarks", *COMMANDS.get(args[0], (args[0],)), *args[1:]]
-    )
+    execute_from_command_line([PROGRAM, *COMMANDS.get(args[0], (args[0],)), *args[1:]])
+
+
+def _development_key() -> None:
+    """A key for this run only when none is set, outside production: the benchmarks run from a
+    clone on a developer's machine, and what they sign (sessions of the measured servers)
+    lives no longer than the run."""
+    from adelante.operations import environment
+
+    if os.environ.get("SECRET_KEY") or environment.deployment() == "production":
+        return
+    os.environ["SECRET_KEY"] = secrets.token_urlsafe(50)
+    print(f"{PROGRAM}: SECRET_KEY is not set: using a key for this run only.", file=sys.stderr)
+
+
+def refuse(message: str) -> NoReturn:
+    print(f"{PROGRAM}: {message}", file=sys.stderr)
+    raise SystemExit(REFUSED)
 
 
 if __name__ == "__main__":

@@ -370,6 +370,17 @@ def write_one() -> str:
 class Cluster:
     processes: Processes
     nginx: int
+    web_workers: int = 2
+
+    def replaced_workers(self) -> int:
+        """How many gunicorn workers the two app servers started after their first ones (a
+        worker replaced after max_requests, one killed for a timeout): each spends about a
+        second importing the application, and requests to its server may wait meanwhile
+        (docs/benchmarks.md, "The one-second pauses")."""
+        booted = sum(
+            self.processes.log_of(name).count("Booting worker with pid") for name in ("a", "b")
+        )
+        return max(0, booted - 2 * self.web_workers)
 
 
 @contextlib.contextmanager
@@ -437,7 +448,7 @@ def cluster(
         )
         for name in ("a", "b", "nginx"):
             wait_for(lambda n=name: _healthy(ports[n]), 90, f"{name} answering", processes)
-        yield Cluster(processes, ports["nginx"])
+        yield Cluster(processes, ports["nginx"], web_workers)
     finally:
         with contextlib.ExitStack() as cleanup:
             cleanup.callback(_forget_keys, prefix)

@@ -48,12 +48,20 @@ graceful_timeout = 30
 # is 8k too): a longer query string up to it reaches Adelante, which answers its own 414 page
 # (adelante/portal/middleware.py); beyond it, gunicorn answers 414 itself.
 limit_request_line = 8190
-# Keep-alive with nginx's upstream connections (nginx's keepalive; its own timeout is 60 s).
+# Keep-alive with nginx's upstream connections (threaded workers; nginx's keepalive). nginx
+# closes an idle one after 4 s (its upstream keepalive_timeout), before gunicorn does.
 keepalive = 5
-# A worker is replaced after this many requests (spread, so they are not all replaced at
-# once): a slow leak in any library cannot grow for ever.
-max_requests = 2000
-max_requests_jitter = 200
+# A worker is replaced after this many requests, so a slow leak in any library cannot grow for
+# ever; but rarely, and at times spread wide apart. A new worker spends about a second of CPU
+# importing the application before it answers anything, and while it does its server has one
+# worker fewer: at 2,000 (+0-200) requests, as before, each worker was replaced every few
+# seconds under load, the two workers of a server were often replaced together, and requests
+# waited a second or more for one to start. Those were the one-second pauses that set every
+# p95 of the cluster benchmark (docs/benchmarks.md, "The one-second pauses"). Now each worker
+# is replaced after 100,000 to 150,000 requests (hours, at a busy site's rates), each at its
+# own count, so two replacements seldom overlap.
+max_requests = 100_000
+max_requests_jitter = 50_000
 
 # The heartbeat file each worker touches: in memory, never on a disk that may stall
 # (gunicorn's own advice; /dev/shm is tmpfs on Debian).
@@ -80,6 +88,15 @@ logconfig_dict = gunicorn_logging(log_format=_env.get("LOG_FORMAT") or "json", l
 logger_class = GunicornLogger
 # The process's name in ps and top.
 proc_name = "adelante-web"
+
+
+def post_worker_init(worker: Any) -> None:
+    """Before a new worker takes its first request: import what Django imports on the first
+    one (the URL configuration and every view, about 0.3 s), so that no reader waits for it
+    (adelante/operations/warm_up.py)."""
+    from adelante.operations.warm_up import warm_up
+
+    warm_up()
 
 
 def child_exit(server: Any, worker: Any) -> None:

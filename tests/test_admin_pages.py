@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 import pytest
@@ -10,13 +11,17 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
+from adelante.commitments.models import Commitment, SamePledge
+from adelante.initiatives import scope
+from adelante.initiatives.models import Initiative
 from adelante.partners.models import PartnerMerge
 from adelante.progress.models import ProgressReport
 from tests.adminforms import sample_record
 
 LANGUAGES = ("en", "es")
+DAY_OF_SAMPLE = datetime.date(2022, 6, 7)
 #: Models the admin shows but never changes.
-READ_ONLY = {ProgressReport, PartnerMerge}
+READ_ONLY = {ProgressReport, PartnerMerge, SamePledge}
 
 
 def adelante_models() -> list[Any]:
@@ -40,6 +45,7 @@ def test_every_adelante_model_is_registered() -> None:
         "commitments.Commitment",
         "commitments.OfficialStatement",
         "commitments.Round",
+        "commitments.SamePledge",
         "currency.ExchangeRate",
         "initiatives.Initiative",
         "partners.Partner",
@@ -54,7 +60,9 @@ def test_every_adelante_model_is_registered() -> None:
 @pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("model", adelante_models(), ids=lambda m: m._meta.label)
 def test_admin_pages_load(admin_client: Client, model: Any, language: str) -> None:
-    sample_record()
+    sample = sample_record()
+    if model is SamePledge:
+        _same_pledge(sample["commitment"])
     obj = model._default_manager.order_by("pk").first()
     assert obj is not None, f"no sample {model._meta.label}"
     info = f"admin:{model._meta.app_label}_{model._meta.model_name}"
@@ -85,6 +93,16 @@ def test_admin_pages_load(admin_client: Client, model: Any, language: str) -> No
         with translation.override(language):
             names = str(model._meta.verbose_name_plural if page == "changelist" else "")
         assert names.lower() in text.lower()
+
+
+def _same_pledge(commitment: Commitment) -> None:
+    """The sample commitment announced under a second initiative too, linked as it."""
+    other = Initiative.objects.create(slug="ocean-pledges", name="Ocean pledges", position=1)
+    with scope.within(other):
+        again = Commitment.objects.create(
+            reference="ocean-nespresso", partner=commitment.partner, announced_on=DAY_OF_SAMPLE
+        )
+    SamePledge.objects.create(commitment=again, counted_as=commitment, confirmed_on=DAY_OF_SAMPLE)
 
 
 # Words that are the same in both languages.

@@ -117,6 +117,18 @@ def test_nginx_accepts_the_site(tmp_path):
     assert _nginx_t(wrapper).returncode != 0
 
 
+def test_nginx_closes_idle_upstream_connections_before_gunicorn_does():
+    """A request nginx sends on a kept-alive connection that gunicorn is closing at that moment
+    fails; a POST is not retried, so it would be a 502. nginx must give idle connections up
+    first (threaded workers keep them alive; deploy/gunicorn.conf.py's keepalive)."""
+    site = (DEPLOY / "nginx" / "adelante.conf").read_text(encoding="utf-8")
+    (upstream,) = re.findall(r"upstream adelante \{(.*?)\}", site, flags=re.S)
+    (nginx_idle,) = re.findall(r"^\s*keepalive_timeout (\d+)s;", upstream, flags=re.M)
+    config = (DEPLOY / "gunicorn.conf.py").read_text(encoding="utf-8")
+    (gunicorn_idle,) = re.findall(r"^keepalive = (\d+)$", config, flags=re.M)
+    assert int(nginx_idle) < int(gunicorn_idle)
+
+
 def test_the_site_retries_idempotent_requests_only_and_closes_metrics():
     site = (DEPLOY / "nginx" / "adelante.conf").read_text(encoding="utf-8")
     directives = [line.split("#")[0].strip() for line in site.splitlines()]
@@ -153,6 +165,60 @@ def test_gunicorn_loads_its_configuration_and_the_application(tmp_path, threads)
     )
     assert printed["worker_class"] == ("gthread" if threads else "sync")
     assert printed["threads"] == (threads or "1")
+
+
+def test_workers_are_replaced_rarely_and_each_at_its_own_count(tmp_path):
+    """A new worker spends about a second importing the application before it answers, and its
+    server has a worker fewer meanwhile. Replaced every 2,000 (+0-200) requests, the workers of
+    a server under load were replaced every few seconds and often together, and requests
+    waited a second or more: the pauses that set every p95 of the cluster benchmark
+    (docs/benchmarks.md, "The one-second pauses"). Still replaced (a slow leak cannot grow for
+    ever), but after at least 50,000 requests, at counts drawn from a range wide enough that
+    two workers seldom go together."""
+    done = subprocess.run(
+        [
+            *(str(BIN / "gunicorn"), "--check-config", "--print-config"),
+            *("-c", str(DEPLOY / "gunicorn.conf.py"), "adelante.wsgi:application"),
+        ],
+        env=_env(tmp_path / "data"),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    printed = dict(
+        (k.strip(), v.strip())
+        for k, _, v in (line.partition("=") for line in done.stdout.splitlines())
+    )
+    assert int(printed["max_requests"]) >= 50_000
+    assert int(printed["max_requests_jitter"]) >= int(printed["max_requests"]) // 4
+
+
+WARMED = """
+import runpy, sys
+import django
+django.setup()
+from django.conf import settings
+config = runpy.run_path(sys.argv[1])
+before = settings.ROOT_URLCONF in sys.modules
+config["post_worker_init"](None)
+print(before, settings.ROOT_URLCONF in sys.modules)
+"""
+
+
+def test_a_new_worker_imports_the_views_before_its_first_request(tmp_path):
+    """gunicorn's post_worker_init runs after the application loads and before the worker
+    accepts: Django's lazy import of the URL configuration (every view, about 0.3 s) is done
+    there, not in the first reader's request."""
+    done = subprocess.run(
+        [sys.executable, "-c", WARMED, str(DEPLOY / "gunicorn.conf.py")],
+        env={**_env(tmp_path / "data"), "DJANGO_SETTINGS_MODULE": "adelante.settings"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["False", "True"]
 
 
 def _free_port() -> int:

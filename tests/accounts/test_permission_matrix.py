@@ -265,6 +265,19 @@ MATRIX: dict[str, Row] = {
     # Workflow: the secretariat's queues
     "<lang>/secretariat/queue/": Row("/en/secretariat/queue/", SECRETARIAT),
     "<lang>/secretariat/late/": Row("/en/secretariat/late/", SECRETARIAT),
+    # One pledge under several initiatives (issue 14): the page, and its three actions (POST).
+    "<lang>/secretariat/same-pledges/": Row("/en/secretariat/same-pledges/", SECRETARIAT),
+    "<lang>/secretariat/same-pledges/link/": Row(
+        "/en/secretariat/same-pledges/link/", SECRETARIAT_POST_ONLY, post=SECRETARIAT_REDIRECT
+    ),
+    "<lang>/secretariat/same-pledges/dismiss/": Row(
+        "/en/secretariat/same-pledges/dismiss/", SECRETARIAT_POST_ONLY, post=SECRETARIAT_REDIRECT
+    ),
+    "<lang>/secretariat/same-pledges/<int:pk>/unlink/": Row(
+        "/en/secretariat/same-pledges/999999/unlink/",
+        SECRETARIAT_POST_ONLY,
+        post=_roles(403, anonymous=LOGIN, reviewer=404, secretariat_admin=404),
+    ),
     "<lang>/secretariat/late/<slug:partner>/remind/": Row(
         "/en/secretariat/late/{partner}/remind/", SECRETARIAT_POST_ONLY, post=SECRETARIAT_REDIRECT
     ),
@@ -422,6 +435,13 @@ ADMIN = (
     "<lang>/admin/commitments/round/<path:object_id>/history/",
     "<lang>/admin/commitments/round/^([^/]+)/history/([^/]+)/$",
     "<lang>/admin/commitments/round/add/",
+    # Same pledges across initiatives, read-only (linked on /secretariat/same-pledges/).
+    "<lang>/admin/commitments/samepledge/",
+    "<lang>/admin/commitments/samepledge/<path:object_id>/",
+    "<lang>/admin/commitments/samepledge/<path:object_id>/change/",
+    "<lang>/admin/commitments/samepledge/<path:object_id>/delete/",
+    "<lang>/admin/commitments/samepledge/<path:object_id>/history/",
+    "<lang>/admin/commitments/samepledge/add/",
     "<lang>/admin/currency/exchangerate/",
     "<lang>/admin/currency/exchangerate/<path:object_id>/",
     "<lang>/admin/currency/exchangerate/<path:object_id>/change/",

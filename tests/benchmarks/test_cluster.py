@@ -130,3 +130,5 @@ def test_the_cluster_benchmark_at_a_tiny_size() -> None:
         errors = row[-3]
         assert errors == "0", text
     assert "p95 after a write" in text and "200 commitments" in text
+    # At this size and length no worker reaches max_requests (deploy/gunicorn.conf.py).
+    assert "gunicorn workers replaced during the run: 0." in text, text

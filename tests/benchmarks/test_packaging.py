@@ -101,3 +101,43 @@ def helps() -> dict[str, str]:
 @pytest.mark.parametrize(("name", "option"), OPTIONS.items())
 def test_each_benchmark_keeps_its_options(helps: dict[str, str], name: str, option: str) -> None:
     assert option in helps[name]
+
+
+def run_without_a_key(*args: str, **env_values: str) -> subprocess.CompletedProcess[str]:
+    """`python -m benchmarks ARGS` as typed in a fresh shell: no SECRET_KEY, no DEBUG."""
+    env = {
+        k: v
+        for k, v in children.environment(os.environ.get("DATABASE_URL", "")).items()
+        if k not in {"SECRET_KEY", "DEBUG", "ADELANTE_ENV", "ADELANTE_DEVELOPMENT_KEY_SAID"}
+    }
+    env.update(env_values)
+    return subprocess.run(
+        [sys.executable, "-m", "benchmarks", *args],
+        env=env,
+        cwd="/",
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.mark.any_database  # --help reads no database
+def test_without_a_secret_key_a_key_for_the_run_is_said_in_one_line() -> None:
+    done = run_without_a_key("cluster", "--help")
+    assert done.returncode == 0, done.stderr
+    assert "--web-threads" in done.stdout
+    assert done.stderr.splitlines() == [
+        "python -m benchmarks: SECRET_KEY is not set: using a key for this run only."
+    ]
+
+
+@pytest.mark.any_database
+def test_without_a_secret_key_in_production_it_stops_in_one_line() -> None:
+    done = run_without_a_key("cluster", "--help", ADELANTE_ENV="production")
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert done.stderr.splitlines() == [
+        "python -m benchmarks: SECRET_KEY must be set when DEBUG is off (in the environment, "
+        "e.g. the service's environment file); for development only, set DEBUG=1 or "
+        "ADELANTE_ENV=development."
+    ]

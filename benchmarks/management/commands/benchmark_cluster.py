@@ -85,6 +85,7 @@ class Command(BaseCommand):
                     web_threads=options["web_threads"],
                 ) as running:
                     measured = self._measure(running.nginx, readers, options["seconds"])
+                    replaced = running.replaced_workers()
             except (RuntimeError, subprocess.CalledProcessError) as exc:
                 raise CommandError(f"the cluster did not start: {exc}") from exc
         load_after = os.getloadavg()
@@ -98,7 +99,7 @@ class Command(BaseCommand):
             f"2 app servers x {options['web_workers']} gunicorn workers "
             f"x {options['web_threads']} thread(s) behind nginx; "
             f"{os.cpu_count()} CPUs; load average before {_load(load_before)}, "
-            f"after {_load(load_after)}."
+            f"after {_load(load_after)}; gunicorn workers replaced during the run: {replaced}."
         )
 
     def _measure(self, port: int, readers: list[int], seconds: float) -> list[bench.Load]:

@@ -27,6 +27,7 @@ from adelante.commitments.models import (
     CountryShare,
     OfficialStatement,
     Round,
+    SamePledge,
     Source,
     Target,
 )
@@ -263,3 +264,31 @@ class OfficialStatementAdmin(HistoryAdmin):
     search_fields = ("metric", "note", "source_url")
     date_hierarchy = "stated_on"
     autocomplete_fields = ("reached_metric",)
+
+
+@admin.register(SamePledge)
+class SamePledgeAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """The confirmed same pledges, read-only: links are made and removed on the secretariat's
+    same-pledge page, through `commitments.same_pledge` (history, checks), never here."""
+
+    list_display = ("commitment", "counted_as", "confirmed_on", "note")
+    list_select_related = ("commitment__partner", "counted_as__partner")
+    search_fields = ("commitment__reference", "counted_as__reference", "note")
+    readonly_fields = ("commitment", "counted_as", "confirmed_on", "note", "same_pledges_page")
+    fields = readonly_fields
+    date_hierarchy = "confirmed_on"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.display(description=_("link or unlink"))
+    def same_pledges_page(self, obj: Any) -> SafeString:
+        return format_html(
+            '<a href="{}">{}</a>', reverse("workflow:same_pledges"), _("The same-pledge page")
+        )

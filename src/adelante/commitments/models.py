@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -356,3 +357,41 @@ class SamePledge(models.Model):
 
     def __str__(self) -> str:
         return f"{self.commitment_id} = {self.counted_as_id}"
+
+
+class SamePledgeDismissal(models.Model):
+    """Two commitments staff said are not the same pledge: never suggested again.
+
+    `first` is the commitment with the lower id, so that a pair is stored one way only.
+    """
+
+    first = models.ForeignKey(
+        Commitment, on_delete=models.CASCADE, related_name="+", verbose_name=_("commitment")
+    )
+    second = models.ForeignKey(
+        Commitment, on_delete=models.CASCADE, related_name="+", verbose_name=_("other commitment")
+    )
+    dismissed_at = models.DateTimeField(_("dismissed at"), auto_now_add=True)
+    dismissed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("dismissed by"),
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["-dismissed_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["first", "second"], name="one_dismissal_per_pair"),
+            models.CheckConstraint(
+                condition=Q(first__lt=models.F("second")), name="dismissal_pair_ordered"
+            ),
+        ]
+        verbose_name = _("dismissed same-pledge suggestion")
+        verbose_name_plural = _("dismissed same-pledge suggestions")
+
+    def __str__(self) -> str:
+        return f"{self.first_id} ≠ {self.second_id}"

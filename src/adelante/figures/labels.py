@@ -11,8 +11,8 @@ import datetime
 from collections.abc import Sequence
 
 from django.utils.formats import date_format
+from django.utils.translation import get_language, ngettext, override
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from adelante.bilingual import as_plain, pick
 from adelante.catalogue.models import FocusArea
@@ -24,10 +24,12 @@ from adelante.commitments.choices import (
     Relation,
 )
 from adelante.commitments.models import Round
+from adelante.figures.across import CommittedAcross
 from adelante.figures.committed import UNCLASSIFIED
 from adelante.figures.progress import BEHIND, LATE, MISSING, NO_REPORT, ON_TIME, ON_TRACK
 from adelante.figures.results import Breakdown
 from adelante.figures.verdicts import Judgement, Verdict
+from adelante.money.formatting import format_usd
 from adelante.money.qualifiers import StatementQualifier
 from adelante.partners.models import PartnerType
 
@@ -168,3 +170,23 @@ def reporting_period_label(status: str) -> str:
         "missing": _("missing"),
         "silent": _("silent"),
     }[status]
+
+
+def across_sentence(across: CommittedAcross, language: str | None = None) -> str:
+    """The total across initiatives and what counting a pledge once left out
+    (`figures.across`), in the active language (or `language`)."""
+    with override(language or get_language()):
+        total = format_usd(across.total.amount_usd, language)
+        if not across.counted_once:
+            return _("%(total)s across initiatives.") % {"total": total}
+        return ngettext(
+            "%(total)s across initiatives; %(count)d commitment also announced under another "
+            "initiative is counted once (%(left_out)s not added again).",
+            "%(total)s across initiatives; %(count)d commitments also announced under another "
+            "initiative are counted once (%(left_out)s not added again).",
+            across.counted_once,
+        ) % {
+            "total": total,
+            "count": across.counted_once,
+            "left_out": format_usd(across.counted_once_usd, language),
+        }

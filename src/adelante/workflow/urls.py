@@ -6,7 +6,7 @@ Secretariat pages: secretariat reviewers and admins.
 
 from django.urls import path
 
-from adelante.workflow.views import correspondence, partner, secretariat
+from adelante.workflow.views import correspondence, partner, same_pledges, secretariat
 
 app_name = "workflow"
 urlpatterns = [
@@ -68,6 +68,15 @@ urlpatterns = [
     # The secretariat.
     path("secretariat/queue/", secretariat.queue, name="queue"),
     path("secretariat/late/", secretariat.late, name="late"),
+    # One pledge under several initiatives: suggestions, links, unlink (docs/initiatives.md).
+    path("secretariat/same-pledges/", same_pledges.same_pledges, name="same_pledges"),
+    path("secretariat/same-pledges/link/", same_pledges.link, name="same_pledge_link"),
+    path("secretariat/same-pledges/dismiss/", same_pledges.dismiss, name="same_pledge_dismiss"),
+    path(
+        "secretariat/same-pledges/<int:pk>/unlink/",
+        same_pledges.unlink,
+        name="same_pledge_unlink",
+    ),
     path("secretariat/late/<slug:partner>/remind/", secretariat.remind, name="remind"),
     path(
         "secretariat/commitments/<slug:reference>/comments/",
