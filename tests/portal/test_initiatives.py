@@ -170,7 +170,7 @@ def test_the_installation_overview(client, record, other):
     # Its card says so; the page itself is the installation's (no banner).
     assert page.count("data-synthetic") == 1
     assert f'href="/en/i/{SLUG}/"' in page and 'href="/en/"' in page
-    assert "1 pledge announced under several initiatives is counted once" in page
+    assert "1 commitment also announced under another initiative is counted once" in page
     spanish = _page(client, "/es/initiatives/")
     assert "Pacto del Océano" in spanish and "Kenia" in spanish
     # The total across: the primary's, plus the other's, the shared pledge counted once.

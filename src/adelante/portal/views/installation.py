@@ -11,9 +11,9 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
 
-from adelante.commitments.choices import PUBLISHED_STATUSES
-from adelante.commitments.models import SamePledge
+from adelante.figures.across import committed_across
 from adelante.figures.committed import committed
+from adelante.figures.labels import across_sentence
 from adelante.figures.results import Committed
 from adelante.initiatives import scope
 from adelante.initiatives.countries import country_name
@@ -54,16 +54,15 @@ def initiatives(request: HttpRequest) -> HttpResponse:
                 address=address_in(initiative, "portal:overview"),
             )
         )
-    with scope.within(scope.ACROSS):
-        across = remembered(committed, when.as_of, recorded_on=when.recorded_on)
-    # Pledges announced under several initiatives, each counted once across them.
-    counted_once = SamePledge.objects.filter(commitment__status__in=PUBLISHED_STATUSES).count()
+    # The total across initiatives, a pledge announced under several counted once, and how
+    # many were (figures.across).
+    across = remembered(committed_across, when.as_of, recorded_on=when.recorded_on)
     context = {
         "view_date": when,
         "keep": hidden_params(request, ("as_of",)),
         "listed": listed,
         "across": across,
-        "counted_once": counted_once,
+        "across_sentence": across_sentence(across),
     }
     return page(request, "portal/initiatives.html", context)
 
