@@ -47,6 +47,7 @@ def test_every_adelante_model_is_registered() -> None:
         "commitments.Round",
         "commitments.SamePledge",
         "currency.ExchangeRate",
+        "initiatives.Initiative",
         "partners.Partner",
         "partners.PartnerMerge",
         "progress.ProgressReport",

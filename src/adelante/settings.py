@@ -95,6 +95,8 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     # An over-long query string: the portal's own 414 page, in the reader's language.
     "adelante.portal.middleware.QueryLengthMiddleware",
+    # /<lang>/i/<slug>/…: the initiative's scope and URLs (docs/portal.md, "Initiatives").
+    "adelante.portal.initiatives.InitiativeMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -121,6 +123,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                # The initiative of the page: its name, look and the switcher.
+                "adelante.portal.initiatives.initiative_context",
             ],
         },
     },

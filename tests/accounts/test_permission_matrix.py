@@ -123,6 +123,12 @@ MATRIX: dict[str, Row] = {
     # The portal's one search, the sharing cards, and what search engines read (issue 12).
     "<lang>/search/": Row("/en/search/?q=alpha", PUBLIC),
     "<lang>/cards/<slug:kind>/<str:key>.png": Row("/en/cards/overview/all.png", PUBLIC),
+    "<lang>/initiatives/": Row("/en/initiatives/", PUBLIC),
+    # The primary initiative has no logo in the test's record: not found, for everyone.
+    "initiatives/<slug:slug>/logo": Row("/initiatives/central-america-forward/logo", _roles(404)),
+    "initiatives/<slug:slug>/look.css": Row(
+        "/initiatives/central-america-forward/look.css", PUBLIC
+    ),
     "robots.txt": Row("/robots.txt", PUBLIC),
     "sitemap.xml": Row("/sitemap.xml", PUBLIC),
     "sitemap-<slug:section>.xml": Row("/sitemap-pages.xml", PUBLIC),
@@ -356,7 +362,8 @@ MATRIX: dict[str, Row] = {
 ADMIN = (
     "<lang>/admin/",
     "<lang>/admin/(?P<url>.*)$",
-    "<lang>/admin/^(?P<app_label>auth|catalogue|partners|currency|commitments|progress|workflow"
+    "<lang>/admin/^(?P<app_label>auth|catalogue|partners|currency|initiatives|commitments|progress"
+    "|workflow"
     "|django_tasks_database)/$",
     "<lang>/admin/auth/group/",
     "<lang>/admin/auth/group/<path:object_id>/",
@@ -386,6 +393,13 @@ ADMIN = (
     "<lang>/admin/catalogue/focusarea/<path:object_id>/history/",
     "<lang>/admin/catalogue/focusarea/^([^/]+)/history/([^/]+)/$",
     "<lang>/admin/catalogue/focusarea/add/",
+    "<lang>/admin/initiatives/initiative/",
+    "<lang>/admin/initiatives/initiative/<path:object_id>/",
+    "<lang>/admin/initiatives/initiative/<path:object_id>/change/",
+    "<lang>/admin/initiatives/initiative/<path:object_id>/delete/",
+    "<lang>/admin/initiatives/initiative/<path:object_id>/history/",
+    "<lang>/admin/initiatives/initiative/^([^/]+)/history/([^/]+)/$",
+    "<lang>/admin/initiatives/initiative/add/",
     "<lang>/admin/catalogue/metric/",
     "<lang>/admin/catalogue/metric/<path:object_id>/",
     "<lang>/admin/catalogue/metric/<path:object_id>/change/",
@@ -605,6 +619,47 @@ def test_who_gets_what(world: dict[str, str], cast: Cast, role: str, settings) -
             where = f"{method.upper()} {url} as {role}: {response.status_code}"
             try:
                 _check(response, ADMIN_GET[role], where)
+            except AssertionError as exc:
+                failures.append(str(exc) or where)
+    assert not failures, "\n".join(failures)
+
+
+def test_every_page_of_another_initiatives_portal(world: dict[str, str], cast: Cast) -> None:
+    """Another initiative's portal (/<lang>/i/<slug>/…) has the primary's pages, public as
+    theirs are, for every role; the world's commitment and round, which are the primary's,
+    lead there (301), and the partner page is shared."""
+    from adelante.initiatives.models import Initiative, InitiativeCountry
+    from adelante.portal.initiatives import urlconf_for
+
+    other = Initiative.objects.create(slug="ocean-pact", name="Ocean Pact", position=1)
+    InitiativeCountry.objects.create(initiative=other, code="KE")
+    prefix = "<lang>/i/ocean-pact/"
+    patterns = {
+        p for p in _walk(get_resolver(urlconf_for(other)).url_patterns) if p.startswith(prefix)
+    }
+    assert patterns, "no page under the initiative's prefix"
+    redirected = {"<lang>/commitments/<slug:reference>/", "<lang>/rounds/<slug:slug>/"}
+    failures = []
+    for role in ROLES:
+        client, _headers = _client(cast, role)
+        for pattern in sorted(patterns):
+            primary = "<lang>/" + pattern.removeprefix(prefix)
+            assert primary in MATRIX, f"{pattern}: the primary's {primary} is not in MATRIX"
+            row = MATRIX[primary]
+            url = row.url.format(**world).replace("/en/", "/en/i/ocean-pact/", 1)
+            response = client.get(url)
+            _release(response)
+            where = f"GET {url} as {role}: {response.status_code}"
+            try:
+                if primary == "<lang>/countries/<str:code>/":
+                    # The world's country (GT) is not the initiative's (KE): its countries'
+                    # pages follow its own list (adelante.initiatives.countries).
+                    assert response.status_code in {200, 301, 404}, where
+                elif primary in redirected:
+                    assert response.status_code == 301, where
+                    assert response["Location"] == row.url.format(**world), where
+                else:
+                    _check(response, row.get[role], where)
             except AssertionError as exc:
                 failures.append(str(exc) or where)
     assert not failures, "\n".join(failures)

@@ -21,6 +21,7 @@ from adelante.commitments.choices import CountryGroup
 from adelante.commitments.models import Commitment, CountryShare
 from adelante.commitments.publication import published_commitments
 from adelante.folding import folded_contains
+from adelante.initiatives import scope
 from adelante.money.fields import ExactDecimalField
 from adelante.money.qualifiers import AmountQualifier
 from adelante.partners.models import PartnerAlias
@@ -138,8 +139,9 @@ def sorted_by(items: QuerySet[Commitment], sort: str) -> QuerySet[Commitment]:
 
 
 def select_commitments(chosen: CommitmentFilter) -> QuerySet[Commitment]:
-    """Published commitments matching the filter, in its order."""
-    items = published_commitments(chosen.as_of)
+    """Published commitments of the initiative in scope (adelante.initiatives.scope)
+    matching the filter, in its order."""
+    items = published_commitments(chosen.as_of).filter(scope.initiative_q())
     if chosen.country:
         items = items.filter(in_country(chosen.country))
     if chosen.focus:

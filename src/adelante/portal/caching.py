@@ -51,6 +51,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from adelante.figures.audience import Audience
+from adelante.initiatives import scope
 from adelante.operations.local_copies import copies
 from adelante.portal.refresh import recomputing, refresh_page
 from adelante.recordstate import (
@@ -259,13 +260,14 @@ def _private(response: HttpResponse) -> bool:
 def remembered(compute: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     """`compute(*args, **kwargs)` — a figures function — remembered while the record is
     unchanged, so that pages in both languages and pages that share a figure (the overview and
-    the country index) compute it once. The results are small immutable values."""
+    the country index) compute it once. The results are small immutable values. The key has
+    the initiative in scope: the same function gives each initiative its own figure."""
     if not enabled() or kwargs.get("audience", Audience.PUBLIC) is not Audience.PUBLIC:
         # Only public figures are shared between readers (rule 7).
         return compute(*args, **kwargs)
     stamp = _stamp.get() or trusted_stamp()
     name = f"{compute.__module__}.{compute.__qualname__}"
-    raw = f"{stamp}|{name}|{args!r}|{sorted(kwargs.items())!r}"
+    raw = f"{stamp}|{scope.current()}|{name}|{args!r}|{sorted(kwargs.items())!r}"
     key = f"{_PREFIX}.figure.{hashlib.sha256(raw.encode()).hexdigest()}"
     found = caches["default"].get(key)
     if found is None:

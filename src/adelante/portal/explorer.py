@@ -26,6 +26,7 @@ from adelante.commitments.selectors import (
     CommitmentSort,
     select_commitments,
 )
+from adelante.initiatives import scope
 from adelante.partners.models import Partner, PartnerType
 from adelante.portal.problems import BadParameters
 from adelante.portal.search import tidy
@@ -135,7 +136,8 @@ def parse(params: Mapping[str, str]) -> ExplorerQuery:
             values[name] = value
     lookups: dict[str, QuerySet[Any]] = {
         "focus": FocusArea.objects.filter(code=_one(params, "focus")),
-        "round": Round.objects.filter(slug=_one(params, "round")),
+        # The initiative's rounds only: another's round is not a choice here.
+        "round": Round.objects.filter(scope.initiative_q(), slug=_one(params, "round")),
         "partner": Partner.objects.filter(slug=_one(params, "partner")),
     }
     messages = {

@@ -18,6 +18,7 @@ from adelante.figures.reconcile import latest_reconciled
 from adelante.figures.record import Record
 from adelante.figures.results import Breakdown, Committed, Reached, Reconciliation
 from adelante.figures.timeline import Timeline, committed_timeline
+from adelante.initiatives import scope
 from adelante.portal import charts
 from adelante.portal.caching import remembered
 from adelante.portal.country_map import MapArea, map_areas
@@ -81,7 +82,7 @@ class Overview:
 
 
 def has_record() -> bool:
-    return Round.objects.exists()
+    return Round.objects.filter(scope.initiative_q()).exists()
 
 
 def overview(as_of: datetime.date, recorded_on: datetime.date | None = None) -> Overview:

@@ -14,9 +14,11 @@ from contextvars import ContextVar
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, QueryDict
-from django.urls import resolve
+from django.urls import get_urlconf, resolve, set_urlconf
 from django.utils import translation
 from django_tasks import task
+
+from adelante.initiatives import scope
 
 #: True while this task renders a page: the page cache must not serve it stale then.
 recomputing: ContextVar[bool] = ContextVar("adelante_portal_recomputing", default=False)
@@ -49,13 +51,26 @@ def anonymous_request(*, path: str, query: str, language: str) -> HttpRequest:
 @task()
 def refresh_page(*, path: str, query: str, language: str) -> int:
     """Render the page at `path?query` in `language` for the record as it is now; its status."""
+    # Imported here: the portal's initiatives module imports the project's URLs.
+    from adelante.portal.initiatives import initiative_of_path, urlconf_for
+
     request = anonymous_request(path=path, query=query, language=language)
+    initiative = initiative_of_path(path)
+    # The page of an initiative other than the primary: its scope and its addresses, as the
+    # reader's request had them (adelante.portal.initiatives).
+    urlconf = urlconf_for(initiative) if initiative is not None else None
+    if initiative is not None:
+        request.initiative = initiative  # type: ignore[attr-defined]
+        request.urlconf = urlconf
     token = recomputing.set(True)
+    before = get_urlconf()
+    set_urlconf(urlconf)
     try:
-        with translation.override(language):
-            match = resolve(path)
+        with translation.override(language), scope.within(initiative or scope.PRIMARY):
+            match = resolve(path, urlconf)
             request.resolver_match = match  # as the URL resolver sets it (the menu reads it)
             response = match.func(request, *match.args, **match.kwargs)
     finally:
+        set_urlconf(before)
         recomputing.reset(token)
     return int(response.status_code)

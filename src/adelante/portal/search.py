@@ -20,13 +20,13 @@ from adelante.bilingual import as_html
 from adelante.catalogue.models import StatementName
 from adelante.catalogue.names import statement_name as named_statement
 from adelante.commitments.models import Commitment, OfficialStatement, Round
-from adelante.commitments.publication import published_partners, published_rounds
 from adelante.commitments.selectors import MAX_SEARCH_WORDS, CommitmentFilter, select_commitments
 from adelante.figures.record import Record
 from adelante.folding import fold, folded_contains
 from adelante.initiatives.countries import country_name
 from adelante.initiatives.country_keys import initiative_countries
 from adelante.partners.models import Partner, name_matching
+from adelante.portal import published
 
 #: Longer searches are typing accidents or abuse: they are cut to this many characters.
 MAX_SEARCH = 200
@@ -124,11 +124,11 @@ def search(typed: str, as_of: datetime.date, recorded_on: datetime.date | None =
     if not wanted.text:
         return Results(wanted)
     text = wanted.text
-    partners = published_partners(as_of).filter(name_matching(text)).order_by("normalised_name")
+    partners = published.partners(as_of).filter(name_matching(text)).order_by("normalised_name")
     commitments = select_commitments(CommitmentFilter(q=text, as_of=as_of)).select_related(
         "partner"
     )
-    rounds = published_rounds(as_of).filter(_all_words(("label", "label_es", "slug"), text))
+    rounds = published.rounds(as_of).filter(_all_words(("label", "label_es", "slug"), text))
     statements = (
         Record(recorded_on)
         .statements()
@@ -138,7 +138,7 @@ def search(typed: str, as_of: datetime.date, recorded_on: datetime.date | None =
     countries = _countries(text)
     on_day = {
         r.announced_on: r
-        for r in published_rounds(as_of).filter(
+        for r in published.rounds(as_of).filter(
             announced_on__in=[s.stated_on for s in statements[:SHOWN]]
         )
     }

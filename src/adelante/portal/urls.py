@@ -1,6 +1,10 @@
-"""The portal's URLs, under the language prefix (/en/…, /es/…); docs/portal.md lists them."""
+"""The portal's URLs, under the language prefix (/en/…, /es/…); docs/portal.md lists them.
 
-from django.urls import path
+The primary initiative's pages are at /<lang>/…, any other initiative's at /<lang>/i/<slug>/…
+(`for_initiative`); the installation's overview of its initiatives is outside both.
+"""
+
+from django.urls import URLPattern, URLResolver, include, path
 
 from adelante.portal.views import (
     cards,
@@ -8,6 +12,7 @@ from adelante.portal.views import (
     commitment,
     countries,
     explorer,
+    installation,
     methodology,
     overview,
     partners,
@@ -16,7 +21,8 @@ from adelante.portal.views import (
 )
 
 app_name = "portal"
-urlpatterns = [
+#: The pages of one initiative's portal.
+pages = [
     path("", overview.overview, name="overview"),
     path("commitments/", explorer.explorer, name="commitments"),
     path("commitments/download.csv", explorer.commitments_csv, name="commitments_csv"),
@@ -35,3 +41,15 @@ urlpatterns = [
     path("data/<slug:chart>.csv", charts.chart_csv, name="chart_csv"),
     path("data/<slug:chart>.svg", charts.chart_svg, name="chart_svg"),
 ]
+
+
+def for_initiative(slug: str | None) -> list[URLPattern | URLResolver]:
+    """The portal's URLs with an initiative's pages under i/<slug>/ (None: the primary's,
+    unprefixed)."""
+    outside = [path("initiatives/", installation.initiatives, name="initiatives")]
+    if slug is None:
+        return [*outside, *pages]
+    return [*outside, path(f"i/{slug}/", include(pages))]
+
+
+urlpatterns = for_initiative(None)

@@ -175,3 +175,11 @@ def open_data_links(context: dict[str, Any]) -> dict[str, str]:
         return {}
     download, api = links[name]
     return {"download": download, "api": f"/api/v1/{api}"}
+
+
+@register.simple_tag
+def initiative_url(initiative: Any, view: str = "portal:overview") -> str:
+    """A page of an initiative's portal (its overview by default), in the reader's language."""
+    from adelante.portal.initiatives import address_in  # it imports the project's URLs
+
+    return address_in(initiative, view)

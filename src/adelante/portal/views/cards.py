@@ -13,17 +13,16 @@ from django.utils.translation import ngettext
 from adelante.commitments.choices import CountryGroup, country_key
 from adelante.commitments.publication import (
     is_withheld,
-    published_commitments,
-    published_partners,
-    published_rounds,
 )
 from adelante.figures.committed import committed
 from adelante.figures.country import country_figures
 from adelante.figures.listing import partner_total
 from adelante.figures.rounds import round_figures
+from adelante.initiatives import scope
 from adelante.initiatives.countries import country_name
 from adelante.money.formatting import format_number, format_usd, with_qualifier
 from adelante.money.qualifiers import TotalQualifier
+from adelante.portal import published
 from adelante.portal.caching import remembered
 from adelante.portal.cards import Card, png
 from adelante.portal.views.common import portal_page
@@ -45,18 +44,20 @@ def _commitments(n: int) -> str:
 def card_of(kind: str, key: str) -> Card:
     """The card of a page, as of today; Http404 when there is no such public page."""
     today = timezone.localdate()
-    site = f"{_('Adelante')} · {_('Central America Forward')}"
+    initiative = scope.resolve()
+    name = initiative.in_language("name").text if initiative is not None else _("Adelante")
+    site = f"{_('Adelante')} · {name}"
     when = _("Committed as of %(date)s") % {"date": formats.date_format(today, "DATE_FORMAT")}
     if kind == "overview":
         total = remembered(committed, today)
         return Card(
-            _("Commitments to Central America Forward"),
+            _("Commitments to %(initiative)s") % {"initiative": name},
             _money(total.amount_usd, total.qualifier),
             f"{when} · {_commitments(total.commitments)}",
             site,
         )
     if kind == "commitment":
-        found = get_object_or_404(published_commitments().select_related("partner"), reference=key)
+        found = get_object_or_404(published.commitments().select_related("partner"), reference=key)
         if is_withheld(found.qualifier):
             figure = _("confidential amount")
         elif found.amount_usd is None:
@@ -64,9 +65,9 @@ def card_of(kind: str, key: str) -> Card:
         else:
             figure = with_qualifier(format_usd(found.amount_usd, compact=True), found.qualifier)
         title = found.partner.name + (f": {found.title}" if found.title else "")
-        return Card(title, figure, _("A commitment to Central America Forward"), site)
+        return Card(title, figure, _("A commitment to %(initiative)s") % {"initiative": name}, site)
     if kind == "partner":
-        partner = get_object_or_404(published_partners(), slug=key)
+        partner = get_object_or_404(published.partners(), slug=key)
         mine = remembered(partner_total, partner.id, today)
         return Card(
             partner.name,
@@ -87,7 +88,7 @@ def card_of(kind: str, key: str) -> Card:
             site,
         )
     if kind == "round":
-        found_round = get_object_or_404(published_rounds(), slug=key)
+        found_round = get_object_or_404(published.rounds(), slug=key)
         of_round = remembered(round_figures, found_round.id, today)
         return Card(
             found_round.label,

@@ -5,8 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 
 from adelante.catalogue.models import Metric
 from adelante.commitments.models import Commitment
@@ -14,7 +13,9 @@ from adelante.commitments.publication import is_withheld, published_commitments
 from adelante.corrections import pages as corrections
 from adelante.figures.progress import target_progress, values_by_commitment, verified_points
 from adelante.figures.record import Record
+from adelante.portal import published
 from adelante.portal.history import public_history
+from adelante.portal.initiatives import address_in
 from adelante.portal.views.common import date_of, hidden_params, page, portal_page
 
 
@@ -34,12 +35,14 @@ class MetricProgress:
 @portal_page
 def commitment(request: HttpRequest, reference: str) -> HttpResponse:
     when = date_of(request)
-    found = get_object_or_404(
-        published_commitments().select_related(
-            "partner", "round", "exchange_rate", "relates_to", "relates_to__partner"
-        ),
-        reference=reference,
+    found = (
+        published.commitments()
+        .select_related("partner", "round", "exchange_rate", "relates_to", "relates_to__partner")
+        .filter(reference=reference)
+        .first()
     )
+    if found is None:
+        return _elsewhere(request, reference)
     record = Record(when.recorded_on)
     points = verified_points(when.as_of, record, commitment_ids=[found.id])
     metrics = {m.code: m for m in Metric.objects.all()}
@@ -68,7 +71,7 @@ def commitment(request: HttpRequest, reference: str) -> HttpResponse:
                 status=judged.status if judged else "",
             )
         )
-    later = published_commitments().filter(relates_to=found).select_related("partner")
+    later = published.commitments().filter(relates_to=found).select_related("partner")
     context = {
         "view_date": when,
         "keep": hidden_params(request, ("as_of",)),
@@ -85,6 +88,17 @@ def commitment(request: HttpRequest, reference: str) -> HttpResponse:
         "corrections": corrections.for_commitment(found.reference),
     }
     return page(request, "portal/commitment.html", context)
+
+
+def _elsewhere(request: HttpRequest, reference: str) -> HttpResponse:
+    """A commitment of another initiative: its page is at that initiative's address."""
+    other = published_commitments().select_related("initiative").filter(reference=reference)
+    found = other.first()
+    if found is None:
+        raise Http404(reference)
+    target = address_in(found.initiative, "portal:commitment", found.reference)
+    query = request.META.get("QUERY_STRING", "")
+    return HttpResponsePermanentRedirect(f"{target}?{query}" if query else target)
 
 
 def _public(other: Commitment | None) -> Commitment | None:

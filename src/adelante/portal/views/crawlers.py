@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
-from adelante.portal.sitemaps import SITEMAPS
+from adelante.portal.sitemaps import sitemaps
 from adelante.portal.views.common import portal_page
 
 #: Pages for one reader (signing in, workspaces, the staff's pages) and the heavy downloads:
@@ -44,9 +44,9 @@ def _rendered(response: Any) -> HttpResponse:
 
 @portal_page
 def sitemap_index(request: HttpRequest) -> HttpResponse:
-    return _rendered(sitemap_views.index(request, SITEMAPS, sitemap_url_name="sitemap_section"))
+    return _rendered(sitemap_views.index(request, sitemaps(), sitemap_url_name="sitemap_section"))
 
 
 @portal_page
 def sitemap_section(request: HttpRequest, section: str) -> HttpResponse:
-    return _rendered(sitemap_views.sitemap(request, SITEMAPS, section=section))
+    return _rendered(sitemap_views.sitemap(request, sitemaps(), section=section))

@@ -15,13 +15,12 @@ from django.utils.translation import gettext as _
 from adelante.bilingual import as_plain
 from adelante.catalogue.models import FocusArea
 from adelante.commitments.choices import PUBLISHED_STATUSES, MoneyKind
-from adelante.commitments.publication import published_rounds
 from adelante.commitments.selectors import CommitmentSort
 from adelante.figures.committed import committed_within
 from adelante.initiatives.country_keys import key_choices
 from adelante.money.formatting import format_number
 from adelante.partners.models import Partner, PartnerType
-from adelante.portal import downloads
+from adelante.portal import downloads, published
 from adelante.portal.explorer import PAGE_SIZES, ExplorerQuery, parse, select
 from adelante.portal.problems import BadParameters
 from adelante.portal.views.common import (
@@ -73,7 +72,7 @@ def explorer(request: HttpRequest) -> HttpResponse:
     # Each round's label in the reader's language; one only in the other language says so,
     # and its option carries that language (an option takes no markup).
     rounds = []
-    for the_round in published_rounds().order_by("announced_on", "label"):
+    for the_round in published.rounds().order_by("announced_on", "label"):
         shown = the_round.in_language("label")
         rounds.append((the_round.slug, as_plain(shown), shown.language if shown.fallback else ""))
     # The downloads take the same filters and date, and every page.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -21,9 +21,13 @@ from adelante.figures.progress import values_by_commitment, verified_points
 from adelante.figures.reached import INDEPENDENTLY_VERIFIED, invested, reached_all
 from adelante.figures.record import Record
 from adelante.figures.silence import period_record
+from adelante.initiatives import scope
 from adelante.initiatives.country_keys import key_choices
+from adelante.initiatives.models import Initiative
 from adelante.partners.models import PartnerMerge, PartnerType, name_matching
+from adelante.portal import published
 from adelante.portal.caching import remembered
+from adelante.portal.initiatives import address_in
 from adelante.portal.problems import BadParameters
 from adelante.portal.search import Search, tidy
 from adelante.portal.views.common import date_of, hidden_params, page, portal_page, read_both
@@ -62,13 +66,13 @@ def partners(request: HttpRequest) -> HttpResponse:
         lambda: date_of(request), lambda: _index_query(request)
     )
     q = searched.text
-    found = published_partners(when.as_of)
+    found = published.partners(when.as_of)
     if q:
         found = found.filter(name_matching(q))
     if kind:
         found = found.filter(type=kind)
     if country:
-        mine = published_commitments(when.as_of).filter(in_country(country))
+        mine = published.commitments(when.as_of).filter(in_country(country))
         found = found.filter(Exists(mine.filter(partner_id=OuterRef("pk"))))
     paginator = Paginator(found.order_by("normalised_name"), PER_PAGE)
     if number > max(paginator.num_pages, 1):
@@ -118,7 +122,7 @@ def partner(request: HttpRequest, slug: str) -> HttpResponse:
     record = Record(when.recorded_on)
     everything = record.commitments().filter(partner_id=found.id).values("id")
     listed = list(
-        published_commitments(when.as_of)
+        published.commitments(when.as_of)
         .filter(partner=found)
         .select_related("round")
         .prefetch_related("countries")
@@ -157,7 +161,26 @@ def partner(request: HttpRequest, slug: str) -> HttpResponse:
         "reached": reached_all(when.as_of, recorded_on=when.recorded_on, within=everything),
         "metrics": metrics,
         "rows": [(c, progress.get(c.id, [])) for c in listed],
-        "more": published_commitments(when.as_of).filter(partner=found).count() > LISTED,
+        "more": published.commitments(when.as_of).filter(partner=found).count() > LISTED,
+        "elsewhere": _elsewhere(found.id, found.slug),
         "corrections": corrections.for_partner(found.slug),
     }
     return page(request, "portal/partner.html", context)
+
+
+def _elsewhere(partner_id: int, slug: str) -> list[tuple[Initiative, int, str]]:
+    """The partner's public commitments in the other initiatives (partners are shared): each
+    initiative, how many, and the partner's page there."""
+    counts = dict(
+        published_commitments()
+        .filter(partner_id=partner_id)
+        .exclude(scope.initiative_q())
+        .order_by()
+        .values("initiative")
+        .annotate(n=Count("id"))
+        .values_list("initiative", "n")
+    )
+    return [
+        (other, counts[other.id], address_in(other, "portal:partner", slug))
+        for other in Initiative.objects.listed().filter(id__in=counts)
+    ]

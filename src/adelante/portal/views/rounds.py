@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 
-from adelante.commitments.publication import published_commitments, published_rounds
+from adelante.commitments.publication import published_rounds
 from adelante.corrections import pages as corrections
 from adelante.figures.committed import committed_by
 from adelante.figures.ladder import Selection, ladder
 from adelante.figures.rounds import round_figures
+from adelante.portal import published
 from adelante.portal.caching import remembered
+from adelante.portal.initiatives import address_in
 from adelante.portal.views.common import date_of, hidden_params, page, portal_page
 
 #: A round page lists this many commitments; the explorer has them all.
@@ -22,7 +23,7 @@ def rounds(request: HttpRequest) -> HttpResponse:
     when = date_of(request)
     breakdown = remembered(committed_by, "round", when.as_of, recorded_on=when.recorded_on)
     rows = {row.key: row for row in breakdown.rows}
-    listed = list(published_rounds().order_by("announced_on", "label"))
+    listed = list(published.rounds().order_by("announced_on", "label"))
     context = {
         "view_date": when,
         "keep": hidden_params(request, ("as_of",)),
@@ -36,8 +37,10 @@ def rounds(request: HttpRequest) -> HttpResponse:
 @portal_page
 def round_page(request: HttpRequest, slug: str) -> HttpResponse:
     when = date_of(request)
-    found = get_object_or_404(published_rounds(), slug=slug)
-    mine = published_commitments(when.as_of).filter(round=found)
+    found = published.rounds().filter(slug=slug).first()
+    if found is None:
+        return _elsewhere(request, slug)
+    mine = published.commitments(when.as_of).filter(round=found)
     figures = remembered(round_figures, found.id, when.as_of, recorded_on=when.recorded_on)
     context = {
         "view_date": when,
@@ -58,3 +61,19 @@ def round_page(request: HttpRequest, slug: str) -> HttpResponse:
         ),
     }
     return page(request, "portal/round.html", context)
+
+
+def _elsewhere(request: HttpRequest, slug: str) -> HttpResponse:
+    """A round of another initiative: its page is at that initiative's address."""
+    found = (
+        published_rounds()
+        .filter(slug=slug)
+        .select_related("initiative")
+        .order_by("initiative__position", "initiative_id")
+        .first()
+    )
+    if found is None:
+        raise Http404(slug)
+    target = address_in(found.initiative, "portal:round", found.slug)
+    query = request.META.get("QUERY_STRING", "")
+    return HttpResponsePermanentRedirect(f"{target}?{query}" if query else target)
