@@ -331,6 +331,7 @@ MATRIX: dict[str, Row] = {
     "api/v1/commitments/<reference>": Row("/api/v1/commitments/{reference}", API_PUBLIC, api=True),
     "api/v1/partners": Row("/api/v1/partners", API_PUBLIC, api=True),
     "api/v1/partners/<slug>": Row("/api/v1/partners/{partner}", API_PUBLIC, api=True),
+    "api/v1/initiatives": Row("/api/v1/initiatives", API_PUBLIC, api=True),
     "api/v1/rounds": Row("/api/v1/rounds", API_PUBLIC, api=True),
     "api/v1/rounds/<slug>": Row("/api/v1/rounds/{round}", API_PUBLIC, api=True),
     "api/v1/statements": Row("/api/v1/statements", API_PUBLIC, api=True),

@@ -27,6 +27,7 @@ from adelante.exchange.problems import CellError, Problems
 from adelante.exchange.readers import Row
 from adelante.exchange.results import ImportResult, Outcome, RowOutcome
 from adelante.exchange.saving import import_reason, planned, save_with_reason
+from adelante.initiatives import scope
 
 COLUMNS = Columns(required=("what", "key", "english", "spanish"))
 
@@ -147,6 +148,10 @@ def _plan_row(row: TranslationRow, plan: Plan) -> None:
     found_records = model._default_manager.filter(
         **{english_field: row.english, "written_in": Language.EN}
     ).exclude(translation_state=TranslationState.ORIGINAL)
+    if any(f.name == "initiative" for f in model._meta.get_fields()):
+        # A translations file is about one initiative's texts (the one in scope): another
+        # initiative's commitment with the same focus text is translated by its own file.
+        found_records = found_records.filter(scope.initiative_q())
     changed: list[str] = []
     for found_record in found_records:
         record = plan.record(model, found_record)
