@@ -25,6 +25,7 @@ MANAGED_APPS = (
     "commitments",
     "currency",
     "iati",
+    "initiatives",
     "partners",
     "progress",
     "reports",
