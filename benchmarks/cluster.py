@@ -434,6 +434,7 @@ def cluster(
                 ],
                 {**env, "ADELANTE_BIND": f"127.0.0.1:{ports[name]}"},
             )
+        _forget_queued_tasks()
         # One worker, as in production: after a write it renders the pages served stale
         # meanwhile (docs/portal.md, "Caching"), on the same CPUs as the app servers; at a
         # lower priority, as deploy/systemd/adelante-worker.service runs it (Nice, CPUWeight),
@@ -453,6 +454,18 @@ def cluster(
         with contextlib.ExitStack() as cleanup:
             cleanup.callback(_forget_keys, prefix)
             cleanup.callback(processes.kill_all)
+
+
+def _forget_queued_tasks() -> None:
+    """Drop the background tasks an earlier run left in the reused database (it stops its
+    worker with pages still to render): they refresh pages and answers cached under that run's
+    key prefix, long deleted, and would take CPU from this run's first measurements."""
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    DBTaskResult.objects.filter(
+        status__in=(TaskResultStatus.READY, TaskResultStatus.RUNNING)
+    ).delete()
 
 
 def _lower_priority(pid: int) -> None:

@@ -11,8 +11,11 @@
    while the record is unchanged is answered from there, and its ETag comes from that key, so
    a matching If-None-Match is answered 304 before any endpoint runs (one query: the stamp).
    Each process keeps its own copy of what it read there (operations/local_copies.py). After
-   a change, one process computes the new answer; until it is stored the others give the
-   answer for the record's state before (at most PORTAL_STALE_MINUTES old).
+   a change, a read whose answer for the record's state before is kept (at most
+   PORTAL_STALE_MINUTES old) gets that answer at once, with its own validators and
+   ``X-Adelante-Updating: 1``, and one background task per answer and state computes the new
+   one (adelante/api/refresh.py); with none kept, the answer is computed in the request.
+   Requests with a token are never kept, so never given a previous answer.
 5. The initiative: ``?initiative=<slug>`` on any request (default: the primary initiative)
    names the initiative the endpoint answers for; the endpoint runs inside
    `scope.within(initiative)`, so every figure and listing is that initiative's. The slug is
@@ -33,6 +36,7 @@ from typing import Any, cast
 
 from django.conf import settings
 from django.core.cache import caches
+from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_vary_headers
@@ -43,6 +47,7 @@ from adelante import __version__
 from adelante.accounts.addresses import client_address
 from adelante.api import problems, ratelimit
 from adelante.api.conditional import record_last_changed
+from adelante.api.refresh import refresh_answer, refreshing, request_parts
 from adelante.api.tokens import Checked, check
 from adelante.initiatives import scope
 from adelante.initiatives.named import UnknownInitiative, named
@@ -56,13 +61,19 @@ PREFIX = "/api/"
 CODE_DOCUMENTS = ("/openapi.json", "/docs")
 EXPOSED_HEADERS = (
     "ETag, Last-Modified, Link, Retry-After, RateLimit-Limit, RateLimit-Remaining, "
-    "RateLimit-Reset, Deprecation, Sunset"
+    "RateLimit-Reset, Deprecation, Sunset, X-Adelante-Updating"
 )
 PUBLIC_METHODS = "GET, HEAD, OPTIONS"
 #: Seconds a read stays in the cache; its key changes with the record anyway.
 CACHE_SECONDS = 24 * 3600
-#: Seconds an answer's computation is taken as under way (one process computes it).
-COMPUTING_SECONDS = 30
+#: Seconds an answer's background computation is taken as under way: one task per answer and
+#: record state (queued again after this, if the answer is still not stored).
+REFRESHING_SECONDS = 300
+#: Seconds a process gives its own copy of a previous answer before it looks again for the
+#: new one.
+STALE_COPY_SECONDS = 1.0
+#: The header of an answer given for the record's state before its latest change.
+UPDATING = "X-Adelante-Updating"
 _CACHE_PREFIX = "adelante.api.read"
 
 
@@ -84,6 +95,9 @@ class ApiMiddleware:
                 return self._cors(_refused_token(request, checked))
             request.api_token = checked.token  # type: ignore[attr-defined]
         token = request.api_token  # type: ignore[attr-defined]
+        if refreshing.get():
+            # The background task asking as an anonymous reader would: no reader to limit.
+            return self._cors(self._read(request))
         client = f"token:{token.pk}" if token else f"addr:{client_address(request)}"
         decision = ratelimit.hit(client, ratelimit.limit_for(token is not None))
         response: HttpResponseBase
@@ -130,40 +144,83 @@ class ApiMiddleware:
         early = get_conditional_response(request, etag=etag, response=answer)
         if early is not None and early is not answer:  # 304 (or 412)
             return early
-        # One process computes the answer for a new state of the record; while it does, the
-        # others answer with the one for the state before (with its own validators), as the
-        # portal does, rather than compute it too on the same CPUs.
-        computing = f"{key}.computing"
-        mine = cache.add(computing, True, COMPUTING_SECONDS)
-        if not mine:
+        if not refreshing.get():
+            previous = self._previous(request, cache, key, latest_key)
+            if previous is not None:
+                return previous
+        # Cold (no answer kept for any state of the record, or too old), or the background
+        # task computing it: computed here.
+        return self._conditional(request, self._afresh(request, key, latest_key, etag))
+
+    def _previous(
+        self, request: HttpRequest, cache: Any, key: str, latest_key: str
+    ) -> HttpResponseBase | None:
+        """After a change, the answer for the record's state before it (at most
+        PORTAL_STALE_MINUTES old), marked as being updated, while one background task per
+        answer and state computes the new one (adelante/api/refresh.py), rather than compute
+        it here on the readers' CPUs; None when there is none to give."""
+        if _stale_seconds() <= 0:
+            return None
+        served = copies.get(f"{key}.stale")
+        if served is None:
             previous = cache.get(latest_key)
             if (
-                isinstance(previous, dict)
-                and time.time() - previous.get("stored", 0) <= _stale_seconds()
+                not isinstance(previous, dict)
+                or time.time() - previous.get("stored", 0) > _stale_seconds()
             ):
+                return None
+            if previous.get("key") == key:
+                # This very state's answer, whose own entry was evicted: not stale.
+                cache.set(key, previous, CACHE_SECONDS)
                 return self._conditional(request, _answer(previous))
-        try:
-            computed = self._problem(request, self._scoped(request))
-            if (
-                computed.status_code != 200
-                or not isinstance(computed, HttpResponse)
-                or computed.cookies
-            ):
-                return self._conditional(request, computed)
-            response = computed
-            response["ETag"] = etag
-            _validators(request, response, last_modified=True)
-            stored = {
-                "content": response.content,
-                "headers": list(response.items()),
-                "stored": time.time(),
-            }
-            cache.set(key, stored, CACHE_SECONDS)
-            cache.set(latest_key, stored, CACHE_SECONDS)
-        finally:
-            if mine:
-                cache.delete(computing)
-        return self._conditional(request, response)
+            if cache.add(f"{key}.refreshing", True, REFRESHING_SECONDS):
+                try:
+                    refresh_answer.enqueue(**request_parts(request))
+                except DatabaseError:
+                    # The queue cannot be written (a locked database): the reader still gets
+                    # the previous answer at once, and the next reader queues the task.
+                    logger.exception("could not queue the refresh of %s", request.get_full_path())
+                    cache.delete(f"{key}.refreshing")
+                # With the immediate backend (ADELANTE_TASK_BACKEND=immediate) it is done.
+                fresh = cache.get(key)
+                if isinstance(fresh, dict):
+                    return self._conditional(request, _answer(fresh))
+            # This process gives the same for a second, with no more round trips, until the
+            # new answer is stored (looked for first, in _read).
+            copies.put(
+                f"{key}.stale", previous, size=len(previous["content"]), seconds=STALE_COPY_SECONDS
+            )
+            served = previous
+        response = self._conditional(request, _answer(served))
+        # Its own validators (a reader holding it gets a 304); a 304 says it too.
+        response[UPDATING] = "1"
+        return response
+
+    def _afresh(
+        self, request: HttpRequest, key: str, latest_key: str, etag: str
+    ) -> HttpResponseBase:
+        """The endpoint's answer computed now; a full 200 is stored under `key` (this state)
+        and `latest_key` (the latest answer to the same request, given while the next state's
+        is computed). The same for a reader's request and for the background task."""
+        computed = self._problem(request, self._scoped(request))
+        if (
+            computed.status_code != 200
+            or not isinstance(computed, HttpResponse)
+            or computed.cookies
+        ):
+            return computed
+        computed["ETag"] = etag
+        _validators(request, computed, last_modified=True)
+        stored = {
+            "key": key,
+            "content": computed.content,
+            "headers": list(computed.items()),
+            "stored": time.time(),
+        }
+        cache = caches["default"]
+        cache.set(key, stored, CACHE_SECONDS)
+        cache.set(latest_key, stored, CACHE_SECONDS)
+        return computed
 
     def _scoped(self, request: HttpRequest) -> HttpResponseBase:
         """The endpoint's answer for the initiative the request names."""
@@ -292,8 +349,8 @@ def _answer(entry: dict[str, Any]) -> HttpResponse:
 
 
 def _stale_seconds() -> float:
-    """How old an answer may be and still be given while another process computes the one for
-    the record as it is now (the portal's PORTAL_STALE_MINUTES; 0: never)."""
+    """How old an answer may be and still be given while a background task computes the one
+    for the record as it is now (the portal's PORTAL_STALE_MINUTES; 0: never)."""
     return float(getattr(settings, "PORTAL_STALE_MINUTES", 0)) * 60
 
 
