@@ -19,6 +19,7 @@ from django.utils import translation
 from django_tasks import task
 
 from adelante.initiatives import scope
+from adelante.recordstate import forget_stamp
 
 #: True while this task renders a page: the page cache must not serve it stale then.
 recomputing: ContextVar[bool] = ContextVar("adelante_portal_recomputing", default=False)
@@ -54,6 +55,10 @@ def refresh_page(*, path: str, query: str, language: str) -> int:
     # Imported here: the portal's initiatives module imports the project's URLs.
     from adelante.portal.initiatives import initiative_of_path, urlconf_for
 
+    # The record's state as it is now, not as this worker read it up to PORTAL_STAMP_SECONDS
+    # ago: the fresh page must be filed under the new state's key, or readers would keep
+    # getting it marked "updating".
+    forget_stamp()
     request = anonymous_request(path=path, query=query, language=language)
     initiative = initiative_of_path(path)
     # The page of an initiative other than the primary: its scope and its addresses, as the
