@@ -129,9 +129,7 @@ def test_the_web_form_refuses_it_without_a_500(client, member, partner, report):
     assert b'name="value_jobs_created"' in page.content
     assert b'name="value_people_trained"' not in page.content
     version = page.context["form"]["version"].value()
-    response = client.post(
-        url, {"action": "save", "version": version, "value_people_trained": "5"}
-    )
+    response = client.post(url, {"action": "save", "version": version, "value_people_trained": "5"})
     assert response.status_code in (200, 302)
     assert not report.values.exists()  # not a field of the form: nothing stored
 
