@@ -16,6 +16,10 @@ from adelante.reports.editions import PARTNER, PROGRESS, ROUND
 from adelante.reports.render import DOCX, HTML, PDF
 
 
+def _round_with_initiative(obj: Round) -> str:
+    return f"{obj.initiative.name}: {obj}"
+
+
 class ReportForm(forms.Form):
     # Offered only when the installation hosts several initiatives (see __init__).
     initiative = forms.ModelChoiceField(
@@ -71,7 +75,7 @@ class ReportForm(forms.Form):
         rounds.queryset = Round.objects.select_related("initiative").order_by(
             "initiative__position", "initiative_id", "announced_on", "id"
         )
-        rounds.label_from_instance = lambda r: f"{r.initiative.name}: {r}"
+        rounds.label_from_instance = _round_with_initiative  # type: ignore[method-assign]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

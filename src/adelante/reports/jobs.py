@@ -100,7 +100,7 @@ def run_report_job(job_id: str) -> str:
         state=ReportState.WORKING, updated_at=timezone.now()
     )
     # The worker is no request: the job carries its initiative and re-enters its scope.
-    about = job.initiative_id if job.initiative_id is not None else scope.PRIMARY
+    about: scope.Scope = scope.PRIMARY if job.initiative_id is None else job.initiative_id
     try:
         with translation.override(job.language), scope.within(about):
             output = generate(
