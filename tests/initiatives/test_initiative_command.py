@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from adelante.catalogue.models import Metric
 from adelante.errors import Conflict, Invalid
 from adelante.initiatives.founding import Founding, found_initiative
 from adelante.initiatives.models import Initiative
@@ -100,3 +101,42 @@ def test_the_service_refuses_with_field_errors():
     with pytest.raises(Conflict):
         found_initiative(Founding(slug="x", name="Y", countries=["TZ"]))
     assert Initiative.objects.get(slug="x").country_codes() == ("KE",)
+
+
+def test_change_sets_only_the_options_given():
+    run(*COASTAL)
+    Metric.objects.create(code="mangroves", name_en="Mangroves", name_es="Manglares", unit="people")
+    printed = run(
+        "change", "coastal-resilience", "--countries", "MZ,KE,UG", "--name", "Coastal Pledges",
+        "--no-synthetic", "--languages-pending", "", "--accent-colour", "#123456",
+        "--metrics", "mangroves", "--position", "9", "--reason", "tidy",
+    )  # fmt: skip
+    assert "Changed initiative coastal-resilience" in printed and "countries" in printed
+    made = Initiative.objects.get(slug="coastal-resilience")
+    assert made.country_codes() == ("MZ", "KE", "UG")
+    assert (made.name, made.name_es) == ("Coastal Pledges", "Compromisos de Resiliencia Costera")
+    assert (made.synthetic, made.languages_pending, made.accent_colour) == (False, "", "#123456")
+    assert [m.code for m in made.metrics.all()] == ["mangroves"] and made.position == 9
+    assert made.history.latest().history_change_reason == "tidy"
+    printed = run("change", "coastal-resilience", "--primary")
+    assert list(Initiative.objects.filter(primary=True)) == [made]
+    assert "nothing" in run("change", "coastal-resilience")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["nowhere", "--name", "X"], "No initiative “nowhere”; the initiatives are: "),
+        (
+            ["coastal-resilience", "--metrics", "mangroves,sea"],
+            "No catalogue metric mangroves, sea",
+        ),
+        (["coastal-resilience", "--countries", "KE,XX"], "Not ISO 3166-1 country codes: XX."),
+        (["central-america-forward", "--no-primary"], "unrecognized arguments"),
+    ],
+)
+def test_change_refuses_with_a_message(args, message):
+    run(*COASTAL)
+    with pytest.raises(CommandError, match=message):
+        run("change", *args)
+    assert Initiative.objects.get(slug="coastal-resilience").country_codes()[-1] == "MG"

@@ -1,20 +1,25 @@
 """Founding an initiative: its name, countries, currency and labels, checked (docs/initiatives.md).
 
-The one service that creates an initiative; `adelante initiative create` calls it (the admin
-edits initiatives field by field, with the same field checks).
+The one service that creates an initiative: `adelante initiative create` and the admin's add
+form call it (`check_founding` for the form's check, nothing written; `found_initiative` to
+save). Changing one afterwards is `initiatives.changing`, which shares its checks.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from adelante import history
+from adelante.bilingual import TranslationState, set_texts
+from adelante.catalogue.models import Metric
+from adelante.editing import check_editor
 from adelante.errors import Conflict, Invalid
 from adelante.initiatives.countries import is_country_code
 from adelante.initiatives.models import Initiative, InitiativeCountry
@@ -24,7 +29,8 @@ _LANGUAGE = re.compile(r"^[a-z]{2,3}$")
 
 @dataclass(frozen=True)
 class Founding:
-    """What a new initiative needs; the rest (logo, metrics, description) staff add later."""
+    """What a new initiative needs, and what staff may give it at once (the admin's add form):
+    its look, its reporting metrics, its place in lists (default: last)."""
 
     slug: str
     name: str
@@ -35,6 +41,11 @@ class Founding:
     display_currency: str = "USD"
     synthetic: bool = False
     languages_pending: Sequence[str] = ()
+    written_in: str = "en"
+    accent_colour: str = "#0b5394"
+    logo: Any = None
+    metrics: Iterable[Metric] = ()
+    position: int | None = None
 
 
 def listed_codes(text: str) -> list[str]:
@@ -42,7 +53,10 @@ def listed_codes(text: str) -> list[str]:
     return [code for code in re.split(r"[,;\s]+", text.strip()) if code]
 
 
-def _checked_countries(codes: Sequence[str]) -> list[str]:
+def checked_countries(codes: Sequence[str]) -> list[str]:
+    """The codes, upper case, if each is in the shipped code list and none is named twice;
+    `Invalid` on "countries" naming the wrong ones."""
+    codes = [code.strip().upper() for code in codes]
     if not codes:
         raise Invalid(field_errors={"countries": [_("Name at least one country.")]})
     unknown = [code for code in codes if not is_country_code(code)]
@@ -66,41 +80,59 @@ def _checked_countries(codes: Sequence[str]) -> list[str]:
     return list(codes)
 
 
-def _next_position() -> int:
+def checked_languages(codes: Iterable[str]) -> str:
+    """Pending language codes (`fr`), as stored: lower case, separated by commas; `Invalid` on
+    "languages_pending" naming the wrong ones."""
+    pending = [code.strip().lower() for code in codes if code.strip()]
+    wrong = [code for code in pending if not _LANGUAGE.match(code)]
+    if wrong:
+        raise Invalid(
+            field_errors={
+                "languages_pending": [
+                    _("Not language codes (such as fr): %(codes)s.") % {"codes": ", ".join(wrong)}
+                ]
+            }
+        )
+    return ",".join(pending)
+
+
+def next_position() -> int:
+    """The place in lists after every initiative's."""
     last = Initiative.objects.order_by("-position").values_list("position", flat=True).first()
     return (last or 0) + 1
 
 
-def found_initiative(
-    founding: Founding, *, user: object = None, reason: str | None = None
-) -> Initiative:
-    """Create the initiative with its countries (never the primary one: the migration made
-    it), or refuse with every field's problem."""
-    countries = _checked_countries([code.upper() for code in founding.countries])
-    pending = [code.strip().lower() for code in founding.languages_pending if code.strip()]
-    bad_languages = [code for code in pending if not _LANGUAGE.match(code)]
-    if bad_languages:
-        raise Invalid(
-            field_errors={
-                "languages_pending": [
-                    _("Not language codes (such as fr): %(codes)s.")
-                    % {"codes": ", ".join(bad_languages)}
-                ]
-            }
-        )
+def check_founding(founding: Founding, *, user: Any = None) -> Initiative:
+    """The initiative the founding would make, unsaved (its countries and metrics are the
+    founding's); `Invalid` or `Conflict` with every field's problem, `NotAllowed` for a person
+    who is not of the secretariat (`user` None: a command run on the server). Nothing is
+    written."""
+    if user is not None:
+        check_editor(user)
+    checked_countries(founding.countries)
     initiative = Initiative(
         slug=founding.slug,
-        name=founding.name.strip(),
-        name_es=founding.name_es.strip(),
-        description=founding.description.strip(),
-        description_es=founding.description_es.strip(),
-        display_currency=founding.display_currency.upper(),
+        written_in=founding.written_in,
+        display_currency=founding.display_currency.strip().upper(),
+        accent_colour=founding.accent_colour,
         synthetic=founding.synthetic,
-        languages_pending=",".join(pending),
-        position=_next_position(),
+        languages_pending=checked_languages(founding.languages_pending),
+        position=next_position() if founding.position is None else founding.position,
+    )
+    if founding.logo:
+        initiative.logo = founding.logo
+    set_texts(
+        initiative,
+        {
+            "name": founding.name.strip(),
+            "name_es": founding.name_es.strip(),
+            "description": founding.description.strip(),
+            "description_es": founding.description_es.strip(),
+        },
+        translator=TranslationState.STAFF,
     )
     try:
-        initiative.full_clean(exclude=["logo"])
+        initiative.full_clean(exclude=[] if founding.logo else ["logo"])
     except ValidationError as error:
         if "slug" in error.message_dict and Initiative.objects.filter(slug=founding.slug).exists():
             raise Conflict(
@@ -108,8 +140,21 @@ def found_initiative(
                 field_errors={"slug": [_("Taken.")]},
             ) from None
         raise Invalid(field_errors=error.message_dict) from None
+    return initiative
+
+
+def found_initiative(
+    founding: Founding, *, user: Any = None, reason: str | None = None
+) -> Initiative:
+    """Create the initiative with its countries and metrics (never the primary one: the
+    migration made it), or refuse as `check_founding` does; one history row, with the reason."""
+    initiative = check_founding(founding, user=user)
+    countries = checked_countries(founding.countries)
     with transaction.atomic(), history.change(reason=reason, user=user):
-        history.save(initiative)
+        history.save(initiative, user=user, reason=reason)
         for position, code in enumerate(countries):
             history.save(InitiativeCountry(initiative=initiative, code=code, position=position))
+        metrics = list(founding.metrics)
+        if metrics:
+            initiative.metrics.set(metrics)
     return initiative

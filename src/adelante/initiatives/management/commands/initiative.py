@@ -1,19 +1,25 @@
-"""`adelante initiative create --slug … --name … --countries KE,TZ,…` and `adelante initiative
-list`: the initiatives an installation hosts (docs/initiatives.md)."""
+"""`adelante initiative create --slug … --name … --countries KE,TZ,…`, `adelante initiative
+change SLUG --countries … --name …` and `adelante initiative list`: the initiatives an
+installation hosts (docs/initiatives.md)."""
 
 from __future__ import annotations
 
+import argparse
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from adelante.errors import ServiceError
+from adelante.catalogue.models import Metric
+from adelante.errors import Invalid, ServiceError
+from adelante.initiatives.changing import COUNTRIES, METRICS, do_change_initiative
 from adelante.initiatives.founding import Founding, found_initiative, listed_codes
 from adelante.initiatives.models import Initiative
 
-HELP = gettext_noop("Create an initiative, or list the initiatives this installation hosts.")
+HELP = gettext_noop(
+    "Create or change an initiative, or list the initiatives this installation hosts."
+)
 
 
 class Command(BaseCommand):
@@ -25,7 +31,9 @@ class Command(BaseCommand):
         return super().create_parser(prog_name, subcommand, **kwargs)
 
     def add_arguments(self, parser: CommandParser) -> None:
-        actions = parser.add_subparsers(dest="action", required=True, metavar="{create,list}")
+        actions = parser.add_subparsers(
+            dest="action", required=True, metavar="{create,change,list}"
+        )
         create = actions.add_parser(
             "create", help=_("create an initiative with its countries (never the primary one)")
         )
@@ -58,11 +66,56 @@ class Command(BaseCommand):
             help=_("if an initiative with this slug exists, leave it as it is"),
         )
         create.add_argument("--reason", default="", help=_("the reason, kept in the history"))
+        self._add_change(actions)
         actions.add_parser("list", help=_("list the initiatives, primary first"))
+
+    @staticmethod
+    def _add_change(actions: Any) -> None:
+        change = actions.add_parser(
+            "change", help=_("change an initiative: only the options given change")
+        )
+        change.add_argument("initiative", metavar="SLUG", help=_("the initiative to change"))
+        change.add_argument("--slug", help=_("a new address (only before it has commitments)"))
+        change.add_argument("--name", help=_("its name in English"))
+        change.add_argument("--name-es", help=_("its name in Spanish"))
+        change.add_argument("--description", help=_("a description in English"))
+        change.add_argument("--description-es", help=_("a description in Spanish"))
+        change.add_argument(
+            "--countries",
+            help=_(
+                "all its countries, ISO 3166-1 codes separated by commas, in the order pages "
+                "list them (add, remove or reorder)"
+            ),
+        )
+        change.add_argument("--currency", help=_("currency for display"))
+        change.add_argument("--accent-colour", help=_("its colour on its pages, such as #0b5394"))
+        change.add_argument(
+            "--synthetic",
+            action=argparse.BooleanOptionalAction,
+            default=None,
+            help=_("made-up data for demonstration: every page of it says so"),
+        )
+        change.add_argument(
+            "--languages-pending",
+            help=_("language codes its texts are still to be published in (empty: none)"),
+        )
+        change.add_argument("--position", type=int, help=_("its place in lists"))
+        change.add_argument(
+            "--primary",
+            action="store_true",
+            help=_("make it the primary initiative (the present one stops being it)"),
+        )
+        change.add_argument(
+            "--metrics",
+            help=_("codes of the catalogue metrics its partners report (empty: every metric)"),
+        )
+        change.add_argument("--reason", default="", help=_("the reason, kept in the history"))
 
     def handle(self, *args: Any, action: str, **options: Any) -> None:
         if action == "create":
             self._create(options)
+        elif action == "change":
+            self._change(options)
         else:
             self._list()
 
@@ -90,6 +143,67 @@ class Command(BaseCommand):
             _("Created initiative %(slug)s (%(countries)s).")
             % {"slug": made.slug, "countries": ", ".join(made.country_codes())}
         )
+
+    def _change(self, options: dict[str, Any]) -> None:
+        initiative = Initiative.objects.filter(slug=options["initiative"]).first()
+        if initiative is None:
+            raise CommandError(
+                _("No initiative “%(slug)s”; the initiatives are: %(known)s.")
+                % {
+                    "slug": options["initiative"],
+                    "known": ", ".join(Initiative.objects.listed().values_list("slug", flat=True)),
+                },
+                returncode=1,
+            )
+        try:
+            changes = self._changes(options)
+            edit = do_change_initiative(
+                initiative=initiative, changes=changes, reason=options["reason"], by=None
+            )
+        except ServiceError as error:
+            raise CommandError("; ".join(self._messages(error)), returncode=1) from None
+        changed = ", ".join(edit.changed) or _("nothing")
+        self.stdout.write(
+            _("Changed initiative %(slug)s: %(changed)s.")
+            % {"slug": edit.record.slug, "changed": changed}  # type: ignore[attr-defined]
+        )
+
+    @staticmethod
+    def _changes(options: dict[str, Any]) -> dict[str, Any]:
+        """The options given, as the change service's fields."""
+        names = {
+            "slug": "slug",
+            "name": "name",
+            "name_es": "name_es",
+            "description": "description",
+            "description_es": "description_es",
+            "currency": "display_currency",
+            "accent_colour": "accent_colour",
+            "synthetic": "synthetic",
+            "languages_pending": "languages_pending",
+            "position": "position",
+        }
+        changes = {
+            field: options[option] for option, field in names.items() if options[option] is not None
+        }
+        if options["primary"]:
+            changes["primary"] = True
+        if options["countries"] is not None:
+            changes[COUNTRIES] = listed_codes(options["countries"])
+        if options["metrics"] is not None:
+            codes = listed_codes(options["metrics"])
+            metrics = list(Metric.objects.filter(code__in=codes))
+            unknown = sorted(set(codes) - {metric.code for metric in metrics})
+            if unknown:
+                raise Invalid(
+                    field_errors={
+                        METRICS: [
+                            _("No catalogue metric %(codes)s.") % {"codes": ", ".join(unknown)}
+                        ]
+                    }
+                )
+            changes[METRICS] = metrics
+        return changes
 
     @staticmethod
     def _messages(error: ServiceError) -> list[str]:
