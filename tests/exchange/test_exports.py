@@ -19,7 +19,7 @@ from adelante.exchange import exports
 from adelante.exchange.datapackage import datapackage_zip
 from adelante.exchange.safety import safe_text, unescape
 from adelante.exchange.tables import TABLES
-from adelante.exchange.template import CHOICES, write_template
+from adelante.exchange.template import choices, write_template
 from adelante.figures.ladder import STEPS
 from adelante.money.qualifiers import AmountQualifier
 from tests import builders
@@ -134,7 +134,7 @@ def test_template_has_drop_downs_and_examples(tmp_path):
         str(v.sqref).split(":")[0].rstrip("0123456789")
         for v in sheet.data_validations.dataValidation
     }
-    for name in CHOICES:
+    for name in choices(("GT", "SV", "HN")):
         letter = sheet.cell(row=1, column=header.index(name) + 1).column_letter
         assert letter in validated, name
     assert workbook["lists"].sheet_state == "hidden"

@@ -135,6 +135,33 @@ def test_records_of_another_initiative_lead_to_its_address(client, record, other
     assert response["Location"] == f"/en/i/{SLUG}/rounds/{slug}/"
 
 
+def test_a_country_of_another_initiative_leads_to_its_address(client, record, other):
+    response = client.get("/en/countries/ke/?as_of=2023-01-01")
+    assert response.status_code == 301
+    assert response["Location"] == f"/en/i/{SLUG}/countries/ke/?as_of=2023-01-01"
+    assert "Kilimanjaro Coffee" in _page(client, response["Location"])
+    response = client.get("/es/countries/KE/")
+    assert response.status_code == 301
+    assert response["Location"] == f"/es/i/{SLUG}/countries/ke/"
+    # And back: the primary's country under the other initiative's prefix.
+    response = client.get(f"/en/i/{SLUG}/countries/sv/")
+    assert response.status_code == 301
+    assert response["Location"] == "/en/countries/sv/"
+    # A country both have is each one's own page; a country none has is not found.
+    assert client.get("/en/countries/gt/").status_code == 200
+    assert client.get(f"/en/i/{SLUG}/countries/gt/").status_code == 200
+    assert client.get("/en/countries/fr/").status_code == 404
+    assert client.get("/en/countries/zz/").status_code == 404
+
+
+def test_a_country_of_several_initiatives_leads_to_the_first_in_order(client, record, other):
+    lake = Initiative.objects.create(slug="lake-pact", name="Lake Pact", position=5)
+    InitiativeCountry.objects.create(initiative=lake, code="KE")
+    assert client.get("/en/countries/ke/")["Location"] == f"/en/i/{SLUG}/countries/ke/"
+    Initiative.objects.filter(pk=other.initiative.pk).update(position=9)
+    assert client.get("/en/countries/ke/")["Location"] == "/en/i/lake-pact/countries/ke/"
+
+
 def test_the_primary_under_a_prefix_redirects_to_its_own_address(client, record):
     response = client.get("/en/i/central-america-forward/commitments/?q=alpha")
     assert response.status_code == 301

@@ -21,9 +21,9 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone, translation
-from django.utils.functional import Promise
+from django.utils.functional import Promise, lazy
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from adelante.catalogue.models import FocusArea, Metric, StatementName
 from adelante.commitments import publication
@@ -32,9 +32,11 @@ from adelante.commitments.models import Commitment, CountryShare, Source, Target
 from adelante.commitments.publication import STATEMENT_FIELDS, is_withheld
 from adelante.currency.models import ExchangeRate
 from adelante.exchange.cells import REGION
+from adelante.exchange.template import example_countries
 from adelante.figures.ladder import STEPS, ladder
 from adelante.figures.reconcile import reconcile
 from adelante.initiatives import scope
+from adelante.initiatives.country_keys import initiative_countries
 from adelante.partners.models import Partner, PartnerAlias, PartnerIdentifier
 from adelante.progress import publication as progress_publication
 from adelante.progress.models import ProgressValue
@@ -155,6 +157,22 @@ def _keyset(
 
 # -- Commitments (the import format, plus the reference) ------------------------------------
 
+
+def _the_countries() -> str:
+    # Read when the dictionary is written, inside the download's initiative scope.
+    return gettext("%(codes)s separated by ';', or REGION.") % {
+        "codes": ", ".join(initiative_countries()) or "—"
+    }
+
+
+def _the_shares() -> str:
+    shares = example_countries(initiative_countries())[1] or "GT:60;SV:40"
+    return gettext("Percentages per country, e.g. %(shares)s.") % {"shares": shares}
+
+
+_countries_described = lazy(_the_countries, str)
+_shares_described = lazy(_the_shares, str)
+
 COMMITMENT_COLUMNS = (
     code(
         "reference",
@@ -192,7 +210,7 @@ COMMITMENT_COLUMNS = (
     code(
         "countries",
         _("Countries"),
-        _("GT, SV, HN separated by ';', or REGION."),
+        _countries_described(),
     ),
     text(
         "focus",
@@ -240,7 +258,7 @@ COMMITMENT_COLUMNS = (
     code(
         "shares",
         _("Country shares"),
-        _("Percentages per country, e.g. GT:60;SV:40."),
+        _shares_described(),
     ),
     text("round_es", _("Round (Spanish)"), _("Label of the announcement round in Spanish.")),
     text("title_es", _("Title (Spanish)")),

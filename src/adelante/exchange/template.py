@@ -1,17 +1,23 @@
 """The XLSX template for staff who keep commitments in a spreadsheet: the columns of the
 commitments import (docs/import.md), allowed values as drop-down lists, example rows, and a
 sheet that explains each column. Staff replace the example rows with their own (the third
-example, in quetzales, imports only where a GTQ rate for its date exists)."""
+example, in quetzales, imports only where a GTQ rate for its date exists).
+
+The countries of the lists and examples are the initiative in scope's (the download's
+`?initiative=`, the command's `--initiative`): a template for Kenya's initiative says KE."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import IO
 
 from django.utils.translation import gettext as _
 
 from adelante.commitments.choices import MoneyKind, Relation, Status
+from adelante.exchange.cells import REGION
 from adelante.exchange.commitment_rows import COLUMNS
+from adelante.initiatives.country_keys import initiative_countries
 from adelante.money.qualifiers import AmountQualifier
 from adelante.partners.models import PartnerType
 
@@ -26,13 +32,42 @@ CHOICES: dict[str, list[str]] = {
     "kind": list(MoneyKind.values),
     "relation": list(Relation.values),
     "status": list(Status.values),
-    "countries": ["GT", "SV", "HN", "GT;SV", "GT;HN", "SV;HN", "GT;SV;HN", "REGION"],
 }
+#: Up to this many countries, the countries' list offers every pair too.
+PAIRS_UP_TO = 5
+
+
+def country_values(codes: Sequence[str]) -> list[str]:
+    """The countries' drop-down list: each country, each pair (for a few countries), all of
+    them, and REGION; for GT, SV, HN: GT, SV, HN, GT;SV, GT;HN, SV;HN, GT;SV;HN, REGION."""
+    values = list(codes)
+    if len(codes) <= PAIRS_UP_TO:
+        values += [f"{a};{b}" for i, a in enumerate(codes) for b in codes[i + 1 :]]
+    if len(codes) > 2:
+        values.append(";".join(codes))
+    return [*values, REGION]
+
+
+def example_countries(codes: Sequence[str]) -> tuple[str, str]:
+    """An example's countries and shares: two of the initiative's (the first and third, as
+    "GT;HN", "GT:60;HN:40" for GT, SV, HN), its one ("KE", "KE:100") or none (REGION)."""
+    if len(codes) >= 2:
+        first, second = codes[0], codes[2] if len(codes) >= 3 else codes[1]
+        return f"{first};{second}", f"{first}:60;{second}:40"
+    if codes:
+        return codes[0], f"{codes[0]}:100"
+    return REGION, ""
+
+
+def choices(codes: Sequence[str]) -> dict[str, list[str]]:
+    """Every column with a closed list of values, the countries' being the initiative's."""
+    return {**CHOICES, "countries": country_values(codes)}
+
 
 # The reference and the initiative are what a download writes; a new file has neither.
 TEMPLATE_COLUMNS = [c for c in COLUMNS.known if c not in ("reference", "initiative")]
 
-EXAMPLES: list[dict[str, str]] = [
+_EXAMPLES: list[dict[str, str]] = [
     {
         "partner": "Example Textiles S.A.",
         "partner_type": "company",
@@ -80,16 +115,29 @@ EXAMPLES: list[dict[str, str]] = [
 ]
 
 
-def help_rows() -> list[tuple[str, str, str]]:
+def examples(codes: Sequence[str]) -> list[dict[str, str]]:
+    """The example rows, naming the initiative's countries (GT;HN and GT for GT, SV, HN)."""
+    countries, shares = example_countries(codes)
+    first = codes[0] if codes else REGION
+    made = [dict(row) for row in _EXAMPLES]
+    made[0].update(countries=countries, shares=shares)
+    made[2]["countries"] = first
+    return made
+
+
+def help_rows(codes: Sequence[str] | None = None) -> list[tuple[str, str, str]]:
+    codes = initiative_countries() if codes is None else codes
     required = set(COLUMNS.required)
-    allowed = {name: ", ".join(values) for name, values in CHOICES.items()}
+    allowed = {name: ", ".join(values) for name, values in choices(codes).items()}
+    shares = example_countries(codes)[1] or "GT:60;SV:40"
     notes = {
         "announced_on": "YYYY-MM-DD",
         "withdrawn_on": "YYYY-MM-DD",
         "amount_usd": _("number, at most 2 decimals; empty when no amount was made public"),
         "amount": _("an amount in another currency, instead of amount_usd"),
         "currency": _("ISO 4217 code of amount, e.g. GTQ"),
-        "shares": _("percentages for the countries, adding up to 100, e.g. GT:60;SV:40"),
+        "shares": _("percentages for the countries, adding up to 100, e.g. %(shares)s")
+        % {"shares": shares},
         "round": _("the round's label; same date and label = same round"),
         "partner": _("the organisation as the source names it; “Name (Alias)” adds an alias"),
         "partner_identifiers": _(
@@ -107,7 +155,9 @@ def help_rows() -> list[tuple[str, str, str]]:
     ]
 
 
-def write_template(target: IO[bytes] | Path) -> None:
+def write_template(target: IO[bytes] | Path, codes: Sequence[str] | None = None) -> None:
+    """The template; `codes`: the countries (default: the initiative in scope's)."""
+    codes = initiative_countries() if codes is None else codes
     from openpyxl import Workbook
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
@@ -120,7 +170,7 @@ def write_template(target: IO[bytes] | Path) -> None:
     sheet.append(TEMPLATE_COLUMNS)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    for example in EXAMPLES:
+    for example in examples(codes):
         row = []
         for column in TEMPLATE_COLUMNS:
             cell_value = example.get(column, "")
@@ -133,7 +183,7 @@ def write_template(target: IO[bytes] | Path) -> None:
             cell.number_format = "@"
     # Lists of allowed values: a hidden sheet holds them, the validations point at it.
     lists = workbook.create_sheet("lists")
-    for index, (name, values) in enumerate(CHOICES.items(), 1):
+    for index, (name, values) in enumerate(choices(codes).items(), 1):
         letter = get_column_letter(index)
         lists.cell(row=1, column=index, value=name)
         for offset, value in enumerate(values, 2):
@@ -157,7 +207,7 @@ def write_template(target: IO[bytes] | Path) -> None:
     guide.append([_("column"), _("required?"), _("values")])
     for cell in guide[1]:
         cell.font = Font(bold=True)
-    for line in help_rows():
+    for line in help_rows(codes):
         guide.append(list(line))
     guide.column_dimensions["A"].width = 18
     guide.column_dimensions["C"].width = 90

@@ -75,6 +75,7 @@ def downloads(request: HttpRequest) -> HttpResponse:
     except BadDate:
         as_of = None
     query = {} if initiative.primary else {"initiative": initiative.slug}
+    template_query = f"?{urlencode(query)}" if query else ""
     if as_of:
         query["as_of"] = as_of.isoformat()
     context = {
@@ -83,6 +84,7 @@ def downloads(request: HttpRequest) -> HttpResponse:
         "initiatives": Initiative.objects.listed(),
         "files": [(name, _describe(name)) for name in FILES],
         "query": f"?{urlencode(query)}" if query else "",
+        "template_query": template_query,
     }
     return render(request, "exchange/downloads.html", context)
 
@@ -153,10 +155,18 @@ def download(
 
 
 @require_GET
-def template(request: HttpRequest) -> FileResponse:
+def template(request: HttpRequest) -> HttpResponse | FileResponse:
+    """The import template, its countries the initiative's (`?initiative=`, default primary)."""
+    try:
+        initiative = named(request.GET.get("initiative"))
+    except UnknownInitiative as unknown:
+        return _unknown(unknown)
     spool = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
-    write_template(spool)
+    write_template(spool, initiative.country_codes())
     spool.seek(0)
     response = FileResponse(spool, content_type=XLSX)
-    response["Content-Disposition"] = 'attachment; filename="adelante-commitments-template.xlsx"'
+    filename = "adelante-commitments-template.xlsx"
+    if not initiative.primary:
+        filename = filename.replace("adelante-", f"adelante-{initiative.slug}-", 1)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

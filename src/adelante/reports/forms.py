@@ -9,12 +9,25 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from adelante.commitments.models import Round
+from adelante.initiatives import scope
+from adelante.initiatives.models import Initiative
 from adelante.partners.models import Partner
 from adelante.reports.editions import PARTNER, PROGRESS, ROUND
 from adelante.reports.render import DOCX, HTML, PDF
 
 
+def _round_with_initiative(obj: Round) -> str:
+    return f"{obj.initiative.name}: {obj}"
+
+
 class ReportForm(forms.Form):
+    # Offered only when the installation hosts several initiatives (see __init__).
+    initiative = forms.ModelChoiceField(
+        label=_("Initiative"),
+        queryset=Initiative.objects.listed(),
+        required=False,
+        help_text=_("The initiative the document is about."),
+    )
     kind = forms.ChoiceField(
         label=_("Document"),
         choices=[
@@ -46,11 +59,36 @@ class ReportForm(forms.Form):
         label=_("Format"), choices=[(PDF, "PDF"), (DOCX, _("Word (DOCX)")), (HTML, "HTML")]
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.primary = scope.primary()
+        field = self.fields["initiative"]
+        assert isinstance(field, forms.ModelChoiceField)
+        if Initiative.objects.count() < 2:
+            del self.fields["initiative"]
+            return
+        field.initial = self.primary.pk
+        field.empty_label = None
+        # Rounds of every initiative: each named with its initiative's.
+        rounds = self.fields["round"]
+        assert isinstance(rounds, forms.ModelChoiceField)
+        rounds.queryset = Round.objects.select_related("initiative").order_by(
+            "initiative__position", "initiative_id", "announced_on", "id"
+        )
+        rounds.label_from_instance = _round_with_initiative  # type: ignore[method-assign]
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         kind = data.get("kind")
+        initiative = data.get("initiative") or self.primary
+        data["initiative"] = initiative
         if kind == ROUND and not data.get("round"):
             self.add_error("round", _("Choose the round."))
+        elif kind == ROUND and data["round"].initiative_id != initiative.pk:
+            self.add_error(
+                "round",
+                _("This round is not one of %(initiative)s's.") % {"initiative": initiative},
+            )
         if kind == PARTNER and not data.get("partner"):
             self.add_error("partner", _("Choose the partner."))
         return data

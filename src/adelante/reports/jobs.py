@@ -28,6 +28,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from adelante.initiatives import scope
+from adelante.initiatives.models import Initiative
 from adelante.jobs import queue
 from adelante.reports.build import generate
 from adelante.reports.editions import ReportError
@@ -61,10 +63,13 @@ def start(
     recorded_on: datetime.date | None,
     language: str,
     fmt: str,
+    initiative: Initiative | None = None,
 ) -> ReportJob:
-    """Record what to generate and queue it; the job and its task are saved together."""
+    """Record what to generate and queue it; the job and its task are saved together.
+    `initiative`: the one the document is about (None: the primary initiative)."""
     job = ReportJob(
         user=user,
+        initiative=initiative,
         kind=kind,
         subject=subject,
         as_of=as_of,
@@ -94,8 +99,10 @@ def run_report_job(job_id: str) -> str:
     ReportJob.objects.filter(pk=job.pk, state__in=REPORT_WORKING).update(
         state=ReportState.WORKING, updated_at=timezone.now()
     )
+    # The worker is no request: the job carries its initiative and re-enters its scope.
+    about: scope.Scope = scope.PRIMARY if job.initiative_id is None else job.initiative_id
     try:
-        with translation.override(job.language):
+        with translation.override(job.language), scope.within(about):
             output = generate(
                 job.kind,
                 job.subject,

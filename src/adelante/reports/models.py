@@ -36,6 +36,16 @@ class ReportJob(models.Model):
         related_name="report_jobs",
         verbose_name=_("asked for by"),
     )
+    #: The initiative the document is about; the worker generates it inside its scope.
+    #: Empty: the primary initiative (jobs asked for before initiatives).
+    initiative = models.ForeignKey(
+        "initiatives.Initiative",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("initiative"),
+    )
     kind = models.CharField(_("document"), max_length=20)
     subject = models.CharField(_("round or partner"), max_length=200, blank=True)
     as_of = models.DateField(_("figures as of"), null=True, blank=True)

@@ -49,6 +49,7 @@ def reports(request: HttpRequest) -> HttpResponse:
                     recorded_on=data["recorded_on"],
                     language=data["language"],
                     fmt=data["format"],
+                    initiative=data["initiative"],
                 )
                 return redirect("reports:job", job_id=job.pk)
         status = 400

@@ -20,6 +20,7 @@ from adelante.commitments.choices import PUBLISHED_STATUSES, MoneyKind, Relation
 from adelante.commitments.models import Commitment, Round
 from adelante.figures.reached import USD_INVESTED
 from adelante.initiatives.country_keys import country_choices
+from adelante.initiatives.metrics import reporting_metrics
 from adelante.initiatives.models import Initiative
 from adelante.money.formatting import format_number
 from adelante.money.inputs import TypedNumberField
@@ -192,7 +193,10 @@ class ProposalForm(WorkflowForm):
                 required=False,
                 help_text=_("Optional; give a share for every country ticked, or for none."),
             )
-        metrics = [("", _("(none)")), *((m.code, m.name) for m in Metric.objects.all())]
+        metrics = [
+            ("", _("(none)")),
+            *((m.code, m.name) for m in reporting_metrics(initiative)),
+        ]
         for i in range(TARGET_ROWS):
             self.fields[f"target_{i}_metric"] = forms.ChoiceField(
                 label=_("Target %(n)d: metric") % {"n": i + 1}, choices=metrics, required=False
@@ -370,7 +374,7 @@ class ReportForm(WorkflowForm):
         targets = {t.metric.code: t for t in commitment.targets.select_related("metric")}
         # The commitment's own target metrics first, then US dollars invested, then the rest.
         metrics = sorted(
-            Metric.objects.all(),
+            reporting_metrics(commitment.initiative_id),
             key=lambda m: (m.code not in targets, m.code != USD_INVESTED, m.code),
         )
         self.metric_groups: list[dict[str, Any]] = []

@@ -45,6 +45,7 @@ from adelante.commitments.geography import set_countries
 from adelante.commitments.models import Commitment, Round, Source, Target
 from adelante.currency.models import ExchangeRate
 from adelante.errors import Conflict, Invalid, NotAllowed
+from adelante.initiatives.metrics import metric_refused, reporting_metrics
 from adelante.initiatives.models import Initiative
 from adelante.money.qualifiers import AmountQualifier
 from adelante.partners.models import Partner
@@ -185,13 +186,13 @@ def problems(
         add("ends_on", wrong_period)
     if data.relation not in Relation.values:
         add("relation", _("Choose a relation from the list."))
-    metrics = set(Metric.objects.values_list("code", flat=True))
+    metrics = set(reporting_metrics(initiative).values_list("code", flat=True))
     if len(data.targets) > MAX_TARGETS:
         add("targets", _("At most %(n)d targets.") % {"n": MAX_TARGETS})
     seen: set[str] = set()
     for target in data.targets:
         if target.metric not in metrics:
-            add("targets", _("Choose each target's metric from the list."))
+            add("targets", metric_refused(initiative, target.metric))
         elif target.metric in seen:
             add("targets", _("Give each metric one target only."))
         seen.add(target.metric)

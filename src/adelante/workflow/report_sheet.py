@@ -23,7 +23,6 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from adelante.catalogue.models import Metric
 from adelante.commitments.models import Commitment
 from adelante.errors import Invalid, ServiceError
 from adelante.initiatives import scope
@@ -280,12 +279,9 @@ def template(partner: Partner, today: datetime.date) -> bytes:
     sheet.title = "values"
     sheet.append(list(COLUMNS))
     found = queues.workspace(partner, today)
-    metrics = {m.code: m for m in Metric.objects.all()}
     for commitment, period in found.due:
-        codes = [t.metric.code for t in commitment.targets.select_related("metric")]
-        for code in codes or ["usd_invested"]:
-            if code in metrics:
-                sheet.append([commitment.reference, period.period.end, code, "", None, ""])
+        for metric in reporting.totals_to_report(commitment):
+            sheet.append([commitment.reference, period.period.end, metric.code, "", None, ""])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -37,6 +37,8 @@ from adelante.catalogue.models import Metric
 from adelante.commitments.choices import REPORTING_STATUSES, Status
 from adelante.commitments.models import Commitment
 from adelante.errors import Conflict, Invalid, NotAllowed
+from adelante.figures.reached import USD_INVESTED
+from adelante.initiatives.metrics import metric_refused, reporting_metrics
 from adelante.money import limits
 from adelante.money.formatting import format_number
 from adelante.progress.models import (
@@ -105,6 +107,16 @@ class ValueInput:
     decrease_reason: str = ""
 
 
+def totals_to_report(commitment: Commitment) -> list[Metric]:
+    """The metrics a spreadsheet row or catch-up column is offered for: the commitment's target
+    metrics that its initiative reports on, else US dollars invested, else (an initiative
+    without that metric) its first metric."""
+    allowed = reporting_metrics(commitment.initiative_id).order_by("code")
+    codes = list(commitment.targets.values_list("metric__code", flat=True))
+    found = list(allowed.filter(code__in=codes or [USD_INVESTED]))
+    return found or list(allowed.filter(code=USD_INVESTED)) or list(allowed[:1])
+
+
 def breakdown_parts(metric: Metric, commitment: Commitment) -> dict[str, list[str]]:
     """The breakdowns a metric allows for this commitment, and their parts."""
     parts: dict[str, list[str]] = {}
@@ -132,14 +144,15 @@ def value_problems(
     be stored (an unknown metric or breakdown, a metric twice, a number past the limits); the
     rest (signs, whole numbers, parts above the total) stops the submission, not the draft."""
     errors: dict[str, list[str]] = {}
-    metrics = {m.code: m for m in Metric.objects.all()}
+    # Only the metrics of the commitment's initiative (initiatives.metrics).
+    metrics = {m.code: m for m in reporting_metrics(commitment.initiative_id)}
     seen: set[str] = set()
     for item in values:
         key = f"value:{item.metric}"
         metric = metrics.get(item.metric)
         if metric is None:
             errors.setdefault("__all__", []).append(
-                _("Unknown metric “%(code)s”.") % {"code": item.metric}
+                metric_refused(commitment.initiative_id, item.metric)
             )
             continue
         if item.metric in seen:

@@ -15,10 +15,13 @@ from adelante.figures.country import country_figures
 from adelante.figures.labels import row_labels
 from adelante.figures.ladder import Selection, ladder
 from adelante.iati.figures import country_aid
+from adelante.initiatives import scope
 from adelante.initiatives.countries import country_name
 from adelante.initiatives.country_keys import initiative_countries
+from adelante.initiatives.models import InitiativeCountry
 from adelante.portal.caching import remembered
 from adelante.portal.country_map import map_areas
+from adelante.portal.initiatives import address_in
 from adelante.portal.views.common import date_of, hidden_params, page, portal_page
 
 #: Commitments and partners listed on a country page; the explorer and the partner index
@@ -45,6 +48,23 @@ def countries(request: HttpRequest) -> HttpResponse:
     return page(request, "portal/countries.html", context)
 
 
+def _elsewhere(request: HttpRequest, code: str) -> HttpResponse:
+    """A country of another initiative: its page is at that initiative's address (the first
+    such initiative in the installation's order when several have it; docs/portal.md)."""
+    other = (
+        InitiativeCountry.objects.filter(code=code.upper())
+        .exclude(scope.initiative_q())
+        .select_related("initiative")
+        .order_by("initiative__position", "initiative_id")
+        .first()
+    )
+    if other is None:
+        raise Http404(code)
+    target = address_in(other.initiative, "portal:country", code.lower())
+    query = request.META.get("QUERY_STRING", "")
+    return HttpResponsePermanentRedirect(f"{target}?{query}" if query else target)
+
+
 def _geography(commitment: object, code: str) -> tuple[str, object]:
     """How a commitment concerns the country: alone, by a share, among several, regional."""
     shares = list(commitment.countries.all())  # type: ignore[attr-defined]
@@ -64,7 +84,7 @@ def _geography(commitment: object, code: str) -> tuple[str, object]:
 def country(request: HttpRequest, code: str) -> HttpResponse:
     # The initiative's countries, whichever they are: a country page is never one in code.
     if code.upper() not in initiative_countries():
-        raise Http404(code)
+        return _elsewhere(request, code)
     if code != code.lower():
         query = request.META.get("QUERY_STRING", "")
         url = reverse("portal:country", args=[code.lower()])

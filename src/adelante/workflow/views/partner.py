@@ -23,10 +23,8 @@ from adelante import web_errors
 from adelante.accounts import roles
 from adelante.accounts.access import partner_member_required, role_required
 from adelante.accounts.concurrency import version_of
-from adelante.catalogue.models import Metric
 from adelante.commitments.models import Commitment
 from adelante.errors import ErrorKind, ServiceError
-from adelante.figures.reached import USD_INVESTED
 from adelante.partners.models import Partner
 from adelante.progress.models import ProgressReport
 from adelante.workflow import disclosure, files, intake, queues, report_sheet, reporting, schedule
@@ -558,8 +556,7 @@ def report_catch_up(request: HttpRequest, partner: Partner, reference: str) -> H
     today = timezone.localdate()
     found = schedule.status_of(commitment, today)
     periods = [p.period for p in found.periods if p.report_id is None]
-    codes = [t.metric.code for t in commitment.targets.select_related("metric")]
-    metrics = list(Metric.objects.filter(code__in=codes or [USD_INVESTED]).order_by("code"))
+    metrics = reporting.totals_to_report(commitment)
     form = CatchUpForm(request.POST or None, periods=periods, metrics=metrics)
     status = 200
     if request.method == "POST":

@@ -54,8 +54,9 @@ class Command(InitiativeCommand):
         for name, help_text in FORMATS.items():
             sub = kinds.add_parser(name, help=help_text, description=help_text)
             sub.add_argument("--output", "-o", required=True, type=Path, help="where to write")
+            # The template's countries are the initiative's too.
+            add_initiative_option(sub)
             if name != "template":
-                add_initiative_option(sub)
                 sub.add_argument(
                     "--as-of", type=_date, default=None, help="only what was announced by this date"
                 )
