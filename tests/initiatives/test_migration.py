@@ -87,7 +87,7 @@ def rows(skip: tuple[str, ...] = ("initiative_id",)) -> dict[str, list[tuple[Any
     tables = connection.introspection.django_table_names(only_existing=True)
     with connection.cursor() as cursor:
         for table in sorted(tables):
-            kept = [c for c in columns(table) if c not in skip]
+            kept = sorted(c for c in columns(table) if c not in skip)
             cursor.execute(f"SELECT {', '.join(map(quote, kept))} FROM {quote(table)}")
             found[table] = sorted(cursor.fetchall(), key=repr)
     return found
@@ -236,9 +236,14 @@ def test_the_shipped_record_keeps_every_figure_and_row_through_the_migration():
     assert current_figures(today) == old
     assert everything(today) == whole_before
     # Every row of every table as it was (the initiative columns apart, compared below), and
-    # the same columns in the same order.
+    # the same columns. Not necessarily in the same order: a table whose later migration is
+    # undone and done again (reports' and exchange's jobs, which name an initiative) gets the
+    # re-added column last, and an earlier test in the same database may have done the same;
+    # nothing reads columns by position.
     assert rows() == rows_before
-    assert {table: columns(table) for table in rows_before} == columns_before
+    assert {table: sorted(columns(table)) for table in rows_before} == {
+        table: sorted(names) for table, names in columns_before.items()
+    }
 
     first = Initiative.objects.get(primary=True)
     assert first.slug == FIRST_INITIATIVE_SLUG
@@ -251,8 +256,8 @@ def test_the_shipped_record_keeps_every_figure_and_row_through_the_migration():
 
 
 def test_the_schema_before_initiatives_is_reachable_from_the_graph():
-    """Going back unapplies exactly the initiatives migrations (no other migration depends on
-    them yet): the path the test above and the benchmark take."""
+    """Going back unapplies the initiatives migrations and only migrations (the jobs' initiative
+    columns depend on them): the path the test above and the benchmark take."""
     executor = MigrationExecutor(connection)
     plan = executor.migration_plan(BEFORE)
     undone = {(migration.app_label, migration.name) for migration, backwards in plan if backwards}
