@@ -225,3 +225,19 @@ def test_a_good_edit_leaves_the_same_history_at_both_doors(admin_client: Client)
     ]
     admin_user = by_admin.history.latest().history_user
     assert isinstance(admin_user, User) and by_command.history.latest().history_user is None
+
+
+def test_the_primary_initiative_cannot_be_deleted_another_can(
+    admin_client: Client, coastal: Initiative
+) -> None:
+    primary = scope.primary()
+    refused = admin_client.post(
+        f"/en/admin/initiatives/initiative/{primary.pk}/delete/", {"post": "yes"}
+    )
+    assert refused.status_code == 403
+    assert Initiative.objects.filter(pk=primary.pk, primary=True).exists()
+    deleted = admin_client.post(
+        f"/en/admin/initiatives/initiative/{coastal.pk}/delete/", {"post": "yes"}
+    )
+    assert deleted.status_code == 302
+    assert not Initiative.objects.filter(pk=coastal.pk).exists()

@@ -137,5 +137,12 @@ class InitiativeAdmin(TranslatedTextAdmin):
         for field in saved._meta.concrete_fields:
             setattr(obj, field.attname, getattr(saved, field.attname))
 
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # The primary initiative is what an address or a command without an initiative means:
+        # another one is made primary first (which the change form does), never none.
+        if obj is not None and obj.primary:
+            return False
+        return bool(super().has_delete_permission(request, obj))
+
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         """The service saved the countries and the metrics with the initiative."""
