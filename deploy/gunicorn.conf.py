@@ -94,8 +94,11 @@ def post_worker_init(worker: Any) -> None:
     """Before a new worker takes its first request: import what Django imports on the first
     one (the URL configuration and every view, about 0.3 s), so that no reader waits for it
     (adelante/operations/warm_up.py)."""
+    from adelante.operations.one_write import install
     from adelante.operations.warm_up import warm_up
 
+    # An app server killed mid-answer must not leave a reader with headers and no body.
+    install()
     warm_up()
 
 
