@@ -19,8 +19,8 @@ from django.core.management.base import CommandError
 # A folder name that is a Python identifier, so that the package data (pyproject) includes it.
 DATA = Path(__file__).resolve().parent / "data" / "coastal_resilience"
 INITIATIVE = DATA / "initiative.csv"
-COMMITMENTS = DATA / "commitments.csv"
-STATEMENTS = DATA / "statements.csv"
+COMMITMENTS = DATA / "synthetic_commitments.csv"
+STATEMENTS = DATA / "synthetic_statements.csv"
 
 
 def founding() -> dict[str, Any]:
