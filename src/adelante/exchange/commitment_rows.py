@@ -150,7 +150,7 @@ class RowReader:
         self.partners = PartnerDirectory()
         self.rounds = RoundDirectory()
         # The initiative in scope takes the file's rows: its countries are the ones a row may name.
-        initiative = scope.resolve() or scope.primary()
+        initiative = scope.initiative_or_primary()
         self.countries = initiative.country_codes()
         self.initiative = initiative.slug
         self._rates: dict[tuple[str, datetime.date], ExchangeRate | None] = {}

@@ -52,7 +52,7 @@ def _description(language: str, as_of: datetime.date | None, initiative: Initiat
 
 
 def descriptor(as_of: datetime.date | None) -> dict[str, Any]:
-    initiative = scope.resolve() or scope.primary()
+    initiative = scope.initiative_or_primary()
     return {
         "profile": "tabular-data-package",
         "name": f"adelante-{initiative.slug}",

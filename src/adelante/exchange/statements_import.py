@@ -106,7 +106,7 @@ class StatementPlan:
 
 def _read_rows(table: Table, progress: bool) -> list[StatementRow]:
     # The file is imported into the initiative in scope (looked up once, not per row).
-    initiative = (scope.resolve() or scope.primary()).slug
+    initiative = scope.initiative_or_primary().slug
     return checked_rows(
         table,
         COLUMNS,

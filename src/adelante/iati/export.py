@@ -545,7 +545,7 @@ def _period(indicator: Any, start: datetime.date, end: datetime.date) -> Any:
 
 def _context(as_of: datetime.date | None, generated_at: datetime.datetime | None) -> ExportContext:
     generated = (generated_at or timezone.now()).replace(microsecond=0)
-    initiative = scope.resolve() or scope.primary()
+    initiative = scope.initiative_or_primary()
     countries = initiative.country_codes()
     return ExportContext(
         as_of=as_of or timezone.localdate(),

@@ -151,7 +151,7 @@ def country_aid(country: str, as_of: datetime.date) -> CountryAid:
 
 def aid_by_country(as_of: datetime.date) -> tuple[CountryAid, ...]:
     """Official aid to each country of the initiative in scope as of the date."""
-    initiative = scope.resolve() or scope.primary()
+    initiative = scope.initiative_or_primary()
     return tuple(country_aid(code, as_of) for code in initiative.country_codes())
 
 

@@ -101,6 +101,12 @@ def resolve(scope: Scope | None = None) -> Initiative | None:
     return Initiative.objects.get(pk=scope)
 
 
+def initiative_or_primary() -> Initiative:
+    """The one initiative a document or a file is about: the one in scope, or the primary
+    initiative when the scope is across initiatives."""
+    return resolve() or primary()
+
+
 def default_initiative_id() -> int:
     """A new round's, commitment's or statement's initiative: the one in scope.
 

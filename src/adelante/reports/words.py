@@ -34,7 +34,7 @@ class Words:
     def __init__(self, language: str) -> None:
         self.language = language
         self.metrics = {m.code: m for m in Metric.objects.all()}
-        initiative = scope.resolve() or scope.primary()
+        initiative = scope.initiative_or_primary()
         #: The initiative the report is about (the one in scope), named in the report's language.
         self.initiative = (
             (initiative.name_es or initiative.name) if language == "es" else initiative.name
