@@ -123,8 +123,14 @@ def insert(connection: BaseDatabaseWrapper, tables: Iterable[Table]) -> None:
             # Rows came with their ids: each sequence must follow the largest id now stored, or
             # the next row saved the ordinary way takes an id already used (a flush between
             # tests may have set a sequence back below the ids of rows inserted here).
+            # Many-to-many tables too (auto-created models): a test may have set theirs back
+            # (tests/exchange/conftest.reset_sequences), and an import then writes links.
             filled = {table.name for table in tables if table.rows}
-            models = [m for m in apps.get_models() if m._meta.db_table in filled]
+            models = [
+                m
+                for m in apps.get_models(include_auto_created=True)
+                if m._meta.db_table in filled
+            ]
             for statement in connection.ops.sequence_reset_sql(no_style(), models):
                 cursor.execute(statement)
 
