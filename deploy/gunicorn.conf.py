@@ -88,6 +88,10 @@ logconfig_dict = gunicorn_logging(log_format=_env.get("LOG_FORMAT") or "json", l
 logger_class = GunicornLogger
 # The process's name in ps and top.
 proc_name = "adelante-web"
+# No control socket (gunicorn 24+'s gunicornc interface, unused here). Its default path is one
+# per user ($XDG_RUNTIME_DIR or ~/.gunicorn/gunicorn.ctl): two app servers run by one user on
+# one machine would share it, the second taking it from the first.
+control_socket_disable = True
 
 
 def post_worker_init(worker: Any) -> None:

@@ -251,7 +251,11 @@ def _wait_until_it_answers(port: int, server: subprocess.Popen[str]) -> None:
 def test_gunicorn_with_the_configuration_serves_and_stops_cleanly(tmp_path):
     data = tmp_path / "data"
     port = _free_port()
+    home = tmp_path / "home"
+    home.mkdir()
     env = _env(data, ADELANTE_BIND=f"127.0.0.1:{port}", ADELANTE_WEB_WORKERS="1")
+    # Where gunicorn would put its control socket (none: two servers would share the path).
+    env.update(HOME=str(home), XDG_RUNTIME_DIR=str(home))
     # The database and the static files, as the service's installation makes them (at once:
     # collectstatic does not need the database).
     preparing = [
@@ -288,6 +292,7 @@ def test_gunicorn_with_the_configuration_serves_and_stops_cleanly(tmp_path):
         # Without the proxy's header the request was plain HTTP: the HTTPS redirect.
         assert _get(port, "/en/").status == 301
         assert _get(port, "/readyz").status == 200
+        assert not list(home.rglob("*.ctl"))
     finally:
         server.send_signal(signal.SIGTERM)
         out, err = server.communicate(timeout=60)
