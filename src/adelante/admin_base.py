@@ -27,7 +27,8 @@ from adelante.errors import ServiceError
 
 admin.site.site_header = "Adelante"
 admin.site.site_title = "Adelante"
-admin.site.index_title = _("Record of commitments to Central America Forward")
+# The installation's admin: its initiatives are records (adelante.initiatives), so no name here.
+admin.site.index_title = _("Record of commitments")
 
 REASON_FIELD = "change_reason"
 REASON_MAX_LENGTH = 500

@@ -35,6 +35,8 @@ def test_a_partner_admin_invites_and_the_invitee_joins(client, cast: Cast, mailo
     response = client.post(_people(cast), {"email": "New.Person@Example.org", "role": "member"})
     assert response.status_code == 302
     assert len(mailoutbox) == 1 and mailoutbox[0].to == ["New.Person@example.org"]
+    # The initiative as its record names it (no name in the template).
+    assert "the record of commitments to Central America Forward, as" in mailoutbox[0].body
     link = _link(mailoutbox[0])
     client.post("/en/accounts/sign-out/")
 

@@ -164,3 +164,27 @@ def test_only_the_secretariat_sees_the_requests(client, cast: Cast, mailoutbox) 
         client.force_login(user)
         assert client.get("/en/secretariat/join-requests/").status_code == 403
         assert client.get(f"/en/secretariat/join-requests/{made.pk}/").status_code == 403
+
+
+def test_the_form_and_its_e_mail_name_the_primary_initiative_from_its_record(
+    client, mailoutbox
+) -> None:
+    """The installation's join form (one for all its initiatives, at /<lang>/join/) names the
+    primary initiative as its record names it, in the reader's language: no name in code."""
+    from adelante.initiatives import scope
+    from adelante.initiatives.models import Initiative
+
+    scope.primary()
+    Initiative.objects.filter(primary=True).update(name="Ocean Pact", name_es="Pacto Oceánico")
+    assert "Join Ocean Pact" in client.get("/en/join/").content.decode()
+    assert "Únase a Pacto Oceánico" in client.get("/es/join/").content.decode()
+    assert "Join Ocean Pact" in client.get("/en/accounts/sign-in/").content.decode()
+
+    client.post("/en/join/", FORM)
+    mail = mailoutbox[-1]
+    assert mail.subject == "Please confirm your request to join Ocean Pact"
+    assert "thank you for your request to join Ocean Pact for Café Bueno S.A." in mail.body
+
+    client.post("/es/join/", {**FORM, "contact_email": "b@cafebueno.example"})
+    assert mailoutbox[-1].subject == "Confirme su solicitud de adhesión a Pacto Oceánico"
+    assert "adhesión a Pacto Oceánico en nombre de" in mailoutbox[-1].body

@@ -25,6 +25,7 @@ from adelante import history, siteaddress
 from adelante.accounts import languages, throttle
 from adelante.accounts.models import Invitation
 from adelante.errors import Invalid
+from adelante.initiatives.named import initiative_name
 from adelante.partners.models import Membership, MembershipRole, Partner
 
 SALT = "adelante.accounts.invitation"
@@ -92,7 +93,11 @@ def send(invitation: Invitation) -> None:
     """The invitation e-mail, in the invitation's language, its link to the site's address
     (`SITE_URL`) under that language's prefix."""
     with translation.override(invitation.language):
-        context = {"invitation": invitation, "link": siteaddress.absolute(link_path(invitation))}
+        context = {
+            "invitation": invitation,
+            "link": siteaddress.absolute(link_path(invitation)),
+            "initiative": initiative_name(),
+        }
         subject = _("Invitation to Adelante: %(partner)s") % {"partner": invitation.partner.name}
         body = render_to_string("accounts/email/invitation.txt", context)
     send_mail(subject, body, None, [invitation.email])

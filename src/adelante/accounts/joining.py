@@ -29,6 +29,7 @@ from adelante import history
 from adelante.accounts import invitations, languages, throttle
 from adelante.accounts.models import Invitation, JoinRequest, JoinStatus, ScreeningOutcome
 from adelante.errors import Invalid
+from adelante.initiatives.named import initiative_name
 from adelante.partners.models import MembershipRole, Partner
 from adelante.partners.naming import normalise, parse_name
 from adelante.partners.slugs import partner_slug
@@ -81,10 +82,16 @@ def confirmation_path(request: JoinRequest) -> str:
 
 
 def send_confirmation(request: JoinRequest, absolute_link: str) -> None:
+    """The confirmation e-mail, in the language of the form, naming the initiative whose
+    pages the form was sent from."""
     with translation.override(request.language):
-        subject = _("Please confirm your request to join Central America Forward")
+        initiative = initiative_name()
+        subject = _("Please confirm your request to join %(initiative)s") % {
+            "initiative": initiative
+        }
         body = render_to_string(
-            "accounts/email/join_confirm.txt", {"join": request, "link": absolute_link}
+            "accounts/email/join_confirm.txt",
+            {"join": request, "link": absolute_link, "initiative": initiative},
         )
     send_mail(subject, body, None, [request.contact_email])
 

@@ -42,3 +42,9 @@ def named(slug: str | None) -> Initiative:
             slug, tuple(Initiative.objects.listed().values_list("slug", flat=True))
         )
     return found
+
+
+def initiative_name() -> str:
+    """The name, in the active language, of the initiative in scope (the primary one across
+    initiatives): what an e-mail or a page title of the installation's own says it is for."""
+    return scope.initiative_or_primary().in_language("name").text

@@ -12,6 +12,7 @@ from django.views.decorators.cache import never_cache
 from adelante.accounts import addresses, joining
 from adelante.accounts.models import JoinRequest, JoinStatus
 from adelante.accounts.views.session import locked_message
+from adelante.initiatives.named import initiative_name
 
 #: The honeypot: hidden from people (CSS and aria-hidden), filled in by form-filling bots.
 HONEYPOT = "website"
@@ -68,7 +69,11 @@ def join(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/join.html",
-        {"form": form, "honeypot": HONEYPOT, "title": _("Join Central America Forward")},
+        {
+            "form": form,
+            "honeypot": HONEYPOT,
+            "title": _("Join %(initiative)s") % {"initiative": initiative_name()},
+        },
         status=status,
     )
 
