@@ -16,7 +16,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from django.core import signing
 from django.core.mail import send_mail
 from django.db import transaction
 from django.dispatch import Signal
@@ -24,10 +23,12 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from adelante import history
 from adelante.accounts import invitations, languages, throttle
 from adelante.accounts.models import Invitation, JoinRequest, JoinStatus, ScreeningOutcome
+from adelante.confirming import AddressConfirmation
 from adelante.errors import Invalid
 from adelante.initiatives.named import initiative_name
 from adelante.partners.models import MembershipRole, Partner
@@ -35,7 +36,6 @@ from adelante.partners.naming import normalise, parse_name
 from adelante.partners.slugs import partner_slug
 
 SALT = "adelante.accounts.join"
-CONFIRM_SECONDS = 3 * 24 * 3600
 
 #: Sent with ``join_request=`` when a request is confirmed and enters the queue.
 join_request_confirmed = Signal()
@@ -43,6 +43,17 @@ join_request_confirmed = Signal()
 
 class JoinError(Invalid):
     """Why a step cannot be taken; the message is for the user."""
+
+
+CONFIRMATION = AddressConfirmation(
+    model=JoinRequest,
+    salt=SALT,
+    key="j",
+    unconfirmed=JoinStatus.UNCONFIRMED,
+    confirmed=JoinStatus.NEW,
+    error=JoinError,
+    expired=gettext_lazy("This confirmation link has expired. Please send the form again."),
+)
 
 
 def rate_limited(address: str) -> int:
@@ -74,7 +85,7 @@ def submit(data: Mapping[str, Any], *, language: str) -> JoinRequest:
 
 
 def confirmation_token(request: JoinRequest) -> str:
-    return signing.dumps({"j": request.pk}, salt=SALT)
+    return CONFIRMATION.token(request)
 
 
 def confirmation_path(request: JoinRequest) -> str:
@@ -97,32 +108,14 @@ def send_confirmation(request: JoinRequest, absolute_link: str) -> None:
 
 
 def from_token(token: str) -> JoinRequest:
-    try:
-        data = signing.loads(token, salt=SALT, max_age=CONFIRM_SECONDS)
-    except signing.SignatureExpired:
-        raise JoinError(
-            _("This confirmation link has expired. Please send the form again.")
-        ) from None
-    except signing.BadSignature:
-        raise JoinError(_("This confirmation link is not valid.")) from None
-    pk = data.get("j") if isinstance(data, dict) else None
-    request = JoinRequest.objects.filter(pk=int(pk or 0)).first()
-    if request is None:
-        raise JoinError(_("This confirmation link is not valid."))
-    return request
+    return CONFIRMATION.row(token)
 
 
 def confirm(token: str) -> JoinRequest:
     """Queue the request (once; confirming again changes nothing)."""
-    with transaction.atomic():
-        request = from_token(token)
-        request = JoinRequest.objects.select_for_update().get(pk=request.pk)
-        if request.status != JoinStatus.UNCONFIRMED:
-            return request
-        request.status = JoinStatus.NEW
-        request.confirmed_at = timezone.now()
-        history.save(request, reason=_("e-mail address confirmed"))
-    join_request_confirmed.send(sender=JoinRequest, join_request=request)
+    request, confirmed = CONFIRMATION.confirm(token)
+    if confirmed:
+        join_request_confirmed.send(sender=JoinRequest, join_request=request)
     return request
 
 

@@ -9,24 +9,23 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import URLValidator, validate_email
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from adelante import history
 from adelante.accounts import throttle
+from adelante.confirming import AddressConfirmation
 from adelante.corrections.models import Correction, CorrectionStatus
 from adelante.corrections.subjects import Target
 from adelante.errors import Invalid
 
 SALT = "adelante.corrections.confirm"
-CONFIRM_SECONDS = 3 * 24 * 3600
 MAX_SAID = 4000
 MAX_NAME = 200
 MAX_URL = 200
@@ -34,6 +33,17 @@ MAX_URL = 200
 
 class CorrectionError(Invalid):
     """Why a step cannot be taken; the message is for the person."""
+
+
+CONFIRMATION = AddressConfirmation(
+    model=Correction,
+    salt=SALT,
+    key="c",
+    unconfirmed=CorrectionStatus.UNCONFIRMED,
+    confirmed=CorrectionStatus.NEW,
+    error=CorrectionError,
+    expired=gettext_lazy("This confirmation link has expired. Please send the suggestion again."),
+)
 
 
 def _slots(address: str, email: str) -> tuple[tuple[throttle.Limit, str], ...]:
@@ -98,7 +108,7 @@ def do_suggest(target: Target, data: Mapping[str, Any], *, language: str) -> Cor
 
 
 def confirmation_token(correction: Correction) -> str:
-    return signing.dumps({"c": correction.pk}, salt=SALT)
+    return CONFIRMATION.token(correction)
 
 
 def confirmation_path(correction: Correction) -> str:
@@ -117,29 +127,9 @@ def send_confirmation(correction: Correction, target: Target, absolute_link: str
 
 
 def from_token(token: str) -> Correction:
-    try:
-        data = signing.loads(token, salt=SALT, max_age=CONFIRM_SECONDS)
-    except signing.SignatureExpired:
-        raise CorrectionError(
-            _("This confirmation link has expired. Please send the suggestion again.")
-        ) from None
-    except signing.BadSignature:
-        raise CorrectionError(_("This confirmation link is not valid.")) from None
-    pk = data.get("c") if isinstance(data, dict) else None
-    found = Correction.objects.filter(pk=int(pk or 0)).first()
-    if found is None:
-        raise CorrectionError(_("This confirmation link is not valid."))
-    return found
+    return CONFIRMATION.row(token)
 
 
 def do_confirm(token: str) -> Correction:
     """Queue the suggestion (once; confirming again changes nothing)."""
-    with transaction.atomic():
-        found = from_token(token)
-        found = Correction.objects.select_for_update().get(pk=found.pk)
-        if found.status != CorrectionStatus.UNCONFIRMED:
-            return found
-        found.status = CorrectionStatus.NEW
-        found.confirmed_at = timezone.now()
-        history.save(found, reason=_("e-mail address confirmed"))
-    return found
+    return CONFIRMATION.confirm(token)[0]
