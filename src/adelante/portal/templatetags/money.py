@@ -245,13 +245,14 @@ def display_currency(
     converted: InDisplayCurrency | None, qualifier: str = TotalQualifier.EXACT
 ) -> SafeString:
     """A US$ figure in the initiative's currency for display, with the rate, its day and its
-    source (a link when the source is a web address); empty when there is none."""
+    source (a link when the source is a web address and nothing else); empty when there is
+    none."""
     if converted is None:
         return SafeString("")
     source = converted.rate.source
     shown = (
         format_html('<a href="{}">{}</a>', source, source)
-        if source.startswith(("https://", "http://"))
+        if source.startswith(("https://", "http://")) and not any(c.isspace() for c in source)
         else format_html("{}", source)
     )
     # The translated sentence is plain text: escaped, then given the escaped sentence and the
