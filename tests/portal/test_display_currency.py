@@ -124,3 +124,17 @@ def test_a_source_that_is_no_address_is_shown_as_text_escaped(client, record):
     page = _page(client, f"/en/i/{SLUG}/?as_of=2023-03-01")
     assert "&lt;b&gt;Central Bank&lt;/b&gt;" in page
     assert "<b>Central Bank</b>" not in page
+
+
+def test_a_confidential_amount_changes_nothing_in_the_converted_total(client, coastal):
+    """DOMAIN rule 7: only the public total is converted."""
+    with scope.within(coastal):
+        secret = builders.commitment(
+            "Hidden Harbour", "900000", DAY, countries=["KE"], qualifier="confidential"
+        )
+    url = f"/en/i/{SLUG}/?as_of=2023-03-01"
+    before = converted(_page(client, url))
+    secret.amount = secret.amount_usd = Decimal("123456789.01")
+    secret.save()
+    assert converted(_page(client, url)) == before
+    assert "540,015,032.38" in before
