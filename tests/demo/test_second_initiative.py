@@ -12,9 +12,11 @@ import pytest
 from django.core.management.base import CommandError
 
 from adelante.commitments.models import Commitment, OfficialStatement, Round
+from adelante.currency.models import ExchangeRate
 from adelante.demo import second_initiative
 from adelante.exchange import real_record
 from adelante.figures.committed import committed, committed_by
+from adelante.figures.display import committed_in_display_currency
 from adelante.initiatives import scope
 from adelante.initiatives.countries import is_country_code
 from adelante.initiatives.models import Initiative
@@ -42,6 +44,11 @@ def test_the_initiative_is_synthetic_with_countries_outside_central_america_and_
     statements = rows(second_initiative.STATEMENTS)
     for row in [*commitments, *statements]:
         assert row["source_url"].startswith("https://example.org/synthetic/")
+    # Its currency for display, with made-up rates (round numbers, sources on example.org).
+    assert fields["currency"] == "KES"
+    rates = rows(second_initiative.RATES)
+    assert rates and all(row["currency"] == "KES" for row in rates)
+    assert all(row["source"].startswith("https://example.org/synthetic/") for row in rates)
     # Only the initiative's countries (or the region).
     named = {c for row in commitments for c in row["countries"].split(";")} - {"REGION"}
     assert named <= set(fields["countries"])
@@ -91,9 +98,19 @@ def test_the_demo_loads_it_through_the_commands_once():
     with scope.within(coastal):
         by_country = {row.key for row in committed_by("country", TODAY).rows}
         assert {"KE", "TZ", "MZ", "MG", "HN"} <= by_country
-        assert committed(TODAY).amount_usd > 0
+        total = committed(TODAY)
+        assert total.amount_usd > 0
+    # Its total in shillings, at the latest synthetic rate by the date (120 KES per US$).
+    assert coastal.display_currency == "KES"
+    shillings = committed_in_display_currency(total, coastal.pk)
+    assert shillings is not None
+    assert (shillings.rate.on, shillings.amount) == (
+        datetime.date(2024, 3, 14),
+        total.amount_usd * 120,
+    )
     second_initiative.load_second_initiative(StringIO())
     assert Commitment.objects.filter(initiative=coastal).count() == 30
+    assert ExchangeRate.objects.filter(currency="KES").count() == 3
 
 
 def _problems() -> list[str]:

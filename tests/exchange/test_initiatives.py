@@ -205,3 +205,17 @@ def test_exports_of_the_primary_initiative_are_as_before(both):
     with scope.within(both["initiative"]):
         second = exports.total_rows(None)
     assert second != exports.total_rows(None)
+
+
+def test_the_data_package_and_the_json_say_the_initiatives_currency_for_display(both, tmp_path):
+    both["initiative"].display_currency = "KES"
+    both["initiative"].save()
+    with scope.within(both["initiative"]):
+        assert descriptor(None)["display_currency"] == "KES"
+    assert descriptor(None)["display_currency"] == "USD"
+    out = tmp_path / "second.json"
+    call_command(
+        "export", "json", "--output", str(out), "--initiative", SLUG,
+        stdout=io.StringIO(), stderr=io.StringIO(),
+    )  # fmt: skip
+    assert json.loads(out.read_text())["display_currency"] == "KES"

@@ -95,6 +95,7 @@ def test_an_initiative_is_added_with_its_countries(admin_client: Client) -> None
         ("slug", "no slug", ""),
         ("slug", "central-america-forward", "Taken."),
         ("languages_pending", "french!", "Not language codes (such as fr): french!."),
+        ("display_currency", "xyz", "XYZ is not an ISO 4217 currency code"),
     ],
 )
 def test_bad_values_are_refused_on_the_add_form(

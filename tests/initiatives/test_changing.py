@@ -199,6 +199,7 @@ def test_the_other_fields(coastal: Initiative, staff: User) -> None:
     ("field", "value"),
     [
         ("display_currency", "dollars"),
+        ("display_currency", "XYZ"),
         ("accent_colour", "red;}x{"),
         ("languages_pending", "french!"),
         ("position", -1),
@@ -232,3 +233,14 @@ def test_the_check_writes_nothing(coastal: Initiative, staff: User) -> None:
     coastal.refresh_from_db()
     assert coastal.name == "Coastal Pledges" and coastal.country_codes() == ("KE", "TZ", "MZ")
     assert coastal.history.count() == 1
+
+
+def test_a_currency_code_and_a_language_both_wrong_are_refused_together(
+    coastal: Initiative, staff: User
+) -> None:
+    errors = refusal(coastal, staff, display_currency="XYZ", languages_pending="french!")
+    assert "XYZ is not an ISO 4217 currency code" in " ".join(errors["display_currency"])
+    assert "languages_pending" in errors
+    change(coastal, staff, display_currency=" eur ")
+    coastal.refresh_from_db()
+    assert coastal.display_currency == "EUR"

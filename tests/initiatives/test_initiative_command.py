@@ -74,6 +74,8 @@ def test_an_unknown_country_is_refused_by_name_and_nothing_is_made():
         ("--languages-pending", "french!", "french!"),
         ("--slug", "not a slug", "slug"),
         ("--currency", "dollars", "ISO 4217"),
+        # The shape of a code, but no ISO 4217 currency's.
+        ("--currency", "XYZ", "XYZ is not an ISO 4217 currency code"),
     ],
 )
 def test_bad_fields_are_refused_with_a_message(option, value, message):

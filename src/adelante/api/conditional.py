@@ -22,6 +22,7 @@ from adelante.commitments.models import (
     Target,
 )
 from adelante.currency.models import ExchangeRate
+from adelante.initiatives.models import Initiative
 from adelante.partners.models import Partner, PartnerAlias
 from adelante.progress.models import ProgressReport, ProgressValue
 
@@ -37,6 +38,8 @@ TRACKED = (
     ProgressReport,
     ProgressValue,
     ExchangeRate,
+    # An initiative's own fields reach the figures (its currency for display).
+    Initiative,
     Metric,
     FocusArea,
 )

@@ -257,6 +257,18 @@ class ProgressPage(PageMeta):
 # -- Figures --------------------------------------------------------------------------------
 
 
+class DisplayCurrencyOut(Schema):
+    """A US$ figure read in the initiative's currency for display (amount_usd stays the figure)."""
+
+    code: str = Field(description="ISO 4217 code of the initiative's currency for display.")
+    amount: Money = Field(description="amount_usd times the rate, rounded half-even to the cent.")
+    rate: DecimalString = Field(description="Units of the currency per US dollar, as recorded.")
+    rate_on: datetime.date = Field(
+        description="The rate's day: the latest the record has on or before as_of."
+    )
+    source: str = Field(description="Where the rate comes from, as recorded.")
+
+
 class CommittedOut(Schema):
     as_of: datetime.date
     recorded_on: datetime.date | None
@@ -269,6 +281,12 @@ class CommittedOut(Schema):
     partners: int
     commitments_confidential: int = Field(
         description="New money with a confidential amount: counted here, never in amount_usd."
+    )
+    display_currency: DisplayCurrencyOut | None = Field(
+        None,
+        description="The total in the initiative's currency for display, at the record's latest "
+        "rate on or before as_of; null for a US$ initiative, or when the "
+        "record has no rate for the currency by then (never guessed).",
     )
 
 

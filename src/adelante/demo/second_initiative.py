@@ -2,8 +2,9 @@
 countries outside Central America and French pending (data/coastal_resilience/README.md).
 
 Loaded with the ordinary commands a secretariat's staff would use: `adelante initiative create`
-with the fields of `initiative.csv`, then `adelante import commitments` and `adelante import
-statements` inside the initiative. Running it again changes nothing.
+with the fields of `initiative.csv`, `adelante import rates` (synthetic shilling rates: rates
+are the installation's, not an initiative's), then `adelante import commitments` and `adelante
+import statements` inside the initiative. Running it again changes nothing.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ DATA = Path(__file__).resolve().parent / "data" / "coastal_resilience"
 INITIATIVE = DATA / "initiative.csv"
 COMMITMENTS = DATA / "synthetic_commitments.csv"
 STATEMENTS = DATA / "synthetic_statements.csv"
+#: Made-up Kenyan shilling rates, so that its currency for display (KES) shows.
+RATES = DATA / "synthetic_rates.csv"
 
 
 def founding() -> dict[str, Any]:
@@ -68,6 +71,7 @@ def load_second_initiative(stdout: Any = None) -> None:
     fields = founding()
     call_command("initiative", *create_arguments(fields), stdout=out)
     initiative = Initiative.objects.get(slug=fields["slug"])
+    call_command("import", "rates", str(RATES), stdout=out)
     naming = ["--initiative", initiative.slug] if _import_names_initiatives() else []
     with scope.within(initiative):
         for what, path in (("commitments", COMMITMENTS), ("statements", STATEMENTS)):

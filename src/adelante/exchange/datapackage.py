@@ -61,6 +61,9 @@ def descriptor(as_of: datetime.date | None) -> dict[str, Any]:
         "description": _description("en", as_of, initiative),
         "description_es": _description("es", as_of, initiative),
         "created": timezone.now().isoformat(timespec="seconds"),
+        # The initiative's currency for display (ISO 4217): its pages show totals in it too;
+        # every amount here is in US$, and the rates table holds the rates.
+        "display_currency": initiative.display_currency,
         "licenses": [LICENSE],
         "resources": [_resource(table) for table in TABLES],
     }

@@ -25,6 +25,7 @@ from django.utils import timezone
 from adelante.errors import Invalid
 from adelante.exchange.safety import safe_text
 from adelante.exchange.tables import TABLES, Cell, Table
+from adelante.initiatives import scope
 
 #: Rows a worksheet can hold (Excel's limit), the header included.
 XLSX_MAX_ROWS = 1_048_576
@@ -145,13 +146,16 @@ def write_csv_folder(
 
 
 def json_stream(as_of: datetime.date | None, progress: Progress = _noop) -> Iterator[str]:
-    """The record as one JSON document: {"as_of", "generated", "tables": {name: [row, …]}}.
+    """The record as one JSON document: {"as_of", "generated", "display_currency", "tables":
+    {name: [row, …]}}.
 
-    Rows are objects keyed by column; numbers are decimal strings, dates ISO strings.
+    Rows are objects keyed by column; numbers are decimal strings, dates ISO strings. Amounts
+    are in US$; `display_currency` is the initiative's currency for display (ISO 4217).
     """
     head = {
         "as_of": as_of.isoformat() if as_of else None,
         "generated": timezone.now().isoformat(timespec="seconds"),
+        "display_currency": scope.initiative_or_primary().display_currency,
     }
     yield json.dumps(head, ensure_ascii=False)[:-1] + ', "tables": {'
     for index, table in enumerate(TABLES):

@@ -20,12 +20,13 @@ from adelante.commitments.choices import CountryGroup, DatePrecision, MoneyKind,
 from adelante.commitments.models import Round
 from adelante.figures.across import CommittedAcross
 from adelante.figures.committed import UNCLASSIFIED
+from adelante.figures.display import InDisplayCurrency
 from adelante.figures.progress import BEHIND, LATE, MISSING, NO_REPORT, ON_TIME, ON_TRACK
 from adelante.figures.results import Breakdown
 from adelante.figures.verdicts import Judgement, Verdict
 from adelante.initiatives.countries import country_name
-from adelante.money.formatting import format_usd
-from adelante.money.qualifiers import StatementQualifier
+from adelante.money.formatting import format_number, format_rate, format_usd, with_qualifier
+from adelante.money.qualifiers import StatementQualifier, TotalQualifier
 from adelante.partners.models import PartnerType
 
 
@@ -185,4 +186,36 @@ def across_sentence(across: CommittedAcross, language: str | None = None) -> str
             "total": total,
             "count": across.counted_once,
             "left_out": format_usd(across.counted_once_usd, language),
+        }
+
+
+def display_currency_sentence(
+    converted: InDisplayCurrency,
+    qualifier: str = TotalQualifier.EXACT,
+    language: str | None = None,
+) -> str:
+    """A US$ figure read in the initiative's currency, with the rate and the rate's day
+    ("≈ KES 540,000,000,000 at 129.5 KES per US$ on Feb. 28, 2023"; "≈ at least KES …" for an
+    "at least" total), in the active language (or `language`); its source is said apart
+    (`display_currency_text`)."""
+    with override(language or get_language()):
+        amount = f"{converted.currency} {format_number(converted.amount, language)}"
+        return _("≈ %(amount)s at %(rate)s %(currency)s per US$ on %(day)s") % {
+            "amount": with_qualifier(amount, qualifier, language),
+            "currency": converted.currency,
+            "rate": format_rate(converted.rate.units_per_usd, language),
+            "day": date_format(converted.rate.on, "DATE_FORMAT"),
+        }
+
+
+def display_currency_text(
+    converted: InDisplayCurrency,
+    qualifier: str = TotalQualifier.EXACT,
+    language: str | None = None,
+) -> str:
+    """`display_currency_sentence` with the rate's source, as plain text."""
+    with override(language or get_language()):
+        return _("%(sentence)s (source: %(source)s)") % {
+            "sentence": display_currency_sentence(converted, qualifier, language),
+            "source": converted.rate.source,
         }

@@ -27,7 +27,9 @@ from adelante.commitments.models import (
     Source,
     Target,
 )
+from adelante.currency.models import ExchangeRate
 from adelante.initiatives import scope
+from adelante.initiatives.models import Initiative
 from adelante.partners.models import Partner
 from adelante.progress.models import ProgressReport, ProgressValue
 
@@ -82,6 +84,14 @@ class Record:
             # was confirmed to be the same as.
             return self._of(Commitment).exclude(id__in=self._of(SamePledge).values("commitment_id"))
         return self._of_initiative(Commitment)
+
+    def exchange_rates(self) -> models.QuerySet[Any]:
+        """Every exchange rate: rates are shared between initiatives."""
+        return self._of(ExchangeRate)
+
+    def initiatives(self) -> models.QuerySet[Any]:
+        """Every initiative (their own fields: the display currency, the names)."""
+        return self._of(Initiative)
 
     def country_shares(self) -> models.QuerySet[Any]:
         return self._of_commitments(CountryShare, "commitment")

@@ -35,7 +35,7 @@ from adelante.catalogue.models import Metric
 from adelante.editing import Edit, applied, check_editor, merge, model_errors
 from adelante.errors import Invalid
 from adelante.initiatives.countries import country_name
-from adelante.initiatives.founding import checked_countries, checked_languages
+from adelante.initiatives.founding import checked_countries, checked_currency, checked_languages
 from adelante.initiatives.models import Initiative, InitiativeCountry
 
 #: The initiative's texts, set through `bilingual.set_texts` (its translation state follows).
@@ -104,22 +104,32 @@ def countries_problem(initiative: Initiative, codes: Sequence[str]) -> str | Non
     )
 
 
-def _normalised(changes: Mapping[str, Any]) -> dict[str, Any]:
-    """The typed values as stored: codes in upper case, the pending languages as one text."""
+def _normalised(changes: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, list[str]]]:
+    """The typed values as stored: codes in upper case, the pending languages as one text;
+    and the errors of those that cannot be (left out of the values)."""
     found = dict(changes)
+    errors: dict[str, list[str]] = {}
     if "display_currency" in found:
-        found["display_currency"] = str(found["display_currency"] or "").strip().upper()
+        try:
+            found["display_currency"] = checked_currency(str(found["display_currency"] or ""))
+        except Invalid as wrong:
+            errors = merge(errors, wrong.field_errors)
+            del found["display_currency"]
     if "languages_pending" in found:
         value = found["languages_pending"]
         listed = value.replace(";", ",").split(",") if isinstance(value, str) else list(value)
-        found["languages_pending"] = checked_languages(listed)
+        try:
+            found["languages_pending"] = checked_languages(listed)
+        except Invalid as wrong:
+            errors = merge(errors, wrong.field_errors)
+            del found["languages_pending"]
     if "logo" in found:
         # A form's file field: None keeps the file, False clears it (as Django's own forms).
         if found["logo"] is None:
             del found["logo"]
         elif found["logo"] is False:
             found["logo"] = ""
-    return found
+    return found, errors
 
 
 def _checked(initiative: Initiative, changes: Mapping[str, Any], by: Any) -> _Checked:
@@ -130,11 +140,8 @@ def _checked(initiative: Initiative, changes: Mapping[str, Any], by: Any) -> _Ch
     countries = own.pop(COUNTRIES, None)
     metrics = own.pop(METRICS, None)
     texts = {name: str(own.pop(name) or "").strip() for name in TEXT_FIELDS if name in own}
-    try:
-        own = _normalised(own)
-    except Invalid as wrong:
-        errors = merge(errors, wrong.field_errors)
-        own.pop("languages_pending", None)
+    own, wrong = _normalised(own)
+    errors = merge(errors, wrong)
     candidate, changed = applied(initiative, own, INITIATIVE_FIELDS)
     written = set_texts(candidate, texts, translator=TranslationState.STAFF)
     changed += [name for name in written if name not in changed]

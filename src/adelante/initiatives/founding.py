@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from adelante import history
 from adelante.bilingual import TranslationState, set_texts
 from adelante.catalogue.models import Metric
+from adelante.currency.codes import is_currency_code
 from adelante.editing import check_editor
 from adelante.errors import Conflict, Invalid
 from adelante.initiatives.countries import is_country_code
@@ -80,6 +81,22 @@ def checked_countries(codes: Sequence[str]) -> list[str]:
     return list(codes)
 
 
+def checked_currency(code: str) -> str:
+    """The currency for display as stored (upper case) if it is an ISO 4217 code; `Invalid` on
+    "display_currency" otherwise."""
+    found = (code or "").strip().upper()
+    if not is_currency_code(found):
+        raise Invalid(
+            field_errors={
+                "display_currency": [
+                    _("%(code)s is not an ISO 4217 currency code (such as USD, EUR or KES).")
+                    % {"code": found or "''"}
+                ]
+            }
+        )
+    return found
+
+
 def checked_languages(codes: Iterable[str]) -> str:
     """Pending language codes (`fr`), as stored: lower case, separated by commas; `Invalid` on
     "languages_pending" naming the wrong ones."""
@@ -110,10 +127,11 @@ def check_founding(founding: Founding, *, user: Any = None) -> Initiative:
     if user is not None:
         check_editor(user)
     checked_countries(founding.countries)
+    currency = checked_currency(founding.display_currency)
     initiative = Initiative(
         slug=founding.slug,
         written_in=founding.written_in,
-        display_currency=founding.display_currency.strip().upper(),
+        display_currency=currency,
         accent_colour=founding.accent_colour,
         synthetic=founding.synthetic,
         languages_pending=checked_languages(founding.languages_pending),

@@ -45,6 +45,11 @@ def format_number(value: Decimal | int, language: str | None = None) -> str:
     return format_decimal(value, format="#,##0" if whole else "#,##0.00", locale=locale)
 
 
+def format_rate(value: Decimal, language: str | None = None) -> str:
+    """An exchange rate as stored, without trailing zeros ("7.8", "129.5")."""
+    return format_decimal(value.normalize(), format="#,##0.##########", locale=_locale(language))
+
+
 def format_usd(amount: Decimal, language: str | None = None, *, compact: bool = False) -> str:
     """US dollars: "US$4,200,000,000" / "4.200.000.000 US$", or compact "US$4.2 billion"."""
     code = _language(language)

@@ -11,6 +11,7 @@ from adelante.catalogue.models import Metric
 from adelante.commitments.choices import StatementFigure
 from adelante.commitments.models import Round
 from adelante.figures.committed import committed, committed_by
+from adelante.figures.display import InDisplayCurrency, committed_in_display_currency
 from adelante.figures.labels import row_labels
 from adelante.figures.ladder import Ladder, ladder
 from adelante.figures.reached import INDEPENDENTLY_VERIFIED, invested, reached_all
@@ -79,6 +80,9 @@ class Overview:
     charts: tuple[Chart, ...]
     #: The three countries shaded by their row of the by-country breakdown.
     country_map: tuple[MapArea, ...]
+    #: The committed total in the initiative's currency for display (None: US$, or no rate
+    #: by the date); US$ stays the figure.
+    committed_display: InDisplayCurrency | None = None
 
 
 def has_record() -> bool:
@@ -111,10 +115,12 @@ def overview(as_of: datetime.date, recorded_on: datetime.date | None = None) -> 
                 charts.breakdown_chart(breakdown, titles[name]),
             )
         )
+    total = remembered(committed, as_of, recorded_on=recorded_on)
+    initiative = scope.resolve()
     return Overview(
         as_of=as_of,
         recorded_on=recorded_on,
-        committed=remembered(committed, as_of, recorded_on=recorded_on),
+        committed=total,
         official=remembered(
             latest_reconciled, str(StatementFigure.COMMITTED_USD), as_of, recorded_on=recorded_on
         ),
@@ -129,4 +135,7 @@ def overview(as_of: datetime.date, recorded_on: datetime.date | None = None) -> 
         timeline=timeline,
         charts=tuple(made),
         country_map=map_areas(by_country) if by_country is not None else (),
+        committed_display=(
+            committed_in_display_currency(total, initiative.pk) if initiative is not None else None
+        ),
     )

@@ -29,6 +29,7 @@ from adelante.commitments.choices import CountryGroup
 from adelante.commitments.publication import published_commitments, published_rounds
 from adelante.figures.audience import Audience
 from adelante.figures.committed import committed, committed_by
+from adelante.figures.display import committed_in_display_currency
 from adelante.figures.labels import ladder_step_label, row_labels, verdict_label
 from adelante.figures.ladder import Selection, ladder
 from adelante.figures.reached import Grade, invested, reached, reached_all
@@ -73,6 +74,24 @@ def _committed(total: Committed) -> dict[str, Any]:
         "restatements": total.restatements,
         "partners": total.partners,
         "commitments_confidential": total.commitments_confidential,
+        "display_currency": _display_currency(total),
+    }
+
+
+def _display_currency(total: Committed) -> dict[str, Any] | None:
+    """The public total in the initiative's currency for display (None across initiatives)."""
+    initiative = scope.resolve()
+    if initiative is None:
+        return None
+    converted = committed_in_display_currency(total, initiative.pk)
+    if converted is None:
+        return None
+    return {
+        "code": converted.currency,
+        "amount": converted.amount,
+        "rate": converted.rate.units_per_usd,
+        "rate_on": converted.rate.on,
+        "source": converted.rate.source,
     }
 
 

@@ -8,8 +8,8 @@ from typing import Any
 
 from babel.numbers import format_decimal
 from django import template
-from django.utils.html import format_html
-from django.utils.safestring import SafeString
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
@@ -17,9 +17,11 @@ from adelante.bilingual import as_html
 from adelante.catalogue.names import statement_name
 from adelante.commitments.choices import StatementFigure
 from adelante.commitments.publication import is_withheld
+from adelante.figures.display import InDisplayCurrency
 from adelante.figures.labels import confidential_note as note_of_confidential
 from adelante.figures.labels import (
     dated,
+    display_currency_sentence,
     ladder_step_label,
     reporting_period_label,
     verdict_label,
@@ -31,6 +33,7 @@ from adelante.money.formatting import (
     as_stated,
     cldr_locale,
     format_number,
+    format_rate,
     format_usd,
     with_qualifier,
 )
@@ -238,11 +241,33 @@ def usd_compact_stated(amount: Decimal | None, qualifier: str) -> str:
 
 
 @register.filter
+def display_currency(
+    converted: InDisplayCurrency | None, qualifier: str = TotalQualifier.EXACT
+) -> SafeString:
+    """A US$ figure in the initiative's currency for display, with the rate, its day and its
+    source (a link when the source is a web address and nothing else); empty when there is
+    none."""
+    if converted is None:
+        return SafeString("")
+    source = converted.rate.source
+    shown = (
+        format_html('<a href="{}">{}</a>', source, source)
+        if source.startswith(("https://", "http://")) and not any(c.isspace() for c in source)
+        else format_html("{}", source)
+    )
+    # The translated sentence is plain text: escaped, then given the escaped sentence and the
+    # source (a link built by format_html).
+    template = conditional_escape(_("%(sentence)s (source: %(source)s)"))
+    sentence = conditional_escape(display_currency_sentence(converted, qualifier))
+    return mark_safe(template % {"sentence": sentence, "source": shown})
+
+
+@register.filter
 def rate(value: Decimal | None) -> str:
     """An exchange rate as stored, without trailing zeros ("7.8", "17.25")."""
     if value is None:
         return ""
-    return format_decimal(value.normalize(), format="#,##0.##########", locale=cldr_locale())
+    return format_rate(value)
 
 
 @register.filter

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404
 
 from adelante.figures.across import committed_across
 from adelante.figures.committed import committed
+from adelante.figures.display import InDisplayCurrency, committed_in_display_currency
 from adelante.figures.labels import across_sentence
 from adelante.figures.results import Committed
 from adelante.initiatives import scope
@@ -37,6 +38,8 @@ class Listed:
     countries: tuple[str, ...]
     committed: Committed
     address: str
+    #: The total in the initiative's currency for display (None: US$, or no rate by then).
+    display: InDisplayCurrency | None = None
 
 
 @portal_page
@@ -52,6 +55,7 @@ def initiatives(request: HttpRequest) -> HttpResponse:
                 countries=tuple(country_name(c.code) for c in initiative.countries.all()),
                 committed=total,
                 address=address_in(initiative, "portal:overview"),
+                display=committed_in_display_currency(total, initiative.pk),
             )
         )
     # The total across initiatives, a pledge announced under several counted once, and how
