@@ -159,3 +159,19 @@ def test_the_duplicates_page_merges_and_the_merge_page_undoes(cast: Cast) -> Non
     assert Partner.objects.get(pk=absorb.pk).commitments.count() == 1
     assert keep.commitments.count() == 1
     assert "Undo the merge" not in staff.get(done["Location"]).content.decode()
+
+
+def test_the_merge_page_refuses_to_undo_an_older_merge_naming_the_newer(cast: Cast) -> None:
+    from adelante.partners.merging import do_merge_partners
+
+    alpha, beta, gamma = (builders.partner(n) for n in ("Alpha", "Beta", "Gamma"))
+    older = do_merge_partners(keep=alpha, absorb=beta, by=cast.secretariat_admin, reason="one")
+    newer = do_merge_partners(keep=gamma, absorb=alpha, by=cast.secretariat_admin, reason="one")
+    staff = _signed_in(cast.secretariat_admin)
+    undo = reverse("admin:partners_partnermerge_undo", args=[older.pk])
+    back = staff.post(undo, {"reason": "too early"}, follow=True)
+    page = back.content.decode()  # type: ignore[attr-defined]
+    assert html.escape(f"“Alpha” into “Gamma” (merge {newer.pk}") in page
+    assert "Undo that merge first" in page
+    older.refresh_from_db()
+    assert older.undone_at is None and not Partner.objects.filter(pk=beta.pk).exists()
