@@ -168,6 +168,13 @@ def test_the_merge_page_refuses_to_undo_an_older_merge_naming_the_newer(cast: Ca
     older = do_merge_partners(keep=alpha, absorb=beta, by=cast.secretariat_admin, reason="one")
     newer = do_merge_partners(keep=gamma, absorb=alpha, by=cast.secretariat_admin, reason="one")
     staff = _signed_in(cast.secretariat_admin)
+    # The merge's page says so before anyone tries, with a link to the newer merge.
+    page = staff.get(reverse("admin:partners_partnermerge_change", args=[older.pk]))
+    assert 'id="later-merge"' in page.content.decode()  # type: ignore[attr-defined]
+    newer_url = reverse("admin:partners_partnermerge_change", args=[newer.pk])
+    assert f'href="{newer_url}"' in page.content.decode()  # type: ignore[attr-defined]
+    newer_page = staff.get(newer_url).content.decode()  # type: ignore[attr-defined]
+    assert 'id="later-merge"' not in newer_page
     undo = reverse("admin:partners_partnermerge_undo", args=[older.pk])
     back = staff.post(undo, {"reason": "too early"}, follow=True)
     page = back.content.decode()  # type: ignore[attr-defined]

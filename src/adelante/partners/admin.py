@@ -21,7 +21,12 @@ from adelante.admin_base import REASON_FIELD, EditServiceForm, TranslatedTextAdm
 from adelante.errors import ServiceError
 from adelante.partners import editing
 from adelante.partners.duplicates import likely_duplicates
-from adelante.partners.merging import do_merge_partners, do_undo_merge
+from adelante.partners.merging import (
+    do_merge_partners,
+    do_undo_merge,
+    later_merge,
+    later_merge_message,
+)
 from adelante.partners.models import (
     Membership,
     Partner,
@@ -328,6 +333,23 @@ class PartnerMergeAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return bool(request.user.has_perm("partners.view_partner"))
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        # A later merge of the same partner that still stands is undone first: say which.
+        merge = PartnerMerge.objects.filter(pk=object_id).first() if object_id.isdigit() else None
+        later = later_merge(merge) if merge is not None and merge.undone_at is None else None
+        context = {
+            **(extra_context or {}),
+            "later_merge": later,
+            "later_merge_message": later_merge_message(later) if later is not None else "",
+        }
+        return super().change_view(request, object_id, form_url, context)
 
     def get_urls(self) -> list[URLPattern]:
         undo = path(
