@@ -353,6 +353,17 @@ MATRIX: dict[str, Row] = {
     "api/v1/progress-reports": Row(
         "/api/v1/progress-reports", API_SUBMIT, post=_roles(400, anonymous=401), api=True
     ),
+    # A partner's identifiers: POST adds (a body is needed: 400 without one), DELETE removes
+    # (tests/api/test_partner_identifiers.py checks each role on both); no GET.
+    "api/v1/partners/<slug>/identifiers": Row(
+        "/api/v1/partners/{partner}/identifiers",
+        POST_ONLY,
+        post=_roles(400, anonymous=401),
+        api=True,
+    ),
+    "api/v1/partners/<slug>/identifiers/<identifier>": Row(
+        "/api/v1/partners/{partner}/identifiers/GT-NIT-75556057", POST_ONLY, api=True
+    ),
     "api/v1/progress-reports/<report_id>": Row(
         "/api/v1/progress-reports/{report}", API_OWN_REPORT, post=_roles(405), api=True
     ),

@@ -13,6 +13,7 @@ from django.test import Client
 
 from adelante.api.tokens import create_token
 from adelante.partners.models import Membership, Partner
+from tests.accounts.conftest import cast  # noqa: F401 (a fixture of every role, found by name)
 
 LAUNCH = datetime.date(2021, 5, 27)
 CAF = datetime.date(2023, 2, 6)

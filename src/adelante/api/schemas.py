@@ -412,6 +412,21 @@ class ProgressReportIn(Schema):
     values: list[ValueIn] = Field(default_factory=list, max_length=100)
 
 
+class IdentifierIn(Schema):
+    identifier: str = Field(
+        max_length=200,
+        description=(
+            "In the org-id.guide form, the scheme's prefix first (GT-NIT-7555605-7); checked "
+            "by the one rule of every door (docs/partners.md) and kept in its canonical form."
+        ),
+    )
+    reason: str = Field(
+        default="",
+        max_length=500,
+        description="Why: kept in the identifier's history beside who added it.",
+    )
+
+
 class MembershipOut(Schema):
     partner: PartnerRef
     role: str

@@ -22,10 +22,10 @@ DESCRIPTION = """\
 The published record of the commitments to the pledge initiatives this installation hosts, and
 every figure computed from it. Every endpoint answers for one initiative: `?initiative=<slug>`
 (the list is at /api/v1/initiatives; without it, the primary initiative). Reads are public;
-writing progress reports needs a partner's API token
-(`Authorization: Bearer <token>`). Money is a decimal string, never a float. Errors are RFC 9457
-problem details. See docs/api.md for pagination, caching, rate limits and the versioning and
-deprecation policy.
+writing (a partner's progress reports; the secretariat's changes to a partner's organisation
+identifiers) needs an API token (`Authorization: Bearer <token>`). Money is a decimal string,
+never a float. Errors are RFC 9457 problem details. See docs/api.md for pagination, caching,
+rate limits and the versioning and deprecation policy.
 """
 
 
@@ -182,11 +182,12 @@ def index(request: HttpRequest) -> dict[str, Any]:
 
 
 def _register() -> None:
-    from adelante.api.endpoints import figures, record, reports
+    from adelante.api.endpoints import figures, identifiers, record, reports
 
     api.add_router("", record.router)
     api.add_router("/figures", figures.router)
     api.add_router("", reports.router)
+    api.add_router("", identifiers.router)
 
 
 _register()

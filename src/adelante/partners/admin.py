@@ -17,12 +17,16 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from adelante.admin_base import EditServiceForm, TranslatedTextAdmin
+from adelante.admin_base import REASON_FIELD, EditServiceForm, TranslatedTextAdmin
 from adelante.errors import ServiceError
 from adelante.partners import editing
 from adelante.partners.duplicates import likely_duplicates
-from adelante.partners.identifiers import IdentifierError, check_identifier
-from adelante.partners.merging import do_merge_partners, do_undo_merge
+from adelante.partners.merging import (
+    do_merge_partners,
+    do_undo_merge,
+    later_merge,
+    later_merge_message,
+)
 from adelante.partners.models import (
     Membership,
     Partner,
@@ -95,17 +99,30 @@ class PartnerAliasInline(admin.TabularInline):  # type: ignore[type-arg]
 
 
 class PartnerIdentifierForm(forms.ModelForm):  # type: ignore[type-arg]
-    """An identifier checked by the one rule of every door (`partners.identifiers`)."""
+    """An identifier checked by the service of every door (`partners.editing`): who may, the
+    one rule of `partners.identifiers`, not one the partner has already. The admin's formset
+    saves through the same service (`PartnerAdmin.save_formset`)."""
+
+    #: The person editing and the partner: set by `PartnerIdentifierInline.get_formset`.
+    editor: Any = None
+    partner: Partner | None = None
 
     class Meta:
         model = PartnerIdentifier
         fields = ("identifier",)
 
     def clean_identifier(self) -> str:
+        typed = self.cleaned_data.get("identifier", "")
+        stored = self.initial.get("identifier")
+        if self.instance.pk is not None and typed == stored:
+            return str(typed)  # unchanged: nothing to check
+        partner = self.partner if self.partner is not None else Partner()
         try:
-            checked = check_identifier(self.cleaned_data.get("identifier", ""))
-        except IdentifierError as exc:
-            raise ValidationError(exc.message, code="invalid") from exc
+            checked = editing.check_add_identifier(
+                partner=partner, identifier=typed, by=self.editor
+            )
+        except ServiceError as exc:
+            raise ValidationError(exc.message, code=exc.kind.value) from exc
         self.instance.scheme = checked.scheme.code
         return checked.canonical
 
@@ -134,6 +151,15 @@ class PartnerIdentifierInline(admin.TabularInline):  # type: ignore[type-arg]
     @admin.display(description=_("scheme's name"))
     def scheme_name(self, obj: PartnerIdentifier) -> str:
         return obj.scheme_name if obj.pk else ""
+
+    def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+        formset = super().get_formset(request, obj, **kwargs)
+        # The service asks who edits, and which partner (None: one being added).
+        form = type(
+            formset.form.__name__, (formset.form,), {"editor": request.user, "partner": obj}
+        )
+        formset.form = form
+        return formset
 
 
 class MergeForm(forms.Form):
@@ -231,6 +257,41 @@ class PartnerAdmin(TranslatedTextAdmin):
         }
         return TemplateResponse(request, "admin/partners/partner/duplicates.html", context)
 
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        if formset.model is not PartnerIdentifier:
+            super().save_formset(request, form, formset, change)
+            return
+        # The identifiers through their service, as the API adds and removes them: removals
+        # first (an identifier changed is the old one removed, the new one added).
+        reason = form.cleaned_data.get(REASON_FIELD) or ""
+        partner = form.instance
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        added: list[tuple[Any, PartnerIdentifier | None]] = []
+        for row in formset.forms:
+            stored = row.initial.get("identifier") if row.instance.pk is not None else None
+            deleting = formset.can_delete and formset._should_delete_form(row)
+            if stored is not None and (deleting or row.has_changed()):
+                removed = editing.do_remove_identifier(
+                    partner=partner, identifier=stored, by=request.user, reason=reason
+                )
+                if deleting:
+                    formset.deleted_objects.append(removed)
+                else:
+                    added.append((row, removed))
+            elif stored is None and not deleting and row.has_changed():
+                added.append((row, None))
+        for row, replaced in added:
+            new = editing.do_add_identifier(
+                partner=partner,
+                identifier=row.cleaned_data["identifier"],
+                by=request.user,
+                reason=reason,
+            )
+            if replaced is None:
+                formset.new_objects.append(new)
+            else:
+                formset.changed_objects.append((new, ["identifier"]))
+
     def get_queryset(self, request: HttpRequest) -> QuerySet[Partner]:
         # The history admin's base class is untyped (simple_history): say what comes back.
         partners: QuerySet[Partner] = super().get_queryset(request)
@@ -272,6 +333,23 @@ class PartnerMergeAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return bool(request.user.has_perm("partners.view_partner"))
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        # A later merge of the same partner that still stands is undone first: say which.
+        merge = PartnerMerge.objects.filter(pk=object_id).first() if object_id.isdigit() else None
+        later = later_merge(merge) if merge is not None and merge.undone_at is None else None
+        context = {
+            **(extra_context or {}),
+            "later_merge": later,
+            "later_merge_message": later_merge_message(later) if later is not None else "",
+        }
+        return super().change_view(request, object_id, form_url, context)
 
     def get_urls(self) -> list[URLPattern]:
         undo = path(

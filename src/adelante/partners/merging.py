@@ -11,6 +11,13 @@ uniqueness rule: it is set aside (deleted, with its fields kept in the merge rec
 
 `do_undo_merge` recreates the absorbed partner with its own id and slug, moves back exactly
 the rows the merge moved (those still on the kept partner) and recreates the rows set aside.
+
+Merges of one partner are undone newest first. A later merge that still stands and touched
+the same partner (it absorbed another partner into it, or absorbed it into a third one: the
+older merge's record then points at that third partner, as every other row did) may have set
+aside rows the older merge had moved, or moved them on: undoing the older one under it would
+be partial. So `later_merge` names it, and `do_undo_merge` refuses (nothing written) until it
+is undone.
 """
 
 from __future__ import annotations
@@ -163,14 +170,52 @@ def do_merge_partners(
         )
 
 
+def later_merge(merge: PartnerMerge) -> PartnerMerge | None:
+    """The newest merge made after this one, not undone, that touched its kept partner (as
+    the partner kept, or as the one absorbed: the record then points at the partner that
+    absorbed it); None if there is none, and this merge may be undone."""
+    # The kept partner as stored now (a later merge may have moved the record to another).
+    keep = PartnerMerge.objects.filter(pk=merge.pk).values("keep_id")[:1]
+    return (
+        PartnerMerge.objects.filter(keep_id=keep, undone_at__isnull=True, pk__gt=merge.pk)
+        .select_related("keep")
+        .order_by("-pk")
+        .first()
+    )
+
+
+def later_merge_message(later: PartnerMerge) -> str:
+    """Why an older merge cannot be undone yet, naming the merge to undo first."""
+    return _(
+        "A later merge touched the same partner and still stands: “%(absorbed)s” into "
+        "“%(kept)s” (merge %(id)d, %(date)s). Undo that merge first: the merges of one partner "
+        "are undone newest first."
+    ) % {
+        "absorbed": later.absorbed_name,
+        "kept": later.keep.name,
+        "id": later.pk,
+        "date": timezone.localtime(later.merged_at).date().isoformat(),
+    }
+
+
 def do_undo_merge(*, merge: PartnerMerge, by: Any = None, reason: str = "") -> Partner:
-    """Undo a merge: the absorbed partner again, with what the merge moved; returns it."""
+    """Undo a merge: the absorbed partner again, with what the merge moved; returns it.
+
+    Refused (`MergeError`, nothing written) if it was undone already, if a later merge that
+    touched the same partner still stands (`later_merge`), or if another partner has taken
+    the absorbed partner's slug or name since."""
     from django.apps import apps
 
     with transaction.atomic():
+        # The kept partner locked first: a merge of it made meanwhile waits for this undo.
+        keep_id = PartnerMerge.objects.filter(pk=merge.pk).values_list("keep_id", flat=True)
+        list(Partner.objects.select_for_update().filter(pk__in=list(keep_id)).values("pk"))
         merge = PartnerMerge.objects.select_for_update().get(pk=merge.pk)
         if merge.undone_at is not None:
             raise MergeError(_("This merge was undone already."), kind=Conflict.kind)
+        later = later_merge(merge)
+        if later is not None:
+            raise MergeError(later_merge_message(later), kind=Conflict.kind, code="later-merge")
         keep = merge.keep
         snapshot = merge.absorbed
         if Partner.objects.filter(slug=snapshot["slug"]).exists():
