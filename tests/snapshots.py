@@ -127,9 +127,7 @@ def insert(connection: BaseDatabaseWrapper, tables: Iterable[Table]) -> None:
             # (tests/exchange/conftest.reset_sequences), and an import then writes links.
             filled = {table.name for table in tables if table.rows}
             models = [
-                m
-                for m in apps.get_models(include_auto_created=True)
-                if m._meta.db_table in filled
+                m for m in apps.get_models(include_auto_created=True) if m._meta.db_table in filled
             ]
             for statement in connection.ops.sequence_reset_sql(no_style(), models):
                 cursor.execute(statement)
