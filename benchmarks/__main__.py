@@ -1,10 +1,12 @@
-"""`python -m benchmarks figures|pages|exchange|iati|uploads|cluster|migration|synth [OPTIONS]`,
+"""`python -m benchmarks figures|pages|same-pledges|exchange|iati|uploads|cluster|migration|synth
+[OPTIONS]`,
 from a clone.
 
 | command | what it runs |
 | --- | --- |
 | figures | the main figures against hand-written SQL floors, each size on its own database |
 | pages | the portal's pages against a bare view (the same command with --pages) |
+| same-pledges | the same-pledge suggestions against a bare SQL join (with --same-pledges) |
 | exchange | the full CSV export and API endpoints against their floors, on DATABASE_URL |
 | iati | the IATI import of large generated files against a bare parse, and its memory |
 | uploads | the worst uploads (ZIP bombs, styled empty rows) against a normal file, memory |
@@ -36,6 +38,7 @@ REFUSED = 2
 COMMANDS: dict[str, tuple[str, ...]] = {
     "figures": ("benchmark",),
     "pages": ("benchmark", "--pages"),
+    "same-pledges": ("benchmark", "--same-pledges"),
     "exchange": ("benchmark_exchange",),
     "iati": ("benchmark_iati",),
     "uploads": ("benchmark_uploads",),

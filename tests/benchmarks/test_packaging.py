@@ -48,13 +48,14 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
 def test_one_command_lists_the_benchmarks() -> None:
     done = run("--help")
     assert done.returncode == 0, done.stderr
-    for name in ("figures", "pages", "exchange", "iati", "uploads", "synth"):
+    for name in ("figures", "pages", "same-pledges", "exchange", "iati", "uploads", "synth"):
         assert f"| {name} |" in done.stdout
 
 
 OPTIONS = {
     "figures": "--reports-per-commitment",
     "pages": "--in-place",
+    "same-pledges": "--same-pledges",
     "exchange": "--api-repeat",
     "iati": "--postgres-url",
     "uploads": "--dir",

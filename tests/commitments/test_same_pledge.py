@@ -1,16 +1,24 @@
-"""The same pledge under several initiatives: suggestions at the criteria's boundaries,
-links refused with clear messages, unlinks, dismissals, history, and the staff page."""
+"""The same pledge under several initiatives: suggestions at the criteria's boundaries and
+against a plain reading of the rules over random records (hypothesis), links refused with
+clear messages, unlinks, dismissals, history, and the staff page."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime
+import itertools
 from decimal import Decimal
+from unittest import mock
 
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.django import TestCase
 
 from adelante.accounts import grants
+from adelante.commitments import same_pledge
 from adelante.commitments.choices import Status
 from adelante.commitments.models import Commitment, SamePledge, SamePledgeDismissal
 from adelante.commitments.same_pledge import (
@@ -310,3 +318,139 @@ def test_the_commitment_page_says_where_else_it_was_announced(
     Commitment.objects.filter(pk=b.pk).update(status=Status.PROPOSED)
     html = Client().get(f"/es/commitments/{a.reference}/").content.decode()
     assert "También anunciado en" not in html
+
+
+def test_a_group_with_an_undated_member_is_not_offered_a_second_one_of_its_initiative(
+    ocean: Initiative, staff: User
+) -> None:
+    a = under(scope.PRIMARY, "Acme Foods", "1000", DAY)
+    undated = under(ocean, "Acme Foods", "1000", DAY)
+    do_link_same_pledge(actor=staff, commitment=undated, counted_as=a)
+    Commitment.objects.filter(pk=undated.pk).update(announced_on=None)
+    under(ocean, "Acme Foods", "1000", DAY)
+    # The group has its ocean commitment already (undated or not): linking would be refused.
+    assert pairs() == set()
+
+
+# -- The suggestions against a plain reading of the rules, over random records --------------
+
+START = datetime.date(2022, 1, 1)
+AMOUNTS = [None, "0", "900", "899.99", "1000", "1111.11", "1111.12", "5000"]
+
+records = st.lists(
+    st.fixed_dictionaries(
+        {
+            "partner": st.sampled_from(["Acme Foods", "Beta Bank"]),
+            "initiative": st.integers(0, 2),
+            "amount": st.sampled_from(AMOUNTS),
+            "day": st.one_of(st.sampled_from([0, 365, 366]), st.integers(0, 500)),
+            "dated": st.sampled_from([True, True, True, False]),
+            "countries": st.sets(st.sampled_from(["GT", "SV", "HN"]), min_size=1, max_size=2),
+        }
+    ),
+    max_size=12,
+)
+actions = st.lists(
+    st.tuples(st.sampled_from(["link", "dismiss"]), st.integers(0, 11), st.integers(0, 11)),
+    max_size=6,
+)
+
+
+def reference_suggestions() -> list[tuple[int, int, tuple[str, ...], int, Decimal | None]]:
+    """Every pair of commitments, the rules read plainly (module docstring and `_orient`)."""
+    everything = {c.pk: c for c in Commitment.objects.all()}
+    links = dict(SamePledge.objects.values_list("commitment_id", "counted_as_id"))
+    dismissed = set(SamePledgeDismissal.objects.values_list("first_id", "second_id"))
+    countries = {
+        pk: set(c.countries.values_list("country", flat=True)) for pk, c in everything.items()
+    }
+
+    def rep(pk: int) -> int:
+        return links.get(pk, pk)
+
+    def grouped(pk: int) -> bool:
+        return pk in links or pk in links.values()
+
+    def group_initiatives(rep_pk: int) -> set[int]:
+        return {everything[pk].initiative_id for pk in everything if rep(pk) == rep_pk}
+
+    found = []
+    for a, b in itertools.combinations(everything.values(), 2):
+        if a.announced_on is None or b.announced_on is None:
+            continue
+        earlier, later = sorted((a, b), key=lambda c: (c.announced_on, c.pk))
+        days = (later.announced_on - earlier.announced_on).days
+        shared = countries[a.pk] & countries[b.pk]
+        if (
+            a.partner_id != b.partner_id
+            or a.initiative_id == b.initiative_id
+            or days > 365
+            or not shared
+            or not amounts_match(a.amount_usd, b.amount_usd)
+            or (min(a.pk, b.pk), max(a.pk, b.pk)) in dismissed
+            or rep(a.pk) == rep(b.pk)
+            or (grouped(a.pk) and grouped(b.pk))
+        ):
+            continue
+        if grouped(a.pk) or grouped(b.pk):
+            in_group, member = (a, b) if grouped(a.pk) else (b, a)
+            if member.initiative_id in group_initiatives(rep(in_group.pk)):
+                continue
+            pair = (member.pk, rep(in_group.pk))
+        else:
+            pair = (later.pk, earlier.pk)
+        if a.amount_usd is None or b.amount_usd is None:
+            difference = None
+        else:
+            larger = max(a.amount_usd, b.amount_usd)
+            difference = abs(a.amount_usd - b.amount_usd) / larger if larger else Decimal(0)
+        found.append((*pair, tuple(sorted(shared)), days, difference))
+    found.sort(key=lambda s: (s[3], s[4] or Decimal(0), tuple(sorted(s[:2]))))
+    return found
+
+
+#: The bands the database is read in (`same_pledge.DAY_BANDS`) change no result.
+BANDS = [
+    same_pledge.DAY_BANDS,
+    ((0, 365),),
+    ((0, 0), (1, 1), (2, 364), (365, 365)),
+]
+
+
+class SuggestionProperties(TestCase):
+    @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(records, actions, st.sampled_from([None, 1, 2, 3, 200]), st.sampled_from(BANDS))
+    def test_the_suggestions_are_the_rules_read_plainly(self, specs, acts, limit, bands) -> None:
+        staff = User.objects.create_user("staff", is_staff=True)
+        initiatives = [
+            scope.primary(),
+            Initiative.objects.create(slug="ocean-pledges", name="Ocean pledges", position=1),
+            Initiative.objects.create(slug="nutrition", name="Nutrition", position=2),
+        ]
+        made = [
+            under(
+                initiatives[spec["initiative"]],
+                spec["partner"],
+                spec["amount"],
+                START + datetime.timedelta(days=spec["day"]),
+                countries=sorted(spec["countries"]),
+            )
+            for spec in specs
+        ]
+        for act, i, j in acts:
+            if i < len(made) and j < len(made):
+                with contextlib.suppress(ServiceError):  # refused: nothing written
+                    if act == "link":
+                        do_link_same_pledge(actor=staff, commitment=made[i], counted_as=made[j])
+                    else:
+                        do_dismiss_same_pledge(actor=staff, first=made[i], second=made[j])
+        undated = [c.pk for c, spec in zip(made, specs, strict=True) if not spec["dated"]]
+        Commitment.objects.filter(pk__in=undated).update(announced_on=None)
+
+        expected = reference_suggestions()
+        with mock.patch.object(same_pledge, "DAY_BANDS", bands):
+            got = [
+                (s.commitment.pk, s.counted_as.pk, s.countries, s.days_apart, s.difference)
+                for s in suggest_same_pledges(limit=limit)
+            ]
+        assert got == (expected if limit is None else expected[:limit])

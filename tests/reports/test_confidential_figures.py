@@ -1,6 +1,7 @@
 """The figures with confidential amounts (DOMAIN rule 7), for the secretariat and government
 viewers only: totals include the confidential amounts, cells that would reveal fewer than
-three partners' confidential amounts are withheld, and the page is never kept in a cache."""
+three partners' confidential amounts are withheld, and the page is never kept in a cache.
+The figures are the chosen initiative's (a bad initiative is said on the form)."""
 
 from __future__ import annotations
 
@@ -15,8 +16,10 @@ from django.core.cache import caches
 from adelante.accounts.groups import GOVERNMENT_VIEWER, SECRETARIAT_REVIEWER
 from adelante.accounts.roles import figures_audience
 from adelante.figures.audience import Audience
+from adelante.initiatives import scope
 from adelante.money.qualifiers import AmountQualifier
 from tests import builders
+from tests.second_initiative import NAME, ON, SLUG, primary_record, second_initiative, second_record
 
 pytestmark = pytest.mark.django_db
 
@@ -95,3 +98,72 @@ def test_bad_dates_are_shown_on_the_form(client, secrets):
     response = client.get(URL, {"as_of": "yesterday"})
     assert response.status_code == 400
     assert "committed-with-confidential" not in response.content.decode()
+
+
+@pytest.fixture
+def two_initiatives(db):
+    """The primary initiative's small record and a second initiative's, each with a
+    confidential amount."""
+    primary_record()
+    builders.commitment(
+        "Hidden Primary", "7000", DAY, countries=["GT"], qualifier=AmountQualifier.CONFIDENTIAL
+    )
+    initiative = second_initiative()
+    second_record(initiative)
+    with scope.within(initiative):
+        builders.commitment(
+            "Hidden East", "900", ON, countries=["KE"], qualifier=AmountQualifier.CONFIDENTIAL
+        )
+    return initiative
+
+
+AFTER_BOTH = {"as_of": "2024-06-30"}
+
+
+def test_the_figures_are_the_chosen_initiatives(client, two_initiatives):
+    client.force_login(member_of(SECRETARIAT_REVIEWER, "reviewer"))
+    # The primary initiative by default, and offered first in the form.
+    response = client.get(URL, AFTER_BOTH)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'name="initiative"' in page
+    assert figure(page, "committed-with-confidential") == "US$5,007,000"
+    assert figure(page, "committed-public") == "US$5,000,000"
+    assert 'data-initiative="central-america-forward"' in page
+    assert 'data-key="country-KE"' not in page
+    # The second initiative: its own totals with its confidential amount, its countries.
+    response = client.get(URL, {**AFTER_BOTH, "initiative": two_initiatives.pk})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert figure(page, "committed-with-confidential") == "US$6,200,900"
+    assert figure(page, "committed-public") == "US$6,200,000"
+    assert f'data-initiative="{SLUG}"' in page and NAME in page
+    assert 'data-key="country-KE"' in page and 'data-key="country-SV"' not in page
+    assert "private" in response["Cache-Control"] and "no-store" in response["Cache-Control"]
+
+
+@pytest.mark.parametrize("value", ["999999", "east-africa", "1 OR 1=1"])
+def test_a_bad_initiative_is_said_on_the_form(client, two_initiatives, value):
+    client.force_login(member_of(GOVERNMENT_VIEWER, "gov"))
+    response = client.get(URL, {**AFTER_BOTH, "initiative": value})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "There is no such initiative: choose one from the list." in page
+    assert "committed-with-confidential" not in page
+    response = client.get(f"/es{URL[3:]}", {**AFTER_BOTH, "initiative": value})
+    assert "No existe esa iniciativa: elija una de la lista." in response.content.decode()
+
+
+def test_others_are_still_refused_whatever_the_initiative(client, two_initiatives):
+    query = {**AFTER_BOTH, "initiative": two_initiatives.pk}
+    response = client.get(URL, query)
+    assert response.status_code == 302 and "/accounts/sign-in/" in response["Location"]
+    client.force_login(get_user_model().objects.create_user("partner", password="x"))
+    assert client.get(URL, query).status_code == 403
+
+
+def test_with_one_initiative_no_choice_is_offered(client, secrets):
+    client.force_login(member_of(GOVERNMENT_VIEWER, "gov"))
+    page = client.get(URL, {"as_of": DAY.isoformat()}).content.decode()
+    assert 'name="initiative"' not in page
+    assert figure(page, "committed-with-confidential") == "US$565"

@@ -23,7 +23,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
-from benchmarks import children, pages
+from benchmarks import children, pages, same_pledges
 from benchmarks.figures import FloorMismatch, Measurement, format_table, measure
 from benchmarks.synthetic import datasets
 from benchmarks.synthetic.generator import GENERATOR_VERSION, LAST_DAY, Spec
@@ -120,6 +120,12 @@ class Command(BaseCommand):
             help="time the portal's pages (overview, explorer, a commitment) against a bare "
             "view instead of the figures against their floors (benchmarks.pages)",
         )
+        parser.add_argument(
+            "--same-pledges",
+            action="store_true",
+            help="time the same-pledge suggestions, with half of the commitments under a second "
+            "initiative, against a bare SQL join instead (benchmarks.same_pledges)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         sizes = _sizes(options["sizes"])
@@ -172,7 +178,9 @@ class Command(BaseCommand):
                 loads.append((load_before, os.getloadavg()[0]))
                 continue
             try:
-                results = measure(
+                results = (
+                    same_pledges.measure_same_pledges if options["same_pledges"] else measure
+                )(
                     options["as_of"],
                     commitments=spec.commitments,
                     reports=spec.reports,
@@ -252,6 +260,7 @@ class Command(BaseCommand):
             f"--repeat={options['repeat']}",
             f"--as-of={options['as_of'].isoformat()}",
             *(["--pages"] if options["pages"] else []),
+            *(["--same-pledges"] if options["same_pledges"] else []),
         )
         done = subprocess.run(
             command, env=children.environment(url), stdout=subprocess.PIPE, text=True, check=False

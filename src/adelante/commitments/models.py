@@ -167,7 +167,11 @@ class Commitment(TranslatedText):
 
     class Meta:
         ordering = ["announced_on", "partner__normalised_name", "reference"]
-        indexes = [models.Index(fields=["announced_on", "status"], name="commitment_announced")]
+        indexes = [
+            models.Index(fields=["announced_on", "status"], name="commitment_announced"),
+            # The same-pledge suggestions: a partner's commitments within a window of days.
+            models.Index(fields=["partner", "announced_on"], name="commitment_partner_day"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gte=0), name="amount_not_negative"),
             models.CheckConstraint(condition=Q(amount_usd__gte=0), name="amount_usd_not_negative"),

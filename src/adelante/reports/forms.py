@@ -102,9 +102,24 @@ class ReportForm(forms.Form):
         return ""
 
 
-class FiguresForm(forms.Form):
-    """The dates of the figures with confidential amounts."""
+def _initiative_field() -> forms.ModelChoiceField[Initiative]:
+    return forms.ModelChoiceField(
+        label=_("Initiative"),
+        queryset=Initiative.objects.listed(),
+        required=False,
+        help_text=_("The initiative the figures are about."),
+        error_messages={
+            "invalid_choice": _("There is no such initiative: choose one from the list.")
+        },
+    )
 
+
+class FiguresForm(forms.Form):
+    """The initiative and dates of the figures with confidential amounts. The initiative is
+    offered as on the report form: only when the installation hosts several (the primary
+    otherwise, and by default)."""
+
+    initiative = _initiative_field()
     as_of = forms.DateField(
         label=_("Figures as of"),
         required=False,
@@ -116,3 +131,19 @@ class FiguresForm(forms.Form):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.primary = scope.primary()
+        field = self.fields["initiative"]
+        assert isinstance(field, forms.ModelChoiceField)
+        if Initiative.objects.count() < 2:
+            del self.fields["initiative"]
+            return
+        field.initial = self.primary.pk
+        field.empty_label = None
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        data["initiative"] = data.get("initiative") or self.primary
+        return data

@@ -16,6 +16,7 @@ from adelante.accounts.access import secretariat_or_government_required
 from adelante.accounts.roles import figures_audience
 from adelante.figures.committed import DIMENSIONS, committed, committed_by
 from adelante.figures.labels import row_labels
+from adelante.initiatives import scope
 from adelante.jobs import views as jobs_views
 from adelante.jobs.queue import stalled
 from adelante.reports import jobs
@@ -124,7 +125,8 @@ def job_download(request: HttpRequest, job_id: str) -> FileResponse:
 def confidential_figures(request: HttpRequest) -> HttpResponse:
     """The committed figures with confidential amounts, for the roles that may see them
     (DOMAIN rule 7): totals include them; breakdown cells whose confidential amounts come
-    from fewer than three partners are withheld. Never cached for anyone else."""
+    from fewer than three partners are withheld. Never cached for anyone else. The figures
+    are the chosen initiative's (the primary by default), computed in its scope."""
     form = FiguresForm(request.GET or None)
     audience = figures_audience(request.user)
     context: dict[str, object] = {"form": form, "title": _("Figures with confidential amounts")}
@@ -135,16 +137,21 @@ def confidential_figures(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data if form.is_bound else {}
         as_of = data.get("as_of") or timezone.localdate()
         recorded_on = data.get("recorded_on")
-        breakdowns = [
-            committed_by(d, as_of, recorded_on=recorded_on, audience=audience) for d in DIMENSIONS
-        ]
-        context.update(
-            as_of=as_of,
-            recorded_on=recorded_on,
-            total=committed(as_of, recorded_on=recorded_on, audience=audience),
-            public=committed(as_of, recorded_on=recorded_on),
-            breakdowns=[(b, row_labels(b)) for b in breakdowns],
-        )
+        initiative = data.get("initiative") or form.primary
+        # The chosen initiative's figures, as a report job's (jobs.py): the same scope.
+        with scope.within(initiative):
+            breakdowns = [
+                committed_by(d, as_of, recorded_on=recorded_on, audience=audience)
+                for d in DIMENSIONS
+            ]
+            context.update(
+                as_of=as_of,
+                recorded_on=recorded_on,
+                initiative=initiative,
+                total=committed(as_of, recorded_on=recorded_on, audience=audience),
+                public=committed(as_of, recorded_on=recorded_on),
+                breakdowns=[(b, row_labels(b)) for b in breakdowns],
+            )
     response = render(request, "reports/confidential_figures.html", context, status=status)
     # One reader's page: no shared cache may keep it (the portal's page cache never does).
     response["Cache-Control"] = "private, no-store"
