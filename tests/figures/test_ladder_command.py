@@ -12,8 +12,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import translation
 
-from adelante.figures.ladder import STEPS, ladder
 from adelante.figures.labels import ladder_step_label
+from adelante.figures.ladder import STEPS, ladder
 from tests import builders
 from tests.second_initiative import SLUG, primary_record, second_initiative, second_record
 

@@ -31,9 +31,7 @@ def test_period_ends_around_a_day_are_those_of_the_calendar(day, interval):
     assert end_by(day, interval) == max(e for e in calendar if e <= day)
 
 
-@given(
-    announced=days, until=days, interval=intervals, after_days=due_after, after=st.none() | days
-)
+@given(announced=days, until=days, interval=intervals, after_days=due_after, after=st.none() | days)
 def test_the_next_due_date_is_the_first_of_the_walked_periods_after_the_day(
     announced, until, interval, after_days, after
 ):

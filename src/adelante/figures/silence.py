@@ -97,8 +97,10 @@ def _obliged(
         .values("commitment_id", "interval_months", "due_after_days")
     }
     found = {}
-    rows = commitments.exclude(relation=Relation.RESTATEMENT).order_by().values(
-        "id", "announced_on", "ends_on", "withdrawn_on"
+    rows = (
+        commitments.exclude(relation=Relation.RESTATEMENT)
+        .order_by()
+        .values("id", "announced_on", "ends_on", "withdrawn_on")
     )
     for c in rows:
         plan = plans.get(c["id"])
@@ -260,9 +262,7 @@ class ReportingSummary:
     rate: ReportingRate
 
 
-def summary(
-    commitments: QuerySet[Any], as_of: datetime.date, record: Record
-) -> ReportingSummary:
+def summary(commitments: QuerySet[Any], as_of: datetime.date, record: Record) -> ReportingSummary:
     """The obligations, the silent commitments and the reporting rate as of the date among
     `commitments` (rows of `record`): what `reporting` gives, without the episodes.
 
