@@ -29,7 +29,18 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import BooleanField, Case, Count, Exists, OuterRef, Q, QuerySet, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Exists,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 
 from adelante.commitments.choices import Status
 from adelante.commitments.models import NEW_MONEY_Q
@@ -184,16 +195,25 @@ def _verified_reports(
         period_end__lte=as_of,
         commitment_id__in=commitments.values("id"),
     )
-    backed = Q(evidence_attached=True, has_value=True)
-    independent = backed & Q(verification_level=VerificationLevel.INDEPENDENTLY_VERIFIED)
-    grouped = (
-        reports.annotate(has_value=Exists(record.values().filter(report_id=OuterRef("id"))))
-        .order_by()
-        .values("commitment_id")
-        .annotate(
-            backed=Count("id", filter=backed),
-            independent=Count("id", filter=independent),
-        )
-        .values_list("commitment_id", "backed", "independent")
+    # Each report's grade, reading its values once: 2 with evidence, a value and an
+    # independent verification; 1 with evidence and a value; 0 otherwise.
+    has_value = Exists(record.values().filter(report_id=OuterRef("id")))
+    independent = Case(
+        When(verification_level=VerificationLevel.INDEPENDENTLY_VERIFIED, then=Value(2)),
+        default=Value(1),
     )
-    return {c: (bool(b), bool(i)) for c, b, i in grouped}
+    grade = Case(
+        When(
+            evidence_attached=True,
+            then=Case(When(has_value, then=independent), default=Value(0)),
+        ),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    grouped = (
+        reports.order_by()
+        .values("commitment_id")
+        .annotate(best=Max(grade))
+        .values_list("commitment_id", "best")
+    )
+    return {c: (best >= 1, best == 2) for c, best in grouped}
