@@ -44,18 +44,24 @@ def _stamp_sql() -> str:
     for model in apps.get_models():
         if not model.__name__.startswith("Historical") or model._meta.db_table not in existing:
             continue
-        # History rows, and the many-to-many rows saved with them, have their own id; history
-        # rows also their date (ids are reused after a rollback, dates are not).
+        # A model whose rows no public page, figure, file or API answer shows (join requests,
+        # intake proposals, due diligence, screening, staff accounts) says so
+        # (`staff_only_history`): writing them changes nothing public, so it must not empty
+        # the page cache. Any other model, and any new one, is in the stamp.
+        instance = getattr(model, "instance_type", None)
+        if getattr(instance, "staff_only_history", False) is True:
+            continue
         columns = {field.column for field in model._meta.concrete_fields}
         table = quote(model._meta.db_table)
         # A model whose rows reach the public only once a column is set (a correction once it
         # is decided) names that column, so that rows written before (an anonymous suggestion)
         # do not change the stamp and so cannot empty the page cache.
-        instance = getattr(model, "instance_type", None)
         only_when = getattr(instance, "stamp_history_once_set", None)
         where = ""
         if isinstance(only_when, str) and only_when in columns:
             where = f" WHERE {quote(only_when)} IS NOT NULL"
+        # History rows, and the many-to-many rows saved with them, have their own id; history
+        # rows also their date (ids are reused after a rollback, dates are not).
         for column in ("history_id", "m2m_history_id", "history_date"):
             if column in columns:
                 parts.append(f"(SELECT MAX({quote(column)}) FROM {table}{where})")

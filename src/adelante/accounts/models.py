@@ -6,6 +6,8 @@ Roles themselves live in Django groups (secretariat, government) and `partners.M
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -30,6 +32,9 @@ class TwoFactorDevice(models.Model):
     created = models.DateTimeField(_("created"), auto_now_add=True)
     # The history says when two-factor was enrolled or removed, never the secret.
     history = HistoricalRecords(excluded_fields=["secret", "last_used_step"])
+    #: No public page shows these rows: their history leaves the record's stamp alone
+    #: (adelante.recordstate), so writing them empties no cached public page.
+    staff_only_history: ClassVar[bool] = True
 
     class Meta:
         verbose_name = _("two-factor device")
@@ -102,6 +107,9 @@ class Invitation(models.Model):
         _("language"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
     )
     history = HistoricalRecords(excluded_fields=["nonce"])
+    #: No public page shows these rows: their history leaves the record's stamp alone
+    #: (adelante.recordstate), so writing them empties no cached public page.
+    staff_only_history: ClassVar[bool] = True
 
     class Meta:
         ordering = ["-created"]
@@ -173,6 +181,9 @@ class JoinRequest(models.Model):
     screened_at = models.DateTimeField(_("screened"), null=True, blank=True)
     decision_reason = models.TextField(_("reason for the decision"), blank=True)
     history = HistoricalRecords()
+    #: No public page shows these rows: their history leaves the record's stamp alone
+    #: (adelante.recordstate), so writing them empties no cached public page.
+    staff_only_history: ClassVar[bool] = True
 
     class Meta:
         ordering = ["created"]
@@ -198,6 +209,9 @@ class Preferences(models.Model):
         _("preferred language"), max_length=10, choices=settings.LANGUAGES, blank=True
     )
     history = HistoricalRecords()
+    #: No public page shows these rows: their history leaves the record's stamp alone
+    #: (adelante.recordstate), so writing them empties no cached public page.
+    staff_only_history: ClassVar[bool] = True
 
     class Meta:
         verbose_name = _("preferences")

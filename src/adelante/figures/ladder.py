@@ -29,7 +29,18 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import BooleanField, Case, Exists, OuterRef, Q, QuerySet, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Exists,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 
 from adelante.commitments.choices import Status
 from adelante.commitments.models import NEW_MONEY_Q
@@ -140,14 +151,8 @@ def ladder(
         invested[v.commitment_id] += v.value
     with_amount = [c for c in announced if c in amounts]
     reporting = [c for c in with_amount if c in reports]
-    backed = [c for c in reporting if any(r[1] and r[2] for r in reports[c])]
-    independent = [
-        c
-        for c in backed
-        if any(
-            r[1] and r[2] and r[0] == VerificationLevel.INDEPENDENTLY_VERIFIED for r in reports[c]
-        )
-    ]
+    backed = [c for c in reporting if reports[c][0]]
+    independent = [c for c in backed if reports[c][1]]
     done = [c for c in independent if c in completed]
     members = (announced, with_amount, reporting, backed, independent, done)
     steps = tuple(
@@ -159,18 +164,17 @@ def ladder(
         )
         for name, ids in zip(STEPS, members, strict=True)
     )
-    states, rate = silence.reporting(base, as_of, record)
-    silent = [c for c, s in states.items() if s.silent]
+    obligations = silence.summary(base, as_of, record)
     return Ladder(
         as_of=as_of,
         recorded_on=recorded_on,
         selection=chosen,
         steps=steps,
-        silent=len(silent),
-        silent_usd=sum((amounts.get(c, ZERO) for c in silent), ZERO),
-        with_obligation=sum(1 for s in states.values() if s.obligation),
+        silent=len(obligations.silent),
+        silent_usd=sum((amounts.get(c, ZERO) for c in obligations.silent), ZERO),
+        with_obligation=obligations.with_obligation,
         confidential=confidential,
-        reporting_rate=rate,
+        reporting_rate=obligations.rate,
     )
 
 
@@ -182,17 +186,34 @@ def _q_flag(condition: Q) -> Any:
 
 def _verified_reports(
     as_of: datetime.date, record: Record, commitments: QuerySet[Any]
-) -> dict[int, list[tuple[str, bool, bool]]]:
-    """Per commitment, its verified reports by the date: (level, evidence, has a value)."""
+) -> dict[int, tuple[bool, bool]]:
+    """The commitments with a verified report by the date, each with whether one of those
+    reports has a value and evidence, and whether one has a value, evidence and an
+    independent verification (one row per commitment, grouped in the database)."""
     reports = record.reports().filter(
         status=ReportStatus.VERIFIED,
         period_end__lte=as_of,
         commitment_id__in=commitments.values("id"),
     )
-    valued = reports.annotate(
-        has_value=Exists(record.values().filter(report_id=OuterRef("id")))
-    ).values_list("commitment_id", "verification_level", "evidence_attached", "has_value")
-    found: dict[int, list[tuple[str, bool, bool]]] = defaultdict(list)
-    for commitment_id, level, evidence, has_value in valued:
-        found[commitment_id].append((level, bool(evidence), bool(has_value)))
-    return found
+    # Each report's grade, reading its values once: 2 with evidence, a value and an
+    # independent verification; 1 with evidence and a value; 0 otherwise.
+    has_value = Exists(record.values().filter(report_id=OuterRef("id")))
+    independent = Case(
+        When(verification_level=VerificationLevel.INDEPENDENTLY_VERIFIED, then=Value(2)),
+        default=Value(1),
+    )
+    grade = Case(
+        When(
+            evidence_attached=True,
+            then=Case(When(has_value, then=independent), default=Value(0)),
+        ),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    grouped = (
+        reports.order_by()
+        .values("commitment_id")
+        .annotate(best=Max(grade))
+        .values_list("commitment_id", "best")
+    )
+    return {c: (best >= 1, best == 2) for c, best in grouped}

@@ -62,3 +62,67 @@ def due_dates(
         result.append((start, end, end + due_after))
         start = end + datetime.timedelta(days=1)
     return result
+
+
+def _shift(year: int, month: int, months: int) -> tuple[int, int]:
+    year, index = divmod(year * 12 + month - 1 + months, 12)
+    return year, index + 1
+
+
+def end_after(day: datetime.date, interval_months: int) -> datetime.date:
+    """The first period end of the calendar (the last day of a month whose number the
+    interval divides) strictly after `day`. The interval divides twelve (1, 3, 6 or 12)."""
+    year, month = day.year, day.month
+    month += -month % interval_months
+    end = month_end(year, month)
+    if end > day:
+        return end
+    return month_end(*_shift(year, month, interval_months))
+
+
+def end_by(day: datetime.date, interval_months: int) -> datetime.date:
+    """The last period end of the calendar on or before `day` (the interval divides twelve)."""
+    year, month = day.year, day.month
+    if month % interval_months == 0 and month_end(year, month) <= day:
+        return month_end(year, month)
+    month -= month % interval_months or interval_months
+    return month_end(*_shift(year, month, 0))
+
+
+def next_due(
+    announced_on: datetime.date,
+    until: datetime.date,
+    interval_months: int,
+    due_after_days: int,
+    after: datetime.date | None,
+) -> datetime.date | None:
+    """The first due date strictly after `after` (None: the first of all) among the periods
+    of `due_dates(announced_on, until, …)`, without walking them; None if there is none."""
+    due_after = datetime.timedelta(days=due_after_days)
+    floor = announced_on + due_after
+    if after is not None:
+        floor = max(floor, after - due_after)
+    end = end_after(floor, interval_months)
+    return end + due_after if end <= until else None
+
+
+def span_due_within(
+    announced_on: datetime.date,
+    until: datetime.date,
+    interval_months: int,
+    due_after_days: int,
+    after: datetime.date,
+    by: datetime.date,
+) -> tuple[datetime.date, datetime.date] | None:
+    """The days covered by the periods of `due_dates(announced_on, until, …)` that fall due
+    strictly after `after` and on or before `by`: from the first one's start to the last one's
+    end (periods follow each other without gaps), or None if none falls due then."""
+    due_after = datetime.timedelta(days=due_after_days)
+    opens = announced_on + due_after
+    first = end_after(max(opens, after - due_after), interval_months)
+    last = end_by(min(until, by - due_after), interval_months)
+    if first > last:
+        return None
+    before = end_by(first - datetime.timedelta(days=1), interval_months)
+    start = before + datetime.timedelta(days=1) if before > opens else announced_on
+    return start, last

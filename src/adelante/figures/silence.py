@@ -28,13 +28,13 @@ from functools import cached_property
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Min, Q, QuerySet
+from django.db.models import Exists, Max, Min, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from adelante.commitments.choices import Relation
-from adelante.figures.periods import add_months, due_dates
+from adelante.figures.periods import add_months, due_dates, next_due, span_due_within
 from adelante.figures.progress import SUBMITTED_STATUSES
-from adelante.figures.record import Record
+from adelante.figures.record import Record, end_of_day
 from adelante.progress.models import ReportStatus
 
 DEFAULT_SILENCE_MONTHS = 24
@@ -97,8 +97,10 @@ def _obliged(
         .values("commitment_id", "interval_months", "due_after_days")
     }
     found = {}
-    rows = commitments.exclude(relation=Relation.RESTATEMENT).values(
-        "id", "announced_on", "ends_on", "withdrawn_on"
+    rows = (
+        commitments.exclude(relation=Relation.RESTATEMENT)
+        .order_by()
+        .values("id", "announced_on", "ends_on", "withdrawn_on")
     )
     for c in rows:
         plan = plans.get(c["id"])
@@ -248,6 +250,87 @@ def reporting(
     """`reporting_states` and `reporting_rate` together, reading the record once."""
     facts = _facts(commitments, as_of, record)
     return _states(commitments, as_of, facts), _rate(as_of, record.recorded_on, facts)
+
+
+@dataclass(frozen=True)
+class ReportingSummary:
+    """What the delivery ladder shows of reporting: the same as `reporting` gives (the
+    commitments with an obligation, the silent ones, the rate), read more cheaply."""
+
+    with_obligation: int
+    silent: frozenset[int]
+    rate: ReportingRate
+
+
+def summary(commitments: QuerySet[Any], as_of: datetime.date, record: Record) -> ReportingSummary:
+    """The obligations, the silent commitments and the reporting rate as of the date among
+    `commitments` (rows of `record`): what `reporting` gives, without the episodes.
+
+    Silence as of the date depends only on the last day a report was verified by then, and
+    the rate only on whether a report handed in by then covers the days of the periods due in
+    the window (they follow each other without gaps, so one span). So the database gives,
+    per commitment, the moment of its last first verification before the date ends (one
+    datetime each, turned into a local date here), and the period ends of the reports handed
+    in before the date ends that could fall in a window; "before the date ends" is compared
+    as a moment (`record.end_of_day`), which is the same as comparing the local date. No
+    history row is converted in Python, and no period is walked.
+    """
+    obliged = _obliged(commitments, as_of, record)
+    months = silence_months()
+    if not obliged:
+        return ReportingSummary(0, frozenset(), ReportingRate(as_of, record.recorded_on, 0, 0))
+    scheduled = record.schedules().values("commitment_id")
+    reports = record.reports().filter(
+        commitment_id__in=commitments.filter(id__in=scheduled).values("id")
+    )
+    before = record.report_versions().filter(history_date__lt=end_of_day(as_of))
+    first_verified = (
+        before.filter(id=OuterRef("id"), status=ReportStatus.VERIFIED)
+        .order_by()
+        .values("id")
+        .annotate(first=Min("history_date"))
+        .values("first")
+    )
+    tz = timezone.get_current_timezone()
+    last_heard: dict[int, datetime.date] = {
+        commitment_id: last.astimezone(tz).date()
+        for commitment_id, last in reports.annotate(first=Subquery(first_verified))
+        .order_by()
+        .values("commitment_id")
+        .annotate(last=Max("first"))
+        .values_list("commitment_id", "last")
+        if last is not None
+    }
+    silent = set()
+    windows: dict[int, tuple[datetime.date, datetime.date]] = {}
+    window_start = add_months(as_of, -RATE_WINDOW_MONTHS)
+    for c, plan in obliged.items():
+        calendar = (plan.announced_on, plan.last_day, plan.interval_months, plan.due_after_days)
+        due = next_due(*calendar, last_heard.get(c))
+        if due is not None and add_months(due, months) <= as_of:
+            silent.add(c)
+        span = span_due_within(*calendar, window_start, as_of)
+        if span is not None:
+            windows[c] = span
+    reported: set[int] = set()
+    if windows:
+        handed = before.filter(id=OuterRef("id"), status__in=list(SUBMITTED_STATUSES))
+        ends = (
+            reports.filter(
+                period_end__gte=min(lo for lo, _hi in windows.values()),
+                period_end__lte=max(hi for _lo, hi in windows.values()),
+            )
+            .filter(Exists(handed))
+            .order_by()
+            .values_list("commitment_id", "period_end")
+            .distinct()
+        )
+        for c, end in ends:
+            span = windows.get(c)
+            if span is not None and span[0] <= end <= span[1]:
+                reported.add(c)
+    rate = ReportingRate(as_of, record.recorded_on, len(windows), len(reported))
+    return ReportingSummary(len(obliged), frozenset(silent), rate)
 
 
 def _rate(as_of: datetime.date, recorded_on: datetime.date | None, facts: _Facts) -> ReportingRate:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -117,6 +119,9 @@ class Membership(models.Model):
     )
     created = models.DateTimeField(_("created"), auto_now_add=True)
     history = HistoricalRecords()
+    #: No public page shows these rows: their history leaves the record's stamp alone
+    #: (adelante.recordstate), so writing them empties no cached public page.
+    staff_only_history: ClassVar[bool] = True
 
     class Meta:
         ordering = ["partner__normalised_name", "user__username"]

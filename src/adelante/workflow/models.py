@@ -7,6 +7,8 @@ what, why), and the models that change keep their history too (django-simple-his
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -64,6 +66,9 @@ class Proposal(models.Model):
     #: Why it was last returned or declined (also in the review log).
     reason = models.TextField(_("reason"), blank=True)
     history = HistoricalRecords()
+    #: No public page shows these rows: their history leaves the record's stamp alone
+    #: (adelante.recordstate), so writing them empties no cached public page.
+    staff_only_history: ClassVar[bool] = True
 
     class Meta:
         ordering = ["submitted_at", "id"]
@@ -202,6 +207,9 @@ class DueDiligenceQuestion(models.Model):
     active = models.BooleanField(_("asked"), default=True)
     order = models.PositiveIntegerField(_("order"), default=0)
     history = HistoricalRecords()
+    #: No public page shows these rows: their history leaves the record's stamp alone
+    #: (adelante.recordstate), so writing them empties no cached public page.
+    staff_only_history: ClassVar[bool] = True
 
     class Meta:
         ordering = ["order", "code"]
@@ -248,6 +256,9 @@ class DueDiligenceAnswer(models.Model):
     )
     answered_at = models.DateTimeField(_("answered"), default=timezone.now)
     history = HistoricalRecords()
+    #: No public page shows these rows: their history leaves the record's stamp alone
+    #: (adelante.recordstate), so writing them empties no cached public page.
+    staff_only_history: ClassVar[bool] = True
 
     class Meta:
         ordering = ["question__order", "question__code"]
@@ -344,6 +355,9 @@ class SanctionsList(models.Model):
     entries = models.PositiveIntegerField(_("entries"), default=0)
     names = models.PositiveIntegerField(_("names and aliases"), default=0)
     history = HistoricalRecords()
+    #: No public page shows these rows: their history leaves the record's stamp alone
+    #: (adelante.recordstate), so writing them empties no cached public page.
+    staff_only_history: ClassVar[bool] = True
 
     class Meta:
         ordering = ["name"]
@@ -471,6 +485,9 @@ class ScreeningHit(models.Model):
     )
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     history = HistoricalRecords()
+    #: No public page shows these rows: their history leaves the record's stamp alone
+    #: (adelante.recordstate), so writing them empties no cached public page.
+    staff_only_history: ClassVar[bool] = True
 
     class Meta:
         ordering = ["-score", "listed_name", "id"]

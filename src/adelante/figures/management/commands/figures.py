@@ -9,13 +9,15 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from django.core.management.base import CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from adelante.figures.audience import Audience
 from adelante.figures.committed import DIMENSIONS, committed, committed_by
-from adelante.figures.labels import confidential_note, row_labels
+from adelante.figures.labels import confidential_note, ladder_step_label, row_labels
+from adelante.figures.ladder import ladder
 from adelante.figures.management.commands._options import (
     InitiativeCommand,
     add_date_options,
@@ -41,10 +43,22 @@ class Command(InitiativeCommand):
                 "reveal fewer than three partners' confidential amounts are suppressed)."
             ),
         )
+        parser.add_argument(
+            "--ladder",
+            action="store_true",
+            help=_(
+                "Also print the delivery ladder: each step's commitments, committed and "
+                "invested, the silent commitments and the reporting rate (public figures)."
+            ),
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         as_of: datetime.date = options["as_of"] or timezone.localdate()
         recorded_on: datetime.date | None = options["recorded_on"]
+        if options["ladder"] and options["by"] and options["format"] == "csv":
+            raise CommandError(
+                _("In CSV, choose either --by or --ladder: each is a table of its own.")
+            )
         audience = (
             Audience.CONFIDENTIAL_ALLOWED if options["show_confidential"] else Audience.PUBLIC
         )
@@ -86,7 +100,80 @@ class Command(InitiativeCommand):
                 }
                 for row in breakdown.rows
             ]
+        if options["ladder"]:
+            data["ladder"] = self._ladder(as_of, recorded_on)
         self.stdout.write(self._render(data, options["format"]))
+
+    @staticmethod
+    def _ladder(as_of: datetime.date, recorded_on: datetime.date | None) -> dict[str, Any]:
+        """The delivery ladder of the whole record (public: no confidential amount in it)."""
+        found = ladder(as_of, recorded_on=recorded_on)
+        rate = found.reporting_rate
+        return {
+            "steps": [
+                {
+                    "step": s.step,
+                    "label": ladder_step_label(s.step),
+                    "commitments": s.commitments,
+                    "committed_usd": str(s.committed_usd),
+                    "invested_usd": str(s.invested_usd),
+                }
+                for s in found.steps
+            ],
+            "silent": found.silent,
+            "silent_usd": str(found.silent_usd),
+            "with_obligation": found.with_obligation,
+            "confidential": found.confidential,
+            "reporting_rate": {
+                "due": rate.due,
+                "reported": rate.reported,
+                "rate": None if rate.rate is None else str(rate.rate),
+            },
+        }
+
+    @staticmethod
+    def _ladder_lines(found: dict[str, Any]) -> list[str]:
+        table = [
+            [
+                step["label"],
+                str(step["commitments"]),
+                format_usd(Decimal(step["committed_usd"])),
+                format_usd(Decimal(step["invested_usd"])),
+            ]
+            for step in found["steps"]
+        ]
+        header = [_("Step"), _("Commitments"), _("Committed"), _("Invested (verified)")]
+        lines = ["", _("From announcement to delivery"), render_table(header, table)]
+        if not found["with_obligation"]:
+            lines.append(
+                _(
+                    "None of these commitments reports through the platform (no reporting "
+                    "schedule was set), so none is counted late or silent."
+                )
+            )
+            return lines
+        lines.append(
+            ngettext(
+                "Of the committed money, %(amount)s is silent: %(n)s commitment with no report "
+                "for the set time after one was due (still counted as committed).",
+                "Of the committed money, %(amount)s is silent: %(n)s commitments with no "
+                "report for the set time after one was due (still counted as committed).",
+                found["silent"],
+            )
+            % {"amount": format_usd(Decimal(found["silent_usd"])), "n": found["silent"]}
+        )
+        rate = found["reporting_rate"]
+        if rate["rate"] is None:
+            lines.append(_("Reporting rate: no commitment was due a report in the last 12 months."))
+        else:
+            lines.append(
+                _(
+                    "Reporting rate: %(rate)s%% (%(reported)s of the %(due)s commitments due a "
+                    "report in the last 12 months reported)."
+                )
+                % rate
+            )
+        return lines
 
     @staticmethod
     def _confidential_line(data: dict[str, Any]) -> list[str]:
@@ -103,6 +190,8 @@ class Command(InitiativeCommand):
         rows = data.get("rows")
         if fmt == "csv":
             out = io.StringIO()
+            if "ladder" in data:
+                rows = data["ladder"]["steps"]
             if rows:
                 writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
                 writer.writeheader()
@@ -154,4 +243,6 @@ class Command(InitiativeCommand):
             lines += ["", render_table([_("Row"), _("Committed"), _("Commitments")], table)]
             if data["overlapping"]:
                 lines.append(_("Focus areas overlap: rows are not added up."))
+        if "ladder" in data:
+            lines += self._ladder_lines(data["ladder"])
         return "\n".join(lines)
