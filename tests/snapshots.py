@@ -127,9 +127,7 @@ def insert(connection: BaseDatabaseWrapper, tables: Iterable[Table]) -> None:
             # (tests/exchange/conftest.reset_sequences), and an import then writes links.
             filled = {table.name for table in tables if table.rows}
             models = [
-                m
-                for m in apps.get_models(include_auto_created=True)
-                if m._meta.db_table in filled
+                m for m in apps.get_models(include_auto_created=True) if m._meta.db_table in filled
             ]
             for statement in connection.ops.sequence_reset_sql(no_style(), models):
                 cursor.execute(statement)
@@ -198,6 +196,11 @@ def _sql_flush(
         return original(style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade)
     # Foreign keys are deferred to the end of the flush's transaction: any order will do.
     return [f"DELETE FROM {quote(table)};" for table in tables]
+
+
+def kept_initial(connection: BaseDatabaseWrapper) -> bool:
+    """Whether the rows migrations left are kept for this connection (`keep_initial`)."""
+    return connection.alias in _initial
 
 
 def restore_initial(connection: BaseDatabaseWrapper) -> None:
