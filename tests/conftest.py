@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -159,6 +160,37 @@ def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
         for connection in connections.all(initialized_only=True):
             if hasattr(connection, "_test_serialized_contents"):
                 snapshots.keep_initial(connection)
+
+
+def _transactional(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and (marker.kwargs.get("transaction") or marker.args[:1] == (True,)):
+        return True
+    return "transactional_db" in getattr(item, "fixturenames", ())
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    """After a transactional test (pytest-django empties every table when it ends), put back
+    the rows migrations left, for the tests that follow in this process: they find the
+    database as any installation's, with its primary initiative, which nothing that reads the
+    record makes any more (docs/initiatives.md). Live-server tests: tests/browser/conftest.py."""
+    try:
+        return (yield)
+    finally:
+        live = "live_server" in getattr(item, "fixturenames", ())
+        if nextitem is not None and _transactional(item) and not live:
+            from django.db import connection
+            from pytest_django.plugin import blocking_manager_key
+
+            with item.config.stash[blocking_manager_key].unblock():
+                if snapshots.kept_initial(connection):
+                    snapshots.restore_initial(connection)
+                else:
+                    # (No copy of them kept: the primary initiative, as the migration made it.)
+                    from adelante.initiatives.founding import found_first_initiative
+
+                    found_first_initiative()
 
 
 @pytest.fixture

@@ -198,6 +198,11 @@ def _sql_flush(
     return [f"DELETE FROM {quote(table)};" for table in tables]
 
 
+def kept_initial(connection: BaseDatabaseWrapper) -> bool:
+    """Whether the rows migrations left are kept for this connection (`keep_initial`)."""
+    return connection.alias in _initial
+
+
 def restore_initial(connection: BaseDatabaseWrapper) -> None:
     """Every table back to the rows migrations left."""
     restore(connection, _initial[connection.alias])

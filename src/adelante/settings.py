@@ -82,6 +82,9 @@ MIDDLEWARE = [
     "adelante.operations.health.HealthMiddleware",
     # A body over ADELANTE_REQUEST_MAX_BYTES is refused (413) before anything reads it.
     "adelante.uploads.middleware.RequestSizeMiddleware",
+    # What a request reads about initiatives (the primary one, the one in scope, its
+    # countries) is read once, and forgotten when the request ends (docs/initiatives.md).
+    "adelante.initiatives.middleware.RememberingMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Content-Security-Policy and Permissions-Policy on every response (docs/security.md).
     "csp.middleware.CSPMiddleware",

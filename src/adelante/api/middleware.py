@@ -249,6 +249,14 @@ class ApiMiddleware:
         response["Access-Control-Expose-Headers"] = EXPOSED_HEADERS
         return response
 
+    def process_exception(self, request: HttpRequest, exception: Exception) -> Any:
+        """A database without a primary initiative: 503, saying why (reads never make one)."""
+        if request.path.startswith(PREFIX) and isinstance(exception, scope.NoPrimaryInitiative):
+            answer = problems.problem_response(request, 503, exception.message)
+            answer["Retry-After"] = "60"
+            return answer
+        return None
+
     @staticmethod
     def _problem(request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
         if response.status_code < 400 or response.get("Content-Type", "").startswith(

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from adelante.api.problems import INVALID_PARAMETERS, Problem
 from adelante.commitments.choices import CountryGroup
 from adelante.initiatives import scope
+from adelante.initiatives.country_keys import initiative_countries
 
 #: Dates outside this range are refused (they mean nothing here and overflow date arithmetic).
 EARLIEST = datetime.date(1900, 1, 1)
@@ -71,8 +72,7 @@ def check_country(
     countries, the region), in any case; anything else is refused naming what is allowed."""
     if value is None:
         return None
-    initiative = scope.resolve()
-    codes = initiative.country_codes() if initiative is not None else ()
+    codes = initiative_countries() if scope.current() != scope.ACROSS else ()
     text = value.strip()
     if text.upper() in codes:
         return text.upper()

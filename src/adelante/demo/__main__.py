@@ -88,6 +88,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     from django.utils.translation import gettext as _
 
     from adelante.demo.second_initiative import load_second_initiative
+    from adelante.initiatives.founding import found_first_initiative
 
     parser = argparse.ArgumentParser(
         prog="python -m adelante.demo",
@@ -100,6 +101,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     options = parser.parse_args(argv)
 
     call_command("migrate", interactive=False, verbosity=0)
+    # The migration made the primary initiative; a database emptied since gets it again.
+    found_first_initiative(reason="the demo's record")
     call_command("import", "record")
     try:
         load_second_initiative(sys.stdout)

@@ -746,7 +746,10 @@ def _languages(
     """The Spanish columns, the language written in and the translation state that follows
     (`bilingual.set_texts`, the one door for text in both languages), for a file that says
     anything about them."""
+    # A scratch record, never saved: its initiative is given (None) so that its default, the
+    # initiative in scope, is not looked up once per row.
     record = Commitment(
+        initiative_id=None,
         written_in=row.written_in or (found.written_in if found else Language.EN),
         translation_state=found.translation_state if found else TranslationState.MISSING,
     )
@@ -760,7 +763,9 @@ def _languages(
 
 def _round_values(new: NewRound) -> dict[str, Any]:
     """A new round's fields, its Spanish label and translation state included."""
-    the_round = Round(label=new.label, slug=new.slug, announced_on=new.announced_on)
+    the_round = Round(  # a scratch round, never saved: no initiative looked up for it
+        initiative_id=None, label=new.label, slug=new.slug, announced_on=new.announced_on
+    )
     set_texts(the_round, {"label_es": new.label_es}, translator=TranslationState.STAFF)
     return {
         "label": new.label,

@@ -231,7 +231,7 @@ def _run(job: ImportJob, *, dry_run: bool, reason: str | None = None) -> ImportR
         options = ReadOptions(**job.options)
         # The check and the import both run in the initiative the uploader chose.
         held: scope.Scope = scope.PRIMARY if job.initiative_id is None else job.initiative_id
-        with scope.within(held):
+        with scope.within(held), scope.remembering():
             return importer(
                 local, dry_run=dry_run, name=job.name, reason=reason, options=options, **who
             )

@@ -26,15 +26,35 @@ class CountryGroup(models.TextChoices):
 
 def initiative_countries(initiative: Initiative | None = None) -> tuple[str, ...]:
     """The codes of the initiative's countries, in its order; with no initiative given, the
-    initiative in scope's, and across initiatives every initiative's (each code once)."""
-    if initiative is None:
-        initiative = scope.resolve()
+    initiative in scope's, and across initiatives every initiative's (each code once).
+
+    One query, once per request, command or task (`scope.remembered`): pages and the API ask
+    for them many times. A change of countries empties the memo (`scope.forget`, on every
+    save of a country row), and the next request in any process reads them again.
+    `scope.NoPrimaryInitiative` in the primary scope of a database without one."""
     if initiative is not None:
-        return initiative.country_codes()
-    codes = InitiativeCountry.objects.order_by(
-        "initiative__position", "initiative_id", "position", "code"
-    ).values_list("code", flat=True)
-    return tuple(dict.fromkeys(codes))
+        return scope.remembered(("countries", initiative.pk), initiative.country_codes)
+    current = scope.current()
+    return scope.remembered(("countries", current), lambda: _read(current))
+
+
+def _read(current: scope.Scope) -> tuple[str, ...]:
+    rows = InitiativeCountry.objects.all()
+    if current == scope.PRIMARY:
+        rows = rows.filter(initiative__primary=True)
+    elif current != scope.ACROSS:
+        rows = rows.filter(initiative_id=current)
+    codes = tuple(
+        dict.fromkeys(
+            rows.order_by("initiative__position", "initiative_id", "position", "code").values_list(
+                "code", flat=True
+            )
+        )
+    )
+    if not codes and current == scope.PRIMARY:
+        # No row: an initiative has at least one country, so is there a primary one at all?
+        scope.primary()
+    return codes
 
 
 def country_keys(initiative: Initiative | None = None) -> tuple[str, ...]:

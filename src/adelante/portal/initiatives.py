@@ -77,15 +77,15 @@ def _within(initiative: Initiative, chunks: Iterable[Any]) -> Iterator[Any]:
 
 
 def _primary() -> Initiative:
-    """The primary initiative, to name on a page. A page only reads it: a database without one
-    (emptied by a test; a fresh one gets it from its migration) shows the first initiative's
-    name unsaved, rather than every concurrent request racing to create it."""
+    """The primary initiative, to name on a page (read once per request: `scope.primary`). A
+    page only reads it: a database without one (emptied by hand; a fresh one gets it from its
+    migration) shows the first initiative's name unsaved, and the pages that need its record
+    answer 503 (`initiatives.middleware`), rather than a read making one."""
     try:
-        found = Initiative.objects.filter(primary=True).first()
-    except DatabaseError:
+        return scope.primary()
+    except (scope.NoPrimaryInitiative, DatabaseError):
         # A page for a database that cannot answer (busy) still has a name to show.
-        found = None
-    return found if found is not None else Initiative(**scope.FIRST_INITIATIVE, primary=True)
+        return Initiative(**scope.FIRST_INITIATIVE, primary=True)
 
 
 class InitiativeMiddleware:

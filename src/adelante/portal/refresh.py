@@ -71,7 +71,11 @@ def refresh_page(*, path: str, query: str, language: str) -> int:
     before = get_urlconf()
     set_urlconf(urlconf)
     try:
-        with translation.override(language), scope.within(initiative or scope.PRIMARY):
+        with (
+            translation.override(language),
+            scope.within(initiative or scope.PRIMARY),
+            scope.remembering(),
+        ):
             match = resolve(path, urlconf)
             request.resolver_match = match  # as the URL resolver sets it (the menu reads it)
             response = match.func(request, *match.args, **match.kwargs)

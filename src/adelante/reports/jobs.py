@@ -102,7 +102,7 @@ def run_report_job(job_id: str) -> str:
     # The worker is no request: the job carries its initiative and re-enters its scope.
     about: scope.Scope = scope.PRIMARY if job.initiative_id is None else job.initiative_id
     try:
-        with translation.override(job.language), scope.within(about):
+        with translation.override(job.language), scope.within(about), scope.remembering():
             output = generate(
                 job.kind,
                 job.subject,

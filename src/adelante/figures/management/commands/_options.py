@@ -53,15 +53,20 @@ def add_initiative_option(parser: argparse.ArgumentParser) -> None:
 
 class InitiativeCommand(BaseCommand):
     """A command that runs inside the scope of the initiative `--initiative` names (every figure,
-    listing and file it makes is that initiative's); an unknown slug is one line and exit 2."""
+    listing and file it makes is that initiative's); an unknown slug is one line and exit 2, and
+    so is a database without a primary initiative when none is named. What it reads about
+    initiatives is read once (`scope.remembering`: an import asks for the countries per row)."""
 
     def execute(self, *args: Any, **options: Any) -> Any:
-        try:
-            initiative = named(options.get("initiative"))
-        except UnknownInitiative as unknown:
-            raise CommandError(unknown.message, returncode=USAGE_ERROR) from None
-        with scope.within(initiative):
-            return super().execute(*args, **options)
+        with scope.remembering():
+            try:
+                initiative = named(options.get("initiative"))
+            except UnknownInitiative as unknown:
+                raise CommandError(unknown.message, returncode=USAGE_ERROR) from None
+            except scope.NoPrimaryInitiative as none:
+                raise CommandError(none.message) from None
+            with scope.within(initiative):
+                return super().execute(*args, **options)
 
 
 def render_table(header: list[str], rows: list[list[str]]) -> str:
