@@ -1,7 +1,7 @@
 """The currencies an initiative may be shown in: ISO 4217 codes, as data.
 
 The list ships with the package (`data/currencies.csv`, built from IATI's Currency codelist,
-which replicates ISO 4217, by `scripts/build_currencies.py`; names from CLDR), so a code
+which replicates ISO 4217, by `scripts/build_code_lists.py currencies`; names from CLDR), so a code
 typed for an initiative is checked against the standard, not only its shape.
 """
 

@@ -1,8 +1,8 @@
 """The countries an initiative may name: ISO 3166-1 alpha-2 codes, as data.
 
 The list ships with the package (`data/countries.csv`, built from IATI's Country codelist by
-`scripts/build_countries.py`, names from CLDR), so adding a country to an initiative is a row in
-the database, never a code change (docs/initiatives.md).
+`scripts/build_code_lists.py countries`, names from CLDR), so adding a country to an
+initiative is a row in the database, never a code change (docs/initiatives.md).
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.conf import settings
@@ -15,19 +15,49 @@ from adelante.partners.models import Partner
 from adelante.reports.editions import PARTNER, PROGRESS, ROUND
 from adelante.reports.render import DOCX, HTML, PDF
 
+if TYPE_CHECKING:
+    # The stubs' name for a text or a lazy translation (a test dependency only).
+    from django_stubs_ext import StrOrPromise
+
 
 def _round_with_initiative(obj: Round) -> str:
     return f"{obj.initiative.name}: {obj}"
 
 
-class ReportForm(forms.Form):
-    # Offered only when the installation hosts several initiatives (see __init__).
-    initiative = forms.ModelChoiceField(
+def _initiative_field(help_text: StrOrPromise) -> forms.ModelChoiceField[Initiative]:
+    return forms.ModelChoiceField(
         label=_("Initiative"),
         queryset=Initiative.objects.listed(),
         required=False,
-        help_text=_("The initiative the document is about."),
+        help_text=help_text,
+        error_messages={
+            "invalid_choice": _("There is no such initiative: choose one from the list.")
+        },
     )
+
+
+class _AboutOneInitiative(forms.Form):
+    """A form about one initiative, which it offers only when the installation hosts several
+    (the primary one otherwise, and by default)."""
+
+    primary: Initiative
+
+    def offer_initiative(self) -> bool:
+        """Set the choice up; False (and no field) when there is only one initiative."""
+        self.primary = scope.primary()
+        field = self.fields["initiative"]
+        assert isinstance(field, forms.ModelChoiceField)
+        if Initiative.objects.count() < 2:
+            del self.fields["initiative"]
+            return False
+        field.initial = self.primary.pk
+        field.empty_label = None
+        return True
+
+
+class ReportForm(_AboutOneInitiative):
+    # Offered only when the installation hosts several initiatives (see __init__).
+    initiative = _initiative_field(_("The initiative the document is about."))
     kind = forms.ChoiceField(
         label=_("Document"),
         choices=[
@@ -61,14 +91,8 @@ class ReportForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.primary = scope.primary()
-        field = self.fields["initiative"]
-        assert isinstance(field, forms.ModelChoiceField)
-        if Initiative.objects.count() < 2:
-            del self.fields["initiative"]
+        if not self.offer_initiative():
             return
-        field.initial = self.primary.pk
-        field.empty_label = None
         # Rounds of every initiative: each named with its initiative's.
         rounds = self.fields["round"]
         assert isinstance(rounds, forms.ModelChoiceField)
@@ -102,24 +126,12 @@ class ReportForm(forms.Form):
         return ""
 
 
-def _initiative_field() -> forms.ModelChoiceField[Initiative]:
-    return forms.ModelChoiceField(
-        label=_("Initiative"),
-        queryset=Initiative.objects.listed(),
-        required=False,
-        help_text=_("The initiative the figures are about."),
-        error_messages={
-            "invalid_choice": _("There is no such initiative: choose one from the list.")
-        },
-    )
-
-
-class FiguresForm(forms.Form):
+class FiguresForm(_AboutOneInitiative):
     """The initiative and dates of the figures with confidential amounts. The initiative is
     offered as on the report form: only when the installation hosts several (the primary
     otherwise, and by default)."""
 
-    initiative = _initiative_field()
+    initiative = _initiative_field(_("The initiative the figures are about."))
     as_of = forms.DateField(
         label=_("Figures as of"),
         required=False,
@@ -134,14 +146,7 @@ class FiguresForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.primary = scope.primary()
-        field = self.fields["initiative"]
-        assert isinstance(field, forms.ModelChoiceField)
-        if Initiative.objects.count() < 2:
-            del self.fields["initiative"]
-            return
-        field.initial = self.primary.pk
-        field.empty_label = None
+        self.offer_initiative()
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
