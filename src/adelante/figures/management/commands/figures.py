@@ -16,7 +16,13 @@ from django.utils.translation import ngettext
 
 from adelante.figures.audience import Audience
 from adelante.figures.committed import DIMENSIONS, committed, committed_by
-from adelante.figures.labels import confidential_note, ladder_step_label, row_labels
+from adelante.figures.display import InDisplayCurrency, committed_in_display_currency
+from adelante.figures.labels import (
+    confidential_note,
+    display_currency_text,
+    ladder_step_label,
+    row_labels,
+)
 from adelante.figures.ladder import ladder
 from adelante.figures.management.commands._options import (
     InitiativeCommand,
@@ -25,7 +31,18 @@ from adelante.figures.management.commands._options import (
     render_table,
 )
 from adelante.figures.reached import invested
+from adelante.figures.results import Committed
+from adelante.initiatives import scope
 from adelante.money.formatting import format_usd, with_qualifier
+
+#: The committed total in the initiative's currency for display, and the rate it was read at.
+DISPLAY_FIELDS = (
+    "display_currency",
+    "committed_in_display_currency",
+    "display_rate",
+    "display_rate_on",
+    "display_rate_source",
+)
 
 
 class Command(InitiativeCommand):
@@ -63,6 +80,7 @@ class Command(InitiativeCommand):
             Audience.CONFIDENTIAL_ALLOWED if options["show_confidential"] else Audience.PUBLIC
         )
         total = committed(as_of, recorded_on=recorded_on, audience=audience)
+        converted = self._in_display_currency(total)
         money_in = invested(as_of, recorded_on=recorded_on)
         data: dict[str, Any] = {
             "as_of": as_of.isoformat(),
@@ -77,6 +95,7 @@ class Command(InitiativeCommand):
             "restatements": total.restatements,
             "partners": total.partners,
             "invested_usd": str(money_in.value),
+            **self._display_fields(converted),
         }
         if options["by"]:
             breakdown = committed_by(
@@ -102,7 +121,30 @@ class Command(InitiativeCommand):
             ]
         if options["ladder"]:
             data["ladder"] = self._ladder(as_of, recorded_on)
-        self.stdout.write(self._render(data, options["format"]))
+        self.stdout.write(self._render(data, options["format"], converted))
+
+    @staticmethod
+    def _in_display_currency(total: Committed) -> InDisplayCurrency | None:
+        """The committed total in the initiative's currency for display, as the portal and the
+        API show it (`figures.display`): None for US$, without a rate by the date, across
+        initiatives, or with confidential amounts in the total (only public totals are
+        converted)."""
+        initiative = scope.resolve()
+        return None if initiative is None else committed_in_display_currency(total, initiative.pk)
+
+    @staticmethod
+    def _display_fields(converted: InDisplayCurrency | None) -> dict[str, Any]:
+        """Flat fields, so that the CSV row has them too."""
+        if converted is None:
+            return dict.fromkeys(DISPLAY_FIELDS)
+        values = (
+            converted.currency,
+            str(converted.amount),
+            str(converted.rate.units_per_usd),
+            converted.rate.on.isoformat(),
+            converted.rate.source,
+        )
+        return dict(zip(DISPLAY_FIELDS, values, strict=True))
 
     @staticmethod
     def _ladder(as_of: datetime.date, recorded_on: datetime.date | None) -> dict[str, Any]:
@@ -184,7 +226,9 @@ class Command(InitiativeCommand):
             return [_("Including %(n)d commitments with a confidential amount") % {"n": n}]
         return [confidential_note(n)]
 
-    def _render(self, data: dict[str, Any], fmt: str) -> str:
+    def _render(
+        self, data: dict[str, Any], fmt: str, converted: InDisplayCurrency | None = None
+    ) -> str:
         if fmt == "json":
             return json.dumps(data, indent=2, ensure_ascii=False)
         rows = data.get("rows")
@@ -212,6 +256,11 @@ class Command(InitiativeCommand):
                 else ""
             ),
             _("Committed: %(amount)s") % {"amount": committed_text},
+            *(
+                [display_currency_text(converted, data["committed_qualifier"])]
+                if converted is not None
+                else []
+            ),
             _(
                 "Commitments: %(n)d (%(with)d with an amount, %(without)d without, "
                 "%(re)d restatements)"
