@@ -335,6 +335,7 @@ MATRIX: dict[str, Row] = {
     "api/v1/rounds": Row("/api/v1/rounds", API_PUBLIC, api=True),
     "api/v1/rounds/<slug>": Row("/api/v1/rounds/{round}", API_PUBLIC, api=True),
     "api/v1/statements": Row("/api/v1/statements", API_PUBLIC, api=True),
+    "api/v1/corrections": Row("/api/v1/corrections", API_PUBLIC, api=True),
     "api/v1/progress": Row("/api/v1/progress", API_PUBLIC, api=True),
     "api/v1/metrics": Row("/api/v1/metrics", API_PUBLIC, api=True),
     "api/v1/focus-areas": Row("/api/v1/focus-areas", API_PUBLIC, api=True),

@@ -24,8 +24,11 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from adelante.api.tokens import create_token
+from adelante.corrections import deciding
 from tests import builders
+from tests.accounts.conftest import make_user
 from tests.api.conftest import LAUNCH, member_of
+from tests.corrections.conftest import confirmed
 
 HOSTS = ["localhost", "testserver"]
 CHECKS = [
@@ -48,12 +51,16 @@ with override_settings(ALLOWED_HOSTS=HOSTS):
 
 @pytest.fixture(autouse=True)
 def _record(db: Any, settings: Any, keep_connection: None) -> None:
-    """A small record to find (a commitment, a verified report), generous rate limits."""
+    """A small record to find (a commitment, a verified report, a decided correction),
+    generous rate limits."""
     settings.ALLOWED_HOSTS = HOSTS
     settings.API_RATE_LIMIT_ANONYMOUS = "100000/60"
     settings.API_RATE_LIMIT_TOKEN = "100000/60"
     mine = builders.commitment("Schema Co", "1000", LAUNCH, focus=("education",))
     builders.report(mine, datetime.date(2022, 6, 30), {"usd_invested": "10"})
+    reviewer = make_user("schema-reviewer", "secretariat-reviewer")
+    suggested = confirmed(key=mine.reference)
+    deciding.do_accept(suggested, field="amount", value="2000", reason="r", by=reviewer)
 
 
 @schema.parametrize()

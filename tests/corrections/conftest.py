@@ -30,6 +30,11 @@ class World:
 
 @pytest.fixture
 def world(db: None) -> World:
+    return make_world()
+
+
+def make_world() -> World:
+    """A commitment, an official statement and a reviewer (the database must be open)."""
     cache.clear()
     commitment = builders.commitment("Acme Foods", "1000000", DAY, status=Status.ANNOUNCED)
     statement = OfficialStatement.objects.create(

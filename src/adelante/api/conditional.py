@@ -10,6 +10,7 @@ import datetime
 import functools
 
 from django.db import connection
+from django.db.models import Field, Model
 from django.utils import timezone
 
 from adelante.catalogue.models import FocusArea, Metric
@@ -21,6 +22,7 @@ from adelante.commitments.models import (
     Source,
     Target,
 )
+from adelante.corrections.models import Correction
 from adelante.currency.models import ExchangeRate
 from adelante.initiatives.models import Initiative
 from adelante.partners.models import Partner, PartnerAlias
@@ -42,14 +44,30 @@ TRACKED = (
     Initiative,
     Metric,
     FocusArea,
+    # The public log of corrections: only its decisions (`stamp_history_once_set`), as in the
+    # record's stamp (adelante.recordstate); a suggestion changes nothing public.
+    Correction,
 )
+
+
+def _once_set(model: type[Model]) -> str:
+    """A WHERE clause for a model whose rows are public only once a column is set."""
+    name = getattr(model, "stamp_history_once_set", None)
+    if not isinstance(name, str):
+        return ""
+    field = model._meta.get_field(name)
+    assert isinstance(field, Field) and field.column
+    return f" WHERE {connection.ops.quote_name(field.column)} IS NOT NULL"
 
 
 @functools.cache
 def _query(vendor: str) -> str:
-    history = [model.history.model._meta.db_table for model in TRACKED]
     quote = connection.ops.quote_name
-    parts = " UNION ALL ".join(f"SELECT MAX(history_date) AS d FROM {quote(t)}" for t in history)
+    parts = " UNION ALL ".join(
+        f"SELECT MAX(history_date) AS d FROM {quote(model.history.model._meta.db_table)}"
+        + _once_set(model)
+        for model in TRACKED
+    )
     return f"SELECT MAX(d) FROM ({parts}) AS changes"
 
 

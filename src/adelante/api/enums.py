@@ -21,6 +21,7 @@ from adelante.commitments.choices import (
     Relation,
 )
 from adelante.commitments.selectors import CommitmentSort
+from adelante.corrections.models import Subject
 from adelante.figures.committed import DIMENSIONS
 from adelante.money.qualifiers import AmountQualifier, TotalQualifier
 from adelante.partners.models import PartnerType
@@ -45,6 +46,7 @@ if TYPE_CHECKING:
     LanguageCode = str
     TranslationStateCode = str
     GradeCode = str
+    CorrectionSubject = str
 else:
     #: An ISO 3166-1 code: an initiative's countries are data (the country filters are checked
     #: against the initiative's own countries, adelante.api.params.check_country).
@@ -66,3 +68,5 @@ else:
     TranslationStateCode = literal_of(TranslationState.values)
     #: A minimum grade of evidence: the weakest verification level a value may have.
     GradeCode = literal_of(GRADES)
+    #: What a public correction is about: a commitment, a partner, a statement, a figure page.
+    CorrectionSubject = literal_of(Subject.values)

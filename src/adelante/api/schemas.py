@@ -15,6 +15,7 @@ from pydantic import Field, PlainSerializer, WithJsonSchema
 
 from adelante.api.enums import (
     AmountQualifierCode,
+    CorrectionSubject,
     CountryCode,
     Kind,
     LanguageCode,
@@ -252,6 +253,52 @@ class ProgressOut(Schema):
 
 class ProgressPage(PageMeta):
     results: list[ProgressOut]
+
+
+# -- Corrections ----------------------------------------------------------------------------
+
+
+class CorrectionFieldOut(Schema):
+    code: str = Field(description="The field's name in the record (amount, title, …).")
+    label: str = Field(description="The field's name in the request's language.")
+
+
+class CorrectionOut(Schema):
+    number: int = Field(description="The correction's number, as the portal's log shows it.")
+    decided_at: datetime.datetime
+    suggested_at: datetime.datetime
+    subject: CorrectionSubject
+    subject_label: str = Field(description="What it is about, in the request's language.")
+    subject_key: str = Field(
+        description="The commitment's reference, the partner's slug, the statement's id or "
+        "the figure page's key."
+    )
+    name: str | None = Field(
+        description="The thing's name, as published now; null when it is no longer public."
+    )
+    url: str | None = Field(
+        description="The thing's public page; null when it is no longer public."
+    )
+    said: str = Field(description="What the suggestion said (never who made it).")
+    source_url: str | None = Field(description="Where the suggester read the right figure.")
+    accepted: bool = Field(description="Accepted (true) or declined (false).")
+    reason: str = Field(description="Why the secretariat decided so.")
+    field: CorrectionFieldOut | None = Field(
+        description="The field an acceptance changed; null when none was (a declined one, a "
+        "figure page's wording)."
+    )
+    old: str | None = Field(
+        description="The stored value before, as text (dates ISO 8601, numbers as decimal "
+        "strings, codes as codes); null when no field changed or the value is confidential."
+    )
+    new: str | None = Field(description="The stored value after; null as `old`.")
+    confidential: bool = Field(
+        description="The values are a confidential amount: withheld (old and new are null)."
+    )
+
+
+class CorrectionPage(PageMeta):
+    results: list[CorrectionOut]
 
 
 # -- Figures --------------------------------------------------------------------------------

@@ -182,9 +182,10 @@ def index(request: HttpRequest) -> dict[str, Any]:
 
 
 def _register() -> None:
-    from adelante.api.endpoints import figures, identifiers, record, reports
+    from adelante.api.endpoints import corrections, figures, identifiers, record, reports
 
     api.add_router("", record.router)
+    api.add_router("", corrections.router)
     api.add_router("/figures", figures.router)
     api.add_router("", reports.router)
     api.add_router("", identifiers.router)

@@ -4,17 +4,21 @@ Only decided corrections are shown (the secretariat has read them), newest decis
 a declined one marked hidden (spam, abuse) is left out. Nothing about who suggested it is
 shown: neither the name nor the e-mail address. A change of a confidential amount is never
 shown (DOMAIN rule 7): the log says "confidential" instead.
+
+One rule, two doors: `decided` is which corrections are public (a queryset, so a caller can
+filter and page it) and `entries` what the public reads of them; the portal (`public_log`) and
+the API (GET /api/v1/corrections) both call the two.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -50,6 +54,7 @@ class LogEntry:
     suggested_at: datetime.datetime
     subject: str
     subject_label: str
+    subject_key: str
     #: The thing's name and public page ("" when it is no longer public).
     name: str
     page: str
@@ -61,6 +66,13 @@ class LogEntry:
     field: str
     old: str
     new: str
+    #: The same for machines: the field's code ("" if none), and the stored values before and
+    #: after (None when no field was changed, or when they are a confidential amount).
+    field_code: str
+    old_value: str | None
+    new_value: str | None
+    #: The values are a confidential amount, withheld (DOMAIN rule 7).
+    confidential: bool
 
 
 def _shown(subject: str, field: str, raw: str, *, withheld: bool) -> str:
@@ -121,41 +133,58 @@ def _names(rows: list[Correction]) -> dict[tuple[str, str], tuple[str, str, bool
     return found
 
 
-def public_log(
-    about: Iterable[tuple[str, str]] | None = None, *, limit: int = LISTED
-) -> list[LogEntry]:
-    """Decided corrections, newest decision first: all, or those about these subjects
-    (pairs of a `Subject` and its key)."""
+def decided(about: Iterable[tuple[str, str]] | None = None) -> QuerySet[Correction]:
+    """The corrections the public may read: decided and not hidden, newest decision first;
+    all, or those about these subjects (pairs of a `Subject` and its key)."""
     rows = Correction.objects.filter(status__in=DECIDED, hidden=False)
     if about is not None:
         wanted = Q(pk__in=[])
         for subject, key in about:
             wanted |= Q(subject=subject, subject_key=key)
         rows = rows.filter(wanted)
-    decided = list(rows.order_by("-decided_at", "-pk")[:limit])
-    names = _names(decided)
-    entries = []
-    for row in decided:
+    return rows.order_by("-decided_at", "-pk")
+
+
+def entries(rows: Sequence[Correction]) -> list[LogEntry]:
+    """What the public reads of these decided corrections (from `decided`), in their order;
+    never who suggested them."""
+    names = _names(list(rows))
+    found = []
+    for row in rows:
         # A commitment no longer public: its amounts are not shown either.
         gone = ("", "", row.subject == Subject.COMMITMENT)
         name, page, withheld = names.get((row.subject, row.subject_key), gone)
+        field = row.changed_field
+        confidential = withheld and field == "amount"
         assert row.decided_at is not None
-        entries.append(
+        found.append(
             LogEntry(
                 number=row.pk,
                 decided_at=row.decided_at,
                 suggested_at=row.created,
                 subject=row.subject,
                 subject_label=str(row.get_subject_display()),
+                subject_key=row.subject_key,
                 name=name,
                 page=page,
                 said=row.said,
                 source_url=row.source_url,
                 accepted=row.status == CorrectionStatus.ACCEPTED,
                 reason=row.decision_reason,
-                field=_label(row.subject, row.changed_field),
-                old=_shown(row.subject, row.changed_field, row.old_value, withheld=withheld),
-                new=_shown(row.subject, row.changed_field, row.new_value, withheld=withheld),
+                field=_label(row.subject, field),
+                old=_shown(row.subject, field, row.old_value, withheld=withheld),
+                new=_shown(row.subject, field, row.new_value, withheld=withheld),
+                field_code=field,
+                old_value=None if confidential or not field else row.old_value,
+                new_value=None if confidential or not field else row.new_value,
+                confidential=confidential,
             )
         )
-    return entries
+    return found
+
+
+def public_log(
+    about: Iterable[tuple[str, str]] | None = None, *, limit: int = LISTED
+) -> list[LogEntry]:
+    """The portal's log: the latest `limit` public decisions, all or about these subjects."""
+    return entries(list(decided(about)[:limit]))
