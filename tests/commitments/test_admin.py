@@ -12,8 +12,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
+from adelante.commitments import geography
 from adelante.commitments.models import Commitment, CountryShare
 from adelante.currency.models import ExchangeRate
+from adelante.initiatives.models import InitiativeCountry
 from tests.adminforms import DAY, inline_rows, partner, posted, sample_record
 
 pytestmark = pytest.mark.django_db
@@ -432,3 +434,26 @@ def test_reverting_an_amount_from_the_history_reallocates(admin_client: Client) 
     commitment.refresh_from_db()
     assert commitment.amount_usd == Decimal("150000000.00")
     assert shares_of(commitment)["GT"] == (Decimal(50), Decimal("75000000.00"))
+
+
+def test_a_country_removed_after_the_rules_check_is_refused_under_the_lock(
+    admin_client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The rows pass the rules while Honduras is the initiative's; it is removed before the
+    # check under the initiative's lock (another connection, committed): a form error.
+    foreign = geography.foreign_countries
+
+    def removed_first(initiative_id: int | None, codes: Any) -> list[str]:
+        InitiativeCountry.objects.filter(code="HN").delete()
+        return foreign(initiative_id, codes)
+
+    monkeypatch.setattr(geography, "foreign_countries", removed_first)
+    data = add_form(admin_client, amount="5000000")
+    data.update(inline_rows("countries", [{"country": "HN", "share_percent": ""}]))
+    response = admin_client.post(url(ADD), data)
+    assert response.status_code == 200
+    assert (
+        "Not among the initiative&#x27;s countries (removed meanwhile?): Honduras (HN)."
+        in response.content.decode()
+    )
+    assert not Commitment.objects.filter(reference="new-one").exists()

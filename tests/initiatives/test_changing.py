@@ -216,7 +216,7 @@ def test_bad_values_are_refused_on_their_field(
 
 
 def test_a_logo_is_uploaded_and_cleared(coastal: Initiative, staff: User) -> None:
-    change(coastal, staff, logo=SimpleUploadedFile("wave.png", b"\x89PNG\r\n"))
+    change(coastal, staff, logo=SimpleUploadedFile("wave.png", b"\x89PNG\r\n\x1a\n"))
     coastal.refresh_from_db()
     assert coastal.logo.name.startswith("initiatives/wave")
     assert "logo" in refusal(coastal, staff, logo=SimpleUploadedFile("wave.exe", b"MZ"))

@@ -142,3 +142,80 @@ def test_change_refuses_with_a_message(args, message):
     with pytest.raises(CommandError, match=message):
         run("change", *args)
     assert Initiative.objects.get(slug="coastal-resilience").country_codes()[-1] == "MG"
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    return tmp_path
+
+
+def refused(*args: str) -> CommandError:
+    with pytest.raises(CommandError) as refusal:
+        run(*args)
+    return refusal.value
+
+
+def test_create_and_change_set_a_logo_and_no_logo_removes_it(media):
+    (media / "wave.png").write_bytes(PNG)
+    run(*COASTAL, "--logo", str(media / "wave.png"))
+    made = Initiative.objects.get(slug="coastal-resilience")
+    assert made.logo.name.startswith("initiatives/wave") and made.logo.name.endswith(".png")
+    with made.logo.open("rb") as stored:
+        assert stored.read() == PNG
+    # A JPEG named .png is kept under the name of what it is.
+    (media / "sun.png").write_bytes(b"\xff\xd8\xff\xe0" + b"\x00" * 32)
+    printed = run("change", "coastal-resilience", "--logo", str(media / "sun.png"))
+    assert "logo" in printed
+    made.refresh_from_db()
+    assert made.logo.name.startswith("initiatives/sun") and made.logo.name.endswith(".jpg")
+    run("change", "coastal-resilience", "--no-logo", "--reason", "no logo")
+    made.refresh_from_db()
+    assert not made.logo
+    assert made.history.latest().history_change_reason == "no logo"
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("wave.svg", b'<svg xmlns="http://www.w3.org/2000/svg"/>', "never SVG"),
+        ("wave.png", b'<svg xmlns="http://www.w3.org/2000/svg"/>', "never SVG"),
+        ("notes.png", b"not an image at all", "never SVG"),
+        ("huge.png", PNG + b"\x00" * (1024 * 1024), "A logo is at most 1024 KB"),
+    ],
+)
+def test_a_bad_logo_is_one_line_and_nothing_is_written(media, name, content, message):
+    run(*COASTAL)
+    made = Initiative.objects.get(slug="coastal-resilience")
+    rows = made.history.count()
+    (media / name).write_bytes(content)
+    error = refused("change", "coastal-resilience", "--logo", str(media / name), "--name", "X")
+    assert message in str(error) and "\n" not in str(error)
+    assert error.returncode == 1
+    made.refresh_from_db()
+    assert (made.name, bool(made.logo), made.history.count()) == (
+        "Coastal Resilience Pledges",
+        False,
+        rows,
+    )
+    assert not (media / "media").exists() or not list((media / "media").rglob("*"))
+    # Creating with it writes nothing either.
+    error = refused(*COASTAL[:2], "other", *COASTAL[3:], "--logo", str(media / name))
+    assert message in str(error)
+    assert not Initiative.objects.filter(slug="other").exists()
+
+
+def test_a_logo_that_cannot_be_read_is_one_line(media):
+    error = refused(*COASTAL, "--logo", str(media / "missing.png"))
+    assert str(error).startswith("Cannot read the logo ") and "missing.png" in str(error)
+    assert not Initiative.objects.filter(slug="coastal-resilience").exists()
+
+
+def test_logo_and_no_logo_are_not_given_together(media):
+    run(*COASTAL)
+    (media / "wave.png").write_bytes(PNG)
+    with pytest.raises(CommandError, match="not allowed with argument"):
+        run("change", "coastal-resilience", "--logo", str(media / "wave.png"), "--no-logo")

@@ -57,3 +57,26 @@ def test_the_service_refuses_it_whatever_the_door(member, partner):
             user=member, partner=partner, data=good_input(countries={"KE": Decimal(100)})
         )
     assert made.commitment.initiative == kenya
+
+
+def test_a_country_removed_after_the_check_is_refused_under_the_lock(member, partner, monkeypatch):
+    # The proposal is checked while Kenya is the initiative's; it is removed before the write
+    # (another connection, committed): the check under the initiative's lock refuses it.
+    kenya = Initiative.objects.create(slug="kenya", name="Kenya first", position=1)
+    for position, code in enumerate(("KE", "TZ")):
+        InitiativeCountry.objects.create(initiative=kenya, code=code, position=position)
+    held = intake.hold_countries
+
+    def removed_first(initiative_id, codes):
+        InitiativeCountry.objects.filter(initiative=kenya, code="KE").delete()
+        held(initiative_id, codes)
+
+    monkeypatch.setattr(intake, "hold_countries", removed_first)
+    with scope.within(kenya), pytest.raises(errors.Conflict) as raised:
+        intake.create_proposal(
+            user=member, partner=partner, data=good_input(countries={"KE": Decimal(100)})
+        )
+    assert raised.value.field_errors["countries"] == [
+        "Not among the initiative's countries (removed meanwhile?): Kenya (KE). Nothing was saved."
+    ]
+    assert not partner.commitments.exists()

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from adelante.admin_base import EditServiceForm
-from adelante.commitments import editing, rules
+from adelante.commitments import editing, geography, rules
 from adelante.commitments.amounts import USD
 from adelante.commitments.models import Commitment, OfficialStatement
 
@@ -81,6 +81,11 @@ class CountryShareFormSet(forms.BaseInlineFormSet):  # type: ignore[type-arg]
         problem = rules.shares_problem(shares) or rules.countries_problem(
             shares, self.instance.initiative if self.instance.initiative_id else None
         )
+        if not problem:
+            # Checked again under the initiative's lock, held until the admin's transaction
+            # (which saves the rows) ends: a country removed from it meanwhile.
+            foreign = geography.foreign_countries(self.instance.initiative_id, shares)
+            problem = geography.foreign_message(foreign) if foreign else None
         if problem:
             raise ValidationError(problem, code="shares")
         self.shares = shares

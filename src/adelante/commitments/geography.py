@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from decimal import ROUND_FLOOR, Decimal
 from typing import TYPE_CHECKING
 
+from django.utils.translation import gettext as _
+
 from adelante import history
+from adelante.errors import Conflict
+from adelante.initiatives.countries import country_name
+from adelante.initiatives.models import Initiative, InitiativeCountry
 from adelante.money.fields import from_hundredths, to_hundredths
 
 if TYPE_CHECKING:
@@ -72,6 +77,44 @@ def country_rows(
     return {country: (share, parts[country]) for country, share in shares.items()}
 
 
+def foreign_countries(initiative_id: int | None, codes: Iterable[str]) -> list[str]:
+    """Which of these codes are not (or no longer) the initiative's countries, after taking a
+    lock on the initiative's row until the transaction ends (call it inside one).
+
+    Every writer of country rows calls it before adding a country, and
+    `initiatives.changing` takes the same row's lock before it removes one: whichever comes
+    second sees what the first wrote, so a commitment never names a country its initiative
+    no longer has (docs/initiatives.md). On PostgreSQL the lock is the row's (`FOR NO KEY
+    UPDATE`); SQLite's transactions take the write lock when they begin (settings:
+    `BEGIN IMMEDIATE`), so there the check already sees every committed change."""
+    wanted = sorted({code.upper() for code in codes})
+    if initiative_id is None or not wanted:
+        return []
+    list(Initiative.objects.select_for_update(no_key=True).filter(pk=initiative_id).values("pk"))
+    held = set(
+        InitiativeCountry.objects.filter(initiative_id=initiative_id, code__in=wanted).values_list(
+            "code", flat=True
+        )
+    )
+    return [code for code in wanted if code not in held]
+
+
+def foreign_message(codes: Iterable[str]) -> str:
+    """The refusal of a share for countries the initiative does not have (any more)."""
+    return _(
+        "Not among the initiative's countries (removed meanwhile?): %(codes)s. Nothing was saved."
+    ) % {"codes": ", ".join(f"{country_name(code)} ({code})" for code in codes)}
+
+
+def hold_countries(initiative_id: int | None, codes: Iterable[str]) -> None:
+    """`foreign_countries`, refused: `Conflict` naming each country the initiative does not
+    have (any more)."""
+    foreign = foreign_countries(initiative_id, codes)
+    if foreign:
+        message = foreign_message(foreign)
+        raise Conflict(message, field_errors={"countries": [message]}, code="country-removed")
+
+
 def set_countries(
     commitment: Commitment,
     shares: Mapping[str, Decimal | None],
@@ -85,6 +128,7 @@ def set_countries(
     Only rows that differ are written, so history records real changes only. Returns whether
     anything changed. Call it again whenever the commitment's US$ amount changes.
     `reason`, if given, is the change reason recorded in the rows' history.
+    A service that may add a country calls `hold_countries` first, in the same transaction.
     """
     from adelante.commitments.models import CountryShare
 

@@ -26,7 +26,12 @@ from django.utils.translation import gettext as _
 from adelante import history
 from adelante.bilingual import Language, TranslationState, set_texts
 from adelante.commitments.choices import Relation
-from adelante.commitments.geography import country_rows, set_countries
+from adelante.commitments.geography import (
+    country_rows,
+    foreign_countries,
+    foreign_message,
+    set_countries,
+)
 from adelante.commitments.models import Commitment, CountryShare, Round, Source
 from adelante.errors import ServiceError
 from adelante.exchange.commitment_rows import (
@@ -492,8 +497,29 @@ class Plan:
         other are written in bulk with their history (`history.insert`: the same rows and
         history rows as one by one, which `in_bulk=False` does, for the tests to compare);
         changes, relations and status changes one by one, in date order."""
+        self._hold_countries()
         with history.change(reason=reason, user=self.user):
             self._apply(reason, progress, in_bulk)
+
+    def _hold_countries(self) -> None:
+        """Lock the initiative's row (`geography.foreign_countries`) and check again, under
+        the lock, that every country a row adds is still one of its: a country removed from
+        the initiative since the file was checked refuses the rows that name it, nothing
+        written."""
+        adding = [
+            p for p in self.commitments if p.shares and (p.existing is None or p.countries_change)
+        ]
+        foreign = set(
+            foreign_countries(self._initiative, {code for p in adding for code in p.shares})
+        )
+        if not foreign:
+            return
+        problems = Problems(self.table.file)
+        for plan in adding:
+            named = sorted(foreign & {code.upper() for code in plan.shares})
+            if named:
+                problems.add(plan.row.line, "countries", foreign_message(named))
+        problems.raise_if_any()
 
     def _apply(self, reason: str, progress: bool, in_bulk: bool) -> None:
         partners = self._write_partners(reason, in_bulk)

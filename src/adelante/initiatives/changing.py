@@ -35,7 +35,12 @@ from adelante.catalogue.models import Metric
 from adelante.editing import Edit, applied, check_editor, merge, model_errors
 from adelante.errors import Invalid
 from adelante.initiatives.countries import country_name
-from adelante.initiatives.founding import checked_countries, checked_currency, checked_languages
+from adelante.initiatives.founding import (
+    checked_countries,
+    checked_currency,
+    checked_languages,
+    checked_logo,
+)
 from adelante.initiatives.models import Initiative, InitiativeCountry
 
 #: The initiative's texts, set through `bilingual.set_texts` (its translation state follows).
@@ -129,6 +134,12 @@ def _normalised(changes: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, l
             del found["logo"]
         elif found["logo"] is False:
             found["logo"] = ""
+        elif found["logo"] != "":
+            try:
+                found["logo"] = checked_logo(found["logo"])
+            except Invalid as wrong:
+                errors = merge(errors, wrong.field_errors)
+                del found["logo"]
     return found, errors
 
 

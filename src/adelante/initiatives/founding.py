@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import PurePath
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -27,6 +28,9 @@ from adelante.initiatives.countries import is_country_code
 from adelante.initiatives.models import FIRST_INITIATIVE_SLUG, Initiative, InitiativeCountry
 
 _LANGUAGE = re.compile(r"^[a-z]{2,3}$")
+
+#: The largest logo kept: a logo is shown small, a few hundred kilobytes at most.
+LOGO_MAX_BYTES = 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -114,6 +118,46 @@ def checked_languages(codes: Iterable[str]) -> str:
     return ",".join(pending)
 
 
+def _logo_kind(head: bytes) -> str | None:
+    """The extension of what the first bytes are: a PNG, JPEG or WebP image (never SVG, which
+    may carry script), or None."""
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "jpg"
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "webp"
+    return None
+
+
+def checked_logo(logo: Any) -> Any:
+    """The uploaded logo (a Django `File`), named after what its content is (`wave.png`), if it
+    is a PNG, JPEG or WebP image of at most `LOGO_MAX_BYTES`; `Invalid` on "logo" otherwise.
+    What a file is, is read from its first bytes, never its name; its size is asked before
+    anything is read."""
+    size = logo.size
+    if size is None or size > LOGO_MAX_BYTES:
+        raise Invalid(
+            field_errors={
+                "logo": [
+                    _("A logo is at most %(max)d KB; this file is larger.")
+                    % {"max": LOGO_MAX_BYTES // 1024}
+                ]
+            }
+        )
+    logo.seek(0)
+    kind = _logo_kind(logo.read(16))
+    logo.seek(0)
+    if kind is None:
+        raise Invalid(
+            field_errors={
+                "logo": [_("A logo is a PNG, JPEG or WebP image (never SVG); this file is not.")]
+            }
+        )
+    logo.name = f"{PurePath(logo.name or 'logo').stem or 'logo'}.{kind}"
+    return logo
+
+
 def next_position() -> int:
     """The place in lists after every initiative's."""
     last = Initiative.objects.order_by("-position").values_list("position", flat=True).first()
@@ -139,7 +183,7 @@ def check_founding(founding: Founding, *, user: Any = None) -> Initiative:
         position=next_position() if founding.position is None else founding.position,
     )
     if founding.logo:
-        initiative.logo = founding.logo
+        initiative.logo = checked_logo(founding.logo)
     set_texts(
         initiative,
         {

@@ -41,7 +41,7 @@ from adelante.catalogue.models import FocusArea, Metric
 from adelante.commitments import rules
 from adelante.commitments.amounts import AmountError, reallocate, usd_amount
 from adelante.commitments.choices import MoneyKind, Relation, Status
-from adelante.commitments.geography import set_countries
+from adelante.commitments.geography import hold_countries, set_countries
 from adelante.commitments.models import Commitment, Round, Source, Target
 from adelante.currency.models import ExchangeRate
 from adelante.errors import Conflict, Invalid, NotAllowed
@@ -237,6 +237,8 @@ def _write(commitment: Commitment, data: ProposalInput, user: Any, reason: str) 
     commitment.ends_on = data.ends_on
     commitment.relation = data.relation
     history.save(commitment, user=user, reason=reason)
+    # Checked again under the initiative's lock: a country removed from it meanwhile.
+    hold_countries(commitment.initiative_id, dict(data.countries))
     set_countries(commitment, dict(data.countries), reason=reason)
     commitment.focus_areas.set(FocusArea.objects.filter(code__in=list(data.focus_areas)))
     metrics = dict(Metric.objects.values_list("code", "id"))

@@ -5,8 +5,12 @@ installation hosts (docs/initiatives.md)."""
 from __future__ import annotations
 
 import argparse
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
+from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -61,6 +65,9 @@ class Command(BaseCommand):
             help=_("language codes its texts are still to be published in, such as fr"),
         )
         create.add_argument(
+            "--logo", metavar="FILE", help=_("its logo: a PNG, JPEG or WebP image (never SVG)")
+        )
+        create.add_argument(
             "--if-missing",
             action="store_true",
             help=_("if an initiative with this slug exists, leave it as it is"),
@@ -109,6 +116,11 @@ class Command(BaseCommand):
             "--metrics",
             help=_("codes of the catalogue metrics its partners report (empty: every metric)"),
         )
+        logo = change.add_mutually_exclusive_group()
+        logo.add_argument(
+            "--logo", metavar="FILE", help=_("a new logo: a PNG, JPEG or WebP image (never SVG)")
+        )
+        logo.add_argument("--no-logo", action="store_true", help=_("remove its logo"))
         change.add_argument("--reason", default="", help=_("the reason, kept in the history"))
 
     def handle(self, *args: Any, action: str, **options: Any) -> None:
@@ -124,8 +136,12 @@ class Command(BaseCommand):
         if options["if_missing"] and Initiative.objects.filter(slug=slug).exists():
             self.stdout.write(_("Initiative %(slug)s exists; left as it is.") % {"slug": slug})
             return
+        with self._logo(options["logo"]) as logo:
+            self._found(options, logo)
+
+    def _found(self, options: dict[str, Any], logo: File[bytes] | None) -> None:
         founding = Founding(
-            slug=slug,
+            slug=options["slug"],
             name=options["name"],
             name_es=options["name_es"],
             description=options["description"],
@@ -134,6 +150,7 @@ class Command(BaseCommand):
             display_currency=options["currency"],
             synthetic=options["synthetic"],
             languages_pending=listed_codes(options["languages_pending"]),
+            logo=logo,
         )
         try:
             made = found_initiative(founding, reason=options["reason"] or None)
@@ -156,10 +173,15 @@ class Command(BaseCommand):
                 returncode=1,
             )
         try:
-            changes = self._changes(options)
-            edit = do_change_initiative(
-                initiative=initiative, changes=changes, reason=options["reason"], by=None
-            )
+            with self._logo(options["logo"]) as logo:
+                changes = self._changes(options)
+                if logo is not None:
+                    changes["logo"] = logo
+                elif options["no_logo"]:
+                    changes["logo"] = False  # cleared, as a form's "clear" box
+                edit = do_change_initiative(
+                    initiative=initiative, changes=changes, reason=options["reason"], by=None
+                )
         except ServiceError as error:
             raise CommandError("; ".join(self._messages(error)), returncode=1) from None
         changed = ", ".join(edit.changed) or _("nothing")
@@ -167,6 +189,25 @@ class Command(BaseCommand):
             _("Changed initiative %(slug)s: %(changed)s.")
             % {"slug": edit.record.slug, "changed": changed}  # type: ignore[attr-defined]
         )
+
+    @staticmethod
+    @contextmanager
+    def _logo(path: str | None) -> Iterator[File[bytes] | None]:
+        """The logo file named, open while the service reads it (it checks what it is and its
+        size); a file that cannot be opened is one line, nothing written."""
+        if path is None:
+            yield None
+            return
+        try:
+            opened = Path(path).open("rb")  # noqa: SIM115 (closed below)
+        except OSError as error:
+            raise CommandError(
+                _("Cannot read the logo %(path)s: %(reason)s.")
+                % {"path": path, "reason": error.strerror or error},
+                returncode=1,
+            ) from None
+        with opened:
+            yield File(opened, name=Path(path).name)
 
     @staticmethod
     def _changes(options: dict[str, Any]) -> dict[str, Any]:
