@@ -22,6 +22,7 @@ from adelante.exchange import exports
 from adelante.exchange.datapackage import datapackage_zip
 from adelante.exchange.template import write_template
 from adelante.initiatives import scope
+from adelante.initiatives.middleware import each_chunk_within
 from adelante.initiatives.models import Initiative
 from adelante.initiatives.named import UnknownInitiative, named
 from adelante.isodates import parse_day
@@ -57,10 +58,9 @@ def _unknown(unknown: UnknownInitiative) -> HttpResponse:
 
 
 def _within(initiative: Initiative, chunks: Iterable[bytes]) -> Iterator[bytes]:
-    """A streamed file's chunks, computed inside the initiative's scope: a streaming response
-    is read after the view has returned, outside any scope the view set."""
-    with scope.within(initiative):
-        yield from chunks
+    """A streamed file's chunks, each computed inside the initiative's scope: a streaming
+    response is read after the view has returned, outside any scope the view set."""
+    return each_chunk_within(lambda: scope.within(initiative), chunks)
 
 
 @require_GET

@@ -14,6 +14,7 @@ request that needs one with 503 and says why, instead of making one: reads never
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
@@ -21,10 +22,14 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from adelante.initiatives import scope
 
 
-def _within(kept: Any, chunks: Iterable[Any]) -> Iterator[Any]:
+def each_chunk_within(
+    context: Callable[[], AbstractContextManager[Any]], chunks: Iterable[Any]
+) -> Iterator[Any]:
+    """A streamed response's chunks, each produced inside `context()`: a streamed response
+    (a CSV download) is produced after the middleware returned, outside what it set."""
     iterator = iter(chunks)
     while True:
-        with scope.remembering_in(kept):
+        with context():
             try:
                 chunk = next(iterator)
             except StopIteration:
@@ -41,7 +46,9 @@ class RememberingMiddleware:
             kept = scope.memo()
             response = self.get_response(request)
         if isinstance(response, StreamingHttpResponse):
-            response.streaming_content = _within(kept, response.streaming_content)
+            response.streaming_content = each_chunk_within(
+                lambda: scope.remembering_in(kept), response.streaming_content
+            )
         return response
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> Any:

@@ -14,7 +14,7 @@ import importlib
 import re
 import threading
 import types
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from typing import Any, cast
 
 from django.conf import settings
@@ -29,6 +29,7 @@ from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 
 from adelante.initiatives import scope
+from adelante.initiatives.middleware import each_chunk_within
 from adelante.initiatives.models import Initiative
 
 #: /<lang>/i/<slug>/rest: the address of a page of an initiative other than the primary.
@@ -61,19 +62,6 @@ def urlconf_for(initiative: Initiative) -> Any:
 def address_in(initiative: Initiative, viewname: str, *args: Any) -> str:
     """The address of a page of the initiative's portal (in the active language)."""
     return reverse(viewname, args=args, urlconf=urlconf_for(initiative))
-
-
-def _within(initiative: Initiative, chunks: Iterable[Any]) -> Iterator[Any]:
-    # A streamed response (a CSV download) is produced after the middleware returned: the
-    # scope is set again around each chunk.
-    iterator = iter(chunks)
-    while True:
-        with scope.within(initiative):
-            try:
-                chunk = next(iterator)
-            except StopIteration:
-                return
-        yield chunk
 
 
 def _primary() -> Initiative:
@@ -116,7 +104,9 @@ class InitiativeMiddleware:
         with scope.within(found):
             response = self.get_response(request)
         if isinstance(response, StreamingHttpResponse):
-            response.streaming_content = _within(found, response.streaming_content)
+            response.streaming_content = each_chunk_within(
+                lambda: scope.within(found), response.streaming_content
+            )
         return response
 
 
