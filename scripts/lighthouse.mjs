@@ -39,31 +39,40 @@ for (const language of ["en", "es"]) {
   );
 }
 
-const chrome = await chromeLauncher.launch({
-  chromePath: process.env.CHROME_PATH || "/usr/bin/chromium",
-  chromeFlags: ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
-});
+// A Chromium, warmed: a first navigation of a fresh Chromium is slow whatever the page (its
+// caches, its connections), so one quick unscored run takes that on.
+async function warmChromium() {
+  const launched = await chromeLauncher.launch({
+    chromePath: process.env.CHROME_PATH || "/usr/bin/chromium",
+    chromeFlags: ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
+  });
+  await lighthouse(`${BASE}/`, {
+    port: launched.port,
+    logLevel: "error",
+    onlyAudits: ["server-response-time"],
+    disableFullPageScreenshot: true,
+  });
+  return launched;
+}
+
+// A trace Chromium failed to record (NO_NAVSTART and the like) is Lighthouse's failure, not
+// the page's; once it has happened, the same Chromium tends to fail again (CI, 2 December:
+// NO_NAVSTART twice in a row on the last page). So such a run is made again in a fresh
+// Chromium, up to ATTEMPTS times in all; a page that never gets a trace fails the run.
+const ATTEMPTS = 4;
+
+let chrome = await warmChromium();
 fs.mkdirSync(REPORTS, { recursive: true });
 const rows = [];
 let failed = false;
 const started = Date.now();
 try {
-  // A first navigation of a fresh Chromium is slow whatever the page (its caches, its
-  // connections): one quick unscored run takes that on.
-  await lighthouse(`${BASE}/`, {
-    port: chrome.port,
-    logLevel: "error",
-    onlyAudits: ["server-response-time"],
-    disableFullPageScreenshot: true,
-  });
   for (const [kind, page] of pages) {
     // Fetched before scoring, a few times so that every server process has it: the page
     // computed and kept (the page cache), as readers find it.
     for (let i = 0; i < 4; i++) await (await fetch(`${BASE}${page}`)).text();
     let result;
-    // A trace Chromium failed to record (NO_NAVSTART and the like) is Lighthouse's failure,
-    // not the page's: such a run is made again, once.
-    for (let attempt = 1; attempt <= 2; attempt++) {
+    for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
       result = await lighthouse(`${BASE}${page}`, {
         port: chrome.port,
         output: "json",
@@ -74,9 +83,17 @@ try {
         disableFullPageScreenshot: true,
       });
       if (!result.lhr.runtimeError) break;
-      console.error(`${page}: ${result.lhr.runtimeError.code}, again`);
+      console.error(`${page}: ${result.lhr.runtimeError.code} (attempt ${attempt} of ${ATTEMPTS})`);
+      if (attempt < ATTEMPTS) {
+        await chrome.kill();
+        chrome = await warmChromium();
+      }
     }
     const lhr = result.lhr;
+    if (lhr.runtimeError) {
+      failed = true;
+      console.error(`${page}: Lighthouse failed ${ATTEMPTS} times: ${lhr.runtimeError.message}`);
+    }
     const scores = {};
     for (const name of Object.keys(THRESHOLDS)) {
       scores[name] = Math.round((lhr.categories[name].score ?? 0) * 100);
