@@ -12,6 +12,7 @@ from adelante.catalogue.models import FocusArea, Metric
 from adelante.commitments.choices import MoneyKind, Relation, Status
 from adelante.commitments.geography import set_countries
 from adelante.commitments.models import Commitment, Round
+from adelante.initiatives.models import InitiativeCountry
 from adelante.money.qualifiers import AmountQualifier
 from adelante.partners.models import Partner
 from adelante.partners.naming import normalise
@@ -74,6 +75,12 @@ def commitment(
         withdrawn_on=withdrawn_on,
     )
     shares = countries if isinstance(countries, Mapping) else dict.fromkeys(countries)
+    # A commitment names only its initiative's countries (set_countries refuses others): the
+    # initiative gets the countries the test names.
+    for code in shares:
+        InitiativeCountry.objects.get_or_create(
+            initiative_id=made.initiative_id, code=code, defaults={"position": 99}
+        )
     set_countries(made, shares)
     if focus:
         made.focus_areas.set(FocusArea.objects.filter(code__in=list(focus)))

@@ -441,6 +441,7 @@ def test_a_country_removed_after_the_rules_check_is_refused_under_the_lock(
 ) -> None:
     # The rows pass the rules while Honduras is the initiative's; it is removed before the
     # check under the initiative's lock (another connection, committed): a form error.
+    data = add_form(admin_client, amount="5000000")
     foreign = geography.foreign_countries
 
     def removed_first(initiative_id: int | None, codes: Any) -> list[str]:
@@ -448,7 +449,6 @@ def test_a_country_removed_after_the_rules_check_is_refused_under_the_lock(
         return foreign(initiative_id, codes)
 
     monkeypatch.setattr(geography, "foreign_countries", removed_first)
-    data = add_form(admin_client, amount="5000000")
     data.update(inline_rows("countries", [{"country": "HN", "share_percent": ""}]))
     response = admin_client.post(url(ADD), data)
     assert response.status_code == 200

@@ -107,3 +107,42 @@ def test_a_bad_identifier_rejects_the_file(tmp_path: Path, cell: str, why: str) 
     assert not run.ok
     assert "partner_identifiers" in run.stderr and why in run.stderr
     assert table_counts() == before
+
+
+def test_a_reviewers_import_may_match_by_identifier_but_not_add_one(tmp_path: Path) -> None:
+    # Adding an identifier is the secretariat administrators' in the admin and the API
+    # (partners.editing); the import asks the same rule, so a reviewer's file may not add one.
+    from adelante.exchange.commitments_import import import_commitments
+    from adelante.exchange.problems import ImportRejected
+    from tests.accounts.conftest import make_user
+
+    reviewer = make_user("reviewer", "secretariat-reviewer")
+    administrator = make_user("sadmin", "secretariat-admin")
+    millicom = make("Millicom", NIT)
+    adding = write_csv(
+        tmp_path / "adding.csv",
+        [commitment(partner="Banco Ejemplo", partner_identifiers=LEI)],
+        COLUMNS,
+    )
+    before = table_counts()
+    with pytest.raises(ImportRejected) as refused:
+        import_commitments(adding, user=reviewer, reason="a reason")
+    assert "partner_identifiers" in str(refused.value)
+    assert "Only the secretariat's administrators" in str(refused.value)
+    assert table_counts() == before
+
+    # Matching by a known identifier adds nothing: the reviewer's file goes in.
+    matching = write_csv(
+        tmp_path / "matching.csv",
+        [commitment(partner="Tigo Guatemala", partner_identifiers=NIT)],
+        COLUMNS,
+    )
+    import_commitments(matching, user=reviewer, reason="a reason")
+    assert millicom.commitments.count() == 1
+    assert list(millicom.identifiers.values_list("identifier", flat=True)) == [NIT]
+
+    # The administrator's import of the refused file adds the identifier.
+    import_commitments(adding, user=administrator, reason="a reason")
+    banco = Partner.objects.get(name="Banco Ejemplo")
+    assert list(banco.identifiers.values_list("identifier", flat=True)) == [LEI]
+    assert banco.identifiers.get().history.latest().history_user == administrator

@@ -15,6 +15,7 @@ also waits until the other is seen waiting for a lock), so the outcome is the sa
 
 from __future__ import annotations
 
+import datetime
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -199,3 +200,22 @@ def test_the_check_under_the_lock_refuses_a_country_removed_since_the_plan(
     with pytest.raises(ServiceError), scope.within(coastal):
         import_commitments(tanzanian, reason="new pledges")
     assert Commitment.objects.filter(initiative=coastal).count() == 0
+
+
+def test_any_door_that_adds_a_share_is_refused_a_country_the_initiative_lacks(
+    coastal: Initiative,
+) -> None:
+    # set_countries checks what it adds under the lock itself, so a door that forgot to call
+    # hold_countries still cannot write a country the initiative does not have.
+    from adelante.commitments.geography import set_countries
+    from tests import builders
+
+    with scope.within(coastal):
+        pledge = builders.commitment("Acme", "1000", datetime.date(2024, 3, 1), countries=["KE"])
+    assert pledge.initiative_id == coastal.pk
+    with pytest.raises(ServiceError, match=r"Not among the initiative's countries.*\(GT\)"):
+        set_countries(pledge, {"KE": None, "GT": None})
+    assert sorted(pledge.countries.values_list("country", flat=True)) == ["KE"]
+    # A country it has goes in; one already there is kept without a check.
+    assert set_countries(pledge, {"KE": None, "TZ": None})
+    assert sorted(pledge.countries.values_list("country", flat=True)) == ["KE", "TZ"]

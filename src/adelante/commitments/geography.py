@@ -128,12 +128,18 @@ def set_countries(
     Only rows that differ are written, so history records real changes only. Returns whether
     anything changed. Call it again whenever the commitment's US$ amount changes.
     `reason`, if given, is the change reason recorded in the rows' history.
-    A service that may add a country calls `hold_countries` first, in the same transaction.
+    A country it adds is checked under the initiative's lock first (`hold_countries`:
+    `Conflict`, nothing written, if the initiative no longer has it), whichever door calls it;
+    a service that wants the refusal on its own form's field checks before, in the same
+    transaction (the lock is then already held).
     """
     from adelante.commitments.models import CountryShare
 
     wanted = country_rows(commitment.amount_usd, shares)
     existing = {row.country: row for row in commitment.countries.all()}
+    added = [country for country in wanted if country not in existing]
+    if added:
+        hold_countries(commitment.initiative_id, added)
     changed = False
     for country, row in existing.items():
         if country not in wanted:

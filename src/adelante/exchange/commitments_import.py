@@ -33,7 +33,7 @@ from adelante.commitments.geography import (
     set_countries,
 )
 from adelante.commitments.models import Commitment, CountryShare, Round, Source
-from adelante.errors import ServiceError
+from adelante.errors import NotAllowed, ServiceError
 from adelante.exchange.commitment_rows import (
     BILINGUAL_COLUMNS,
     COLUMNS,
@@ -58,6 +58,7 @@ from adelante.exchange.saving import (
     update,
 )
 from adelante.initiatives.scope import default_initiative_id
+from adelante.partners.editing import check_identifier_editor
 from adelante.partners.models import Partner, PartnerAlias, PartnerIdentifier
 from adelante.partners.naming import normalise
 from adelante.partners.orgid import scheme_of
@@ -256,6 +257,10 @@ class Plan:
                 )
                 continue
             plan = self._plan_row(row, reference, found)
+            refused = self._identifiers_refused(row)
+            if refused is not None:
+                problems.add(row.line, "partner_identifiers", refused)
+                continue
             if found is not None and plan.status_changes:
                 try:
                     lifecycle.check_status_change(
@@ -270,6 +275,19 @@ class Plan:
                     continue
             self.commitments.append(plan)
         self._relate(problems)
+
+    def _identifiers_refused(self, row: CommitmentRow) -> str | None:
+        """Why the importing user may not add the identifiers the row adds, or None: the
+        same rule as adding one in the admin or the API (`partners.editing`), so a reviewer's
+        import does not add what a reviewer may not add by hand. A command run on the server
+        (no user) may."""
+        if self.user is None or not row.match.new_identifiers:
+            return None
+        try:
+            check_identifier_editor(self.user, adding=True)
+        except NotAllowed as refused:
+            return refused.message
+        return None
 
     def _references(self, rows: list[CommitmentRow]) -> list[str]:
         counts: Counter[tuple[int, int]] = Counter()
