@@ -257,9 +257,9 @@ class Plan:
                 )
                 continue
             plan = self._plan_row(row, reference, found)
-            refused = self._identifiers_refused(row)
-            if refused is not None:
-                problems.add(row.line, "partner_identifiers", refused)
+            not_yours = self._identifiers_refused(row)
+            if not_yours is not None:
+                problems.add(row.line, "partner_identifiers", not_yours)
                 continue
             if found is not None and plan.status_changes:
                 try:
