@@ -50,6 +50,7 @@ from adelante.currency.models import ExchangeRate
 from adelante.figures.audience import Audience
 from adelante.figures.committed import DIMENSIONS, committed
 from adelante.history import save as save_with_history
+from adelante.initiatives.models import Initiative
 from adelante.money.qualifiers import AmountQualifier
 from adelante.partners.models import Partner
 from adelante.portal import urls as portal_urlconf
@@ -87,8 +88,13 @@ def at(day: datetime.date) -> Any:
 def build_record() -> None:
     """Public and confidential commitments in every geography, kind and round; a confidential
     restatement, a confidential withdrawal, a confidential amount in another currency, one made
-    public on DAY2 and one corrected on DAY2; progress, targets, sources and statements."""
+    public on DAY2 and one corrected on DAY2; progress, targets, sources and statements. The
+    initiative's currency for display is the quetzal, so that its committed and invested totals
+    and the breakdowns' rows are converted (figures.display) in every output that shows them."""
     with at(DAY1):
+        initiative = Initiative.objects.get(primary=True)
+        initiative.display_currency = "GTQ"
+        save_with_history(initiative, reason="read in quetzales too")
         alpha = builders.commitment(
             "Alpha Corp",
             "300000000",
@@ -470,6 +476,20 @@ class NonInterference(TestCase):
         self.read_baseline(chosen)
         rewrite_confidential_amounts(iter(drawn + drawn))
         self.unchanged(chosen)
+
+    def test_the_public_totals_and_rows_are_read_in_the_initiatives_currency(self):
+        # So that the properties above check the conversions too (they are public outputs).
+        client = Client()
+        query = f"as_of={H2.isoformat()}&recorded_on={DAY2.isoformat()}"
+        by_kind = client.get(f"/api/v1/figures/committed/by/kind?{query}").json()
+        assert by_kind["display_currency"]["code"] == "GTQ"
+        assert all(row["display_amount"] is not None for row in by_kind["rows"])
+        assert by_kind["total"]["display_currency"]["code"] == "GTQ"
+        invested = client.get(f"/api/v1/figures/invested?{query}").json()
+        assert invested["display_currency"]["code"] == "GTQ"
+        page = client.get(f"/en/?{query}").content.decode()
+        assert 'data-figure="committed-display-currency"' in page
+        assert 'data-figure="invested-display-currency"' in page
 
     def test_the_rewriting_reaches_every_confidential_amount(self):
         # So that the properties above can fail: the allowed roles' figures do change.

@@ -79,6 +79,8 @@ def test_invested_reached_and_reconcile(demo, client):
         "recorded_on": None,
         "value": f"{invested(day).value:f}",
         "commitments": 1,
+        # The primary initiative's currency for display is US$: nothing converted.
+        "display_currency": None,
     }
     trained = get_json(client, f"/api/v1/figures/reached/people_trained?as_of={day}")
     assert trained["value"] == f"{reached('people_trained', day).value:f}" == "12.00"

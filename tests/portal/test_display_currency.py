@@ -1,7 +1,7 @@
-"""An initiative whose currency for display is not US$: its overview and the installation's
-list of initiatives show the committed total in that currency beside the US$ figure, with the
-rate, its day and its source, in the reader's language (docs/initiatives.md); nothing for a
-US$ initiative or a currency the record has no rate for."""
+"""An initiative whose currency for display is not US$: its overview (committed and invested)
+and the installation's list of initiatives (committed) show the total in that currency beside
+the US$ figure, with the rate, its day and its source, in the reader's language
+(docs/initiatives.md); nothing for a US$ initiative or a currency the record has no rate for."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from decimal import Decimal
 
 import pytest
 
+from adelante.commitments.models import Commitment
 from adelante.currency.models import ExchangeRate
 from adelante.initiatives import scope
 from adelante.initiatives.models import Initiative, InitiativeCountry
@@ -138,3 +139,54 @@ def test_a_confidential_amount_changes_nothing_in_the_converted_total(client, co
     secret.save()
     assert converted(_page(client, url)) == before
     assert "540,015,032.38" in before
+
+
+def invested_converted(page: str) -> str:
+    found = re.search(rf'data-figure="invested-{CONVERTED}"[^>]*>(.*?)</p>', page, re.S)
+    assert found, "no invested total in the initiative's currency on the page"
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", "", found.group(1))).split())
+
+
+def _invest(initiative: Initiative, amount: str) -> None:
+    with scope.within(initiative):
+        mombasa = Commitment.objects.get(partner__name="Mombasa Ports")
+        builders.report(mombasa, DAY, {"usd_invested": amount})
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        # 250,000.25 * 129.5 = 32,375,032.375 → 32,375,032.38 (half-even).
+        ("en", f"≈ KES 32,375,032.38 at 129.5 KES per US$ on Feb. 3, 2023 (source: {SOURCE})"),
+        (
+            "es",
+            "≈ KES 32,375,032.38 a 129.5 KES por US$, tasa del 3 de febrero de 2023 "
+            f"(fuente: {SOURCE})",
+        ),
+    ],
+)
+def test_the_overview_shows_invested_in_its_currency_too(client, coastal, language, expected):
+    _invest(coastal, "250000.25")
+    page = _page(client, f"/{language}/i/{SLUG}/?as_of=2023-03-01")
+    assert figure(page, "invested") == "US$250,000.25"
+    assert invested_converted(page) == expected
+
+
+def test_invested_is_not_converted_for_us_dollars_nor_before_the_rate(client, record):
+    ExchangeRate.objects.create(currency="KES", on=RATE_DAY, units_per_usd=Decimal("129.5"),
+                                source=SOURCE)  # fmt: skip
+    plain = _initiative("USD")
+    _invest(plain, "1000")
+    assert f"invested-{CONVERTED}" not in _page(client, f"/en/i/{SLUG}/?as_of=2023-03-01")
+    plain.display_currency = "KES"
+    plain.save()
+    assert f"invested-{CONVERTED}" in _page(client, f"/en/i/{SLUG}/?as_of=2023-03-01")
+    assert f"invested-{CONVERTED}" not in _page(client, f"/en/i/{SLUG}/?as_of=2023-02-02")
+
+
+def test_the_breakdown_tables_stay_in_us_dollars(client, coastal):
+    """The rows are in US$ only (docs/figures.md says why); the rate is said once, beside the
+    totals."""
+    page = _page(client, f"/en/i/{SLUG}/?as_of=2023-03-01")
+    table = page.split('data-key="KE"')[1].split("</td>")[0]
+    assert "KES" not in table and "US$" in table

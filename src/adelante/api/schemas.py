@@ -304,6 +304,18 @@ class CorrectionPage(PageMeta):
 # -- Figures --------------------------------------------------------------------------------
 
 
+class DisplayRateOut(Schema):
+    """The rate a breakdown's rows are read at in the initiative's currency for display (one
+    rate for every row and the total)."""
+
+    code: str = Field(description="ISO 4217 code of the initiative's currency for display.")
+    rate: DecimalString = Field(description="Units of the currency per US dollar, as recorded.")
+    rate_on: datetime.date = Field(
+        description="The rate's day: the latest the record has on or before as_of."
+    )
+    source: str = Field(description="Where the rate comes from, as recorded.")
+
+
 class DisplayCurrencyOut(Schema):
     """A US$ figure read in the initiative's currency for display (amount_usd stays the figure)."""
 
@@ -349,6 +361,12 @@ class BreakdownRowOut(Schema):
         description="Of the commitments, those with a confidential amount (not in amount_usd)."
     )
     suppressed: bool
+    display_amount: Money | None = Field(
+        None,
+        description="amount_usd in the initiative's currency for display, at the breakdown's "
+        "display_currency rate, rounded half-even to the cent; null when display_currency is "
+        "null (or amount_usd is).",
+    )
 
 
 class BreakdownOut(Schema):
@@ -358,6 +376,12 @@ class BreakdownOut(Schema):
     overlapping: bool = Field(description="Rows overlap (focus areas): no total.")
     rows: list[BreakdownRowOut]
     total: CommittedOut | None
+    display_currency: DisplayRateOut | None = Field(
+        None,
+        description="The rate every row's display_amount (and the total's display_currency) is "
+        "read at: the record's latest on or before as_of for the initiative's currency for "
+        "display; null for a US$ initiative or without a rate by then (never guessed).",
+    )
 
 
 class ReachedOut(Schema):
@@ -366,6 +390,15 @@ class ReachedOut(Schema):
     recorded_on: datetime.date | None
     value: Money
     commitments: int
+
+
+class InvestedOut(ReachedOut):
+    display_currency: DisplayCurrencyOut | None = Field(
+        None,
+        description="value in the initiative's currency for display, at the record's latest "
+        "rate on or before as_of; null for a US$ initiative, or when the record has no rate "
+        "for the currency by then (never guessed).",
+    )
 
 
 class LadderStepOut(Schema):

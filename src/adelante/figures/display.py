@@ -11,8 +11,11 @@ and the display currency is a second reading beside it, never instead of it. The
   the as-of date: a rate is never guessed, nor taken from after the date;
 - the rate and the initiative's currency are read from the record as recorded on the day
   asked for (`Record`), like every other figure input, so a page is reproducible;
-- only public totals are converted (DOMAIN rule 7): a total that includes confidential
-  amounts gets no conversion here.
+- only public totals are converted (DOMAIN rule 7): a total, or a breakdown and its rows,
+  that includes confidential amounts gets no conversion here. US$ invested comes from verified
+  progress, which has no confidential amounts: it is public by construction;
+- one rate for one reading: a breakdown's rows and its total are converted at the rate read
+  once for the breakdown (`breakdown_in_display_currency`), never once per row.
 
 Converting never changes the US$ figure: the result carries it, unchanged.
 """
@@ -24,8 +27,9 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal
 
 from adelante.figures.audience import Audience
+from adelante.figures.reached import USD_INVESTED
 from adelante.figures.record import Record
-from adelante.figures.results import Committed
+from adelante.figures.results import Breakdown, Committed, Reached
 
 USD = "USD"
 CENT = Decimal("0.01")
@@ -51,6 +55,23 @@ class InDisplayCurrency:
     #: The canonical figure it was converted from, unchanged.
     amount_usd: Decimal
     rate: Rate
+
+
+@dataclass(frozen=True)
+class BreakdownInDisplayCurrency:
+    """A public breakdown in the initiative's currency for display: every row, and the total
+    where there is one, at the one rate read for the breakdown."""
+
+    rate: Rate
+    #: Each row's amount in the currency, by row key; None for a row without an amount (a
+    #: suppressed cell: never in a public breakdown, but never guessed either).
+    rows: dict[str, Decimal | None]
+    #: The grand total in the currency; None where the breakdown has none (rows overlap).
+    total: InDisplayCurrency | None
+
+    @property
+    def currency(self) -> str:
+        return self.rate.currency
 
 
 def from_usd(amount_usd: Decimal, units_per_usd: Decimal) -> Decimal:
@@ -89,9 +110,14 @@ def in_currency(
     if code == USD:
         return None
     rate = rate_by(code, as_of, recorded_on=recorded_on)
-    if rate is None:
-        return None
-    return InDisplayCurrency(code, from_usd(amount_usd, rate.units_per_usd), amount_usd, rate)
+    return None if rate is None else at_rate(amount_usd, rate)
+
+
+def at_rate(amount_usd: Decimal, rate: Rate) -> InDisplayCurrency:
+    """The US$ amount in the rate's currency (the one conversion every reading goes through)."""
+    return InDisplayCurrency(
+        rate.currency, from_usd(amount_usd, rate.units_per_usd), amount_usd, rate
+    )
 
 
 def display_currency(initiative_id: int, *, recorded_on: datetime.date | None = None) -> str:
@@ -107,11 +133,58 @@ def display_currency(initiative_id: int, *, recorded_on: datetime.date | None = 
     return str(found).upper() if found else USD
 
 
+def display_rate(
+    initiative_id: int, as_of: datetime.date, *, recorded_on: datetime.date | None = None
+) -> Rate | None:
+    """The rate an initiative's figures as of `as_of` are read at in its currency for display,
+    both as the record stood on `recorded_on`; None for a US$ initiative, or a currency
+    without a rate by then."""
+    currency = display_currency(initiative_id, recorded_on=recorded_on)
+    if currency == USD:
+        return None
+    return rate_by(currency, as_of, recorded_on=recorded_on)
+
+
 def committed_in_display_currency(total: Committed, initiative_id: int) -> InDisplayCurrency | None:
     """A public committed total in its initiative's currency for display, at the rate of its
     as-of date, as recorded on its day; None for a total that is not public (only public
     totals are converted), a US$ initiative, or a currency without a rate by then."""
     if total.audience is not Audience.PUBLIC:
         return None
-    currency = display_currency(initiative_id, recorded_on=total.recorded_on)
-    return in_currency(total.amount_usd, currency, total.as_of, recorded_on=total.recorded_on)
+    rate = display_rate(initiative_id, total.as_of, recorded_on=total.recorded_on)
+    return None if rate is None else at_rate(total.amount_usd, rate)
+
+
+def invested_in_display_currency(figure: Reached, initiative_id: int) -> InDisplayCurrency | None:
+    """US$ invested in its initiative's currency for display, as `committed_in_display_currency`
+    (public by construction: verified progress has no confidential amount); None for a US$
+    initiative or a currency without a rate by then. Only US$ invested is money: another
+    metric's figure is refused (ValueError)."""
+    if figure.metric != USD_INVESTED:
+        raise ValueError(f"{figure.metric} is not a US$ figure")
+    rate = display_rate(initiative_id, figure.as_of, recorded_on=figure.recorded_on)
+    return None if rate is None else at_rate(figure.value, rate)
+
+
+def breakdown_in_display_currency(
+    breakdown: Breakdown, initiative_id: int
+) -> BreakdownInDisplayCurrency | None:
+    """A public breakdown's rows and total in its initiative's currency for display, at one
+    rate read once; None for a breakdown that is not public (its rows neither), a US$
+    initiative, or a currency without a rate by its as-of date."""
+    if breakdown.audience is not Audience.PUBLIC:
+        return None
+    rate = display_rate(initiative_id, breakdown.as_of, recorded_on=breakdown.recorded_on)
+    if rate is None:
+        return None
+    rows = {
+        row.key: None if row.amount_usd is None else from_usd(row.amount_usd, rate.units_per_usd)
+        for row in breakdown.rows
+    }
+    total = breakdown.total
+    converted_total = (
+        at_rate(total.amount_usd, rate)
+        if total is not None and total.audience is Audience.PUBLIC
+        else None
+    )
+    return BreakdownInDisplayCurrency(rate, rows, converted_total)

@@ -11,7 +11,11 @@ from adelante.catalogue.models import Metric
 from adelante.commitments.choices import StatementFigure
 from adelante.commitments.models import Round
 from adelante.figures.committed import committed, committed_by
-from adelante.figures.display import InDisplayCurrency, committed_in_display_currency
+from adelante.figures.display import (
+    InDisplayCurrency,
+    committed_in_display_currency,
+    invested_in_display_currency,
+)
 from adelante.figures.labels import row_labels
 from adelante.figures.ladder import Ladder, ladder
 from adelante.figures.reached import INDEPENDENTLY_VERIFIED, invested, reached_all
@@ -83,6 +87,8 @@ class Overview:
     #: The committed total in the initiative's currency for display (None: US$, or no rate
     #: by the date); US$ stays the figure.
     committed_display: InDisplayCurrency | None = None
+    #: US$ invested in the same currency, at the same rule (None as for `committed_display`).
+    invested_display: InDisplayCurrency | None = None
 
 
 def has_record() -> bool:
@@ -116,6 +122,7 @@ def overview(as_of: datetime.date, recorded_on: datetime.date | None = None) -> 
             )
         )
     total = remembered(committed, as_of, recorded_on=recorded_on)
+    money_in = remembered(invested, as_of, recorded_on=recorded_on)
     initiative = scope.resolve()
     return Overview(
         as_of=as_of,
@@ -124,7 +131,7 @@ def overview(as_of: datetime.date, recorded_on: datetime.date | None = None) -> 
         official=remembered(
             latest_reconciled, str(StatementFigure.COMMITTED_USD), as_of, recorded_on=recorded_on
         ),
-        invested=remembered(invested, as_of, recorded_on=recorded_on),
+        invested=money_in,
         invested_verified=remembered(
             invested, as_of, recorded_on=recorded_on, grade=INDEPENDENTLY_VERIFIED
         ),
@@ -137,5 +144,10 @@ def overview(as_of: datetime.date, recorded_on: datetime.date | None = None) -> 
         country_map=map_areas(by_country) if by_country is not None else (),
         committed_display=(
             committed_in_display_currency(total, initiative.pk) if initiative is not None else None
+        ),
+        invested_display=(
+            invested_in_display_currency(money_in, initiative.pk)
+            if initiative is not None
+            else None
         ),
     )

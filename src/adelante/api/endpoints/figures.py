@@ -20,6 +20,7 @@ from adelante.api.problems import Problem
 from adelante.api.schemas import (
     BreakdownOut,
     CommittedOut,
+    InvestedOut,
     LadderOut,
     ReachedOut,
     ReconciliationOut,
@@ -29,7 +30,13 @@ from adelante.commitments.choices import CountryGroup
 from adelante.commitments.publication import published_commitments, published_rounds
 from adelante.figures.audience import Audience
 from adelante.figures.committed import committed, committed_by
-from adelante.figures.display import committed_in_display_currency
+from adelante.figures.display import (
+    InDisplayCurrency,
+    Rate,
+    breakdown_in_display_currency,
+    committed_in_display_currency,
+    invested_in_display_currency,
+)
 from adelante.figures.labels import ladder_step_label, row_labels, verdict_label
 from adelante.figures.ladder import Selection, ladder
 from adelante.figures.reached import Grade, invested, reached, reached_all
@@ -62,7 +69,9 @@ def _verdict_text(row: Reconciliation) -> str:
     return verdict_label(row.judgement, row.stated_qualifier, amount)
 
 
-def _committed(total: Committed) -> dict[str, Any]:
+def _committed(total: Committed, converted: InDisplayCurrency | None) -> dict[str, Any]:
+    """The committed total, with `converted`: that total in the initiative's currency for
+    display (or None)."""
     return {
         "as_of": total.as_of,
         "recorded_on": total.recorded_on,
@@ -74,16 +83,26 @@ def _committed(total: Committed) -> dict[str, Any]:
         "restatements": total.restatements,
         "partners": total.partners,
         "commitments_confidential": total.commitments_confidential,
-        "display_currency": _display_currency(total),
+        "display_currency": _display_currency(converted),
     }
 
 
-def _display_currency(total: Committed) -> dict[str, Any] | None:
+def _in_display_currency(total: Committed) -> InDisplayCurrency | None:
     """The public total in the initiative's currency for display (None across initiatives)."""
     initiative = scope.resolve()
-    if initiative is None:
-        return None
-    converted = committed_in_display_currency(total, initiative.pk)
+    return None if initiative is None else committed_in_display_currency(total, initiative.pk)
+
+
+def _rate(rate: Rate) -> dict[str, Any]:
+    return {
+        "code": rate.currency,
+        "rate": rate.units_per_usd,
+        "rate_on": rate.on,
+        "source": rate.source,
+    }
+
+
+def _display_currency(converted: InDisplayCurrency | None) -> dict[str, Any] | None:
     if converted is None:
         return None
     return {
@@ -112,7 +131,8 @@ def get_committed(
     recorded_on: IsoDate | None = RECORDED_ON,
 ) -> dict[str, Any]:
     day, recorded = _dates(as_of, recorded_on)
-    return _committed(committed(day, recorded_on=recorded, audience=Audience.PUBLIC))
+    total = committed(day, recorded_on=recorded, audience=Audience.PUBLIC)
+    return _committed(total, _in_display_currency(total))
 
 
 @router.get(
@@ -129,6 +149,12 @@ def get_committed_by(
     day, recorded = _dates(as_of, recorded_on)
     breakdown = committed_by(dimension, day, recorded_on=recorded, audience=Audience.PUBLIC)
     labels = row_labels(breakdown)
+    # The rows and the total at one rate, read once for the whole answer.
+    initiative = scope.resolve()
+    display = (
+        None if initiative is None else breakdown_in_display_currency(breakdown, initiative.pk)
+    )
+    total = breakdown.total
     return {
         "dimension": breakdown.dimension,
         "as_of": breakdown.as_of,
@@ -143,10 +169,14 @@ def get_committed_by(
                 "commitments": row.commitments,
                 "confidential": row.confidential,
                 "suppressed": row.suppressed,
+                "display_amount": None if display is None else display.rows[row.key],
             }
             for row in breakdown.rows
         ],
-        "total": _committed(breakdown.total) if breakdown.total is not None else None,
+        "total": (
+            None if total is None else _committed(total, None if display is None else display.total)
+        ),
+        "display_currency": None if display is None else _rate(display.rate),
     }
 
 
@@ -166,7 +196,7 @@ def _grade(grade: str | None, with_evidence: bool) -> Grade | None:
     return Grade(grade or VerificationLevel.SELF_REPORTED, with_evidence)
 
 
-@router.get("/invested", response=ReachedOut, summary="US dollars invested (verified)")
+@router.get("/invested", response=InvestedOut, summary="US dollars invested (verified)")
 def get_invested(
     request: HttpRequest,
     as_of: IsoDate | None = AS_OF,
@@ -175,7 +205,10 @@ def get_invested(
     with_evidence: bool = WITH_EVIDENCE,
 ) -> dict[str, Any]:
     day, recorded = _dates(as_of, recorded_on)
-    return _reached(invested(day, recorded_on=recorded, grade=_grade(grade, with_evidence)))
+    figure = invested(day, recorded_on=recorded, grade=_grade(grade, with_evidence))
+    initiative = scope.resolve()
+    converted = None if initiative is None else invested_in_display_currency(figure, initiative.pk)
+    return {**_reached(figure), "display_currency": _display_currency(converted)}
 
 
 @router.get(

@@ -16,7 +16,13 @@ from django.utils.translation import ngettext
 
 from adelante.figures.audience import Audience
 from adelante.figures.committed import DIMENSIONS, committed, committed_by
-from adelante.figures.display import InDisplayCurrency, committed_in_display_currency
+from adelante.figures.display import (
+    BreakdownInDisplayCurrency,
+    InDisplayCurrency,
+    breakdown_in_display_currency,
+    committed_in_display_currency,
+    invested_in_display_currency,
+)
 from adelante.figures.labels import (
     confidential_note,
     display_currency_text,
@@ -31,14 +37,16 @@ from adelante.figures.management.commands._options import (
     render_table,
 )
 from adelante.figures.reached import invested
-from adelante.figures.results import Committed
+from adelante.figures.results import Breakdown, Committed, Reached
 from adelante.initiatives import scope
-from adelante.money.formatting import format_usd, with_qualifier
+from adelante.money.formatting import format_number, format_usd, with_qualifier
 
-#: The committed total in the initiative's currency for display, and the rate it was read at.
+#: The committed and invested totals in the initiative's currency for display, and the rate
+#: they were read at.
 DISPLAY_FIELDS = (
     "display_currency",
     "committed_in_display_currency",
+    "invested_in_display_currency",
     "display_rate",
     "display_rate_on",
     "display_rate_source",
@@ -80,8 +88,8 @@ class Command(InitiativeCommand):
             Audience.CONFIDENTIAL_ALLOWED if options["show_confidential"] else Audience.PUBLIC
         )
         total = committed(as_of, recorded_on=recorded_on, audience=audience)
-        converted = self._in_display_currency(total)
         money_in = invested(as_of, recorded_on=recorded_on)
+        converted, invested_converted = self._in_display_currency(total, money_in)
         data: dict[str, Any] = {
             "as_of": as_of.isoformat(),
             "recorded_on": recorded_on.isoformat() if recorded_on else None,
@@ -95,7 +103,7 @@ class Command(InitiativeCommand):
             "restatements": total.restatements,
             "partners": total.partners,
             "invested_usd": str(money_in.value),
-            **self._display_fields(converted),
+            **self._display_fields(converted, invested_converted),
         }
         if options["by"]:
             breakdown = committed_by(
@@ -105,6 +113,7 @@ class Command(InitiativeCommand):
                 audience=audience,
             )
             labels = row_labels(breakdown)
+            rows_converted = self._breakdown_in_display_currency(breakdown)
             data["by"] = options["by"]
             data["overlapping"] = breakdown.overlapping
             data["rows"] = [
@@ -116,35 +125,72 @@ class Command(InitiativeCommand):
                     "commitments": row.commitments,
                     "confidential": row.confidential,
                     "suppressed": row.suppressed,
+                    **self._row_display_fields(rows_converted, row.key),
                 }
                 for row in breakdown.rows
             ]
         if options["ladder"]:
             data["ladder"] = self._ladder(as_of, recorded_on)
-        self.stdout.write(self._render(data, options["format"], converted))
+        self.stdout.write(self._render(data, options["format"], converted, invested_converted))
 
     @staticmethod
-    def _in_display_currency(total: Committed) -> InDisplayCurrency | None:
-        """The committed total in the initiative's currency for display, as the portal and the
-        API show it (`figures.display`): None for US$, without a rate by the date, across
-        initiatives, or with confidential amounts in the total (only public totals are
-        converted)."""
+    def _in_display_currency(
+        total: Committed, money_in: Reached
+    ) -> tuple[InDisplayCurrency | None, InDisplayCurrency | None]:
+        """The committed and invested totals in the initiative's currency for display, as the
+        portal and the API show them (`figures.display`): None for US$, without a rate by the
+        date, across initiatives; the committed total also when it has confidential amounts
+        in it (only public totals are converted; invested always is public)."""
         initiative = scope.resolve()
-        return None if initiative is None else committed_in_display_currency(total, initiative.pk)
+        if initiative is None:
+            return None, None
+        return (
+            committed_in_display_currency(total, initiative.pk),
+            invested_in_display_currency(money_in, initiative.pk),
+        )
 
     @staticmethod
-    def _display_fields(converted: InDisplayCurrency | None) -> dict[str, Any]:
-        """Flat fields, so that the CSV row has them too."""
-        if converted is None:
+    def _breakdown_in_display_currency(breakdown: Breakdown) -> BreakdownInDisplayCurrency | None:
+        """The breakdown's rows in the initiative's currency (None as for the totals, and for
+        a breakdown with confidential amounts)."""
+        initiative = scope.resolve()
+        return (
+            None if initiative is None else breakdown_in_display_currency(breakdown, initiative.pk)
+        )
+
+    @staticmethod
+    def _display_fields(
+        converted: InDisplayCurrency | None, invested_converted: InDisplayCurrency | None
+    ) -> dict[str, Any]:
+        """Flat fields, so that the CSV row has them too. Both totals are read at one rate
+        (same initiative, as-of date and day recorded); committed has none when it includes
+        confidential amounts."""
+        either = converted or invested_converted
+        if either is None:
             return dict.fromkeys(DISPLAY_FIELDS)
         values = (
-            converted.currency,
-            str(converted.amount),
-            str(converted.rate.units_per_usd),
-            converted.rate.on.isoformat(),
-            converted.rate.source,
+            either.currency,
+            None if converted is None else str(converted.amount),
+            None if invested_converted is None else str(invested_converted.amount),
+            str(either.rate.units_per_usd),
+            either.rate.on.isoformat(),
+            either.rate.source,
         )
         return dict(zip(DISPLAY_FIELDS, values, strict=True))
+
+    @staticmethod
+    def _row_display_fields(
+        converted: BreakdownInDisplayCurrency | None, key: str
+    ) -> dict[str, str | None]:
+        """A row's amount in the initiative's currency (the rate is the totals' one, said in
+        the flat fields and beside the totals); the code on every row, for the CSV."""
+        if converted is None:
+            return {"display_currency": None, "committed_in_display_currency": None}
+        amount = converted.rows[key]
+        return {
+            "display_currency": converted.currency,
+            "committed_in_display_currency": None if amount is None else str(amount),
+        }
 
     @staticmethod
     def _ladder(as_of: datetime.date, recorded_on: datetime.date | None) -> dict[str, Any]:
@@ -227,7 +273,11 @@ class Command(InitiativeCommand):
         return [confidential_note(n)]
 
     def _render(
-        self, data: dict[str, Any], fmt: str, converted: InDisplayCurrency | None = None
+        self,
+        data: dict[str, Any],
+        fmt: str,
+        converted: InDisplayCurrency | None = None,
+        invested_converted: InDisplayCurrency | None = None,
     ) -> str:
         if fmt == "json":
             return json.dumps(data, indent=2, ensure_ascii=False)
@@ -275,6 +325,7 @@ class Command(InitiativeCommand):
             _("Partners: %(n)d") % {"n": data["partners"]},
             _("Invested (verified): %(amount)s")
             % {"amount": format_usd(Decimal(data["invested_usd"]))},
+            *([display_currency_text(invested_converted)] if invested_converted else []),
         ]
         if rows:
             table = [
@@ -289,7 +340,19 @@ class Command(InitiativeCommand):
                 ]
                 for row in rows
             ]
-            lines += ["", render_table([_("Row"), _("Committed"), _("Commitments")], table)]
+            header = [_("Row"), _("Committed"), _("Commitments")]
+            currency = rows[0]["display_currency"]
+            if currency:
+                # The rows in the initiative's currency, at the rate said beside the totals.
+                header.append(f"≈ {currency}")
+                for line, row in zip(table, rows, strict=True):
+                    amount = row["committed_in_display_currency"]
+                    line.append(
+                        ""
+                        if amount is None
+                        else with_qualifier(format_number(Decimal(amount)), row["qualifier"])
+                    )
+            lines += ["", render_table(header, table)]
             if data["overlapping"]:
                 lines.append(_("Focus areas overlap: rows are not added up."))
         if "ladder" in data:
