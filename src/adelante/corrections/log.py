@@ -77,10 +77,11 @@ class LogEntry:
 
 def _shown(subject: str, field: str, raw: str, *, withheld: bool) -> str:
     """A stored value as the reader reads it, in the page's language."""
-    if raw == "":
-        return "—"
+    # Withheld first: whether a confidential amount was empty is itself a fact about it.
     if withheld and field == "amount":
         return _("confidential")
+    if raw == "":
+        return "—"
     model = _MODELS.get(subject)
     if model is None:
         return raw
