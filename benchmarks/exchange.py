@@ -103,9 +103,11 @@ def _commitments_sql() -> str:
     )
 
 
-#: Tables of figures (the delivery ladder, the statements beside the record): there is no
-#: bare query to compare them with, so the floor writes them as the export does.
-COMPUTED = frozenset({"delivery_ladder", "reconciliation"})
+#: Tables of figures (the delivery ladder, the statements beside the record) and the public
+#: log of corrections (read through corrections.log: names and labels as the portal words
+#: them; a few rows): there is no bare query to compare them with, so the floor writes them
+#: as the export does.
+COMPUTED = frozenset({"delivery_ladder", "reconciliation", "corrections"})
 
 
 def floor_export(folder: Path) -> int:
@@ -116,7 +118,7 @@ def floor_export(folder: Path) -> int:
             writer = csv.writer(f)
             writer.writerow(table.header)
             if table.name in COMPUTED:
-                # Figures, not rows of a table: computed as the export computes them.
+                # Not rows of one table: computed as the export computes them.
                 for row in table.rows(None):
                     writer.writerow(row)
                     rows += 1

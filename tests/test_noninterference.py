@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import json
 import re
 import zipfile
 from collections.abc import Iterator
@@ -30,7 +31,7 @@ import openpyxl
 import time_machine
 from django.test import Client, override_settings
 from django.urls import URLPattern, reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
@@ -46,6 +47,7 @@ from adelante.commitments.models import (
     Source,
     Target,
 )
+from adelante.corrections.models import Correction, CorrectionStatus, Subject
 from adelante.currency.models import ExchangeRate
 from adelante.figures.audience import Audience
 from adelante.figures.committed import DIMENSIONS, committed
@@ -88,7 +90,8 @@ def at(day: datetime.date) -> Any:
 def build_record() -> None:
     """Public and confidential commitments in every geography, kind and round; a confidential
     restatement, a confidential withdrawal, a confidential amount in another currency, one made
-    public on DAY2 and one corrected on DAY2; progress, targets, sources and statements. The
+    public on DAY2 and one corrected on DAY2; progress, targets, sources and statements; and
+    public corrections decided on DAY2 (one of a confidential commitment's amount). The
     initiative's currency for display is the quetzal, so that its committed and invested totals
     and the breakdowns' rows are converted (figures.display) in every output that shows them."""
     with at(DAY1):
@@ -185,6 +188,23 @@ def build_record() -> None:
         save_with_history(secret, reason="corrected in confidence")
         opened.qualifier = AmountQualifier.EXACT
         save_with_history(opened, reason="the partner published it")
+        decided = {"status": CorrectionStatus.ACCEPTED, "decided_at": timezone.now()}
+        # Accepted while the amount was public, confidential since: the log must withhold it.
+        Correction.objects.create(
+            subject=Subject.COMMITMENT, subject_key=secret.reference, said="The amount is wrong.",
+            email="someone@example.org", changed_field="amount", old_value="12345678",
+            new_value="23456789", decision_reason="The partner's letter.", **decided,
+        )  # fmt: skip
+        Correction.objects.create(
+            subject=Subject.COMMITMENT, subject_key=alpha.reference, said="A typo.",
+            email="someone@example.org", changed_field="title", old_value="Alpah",
+            new_value="Alpha", decision_reason="Indeed.", **decided,
+        )  # fmt: skip
+        Correction.objects.create(
+            subject=Subject.FIGURE, subject_key="overview", said="The total is too low.",
+            email="someone@example.org", status=CorrectionStatus.DECLINED,
+            decided_at=timezone.now(), decision_reason="Confidential amounts are left out.",
+        )  # fmt: skip
 
 
 # -- Rewriting the confidential amounts ----------------------------------------------------
@@ -207,6 +227,13 @@ def rewrite_confidential_amounts(amounts: Iterator[Decimal | None]) -> None:
         usd = _usd(amount, c.currency, rates.get(c.exchange_rate_id))
         Commitment.objects.filter(id=c.id).update(amount=amount, amount_usd=usd)
         changed[c.id] = usd
+        # A correction of its amount held amounts too: the new ones, as if they were those.
+        Correction.objects.filter(
+            subject=Subject.COMMITMENT, subject_key=c.reference, changed_field="amount"
+        ).update(
+            old_value="" if amount is None else str(amount),
+            new_value="" if usd is None else str(usd),
+        )
     versions = Commitment.history.filter(qualifier=CONFIDENTIAL).order_by("history_id")
     for version in versions:
         amount = next(amounts)
@@ -496,7 +523,18 @@ class NonInterference(TestCase):
         allowed = Audience.CONFIDENTIAL_ALLOWED
         before = committed(JUN, audience=allowed).amount_usd
         old = committed(JUN, recorded_on=DAY1, audience=allowed).amount_usd
+        corrected = Correction.objects.get(changed_field="amount")
         rewrite_confidential_amounts(iter([Decimal("1.00")] * 30))
         assert committed(JUN, audience=allowed).amount_usd != before
+        corrected.refresh_from_db()
+        assert (corrected.old_value, corrected.new_value) == ("1.00", "1.00")
         assert committed(JUN, recorded_on=DAY1, audience=allowed).amount_usd != old
         assert committed(JUN).amount_usd == committed(JUN, recorded_on=DAY2).amount_usd
+
+    def test_the_downloads_carry_the_corrections_with_the_amount_withheld(self):
+        # So that the downloads' `corrections` table is among what the properties compare.
+        body = _body(Client().get(reverse("downloads:file", args=["adelante-record.json"])))
+        rows = json.loads(body)["tables"]["corrections"]
+        assert len(rows) == 3
+        [amount] = [r for r in rows if r["field"] == "amount"]
+        assert (amount["old"], amount["new"], amount["confidential"]) == (None, None, "yes")

@@ -5,25 +5,29 @@ a declined one marked hidden (spam, abuse) is left out. Nothing about who sugges
 shown: neither the name nor the e-mail address. A change of a confidential amount is never
 shown (DOMAIN rule 7): the log says "confidential" instead.
 
-One rule, two doors: `decided` is which corrections are public (a queryset, so a caller can
-filter and page it) and `entries` what the public reads of them; the portal (`public_log`) and
-the API (GET /api/v1/corrections) both call the two.
+One rule, three doors: `decided` is which corrections are public (a queryset, so a caller can
+filter and page it) and `entries` what the public reads of them; the portal (`public_log`), the
+API (GET /api/v1/corrections) and the bulk downloads (`for_download`, the `corrections` table)
+all call the two.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Sequence
+import itertools
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.db import models
-from django.db.models import Q, QuerySet
+from django.db.models import CharField, Q, QuerySet, Value
+from django.db.models.functions import Cast, Concat
 from django.urls import reverse
+from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from adelante.commitments.models import Commitment, OfficialStatement
+from adelante.commitments.models import Commitment, OfficialStatement, Round
 from adelante.commitments.publication import (
     is_withheld,
     published_commitments,
@@ -33,6 +37,8 @@ from adelante.commitments.publication import (
 from adelante.corrections import subjects
 from adelante.corrections.models import DECIDED, Correction, CorrectionStatus, Subject
 from adelante.errors import ServiceError
+from adelante.initiatives import scope
+from adelante.initiatives.country_keys import initiative_countries
 from adelante.money.fields import ExactDecimalField
 from adelante.money.formatting import format_number
 from adelante.partners.models import Partner
@@ -77,10 +83,11 @@ class LogEntry:
 
 def _shown(subject: str, field: str, raw: str, *, withheld: bool) -> str:
     """A stored value as the reader reads it, in the page's language."""
-    if raw == "":
-        return "—"
+    # Withheld first: whether a confidential amount was empty is itself a fact about it.
     if withheld and field == "amount":
         return _("confidential")
+    if raw == "":
+        return "—"
     model = _MODELS.get(subject)
     if model is None:
         return raw
@@ -188,3 +195,82 @@ def public_log(
 ) -> list[LogEntry]:
     """The portal's log: the latest `limit` public decisions, all or about these subjects."""
     return entries(list(decided(about)[:limit]))
+
+
+# -- The downloads' table (adelante.exchange.tables, "corrections") --------------------------
+
+#: The figure pages every initiative's portal has, under the same key (a correction of one is
+#: listed on each initiative's page of that kind, so it is in each initiative's download).
+EVERY_INITIATIVE = ("overview", "rounds", "countries")
+
+
+def _about_the_initiative() -> Q:
+    """Corrections about the initiative in scope: its commitments and official statements (public
+    or not since: the log still lists them), the partners with a published commitment in it (as
+    its `partners` table), its rounds' and countries' pages and the figure pages every
+    initiative has."""
+    mine = scope.initiative_q()
+    commitments = Commitment.objects.filter(mine).values("reference")
+    statements = (
+        OfficialStatement.objects.filter(mine)
+        .annotate(key=Cast("pk", output_field=CharField()))
+        .values("key")
+    )
+    partners = published_partners().filter(
+        pk__in=published_commitments().filter(mine).values("partner_id")
+    )
+    rounds = (
+        Round.objects.filter(mine)
+        .annotate(key=Concat(Value("round:"), "slug", output_field=CharField()))
+        .values("key")
+    )
+    countries = [f"country:{code.lower()}" for code in initiative_countries()]
+    return (
+        Q(subject=Subject.COMMITMENT, subject_key__in=commitments)
+        | Q(subject=Subject.STATEMENT, subject_key__in=statements)
+        | Q(subject=Subject.PARTNER, subject_key__in=partners.values("slug"))
+        | Q(subject=Subject.FIGURE, subject_key__in=rounds)
+        | Q(subject=Subject.FIGURE, subject_key__in=[*EVERY_INITIATIVE, *countries])
+    )
+
+
+def decided_by(as_of: datetime.date | None) -> QuerySet[Correction]:
+    """The public corrections of the initiative in scope (all of them across initiatives),
+    decided on or before `as_of` (a day in the installation's time zone; None: every one), by
+    number: the downloads' rows. A decision is dated as the other tables' rows are (announced,
+    stated, dated by then), so a download as of a past day stays the same."""
+    rows = decided()
+    if scope.current() != scope.ACROSS:
+        rows = rows.filter(_about_the_initiative())
+    if as_of is not None:
+        rows = rows.filter(decided_at__date__lte=as_of)
+    return rows.order_by("pk")
+
+
+@dataclass(frozen=True)
+class DownloadEntry:
+    """A log entry for the downloads: the English reading, with the Spanish of what the log
+    words itself (the thing's name, the field's label). A table takes the stored values
+    (`old_value`, `new_value`), never the values formatted for a page."""
+
+    entry: LogEntry
+    name_es: str
+    field_es: str
+
+
+def for_download(as_of: datetime.date | None, chunk: int = 2000) -> Iterator[DownloadEntry]:
+    """The rows of `decided_by(as_of)`, read `chunk` at a time through one streaming cursor,
+    each as `entries` reads it in English and in Spanish (so the same rule-7 treatment as the
+    portal and the API: a confidential amount's values are None, `confidential` True)."""
+    rows = decided_by(as_of).iterator(chunk_size=chunk)
+    while batch := list(itertools.islice(rows, chunk)):
+        with translation.override("en"):
+            english = entries(batch)
+        with translation.override("es"):
+            spanish = entries(batch)
+        for en, es in zip(english, spanish, strict=True):
+            yield DownloadEntry(en, es.name, es.field)
+
+
+def count_for_download(as_of: datetime.date | None) -> int:
+    return decided_by(as_of).count()

@@ -30,6 +30,7 @@ from adelante.commitments import publication
 from adelante.commitments.choices import DatePrecision
 from adelante.commitments.models import Commitment, CountryShare, Source, Target
 from adelante.commitments.publication import STATEMENT_FIELDS, is_withheld
+from adelante.corrections import log as corrections_log
 from adelante.currency.models import ExchangeRate
 from adelante.exchange.cells import REGION
 from adelante.exchange.template import example_countries
@@ -99,7 +100,7 @@ class _Titled:
 @dataclass(frozen=True)
 class Column(_Titled):
     name: str
-    #: Frictionless type: string, number, integer, date.
+    #: Frictionless type: string, number, integer, date, datetime.
     type: str
     title: Message
     description: Message = ""
@@ -473,6 +474,102 @@ def _reconciliation_rows(as_of: datetime.date | None) -> Iterator[Sequence[Cell]
         )
 
 
+# -- The public log of corrections (read through adelante.corrections.log, as the API) -------
+
+
+def _moment(value: datetime.datetime) -> str:
+    # ISO 8601 in UTC, Frictionless's datetime form: the same text whatever the server's zone.
+    return value.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _yes(value: bool) -> str:
+    return "yes" if value else "no"
+
+
+def _correction_rows(as_of: datetime.date | None) -> Iterator[Sequence[Cell]]:
+    for row in corrections_log.for_download(as_of, CHUNK):
+        e = row.entry
+        yield (
+            e.number,
+            _moment(e.decided_at),
+            _moment(e.suggested_at),
+            e.subject,
+            e.subject_key,
+            e.name,
+            row.name_es,
+            e.said,
+            e.source_url,
+            _yes(e.accepted),
+            e.reason,
+            e.field_code,
+            e.field,
+            row.field_es,
+            e.old_value,
+            e.new_value,
+            _yes(e.confidential),
+        )
+
+
+CORRECTION_COLUMNS = (
+    Column(
+        "number",
+        "integer",
+        _("Correction number"),
+        _("The correction's number, as the portal's log shows it."),
+    ),
+    Column("decided_at", "datetime", _("Decided at"), _("When it was decided, in UTC.")),
+    Column("suggested_at", "datetime", _("Suggested at"), _("When it was suggested, in UTC.")),
+    code(
+        "subject",
+        _("About"),
+        _("commitment, partner, statement (an official statement) or figure (a figure page)."),
+    ),
+    code(
+        "subject_key",
+        _("Which"),
+        _(
+            "The commitment's reference, the partner's slug, the statement's number, or the "
+            "figure page: overview, rounds, countries, round:<slug> or country:<code>."
+        ),
+    ),
+    text(
+        "name",
+        _("Name"),
+        _("The name it is published under now; empty when it is no longer public."),
+    ),
+    text("name_es", _("Name (Spanish)")),
+    text("said", _("What was said"), _("What the suggestion said (never who made it).")),
+    code("source_url", _("Source"), _("Where the suggester read the right figure.")),
+    code(
+        "accepted",
+        _("Accepted"),
+        _("yes (accepted: the record was changed) or no (declined)."),
+    ),
+    text("reason", _("Reason"), _("Why the secretariat decided so.")),
+    code(
+        "field",
+        _("Field changed"),
+        _("The field's name in the record (amount, title, …); empty when none was changed."),
+    ),
+    code("field_label", _("Field changed (label)"), _("The field's name as the portal shows it.")),
+    code("field_label_es", _("Field changed (label, Spanish)")),
+    text(
+        "old",
+        _("Value before"),
+        _(
+            "The stored value before (dates YYYY-MM-DD, numbers as decimal text, codes as "
+            "codes); empty when no field was changed or when it is a confidential amount."
+        ),
+    ),
+    text("new", _("Value after"), _("The stored value after; empty as the value before.")),
+    code(
+        "confidential",
+        _("Confidential"),
+        _("yes when the values are a confidential amount: withheld, both empty."),
+    ),
+)
+
+
 TABLES: tuple[Table, ...] = (
     Table(
         "commitments",
@@ -803,5 +900,12 @@ TABLES: tuple[Table, ...] = (
         ),
         _reconciliation_rows,
         lambda as_of: len(reconcile(as_of or timezone.localdate())),
+    ),
+    Table(
+        "corrections",
+        _("Public log of corrections"),
+        CORRECTION_COLUMNS,
+        _correction_rows,
+        corrections_log.count_for_download,
     ),
 )
