@@ -27,13 +27,14 @@ LICENSE = {"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by
 TITLE = _("Commitments to %(initiative)s: the published record")
 DESCRIPTION = _(
     "Commitments of companies and organisations to %(initiative)s, their sources, "
-    "verified progress and the official statements, as published by Adelante. Confidential "
-    "amounts are withheld (qualifier 'confidential')."
+    "verified progress, the official statements and the public log of corrections, as "
+    "published by Adelante. Confidential amounts are withheld (qualifier 'confidential')."
 )
 DESCRIPTION_AS_OF = _(
     "Commitments of companies and organisations to %(initiative)s, their sources, "
-    "verified progress and the official statements, as published by Adelante, as of "
-    "%(date)s. Confidential amounts are withheld (qualifier 'confidential')."
+    "verified progress, the official statements and the public log of corrections, as "
+    "published by Adelante, as of %(date)s. Confidential amounts are withheld (qualifier "
+    "'confidential')."
 )
 
 
