@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping
 from decimal import ROUND_FLOOR, Decimal
 from typing import TYPE_CHECKING
 
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from adelante import history
@@ -15,7 +16,7 @@ from adelante.initiatives.models import Initiative, InitiativeCountry
 from adelante.money.fields import from_hundredths, to_hundredths
 
 if TYPE_CHECKING:
-    from adelante.commitments.models import Commitment
+    from adelante.commitments.models import Commitment, CountryShare
 
 HUNDRED = Decimal(100)
 
@@ -133,13 +134,25 @@ def set_countries(
     a service that wants the refusal on its own form's field checks before, in the same
     transaction (the lock is then already held).
     """
-    from adelante.commitments.models import CountryShare
-
     wanted = country_rows(commitment.amount_usd, shares)
     existing = {row.country: row for row in commitment.countries.all()}
     added = [country for country in wanted if country not in existing]
-    if added:
-        hold_countries(commitment.initiative_id, added)
+    # The check and the writing in one transaction (the caller's, if it has one): the lock is
+    # held until the rows are written, and PostgreSQL takes no row lock outside a transaction.
+    with transaction.atomic(savepoint=False):
+        if added:
+            hold_countries(commitment.initiative_id, added)
+        return _write_country_rows(commitment, existing, wanted, reason)
+
+
+def _write_country_rows(
+    commitment: Commitment,
+    existing: Mapping[str, CountryShare],
+    wanted: Mapping[str, tuple[Decimal | None, Decimal | None]],
+    reason: str | None,
+) -> bool:
+    from adelante.commitments.models import CountryShare
+
     changed = False
     for country, row in existing.items():
         if country not in wanted:
