@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -157,3 +158,15 @@ def stored_rows() -> dict[str, list[Any]]:
             del row["m2m_history_id"]
         state[table] = sorted((tuple(sorted(r.items())) for r in rows), key=repr)
     return state
+
+
+def csv_tables(data: bytes) -> dict[str, list[dict[str, str]]]:
+    """The CSV files of a zipped download, by table name, as lists of rows."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return {
+            name.removesuffix(".csv"): list(
+                csv.DictReader(io.StringIO(archive.read(name).decode()))
+            )
+            for name in archive.namelist()
+            if name.endswith(".csv")
+        }

@@ -28,6 +28,7 @@ from adelante.exchange.datapackage import datapackage_zip, descriptor
 from adelante.exchange.tables import TABLES
 from adelante.initiatives import scope
 from tests.corrections.conftest import EMAIL, World, confirmed, make_world, suggest
+from tests.exchange.conftest import csv_tables
 from tests.second_initiative import SLUG, second_initiative, second_record
 
 pytestmark = pytest.mark.django_db
@@ -60,17 +61,6 @@ def decline(world: World, said: str, day: datetime.date = FIRST, hide: bool = Fa
     made = confirmed(key=world.commitment.reference, said=said, name=NAME)
     with on(day):
         return deciding.do_decline(made, reason="Not so.", hide=hide, by=world.reviewer)
-
-
-def csv_tables(data: bytes) -> dict[str, list[dict[str, str]]]:
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        return {
-            name.removesuffix(".csv"): list(
-                csv.DictReader(io.StringIO(archive.read(name).decode()))
-            )
-            for name in archive.namelist()
-            if name.endswith(".csv")
-        }
 
 
 def every_format(as_of: datetime.date | None, tmp_path: Any) -> dict[str, list[dict[str, Any]]]:

@@ -3,7 +3,6 @@ package, the template, the CLI and the pages."""
 
 from __future__ import annotations
 
-import csv
 import datetime
 import io
 import json
@@ -23,21 +22,11 @@ from adelante.exchange.template import choices, write_template
 from adelante.figures.ladder import STEPS
 from adelante.money.qualifiers import AmountQualifier
 from tests import builders
+from tests.exchange.conftest import csv_tables
 
 pytestmark = pytest.mark.django_db
 
 DAY = datetime.date(2024, 3, 1)
-
-
-def _tables(data: bytes) -> dict[str, list[dict[str, str]]]:
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        return {
-            name.removesuffix(".csv"): list(
-                csv.DictReader(io.StringIO(archive.read(name).decode()))
-            )
-            for name in archive.namelist()
-            if name.endswith(".csv")
-        }
 
 
 @pytest.fixture
@@ -52,7 +41,7 @@ def record():
 
 
 def test_csv_holds_the_published_record_only(record):
-    tables = _tables(b"".join(exports.csv_zip(None)))
+    tables = csv_tables(b"".join(exports.csv_zip(None)))
     assert set(tables) == {t.name for t in TABLES}
     partners = {row["partner"] for row in tables["commitments"]}
     assert partners == {"Open Co", "Secret Co", "Evil Co"}
@@ -64,7 +53,7 @@ def test_csv_holds_the_published_record_only(record):
 
 
 def test_the_ladder_and_the_verdicts_are_exported(record):
-    tables = _tables(b"".join(exports.csv_zip(None)))
+    tables = csv_tables(b"".join(exports.csv_zip(None)))
     steps = {row["step"]: row for row in tables["delivery_ladder"]}
     assert list(steps) == list(STEPS)
     # Open Co and Evil Co: public amounts; the confidential one counts, with no money
@@ -76,7 +65,7 @@ def test_the_ladder_and_the_verdicts_are_exported(record):
 
 
 def test_text_that_looks_like_a_formula_is_quoted(record):
-    tables = _tables(b"".join(exports.csv_zip(None)))
+    tables = csv_tables(b"".join(exports.csv_zip(None)))
     evil = next(r for r in tables["commitments"] if r["partner"] == "Evil Co")
     assert evil["summary"].startswith("'=HYPERLINK")
     assert evil["title"] == "'+1 more"
@@ -175,7 +164,7 @@ def test_download_pages(record):
     response = client.get("/downloads/adelante-record-csv.zip?as_of=2024-12-31")
     assert response.status_code == 200 and response.streaming
     assert "adelante-2024-12-31-record-csv.zip" in response["Content-Disposition"]
-    tables = _tables(b"".join(response.streaming_content))
+    tables = csv_tables(b"".join(response.streaming_content))
     assert len(tables["commitments"]) == 3
     for url in (
         "/downloads/adelante-record.xlsx",

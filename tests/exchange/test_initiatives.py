@@ -7,7 +7,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import zipfile
 
 import pytest
 from django.contrib.auth.models import User
@@ -20,7 +19,7 @@ from adelante.commitments.models import Commitment, OfficialStatement, Round
 from adelante.exchange import exports
 from adelante.exchange.datapackage import descriptor
 from adelante.initiatives import scope
-from tests.exchange.conftest import commitment, run_import, table_counts, write_csv
+from tests.exchange.conftest import commitment, csv_tables, run_import, table_counts, write_csv
 from tests.exchange.workers import work
 from tests.second_initiative import (
     NAME,
@@ -41,23 +40,12 @@ def both():
     return {"first": first, "second": second_record(initiative), "initiative": initiative}
 
 
-def _tables(data: bytes) -> dict[str, list[dict[str, str]]]:
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        return {
-            name.removesuffix(".csv"): list(
-                csv.DictReader(io.StringIO(archive.read(name).decode()))
-            )
-            for name in archive.namelist()
-            if name.endswith(".csv")
-        }
-
-
 def test_downloads_are_the_initiatives_with_an_initiative_column(both):
     client = Client()
     response = client.get(f"/downloads/adelante-record-csv.zip?initiative={SLUG}")
     assert response.status_code == 200
     assert f"adelante-{SLUG}-record-csv.zip" in response["Content-Disposition"]
-    tables = _tables(b"".join(response.streaming_content))
+    tables = csv_tables(b"".join(response.streaming_content))
     assert {row["partner"] for row in tables["commitments"]} == {
         "Nairobi Mills",
         "Shared Co",
@@ -75,7 +63,7 @@ def test_downloads_are_the_initiatives_with_an_initiative_column(both):
         "Quetzal Foods",
     }
     # Without ?initiative=: the primary initiative's, as before.
-    first = _tables(b"".join(client.get("/downloads/adelante-record-csv.zip").streaming_content))
+    first = csv_tables(b"".join(client.get("/downloads/adelante-record-csv.zip").streaming_content))
     assert {row["partner"] for row in first["commitments"]} == {"Shared Co", "Cuscatlan SA"}
     assert {row["initiative"] for row in first["commitments"]} == {"central-america-forward"}
     assert first["statements"] == []

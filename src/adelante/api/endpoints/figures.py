@@ -105,13 +105,7 @@ def _rate(rate: Rate) -> dict[str, Any]:
 def _display_currency(converted: InDisplayCurrency | None) -> dict[str, Any] | None:
     if converted is None:
         return None
-    return {
-        "code": converted.currency,
-        "amount": converted.amount,
-        "rate": converted.rate.units_per_usd,
-        "rate_on": converted.rate.on,
-        "source": converted.rate.source,
-    }
+    return {**_rate(converted.rate), "amount": converted.amount}
 
 
 def _reached(figure: Reached) -> dict[str, Any]:
