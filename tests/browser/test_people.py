@@ -81,7 +81,9 @@ def test_internal_stays_internal_and_people_answer(
     reviewer.get_by_role("button", name="Add the comment").click()
     assert "internal comment" in reviewer.content()
     reviewer.locator("#id_return-reason").fill(REASON)
-    reviewer.get_by_role("button", name="Return to the partner").click()
+    # The answer to the POST, not just the click: the return is written by then.
+    with reviewer.expect_response(lambda r: r.request.method == "POST"):
+        reviewer.get_by_role("button", name="Return to the partner").click()
     proposal.refresh_from_db()
     assert proposal.stage == Stage.RETURNED
 

@@ -92,6 +92,14 @@ def in_place(page: Any, button: Any) -> None:
     page.wait_for_timeout(300)
 
 
+def posted(page: Any, button: Any) -> None:
+    """Press a button that posts a form, and wait for the server's answer to the POST (the
+    service has written by then): a click returns before the request is even sent, so a
+    database read right after it could see the state before."""
+    with page.expect_response(lambda r: r.request.method == "POST"):
+        button.click()
+
+
 def sign_in(page: Any, base: str, username: str) -> None:
     page.goto(f"{base}/en/accounts/sign-in/")
     page.get_by_label("Username").fill(username)
@@ -207,7 +215,7 @@ def test_the_whole_story(page: Any, second: Any, live_server: Any, world: dict[s
     reviewer.get_by_label("Reason:", exact=True).fill(
         "The invoices add up to US$240,000, not 250,000."
     )
-    reviewer.get_by_role("button", name="Return to the partner").click()
+    posted(reviewer, reviewer.get_by_role("button", name="Return to the partner"))
     report.refresh_from_db()
     assert report.status == ReportStatus.RETURNED
 
@@ -223,7 +231,7 @@ def test_the_whole_story(page: Any, second: Any, live_server: Any, world: dict[s
 
     # The reviewer verifies it: the portal's invested figure grows by exactly that amount.
     reviewer.goto(f"{base}/en/secretariat/reports/{report.pk}/")
-    reviewer.get_by_role("button", name="Verify").click()
+    posted(reviewer, reviewer.get_by_role("button", name="Verify"))
     report.refresh_from_db()
     assert report.status == ReportStatus.VERIFIED
     assert invested(page, base) - before == Decimal("240000")

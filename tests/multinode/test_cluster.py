@@ -14,6 +14,7 @@ import concurrent.futures
 import contextlib
 import csv
 import io
+import json
 import os
 import re
 import shutil
@@ -63,6 +64,37 @@ call_command("collectstatic", interactive=False, verbosity=0)
 grant(User.objects.create_user("staffer", password={PASSWORD!r}), "secretariat-reviewer")
 User.objects.create_user("member", password={PASSWORD!r})
 """
+
+
+#: A partner's commitment that reports through the platform, a member of the partner and a
+#: report started for its first period (argv: partner name, username); prints the partner's
+#: slug and the report's id. Run with the cluster's settings (`_run_django`).
+EVIDENCE_SETUP = f"""
+import datetime, json, sys
+import django
+django.setup()
+from django.contrib.auth.models import User
+from adelante.accounts.grants import grant
+from adelante.workflow import reporting
+from tests import builders
+name, username = sys.argv[1:3]
+made = builders.commitment(
+    name, "1000000", datetime.date(2023, 2, 6), countries=("GT",), reporting=True
+)
+member = User.objects.create_user(username, password={PASSWORD!r})
+grant(member, "partner-member", partner_slug=made.partner.slug)
+report = reporting.start_report(
+    user=member,
+    commitment=made,
+    period_start=datetime.date(2023, 2, 6),
+    period_end=datetime.date(2023, 6, 30),
+)
+print(json.dumps({{"partner": made.partner.slug, "report": report.pk}}))
+"""
+#: The evidence file a partner uploads (a PDF by its content, as the upload check reads it).
+EVIDENCE_PDF = (
+    b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+)
 
 
 def _missing(variable: str, reason: str) -> None:
@@ -380,6 +412,88 @@ def test_an_import_through_a_is_confirmed_through_b_and_both_show_it(cluster: Cl
 
     wait_for(shown, 10, "both servers showing the import", cluster.processes)
     assert _count(cluster, partner) == 1
+
+
+def _run_django(cluster: Cluster, code: str, *args: str) -> Any:
+    """Python with Django set up as the cluster's servers are (and the tests' builders
+    importable); what it printed, read as JSON."""
+    env = {**cluster.env, "PYTHONPATH": f"{SRC}{os.pathsep}{SRC.parent}"}
+    done = subprocess.run(
+        [str(BIN / "python"), "-c", code, *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _form_version(page: str) -> str:
+    found = re.search(r'name="version" value="([^"]*)"', page)
+    return found.group(1) if found else ""
+
+
+def test_evidence_sent_through_a_is_verified_through_b_and_both_show_the_figure(
+    cluster: Cluster,
+) -> None:
+    # The issue's story: a partner uploads evidence through app server A; a reviewer verifies
+    # it through B; within 10 s both servers' overviews show the new invested figure.
+    from urllib3 import encode_multipart_formdata
+
+    tag = uuid.uuid4().hex[:6]
+    made = _run_django(cluster, EVIDENCE_SETUP, f"Evidence Partner {tag}", f"reporter-{tag}")
+    partner, report = made["partner"], made["report"]
+    amount = "4,321,987"
+
+    reporter = Browser()
+    assert reporter.sign_in(cluster.a, f"reporter-{tag}", PASSWORD).status == 302
+    path = f"/en/partner/{partner}/reports/{report}/"
+    form = reporter.get(cluster.a, path)
+    assert form.status == 200
+    body, content_type = encode_multipart_formdata(
+        {
+            "csrfmiddlewaretoken": reporter.cookies["csrftoken"],
+            "version": _form_version(form.body),
+            "action": "submit",
+            "value_usd_invested": amount,
+            "narrative": "Two cohorts trained; receipts attached.",
+            "evidence": ("receipts.pdf", EVIDENCE_PDF, "application/pdf"),
+            "evidence_description": "Receipts",
+        }
+    )
+    sent = reporter.post(cluster.a, path, body=body, content_type=content_type)
+    assert sent.status == 302, sent.body[-3000:]
+    ((evidence, stored),) = cluster.query(
+        "SELECT id, file FROM workflow_evidence WHERE report_id = %s", report
+    )
+    # The file is in the bucket, not on app server A's disk.
+    assert _in_bucket(cluster, stored)
+    assert not (Path(cluster.env["ADELANTE_DATA_DIR"]) / "media").exists()
+
+    reviewer = Browser()
+    assert reviewer.sign_in(cluster.b, "staffer", PASSWORD).status == 302
+    review = f"/en/secretariat/reports/{report}/"
+    assert reviewer.get(cluster.b, review).status == 200
+    # B serves the file A received, byte for byte, through the permission-checked view.
+    download = reviewer.get(cluster.b, f"/en/partner/{partner}/evidence/{evidence}/")
+    assert download.status == 200 and download.body.encode() == EVIDENCE_PDF
+    verified = reviewer.post(
+        cluster.b,
+        review,
+        form={
+            "csrfmiddlewaretoken": reviewer.cookies["csrftoken"],
+            "action": "verify",
+            "verify-level": "secretariat_reviewed",
+            "verify-note": "Receipts match.",
+        },
+    )
+    assert verified.status == 302, verified.body[-3000:]
+
+    def shown() -> bool:
+        return all(amount in Browser().get(port, "/en/").body for port in (cluster.a, cluster.b))
+
+    wait_for(shown, 10, "both servers showing the invested figure", cluster.processes)
 
 
 def test_a_killed_app_server_fails_no_get_at_the_balancer(cluster: Cluster) -> None:
